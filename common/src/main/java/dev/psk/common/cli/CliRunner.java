@@ -1,0 +1,68 @@
+package dev.psk.common.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the toolkit's error contract: a library exception becomes one line
+ * on stderr ("command: message") and exit code 1; a usage error prints the message and a hint,
+ * exit code 2. Stack traces only with {@code --verbose} (or PSK_VERBOSE=1).
+ */
+public final class CliRunner {
+    private CliRunner() {}
+
+    public static int run(Object command, String... args) {
+        return commandLine(command).execute(args);
+    }
+
+    /** The configured picocli instance (tests call {@code execute} on it with their own writers). */
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        boolean verbose = "1".equals(System.getenv("PSK_VERBOSE"));
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            PrintWriter err = line.getErr();
+            if (ex instanceof UsageException) {
+                err.println(line.getCommandName() + ": " + ex.getMessage());
+                err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            err.println(line.getCommandSpec().root().name() + ": " + oneLine(ex));
+            if (verbose || hasVerbose(parse)) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.FAILURE;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            PrintWriter err = line.getErr();
+            err.println(line.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+
+    /** The message of an exception as one line, falling back to its type when it has none. */
+    public static String oneLine(Throwable ex) {
+        String msg = ex.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = ex.getClass().getSimpleName();
+            if (ex.getCause() != null && ex.getCause().getMessage() != null) {
+                msg += ": " + ex.getCause().getMessage();
+            }
+        }
+        return msg.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static boolean hasVerbose(CommandLine.ParseResult parse) {
+        for (CommandLine.ParseResult p = parse; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.psk.tunnel.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A layer-3 packet device: the Linux TUN device (IFF_TUN | IFF_NO_PI) in production, an in-memory
+ * pipe in tests. One packet per call, no packet-information prefix.
+ *
+ * <p>Thread-safety: one reader thread and one writer thread may use a device concurrently.
+ */
+public interface TunDevice extends AutoCloseable {
+    /** The interface name, e.g. {@code tun0}. */
+    String name();
+
+    /** The device MTU in bytes: the largest packet {@link #read} returns. */
+    int mtu();
+
+    /**
+     * Blocks until a packet arrives and copies it into {@code dst} from its position; on return the
+     * position has advanced by the packet length.
+     *
+     * @return the packet length, or -1 once the device is closed
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /** Writes the bytes between position and limit of {@code src} as one packet. */
+    void write(ByteBuffer src) throws IOException;
+
+    /** Unblocks readers and releases the device (a TUN interface disappears). Idempotent. */
+    @Override
+    void close();
+}
