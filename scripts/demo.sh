@@ -10,7 +10,10 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 mvn -q -B -ntp -DskipTests package
 work=$(mktemp -d /tmp/psk-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "== 1. A pad of 12 MiB from the OS CSPRNG, checked and sized"
-bin/psk-keygen generate "$work/pad.bin" --size 12MiB
-bin/psk-keygen verify "$work/pad.bin"
-bin/psk-keygen info "$work/pad.bin"
+export PSK_DEMO_WORK="$work" PSK_ROOT="$root"
+# Each step is a script of its own, run in name order: 10-keygen, 20-tunnel, 30-identity, ...
+for step in scripts/demo.d/*.sh; do
+  [ -e "$step" ] || continue
+  bash "$step"
+done
+echo "== demo complete"
