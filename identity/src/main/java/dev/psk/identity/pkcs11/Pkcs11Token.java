@@ -260,7 +260,7 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         Template pub = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
-                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_VERIFY, true)
+                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false)
                 .bytes(Ck.CKA_EC_PARAMS, Ck.EC_PARAMS_P256).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
         Template priv = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
@@ -283,6 +283,24 @@ public final class Pkcs11Token implements AutoCloseable {
             }
             return new TokenKey(hPriv.get(JAVA_LONG, 0), hPub.get(JAVA_LONG, 0), label, id, Ck.CKK_EC);
         }
+    }
+
+    /**
+     * Destroys a key pair's objects (the private key, and the public key when there is one). Used
+     * to roll back a key the token generated with the wrong protection attributes.
+     */
+    public synchronized void destroy(TokenKey key) throws Pkcs11Exception {
+        ensureOpen();
+        ck.check(Fn.C_DestroyObject, session, key.privateHandle());
+        if (key.publicHandle() != 0) {
+            ck.check(Fn.C_DestroyObject, session, key.publicHandle());
+        }
+    }
+
+    /** True when a private key with this CKA_ID exists. */
+    public synchronized boolean idExists(byte[] id) throws Pkcs11Exception {
+        ensureOpen();
+        return !find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id)).isEmpty();
     }
 
     /** The protection attributes of a private key, as the token reports them. */
