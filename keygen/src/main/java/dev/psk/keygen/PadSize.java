@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param bytes the pad's actual size: {@code slots * 120}
  */
 public record PadSize(long requestedBytes, long bytes) {
-    /** Largest accepted request: 1 EiB keeps every capacity figure (slots x 1000) inside a long. */
-    public static final long MAX_BYTES = 1L << 60;
+    /** Largest accepted request: 256 PiB keeps every capacity figure (2 x slots x 1000) inside a long. */
+    public static final long MAX_BYTES = 1L << 58;
 
     /** The text of {@code --help} describing the accepted forms. */
     public static final String UNITS_HELP =
@@ -55,7 +55,7 @@ public record PadSize(long requestedBytes, long bytes) {
         BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(multiplier));
         BigDecimal floored = value.setScale(0, RoundingMode.FLOOR);
         if (floored.compareTo(BigDecimal.valueOf(MAX_BYTES)) > 0) {
-            throw new IllegalArgumentException("size '" + text + "': at most 1 EiB is supported");
+            throw new IllegalArgumentException("size '" + text + "': at most 256 PiB is supported");
         }
         long requested = floored.longValueExact();
         return ofBytes(requested, text);
@@ -68,7 +68,7 @@ public record PadSize(long requestedBytes, long bytes) {
 
     private static PadSize ofBytes(long requested, String text) {
         if (requested > MAX_BYTES) {
-            throw new IllegalArgumentException("size '" + text + "': at most 1 EiB is supported");
+            throw new IllegalArgumentException("size '" + text + "': at most 256 PiB is supported");
         }
         long slots = PadLayout.slotCount(requested);
         if (slots < 1) {

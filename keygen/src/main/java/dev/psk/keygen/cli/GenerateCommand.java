@@ -11,6 +11,7 @@ import dev.psk.keygen.PadGenerator;
 import dev.psk.keygen.PadSize;
 import dev.psk.keygen.health.HealthTestParameters;
 import dev.psk.keygen.source.EntropySource;
+import dev.psk.keygen.source.SourceSyntaxException;
 import dev.psk.keygen.source.Sources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,7 +86,13 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter outw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (EntropySource src = Sources.open(source, readerCount)) {
+        EntropySource opened;
+        try {
+            opened = Sources.open(source, readerCount);
+        } catch (SourceSyntaxException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (EntropySource src = opened) {
             HealthTestParameters health = override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
             ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
             Cancellation cancel = new Cancellation();

@@ -3,7 +3,7 @@ package dev.psk.keygen.source;
 import dev.psk.common.PskException;
 
 /** An entropy source cannot be opened or stopped delivering bytes. */
-public final class EntropySourceException extends PskException {
+public class EntropySourceException extends PskException {
     private static final long serialVersionUID = 1L;
 
     public EntropySourceException(String message) {

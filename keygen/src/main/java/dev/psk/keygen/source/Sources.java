@@ -15,7 +15,7 @@ public final class Sources {
      */
     public static EntropySource open(String spec, int readers) throws EntropySourceException {
         if (spec == null || spec.isBlank()) {
-            throw new EntropySourceException("--source: expected system, a device path or a pkcs11: URI");
+            throw new SourceSyntaxException("--source: expected system, a device path or a pkcs11: URI", null);
         }
         if (spec.equals(SYSTEM)) {
             return new SystemSource(readers);
