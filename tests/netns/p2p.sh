@@ -67,6 +67,7 @@ cleanup() {
   if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 show_logs() {
   for f in "$work"/*.log; do
