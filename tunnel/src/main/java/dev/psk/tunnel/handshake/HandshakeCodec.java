@@ -147,7 +147,7 @@ public final class HandshakeCodec {
             return HandshakeDrop.NONZERO_RESERVED;
         }
         int reason = m[REJECT_OFF_REASON] & 0xff;
-        return reason == 0 || reason > MAX_REASON_CODE ? HandshakeDrop.BAD_LENGTH : null;
+        return Refusal.fromCode(reason).code() == reason ? null : HandshakeDrop.BAD_REASON;
     }
 
     private static HandshakeDrop validateNotice(byte[] m, int len, int flags) {

@@ -18,6 +18,8 @@ public enum HandshakeDrop {
     BAD_SERIAL_LENGTH,
     BAD_QUOTE_SECTION,
     BAD_FRAGMENT,
+    /** A REJECT whose reason code this version does not define. */
+    BAD_REASON,
     PAD_MISMATCH,
     BAD_MAC,
     RATE_LIMITED,
