@@ -91,10 +91,12 @@ public final class HandshakeWire {
     public static final int NOTICE_OFF_PAD_FP = 48;
     public static final int NOTICE_BYTES = 64;
 
-    // Quote section: u16 attest length, u16 signature length, TPMS_ATTEST, TPMT_SIGNATURE.
-    public static final int QUOTE_HEADER_BYTES = 4;
+    // Quote section: u16 attest length, u16 signature length, u16 PCR values length, then the three.
+    public static final int QUOTE_HEADER_BYTES = 6;
     public static final int QUOTE_ATTEST_MAX_BYTES = 1024;
     public static final int QUOTE_SIGNATURE_MAX_BYTES = 1024;
+    /** 24 PCRs of SHA-256 and 24 of SHA-512 would need 2304; two full banks of SHA-256 fit. */
+    public static final int QUOTE_PCRS_MAX_BYTES = 1536;
 
     // FRAGMENT: a slice of a WELCOME or CONFIRM too large for one datagram, each slice MACed.
     public static final int FRAG_OFF_INNER_TYPE = 16;
@@ -125,7 +127,7 @@ public final class HandshakeWire {
     public static final int MAX_CHUNK_BYTES = MAX_DATAGRAM_BYTES - FRAG_OVERHEAD_BYTES;
     /** Largest reassembled message; bounds reassembly memory. */
     public static final int MAX_MESSAGE_BYTES = WELCOME_CORE_BYTES + SIGNATURE_BYTES + QUOTE_HEADER_BYTES
-            + QUOTE_ATTEST_MAX_BYTES + QUOTE_SIGNATURE_MAX_BYTES + MAC_BYTES;
+            + QUOTE_ATTEST_MAX_BYTES + QUOTE_SIGNATURE_MAX_BYTES + QUOTE_PCRS_MAX_BYTES + MAC_BYTES;
     public static final int MAX_FRAGMENTS = (MAX_MESSAGE_BYTES + MAX_CHUNK_BYTES - 1) / MAX_CHUNK_BYTES;
 
     public static final Duration RETRY_INITIAL = Duration.ofMillis(500);

@@ -52,7 +52,7 @@ class HandshakeCodecTest {
 
     @Test
     void welcomeAndConfirmRoundTripWithOptionalSections() throws Exception {
-        QuoteSection q = new QuoteSection(fill(100, 1), fill(72, 2));
+        QuoteSection q = new QuoteSection(fill(100, 1), fill(72, 2), fill(32, 7));
         for (WelcomeMessage w : new WelcomeMessage[] {welcome(null, null), welcome(fill(64, 9), null), welcome(fill(64, 9), q), welcome(null, q)}) {
             byte[] m = w.encode(mac);
             assertThat(HandshakeCodec.validate(m, m.length)).isNull();
@@ -61,7 +61,7 @@ class HandshakeCodecTest {
         assertThat(welcome(null, null).encode(mac)).hasSize(WELCOME_MIN_BYTES);
         ConfirmMessage c = new ConfirmMessage(fill(8, 1), fill(32, 2), fill(32, 3), fill(64, 4), q);
         byte[] m = c.encode(mac);
-        assertThat(m).hasSize(CONFIRM_MIN_BYTES + 64 + 4 + 172);
+        assertThat(m).hasSize(CONFIRM_MIN_BYTES + 64 + 6 + 100 + 72 + 32);
         assertThat(ConfirmMessage.decode(m, m.length).encode(mac)).isEqualTo(m);
         assertThat(ConfirmMessage.decode(m, m.length).quote()).isEqualTo(q);
     }
@@ -127,7 +127,7 @@ class HandshakeCodecTest {
         assertThat(HandshakeCodec.validate(mutate(plain, OFF_FLAGS, FLAG_QUOTE), plain.length)).isEqualTo(HandshakeDrop.BAD_QUOTE_SECTION);
         byte[] longer = Arrays.copyOf(plain, plain.length + 1);
         assertThat(HandshakeCodec.validate(longer, longer.length)).isEqualTo(HandshakeDrop.BAD_LENGTH);
-        byte[] quoted = welcome(null, new QuoteSection(fill(10, 1), fill(10, 2))).encode(mac);
+        byte[] quoted = welcome(null, new QuoteSection(fill(10, 1), fill(10, 2), fill(32, 7))).encode(mac);
         byte[] badLen = mutate(quoted, WELCOME_CORE_BYTES + 1, 11);
         assertThat(HandshakeCodec.validate(badLen, badLen.length)).isEqualTo(HandshakeDrop.BAD_QUOTE_SECTION);
         byte[] zeroAttest = mutate(mutate(quoted, WELCOME_CORE_BYTES, 0), WELCOME_CORE_BYTES + 1, 0);
@@ -137,7 +137,7 @@ class HandshakeCodecTest {
     @Test
     void fragmentsAreValidatedAndReassembleToTheMessage() {
         byte[] big = new ConfirmMessage(fill(8, 1), fill(32, 2), fill(32, 3), fill(64, 4),
-                new QuoteSection(fill(1024, 5), fill(512, 6))).encode(mac);
+                new QuoteSection(fill(1024, 5), fill(512, 6), fill(32, 7))).encode(mac);
         var frags = Fragmenter.split(big, mac);
         assertThat(frags).hasSize(2).allSatisfy(f -> assertThat(f.length).isLessThanOrEqualTo(MAX_DATAGRAM_BYTES));
         Reassembler r = new Reassembler();
@@ -164,7 +164,7 @@ class HandshakeCodecTest {
         Reassembler r = new Reassembler();
         java.time.Instant t = java.time.Instant.EPOCH;
         for (int i = 0; i < 40; i++) {
-            byte[] big = new ConfirmMessage(fill(8, i), fill(32, 2), fill(32, 3), null, new QuoteSection(fill(1024, 5), fill(400, 6))).encode(mac);
+            byte[] big = new ConfirmMessage(fill(8, i), fill(32, 2), fill(32, 3), null, new QuoteSection(fill(1024, 5), fill(400, 6), fill(32, 7))).encode(mac);
             byte[] first = Fragmenter.split(big, mac).getFirst();
             r.add(new java.net.InetSocketAddress("10.0.0.1", 1), first, first.length, t);
         }

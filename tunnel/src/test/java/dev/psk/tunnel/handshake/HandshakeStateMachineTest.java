@@ -271,7 +271,7 @@ class HandshakeStateMachineTest {
             seenNonce[0] = nonce;
             byte[] attest = new byte[1000];
             System.arraycopy(nonce, 0, attest, 0, 32);
-            return new QuoteSection(attest, new byte[300]);
+            return new QuoteSection(attest, new byte[300], new byte[256]);
         };
         boolean[] accept = {true};
         QuoteChecker policy = (id, nonce, q) -> Arrays.equals(Arrays.copyOf(q.attest(), 32), nonce) && accept[0]
