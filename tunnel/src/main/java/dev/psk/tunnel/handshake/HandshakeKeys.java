@@ -49,6 +49,30 @@ public final class HandshakeKeys implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the pad's control slot (its last slot; PadFile serves data slots only), derives the keys
+     * and wipes the slot copy.
+     */
+    public static HandshakeKeys fromPad(dev.psk.tunnel.pad.PadFile pad) throws java.io.IOException {
+        long index = PadLayout.controlSlotIndex(pad.sizeBytes());
+        if (index < 1) {
+            throw new java.io.IOException("pad " + pad.path() + " has no control slot (needs at least 2 slots)");
+        }
+        byte[] slot = new byte[PadLayout.SLOT_BYTES];
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(pad.path(), java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(slot);
+            long off = index * PadLayout.SLOT_BYTES;
+            while (b.hasRemaining()) {
+                if (ch.read(b, off + b.position()) < 0) {
+                    throw new java.io.EOFException("pad " + pad.path() + " ended inside its control slot");
+                }
+            }
+            return fromControlSlot(slot);
+        } finally {
+            Secrets.wipe(slot);
+        }
+    }
+
     /** MAC key for messages sent by {@code role} (initiator: HELLO, CONFIRM, its REJECT). */
     byte[] macKeyFor(byte senderRole) {
         return senderRole == HandshakeWire.ROLE_INITIATOR ? keyI2r : keyR2i;
