@@ -26,6 +26,11 @@ public final class TokenIdentity implements LocalIdentity, AutoCloseable {
         return id.clone();
     }
 
+    /** The token key's public half (for pinning this device at a peer). */
+    public java.security.interfaces.ECPublicKey publicKey() {
+        return signer.publicKey();
+    }
+
     @Override
     public byte[] serialId() {
         return serial.clone();
