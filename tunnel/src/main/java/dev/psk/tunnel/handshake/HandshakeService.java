@@ -160,13 +160,23 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         try {
             device.sendControl(ByteBuffer.wrap(datagram), to);
         } catch (IOException e) {
-            log.accept("handshake: sending to " + to + " failed: " + e.getMessage());
+            log.accept("handshake: sending to " + addr(to) + " failed: " + e.getMessage());
         }
     }
 
-    private String who(InetSocketAddress addr, byte[] id) {
-        String name = id == null ? "" : cfg.trust().lookup(id).map(PeerTrust.Pin::name).orElse("");
-        return addr + (id == null ? "" : " identity " + Hex.encode(id)) + (name.isEmpty() ? "" : " (" + name + ")");
+    /** "host:port" ("[v6]:port"), without InetSocketAddress's leading slash. */
+    static String addr(InetSocketAddress a) {
+        if (a == null) {
+            return "?";
+        }
+        String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    private String who(InetSocketAddress a, byte[] id) {
+        boolean none = id == null || java.util.Arrays.equals(id, new byte[id.length]);
+        String name = none ? "" : cfg.trust().lookup(id).map(PeerTrust.Pin::name).orElse("");
+        return addr(a) + (none ? "" : " identity " + Hex.encode(id)) + (name.isEmpty() ? "" : " (" + name + ")");
     }
 
     /** Outcome hooks, called on the worker thread. */
@@ -182,7 +192,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             lastEstablished = cfg.clock().instant();
             peer.allowData(true);
             log.accept("handshake: established with " + who(from, id) + ", mode " + cfg.mode()
-                    + (before != null && !before.equals(from) ? ", endpoint moved from " + before : ""));
+                    + (before != null && !before.equals(from) ? ", endpoint moved from " + addr(before) : ""));
         }
 
         @Override
@@ -196,7 +206,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void refusedByPeer(InetSocketAddress from, Refusal reason) {
-            log.accept("handshake: peer " + from + " refused us: " + reason.description());
+            log.accept("handshake: peer " + addr(from) + " refused us: " + reason.description());
             if (isInitiator()) {
                 peer.allowData(false);
                 nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
@@ -205,13 +215,13 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void padMismatch(InetSocketAddress from, byte[] theirs, byte[] ours) {
-            log.accept("handshake: peer " + from + " uses a different pad (peer pad " + Hex.encode(theirs) + ", ours "
+            log.accept("handshake: peer " + addr(from) + " uses a different pad (peer pad " + Hex.encode(theirs) + ", ours "
                     + Hex.encode(ours) + ")");
         }
 
         @Override
         public void failed(String reason) {
-            log.accept("handshake: no handshake with " + remote + ": " + reason + "; retrying in "
+            log.accept("handshake: no handshake with " + addr(remote) + ": " + reason + "; retrying in "
                     + RETRY_AFTER_FAILURE.toSeconds() + " s");
             nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
         }

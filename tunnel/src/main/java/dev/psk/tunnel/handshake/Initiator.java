@@ -97,7 +97,7 @@ public final class Initiator {
         }
         if (attempts >= INITIATOR_MAX_ATTEMPTS) {
             state = State.FAILED;
-            events.failed(lastHint != null ? lastHint : "no valid WELCOME from " + remote + " after " + attempts + " HELLOs");
+            events.failed(lastHint != null ? lastHint : "no valid WELCOME from " + HandshakeService.addr(remote) + " after " + attempts + " HELLOs");
             return;
         }
         attempts++;

@@ -166,7 +166,7 @@ class HandshakeDeviceTest {
         byte[] got = p.b().tun().take(3000);
         assertThat(got).isNotNull();
         assertThat(got[40]).isEqualTo((byte) 42);
-        String relayAddr = p.relay().address().toString();
+        String relayAddr = HandshakeService.addr(p.relay().address());
         assertThat(logB).anyMatch(l -> l.startsWith("handshake: established with " + relayAddr));
         assertThat(p.b().hs().boundEndpoint()).isEqualTo(p.relay().address());
     }
