@@ -61,10 +61,15 @@ public final class IkPsk2Handshake implements AutoCloseable {
 
     private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] remoteStatic, byte[] psk,
             byte[] fixedEphemeral) throws NoiseException {
+        this(role, prologue, staticPrivate, null, remoteStatic, psk, fixedEphemeral);
+    }
+
+    private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] staticPublic, byte[] remoteStatic,
+            byte[] psk, byte[] fixedEphemeral) throws NoiseException {
         this.role = role;
         this.ss = new SymmetricState(PROTOCOL_NAME);
         this.s = checkLength(staticPrivate, "static private key").clone();
-        this.sPub = Dh25519.publicFromPrivate(s);
+        this.sPub = staticPublic != null ? checkLength(staticPublic, "static public key").clone() : Dh25519.publicFromPrivate(s);
         this.fixedEphemeral = fixedEphemeral == null ? null : checkLength(fixedEphemeral, "ephemeral private key").clone();
         ss.mixHash(prologue == null ? new byte[0] : prologue);
         if (role == Role.INITIATOR) {
@@ -86,6 +91,14 @@ public final class IkPsk2Handshake implements AutoCloseable {
 
     public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate) throws NoiseException {
         return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, null, null, null);
+    }
+
+    /**
+     * A responder whose public key the caller already derived (and checked) from
+     * {@code staticPrivate}: saves one scalar multiplication per message 1.
+     */
+    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate, byte[] staticPublic) throws NoiseException {
+        return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, staticPublic, null, null, null);
     }
 
     /** Test vectors only: a fixed ephemeral private key destroys forward secrecy and unlinkability. */

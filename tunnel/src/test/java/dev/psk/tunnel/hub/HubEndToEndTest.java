@@ -1,0 +1,235 @@
+package dev.psk.tunnel.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.psk.tunnel.hub.HubFixtures.Client;
+import dev.psk.tunnel.hub.HubFixtures.Keys;
+import dev.psk.tunnel.noise.IkPsk2Handshake;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hub and clients in one process over loopback UDP with in-memory TUN devices: the hub's
+ * acceptance checks end to end (reachability, AllowedIPs, revocation, unknown key, wrong PSK,
+ * replayed message 1, cookies under load).
+ */
+class HubEndToEndTest {
+    static final Timers.Settings FAST = new Timers.Settings(Duration.ofMillis(300), Duration.ofSeconds(20),
+            Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ZERO);
+
+    final Keys hubKeys = Keys.generate();
+    final Client alice = new Client("alice", Keys.generate(), HubFixtures.psk(), "10.77.0.2", true);
+    final Client bob = new Client("bob", Keys.generate(), HubFixtures.psk(), "10.77.0.3", true);
+    final List<AutoCloseable> open = new ArrayList<>();
+    HubServer hub;
+    MemoryTun hubTun;
+    int port;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    HubConfig config(List<Client> clients) throws ConfigException {
+        return HubConfigParser.parseServer(HubFixtures.serverJson(hubKeys, port, clients, Map.of()), "test");
+    }
+
+    void startHub(List<Client> clients, HubServer.Options options) throws Exception {
+        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+        hubTun = new MemoryTun("hub");
+        hub = new HubServer(config(clients), hubTun, ch, options, System::nanoTime);
+        open.add(hub);
+        hub.start();
+    }
+
+    record Running(HubClient client, MemoryTun tun) {}
+
+    Running startClient(Client c) throws Exception {
+        ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(c, hubKeys, port), "test");
+        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        MemoryTun tun = new MemoryTun(c.name());
+        HubClient client = new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, null, System::nanoTime);
+        open.add(client);
+        client.start();
+        return new Running(client, tun);
+    }
+
+    static void await(BooleanSupplier cond, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!cond.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(cond.getAsBoolean()).as("condition within " + millis + " ms").isTrue();
+    }
+
+    @Test
+    void bothClientsReachTheHubAndEachOther() throws Exception {
+        startHub(List.of(alice, bob), HubServer.Options.defaults());
+        Running a = startClient(alice);
+        Running b = startClient(bob);
+        await(() -> a.client().connected() && b.client().connected() && hub.sessionCount() == 2, 5000);
+        byte[] toHub = Packets.ipv4("10.77.0.2", "10.77.0.1", 100);
+        // The first data packet also confirms the session on the hub; wait for it.
+        a.tun().inject(toHub);
+        assertThat(hubTun.poll(2000)).isEqualTo(toHub);
+        b.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 10));
+        assertThat(hubTun.poll(2000)).isNotNull();
+        byte[] aToB = Packets.ipv4("10.77.0.2", "10.77.0.3", 300);
+        a.tun().inject(aToB);
+        assertThat(b.tun().poll(2000)).isEqualTo(aToB);
+        byte[] hubToA = Packets.ipv4("10.77.0.1", "10.77.0.2", 1400);
+        hubTun.inject(hubToA);
+        assertThat(a.tun().poll(2000)).isEqualTo(hubToA);
+        assertThat(hub.counters().forwarded.get()).isEqualTo(1);
+    }
+
+    @Test
+    void spoofedInnerSourceIsDroppedAndCounted() throws Exception {
+        startHub(List.of(alice, bob), HubServer.Options.defaults());
+        Running a = startClient(alice);
+        await(() -> a.client().connected(), 5000);
+        a.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 50));
+        a.tun().inject(Packets.ipv4("10.77.0.99", "10.77.0.1", 50));
+        await(() -> hub.counters().drops(HubDropReason.ALLOWED_IPS) == 2, 2000);
+        assertThat(hubTun.poll(200)).isNull();
+        byte[] good = Packets.ipv4("10.77.0.2", "10.77.0.1", 50);
+        a.tun().inject(good);
+        assertThat(hubTun.poll(2000)).isEqualTo(good);
+    }
+
+    @Test
+    void revocationEndsTheLiveSessionAndRefusesTheNextHandshake() throws Exception {
+        startHub(List.of(alice, bob), HubServer.Options.defaults());
+        Running a = startClient(alice);
+        Running b = startClient(bob);
+        await(() -> a.client().connected() && b.client().connected(), 5000);
+        b.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 20));
+        assertThat(hubTun.poll(2000)).isNotNull();
+
+        Client bobOff = new Client("bob", bob.keys(), bob.psk(), bob.address(), false);
+        long t0 = System.nanoTime();
+        hub.reload(config(List.of(alice, bobOff)));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        assertThat(hub.sessionCount()).isEqualTo(1);
+
+        b.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 20));
+        await(() -> hub.counters().drops(HubDropReason.UNKNOWN_RECEIVER) >= 1, 2000);
+        byte[] fromA = Packets.ipv4("10.77.0.2", "10.77.0.1", 20);
+        a.tun().inject(fromA);
+        assertThat(hubTun.poll(2000)).isEqualTo(fromA);
+        assertThat(hubTun.poll(100)).isNull();
+        // The hub cannot reach bob either.
+        hubTun.inject(Packets.ipv4("10.77.0.1", "10.77.0.3", 20));
+        await(() -> hub.counters().drops(HubDropReason.NO_ROUTE) >= 1, 2000);
+
+        b.client().initiate();
+        await(() -> hub.counters().drops(HubDropReason.DISABLED_KEY) >= 1, 2000);
+        assertThat(hub.sessionCount()).isEqualTo(1);
+
+        // Removing the entry altogether refuses the key as unknown.
+        hub.reload(config(List.of(alice)));
+        b.client().initiate();
+        await(() -> hub.counters().drops(HubDropReason.UNKNOWN_KEY) >= 1, 2000);
+        assertThat(hub.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownKeyIsRefusedAtMessage1() throws Exception {
+        startHub(List.of(alice), HubServer.Options.defaults());
+        Running m = startClient(new Client("mallory", Keys.generate(), HubFixtures.psk(), "10.77.0.9", true));
+        await(() -> hub.counters().drops(HubDropReason.UNKNOWN_KEY) >= 1, 3000);
+        assertThat(m.client().connected()).isFalse();
+        assertThat(hub.sessionCount()).isZero();
+        assertThat(hub.counters().handshakesCompleted.get()).isZero();
+    }
+
+    @Test
+    void wrongPskNeverYieldsASession() throws Exception {
+        startHub(List.of(alice), HubServer.Options.defaults());
+        Running a = startClient(new Client("alice", alice.keys(), HubFixtures.psk(), alice.address(), true));
+        await(() -> a.client().counters().drops(HubDropReason.HANDSHAKE_FAILED) >= 1, 3000);
+        assertThat(a.client().connected()).isFalse();
+        // The hub's half-made session is never confirmed: it has nowhere to send.
+        hubTun.inject(Packets.ipv4("10.77.0.1", "10.77.0.2", 20));
+        await(() -> hub.counters().drops(HubDropReason.NO_SESSION) >= 1, 2000);
+    }
+
+    @Test
+    void replayedMessage1IsRefused() throws Exception {
+        startHub(List.of(alice), HubServer.Options.defaults());
+        byte[] msg1 = message1(alice, hubKeys, 7);
+        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
+            raw.send(ByteBuffer.wrap(msg1), to);
+            await(() -> hub.counters().handshakesCompleted.get() == 1, 3000);
+            raw.send(ByteBuffer.wrap(msg1), to);
+            await(() -> hub.counters().drops(HubDropReason.REPLAYED_INITIATION) == 1, 3000);
+            assertThat(hub.counters().handshakesCompleted.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void underLoadTheHubAnswersWithCookiesAndStillServesClients() throws Exception {
+        startHub(List.of(alice, bob), new HubServer.Options(1, 1, true, 100, 20));
+        Running a = startClient(alice);
+        await(() -> a.client().connected(), 5000);
+        assertThat(hub.counters().drops(HubDropReason.COOKIE_SENT)).isGreaterThanOrEqualTo(1);
+
+        // A flood of valid-mac1 initiations from one address (bounded: 2000 messages) gets cookie replies only.
+        byte[] flood = message1(bob, hubKeys, 9);
+        int replies = 0;
+        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            raw.configureBlocking(false);
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
+            ByteBuffer rb = ByteBuffer.allocate(256);
+            for (int i = 0; i < 2000; i++) {
+                raw.send(ByteBuffer.wrap(flood), to);
+                rb.clear();
+                if (raw.receive(rb) != null && rb.position() == HubWire.COOKIE_REPLY_BYTES) {
+                    replies++;
+                }
+            }
+            long end = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                rb.clear();
+                if (raw.receive(rb) != null && rb.position() == HubWire.COOKIE_REPLY_BYTES) {
+                    replies++;
+                }
+            }
+        }
+        assertThat(replies).isGreaterThan(100);
+        assertThat(hub.counters().handshakesCompleted.get()).isEqualTo(1);
+        Running b = startClient(bob);
+        await(() -> b.client().connected(), 5000);
+        byte[] p = Packets.ipv4("10.77.0.3", "10.77.0.2", 40);
+        b.tun().inject(p);
+        assertThat(a.tun().poll(2000)).isEqualTo(p);
+    }
+
+    /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
+    static byte[] message1(Client c, Keys hub, int senderIndex) throws Exception {
+        try (IkPsk2Handshake hs = IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.keys().priv(), hub.pub(), c.psk())) {
+            byte[] noise = hs.writeMessage1(Tai64n.encode(Instant.now()));
+            byte[] msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
+            msg[0] = HubWire.TYPE_INITIATION;
+            HubWire.putIntLE(msg, HubWire.INIT_SENDER_OFFSET, senderIndex);
+            System.arraycopy(noise, 0, msg, HubWire.INIT_NOISE_OFFSET, noise.length);
+            new CookieGenerator(hub.pub()).addMacs(msg, msg.length);
+            assertThat(msg.length).isEqualTo(HubWire.INITIATION_MIN_BYTES);
+            return Arrays.copyOf(msg, msg.length);
+        }
+    }
+}
