@@ -176,10 +176,7 @@ public final class HubClient implements AutoCloseable {
 
     private void sendKeepalive(Session s, long now) {
         byte[] b = new byte[HubWire.TRANSPORT_HEADER_BYTES + HubWire.TAG_BYTES];
-        int n;
-        synchronized (s) {
-            n = TransportPath.seal(s, b, 0, now);
-        }
+        int n = TransportPath.seal(s, b, ByteBuffer.wrap(b), 0, now);
         if (n > 0) {
             send(b, n);
             timers.onKeepaliveSent(now);
@@ -217,7 +214,7 @@ public final class HubClient implements AutoCloseable {
 
     private void onTransport(TransportPath path, byte[] buf, ByteBuffer view, int n) {
         long now = clock.getAsLong();
-        int p = path.open(buf, n, now);
+        int p = path.open(buf, view, n, now);
         if (p < 0) {
             counters.drop(path.reason());
             return;
@@ -273,10 +270,7 @@ public final class HubClient implements AutoCloseable {
                 counters.drop(HubDropReason.NO_SESSION);
                 continue;
             }
-            int out;
-            synchronized (s) {
-                out = TransportPath.seal(s, buf, len, now);
-            }
+            int out = TransportPath.seal(s, buf, view, len, now);
             if (out < 0) {
                 counters.drop(HubDropReason.SESSION_EXPIRED);
                 continue;

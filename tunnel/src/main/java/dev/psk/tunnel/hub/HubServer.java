@@ -254,7 +254,7 @@ public final class HubServer implements AutoCloseable {
 
     private void onTransport(TransportPath path, byte[] buf, ByteBuffer view, int n, InetSocketAddress src) {
         long now = clock.getAsLong();
-        int p = path.open(buf, n, now);
+        int p = path.open(buf, view, n, now);
         if (p < 0) {
             counters.drop(path.reason());
             return;
@@ -288,7 +288,7 @@ public final class HubServer implements AutoCloseable {
         if (pol.config.clientToClient()) {
             HubPolicy.Entry to = pol.allowedIps.lookup(view, AllowedIps.destinationOffset(view, start, len), v4);
             if (to != null && to.state() != owner.state()) {
-                if (sendTo(to, buf, len, now)) {
+                if (sendTo(to, buf, view, len, now)) {
                     counters.forwarded.incrementAndGet();
                 }
                 return;
@@ -330,21 +330,18 @@ public final class HubServer implements AutoCloseable {
                 counters.drop(HubDropReason.NO_ROUTE);
                 continue;
             }
-            sendTo(to, buf, len, clock.getAsLong());
+            sendTo(to, buf, view, len, clock.getAsLong());
         }
     }
 
     /** Seals {@code buf[16, 16+len)} for client {@code to} and sends it. */
-    private boolean sendTo(HubPolicy.Entry to, byte[] buf, int len, long now) {
+    private boolean sendTo(HubPolicy.Entry to, byte[] buf, ByteBuffer view, int len, long now) {
         Session s = to.state().current();
         if (s == null || !s.usable(now)) {
             counters.drop(HubDropReason.NO_SESSION);
             return false;
         }
-        int n;
-        synchronized (s) {
-            n = TransportPath.seal(s, buf, len, now);
-        }
+        int n = TransportPath.seal(s, buf, view, len, now);
         if (n < 0) {
             counters.drop(HubDropReason.SESSION_EXPIRED);
             return false;

@@ -2,6 +2,7 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.NoiseLimits;
+import dev.psk.tunnel.replay.ReplayWindow;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a counter reaches {@link NoiseLimits#REJECT_AFTER_MESSAGES}; a dead session sends and accepts
  * nothing.
  *
- * <p>Thread-safety: {@link #nextSendCounter} is atomic; the receive side (replay window, opening)
- * belongs to one receive thread; the send cipher to one sending thread.
+ * <p>Thread-safety: {@link #nextSendCounter} is atomic; sealing, opening and {@link #kill} hold the
+ * session's monitor; the replay window belongs to the one receive thread.
  */
 public final class Session {
     final int localIndex;
@@ -25,7 +26,8 @@ public final class Session {
     private final TransportCipher sendCipher;
     private final TransportCipher receiveCipher;
     private final AtomicLong sendCounter = new AtomicLong();
-    final ReplayWindow replay = new ReplayWindow();
+    /** Window of {@link NoiseLimits#REPLAY_WINDOW_SIZE} minus one block, as in WireGuard. */
+    final ReplayWindow replay = new ReplayWindow(NoiseLimits.REPLAY_WINDOW_SIZE - Long.SIZE);
     volatile InetSocketAddress endpoint;
     volatile long lastReceivedNanos;
     volatile long lastSentNanos;
@@ -83,8 +85,14 @@ public final class Session {
         return dead;
     }
 
-    /** Ends the session at once and wipes its key copies. Idempotent. */
-    void kill() {
+    /**
+     * Ends the session at once, wipes its keys and releases the ciphers. Idempotent. Sealing and
+     * opening hold the same lock and check {@link #isDead} first, so no cipher is used after this.
+     */
+    synchronized void kill() {
+        if (dead) {
+            return;
+        }
         dead = true;
         sendCipher.wipe();
         receiveCipher.wipe();

@@ -1,52 +1,50 @@
 package dev.psk.tunnel.hub;
 
-import java.security.GeneralSecurityException;
+import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.crypto.PacketAeads;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One direction of a transport session: ChaCha20-Poly1305 with the Noise nonce layout (32 zero
- * bits, then the 64-bit counter little-endian), empty associated data, sealing and opening in the
- * caller's buffer. Never throws on a bad packet: {@link #open} returns -1.
+ * One direction of a transport session: ChaCha20-Poly1305 through the tunnel's {@link PacketAead}
+ * (libcrypto when it loads, else the JDK) with the Noise nonce layout (32 zero bits, then the
+ * 64-bit counter little-endian) and empty associated data, sealing and opening in the caller's
+ * buffer. Never throws on a bad packet: {@link #open} returns -1.
  *
- * <p>Thread-safety: not thread-safe; the sending (or receiving) thread owns it.
+ * <p>Thread-safety: not thread-safe; the owner serializes sealing (the session lock) and the
+ * receive thread owns opening.
  */
 final class TransportCipher {
-    private final SecretKeySpec key;
-    private final byte[] rawKey;
-    private final Cipher cipher;
-    private final byte[] nonce = new byte[12];
+    private final byte[] key;
+    private final PacketAead aead;
+    private final byte[] nonce = new byte[PacketAead.NONCE_BYTES];
+    /** libcrypto works on native memory: packets pass through this direct buffer (two copies of at most 1.5 KB). */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(HubWire.MAX_DATAGRAM_BYTES + PacketAead.TAG_BYTES);
 
     TransportCipher(byte[] keyBytes) {
-        rawKey = keyBytes.clone();
-        key = new SecretKeySpec(rawKey, "ChaCha20");
-        try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        key = keyBytes.clone();
+        aead = PacketAeads.create(PacketAeads.AUTO);
     }
 
     /** Seals {@code buf[off, off+len)} in place; the tag follows. @return ciphertext length */
     int seal(long counter, byte[] buf, int off, int len) {
-        try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce(counter)));
-            return cipher.doFinal(buf, off, len, buf, off);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
-        }
+        scratch.put(0, buf, off, len);
+        aead.seal(key, nonce(counter), scratch, 0, 0, 0, len);
+        scratch.get(0, buf, off, len + PacketAead.TAG_BYTES);
+        return len + PacketAead.TAG_BYTES;
     }
 
-    /** Opens {@code buf[off, off+len)} in place. @return plaintext length, or -1 when the tag is wrong */
+    /** Opens {@code buf[off, off+len)} in place. @return plaintext length, or -1 when not authentic */
     int open(long counter, byte[] buf, int off, int len) {
-        try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce(counter)));
-            return cipher.doFinal(buf, off, len, buf, off);
-        } catch (GeneralSecurityException | IllegalStateException e) {
+        if (len < PacketAead.TAG_BYTES || len > scratch.capacity()) {
             return -1;
         }
+        scratch.put(0, buf, off, len);
+        if (!aead.open(key, nonce(counter), scratch, 0, 0, 0, len - PacketAead.TAG_BYTES)) {
+            return -1;
+        }
+        scratch.get(0, buf, off, len - PacketAead.TAG_BYTES);
+        return len - PacketAead.TAG_BYTES;
     }
 
     private byte[] nonce(long counter) {
@@ -54,8 +52,9 @@ final class TransportCipher {
         return nonce;
     }
 
-    /** Zeroes the raw key copy (the provider's copy goes with the object). */
+    /** Zeroes the key and releases the AEAD. */
     void wipe() {
-        Arrays.fill(rawKey, (byte) 0);
+        Arrays.fill(key, (byte) 0);
+        aead.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.tunnel.noise.NoiseLimits;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -25,7 +27,16 @@ final class TransportPath {
      *
      * @return the datagram length, or -1 when the session may not send
      */
-    static int seal(Session s, byte[] buf, int len, long now) {
+    static int seal(Session s, byte[] buf, ByteBuffer view, int len, long now) {
+        synchronized (s) {
+            return sealLocked(s, buf, view, len, now);
+        }
+    }
+
+    private static int sealLocked(Session s, byte[] buf, ByteBuffer view, int len, long now) {
+        if (s.isDead()) {
+            return -1;
+        }
         long counter = s.nextSendCounter(now);
         if (counter == -1) {
             // -1 is never a valid counter (2^64-1 is past REJECT_AFTER_MESSAGES): "may not send".
@@ -50,7 +61,7 @@ final class TransportPath {
      * @return the padded plaintext length at {@link HubWire#TRANSPORT_HEADER_BYTES} (0 for a
      *     keepalive), or -1 with {@link #reason()} set
      */
-    int open(byte[] buf, int n, long now) {
+    int open(byte[] buf, ByteBuffer view, int n, long now) {
         session = null;
         if (n < HubWire.TRANSPORT_MIN_BYTES) {
             return fail(HubDropReason.TOO_SHORT);
@@ -66,16 +77,20 @@ final class TransportPath {
             return fail(HubDropReason.SESSION_EXPIRED);
         }
         long counter = HubWire.getLongLE(buf, HubWire.TRANSPORT_COUNTER_OFFSET);
-        if (!s.replay.mayAccept(counter)) {
+        if (Long.compareUnsigned(counter, NoiseLimits.REJECT_AFTER_MESSAGES) >= 0 || !s.replay.check(counter)) {
             return fail(HubDropReason.REPLAYED_COUNTER);
         }
-        int p = s.receiveCipher().open(counter, buf, HubWire.TRANSPORT_HEADER_BYTES, n - HubWire.TRANSPORT_HEADER_BYTES);
+        int p;
+        synchronized (s) {
+            if (s.isDead()) {
+                return fail(HubDropReason.SESSION_EXPIRED);
+            }
+            p = s.receiveCipher().open(counter, buf, HubWire.TRANSPORT_HEADER_BYTES, n - HubWire.TRANSPORT_HEADER_BYTES);
+        }
         if (p < 0) {
             return fail(HubDropReason.DECRYPT_FAILED);
         }
-        if (!s.replay.accept(counter)) {
-            return fail(HubDropReason.REPLAYED_COUNTER);
-        }
+        s.replay.commit(counter);
         s.lastReceivedNanos = now;
         session = s;
         return p;
