@@ -16,6 +16,13 @@ public record AllowedClient(String name, byte[] publicKey, List<Cidr> allowedIps
         boolean allowOverlap, byte[] identityPin) {
 
     public AllowedClient {
+        if (identityPin != null) {
+            try {
+                IdentityProof.pinnedKey(identityPin);
+            } catch (dev.psk.identity.IdentityException e) {
+                throw new IllegalArgumentException("IdentityPin: " + e.getMessage(), e);
+            }
+        }
         publicKey = publicKey.clone();
         psk = psk.clone();
         allowedIps = List.copyOf(allowedIps);
@@ -40,6 +47,15 @@ public record AllowedClient(String name, byte[] publicKey, List<Cidr> allowedIps
 
     public String fingerprint() {
         return fingerprint(publicKey);
+    }
+
+    /** The pinned hardware-identity key, or null when none is pinned. */
+    public java.security.interfaces.ECPublicKey identityKey() {
+        try {
+            return identityPin == null ? null : IdentityProof.pinnedKey(identityPin);
+        } catch (dev.psk.identity.IdentityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Same client, same secrets: a live session may survive a reload only when this holds. */

@@ -38,7 +38,7 @@ public final class HubClient implements AutoCloseable {
     private final SessionTable table = new SessionTable(4);
     private final CookieGenerator cookies;
     private final MacKeys ownMacs;
-    private final IdentityProof.Signer identity;
+    private final dev.psk.identity.Signer identity;
     private final AllowedIps<Boolean> routes = new AllowedIps<>();
     private IkPsk2Handshake pending;
     private int pendingIndex;
@@ -48,7 +48,7 @@ public final class HubClient implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
 
     public HubClient(ClientConfig config, TunDevice tun, DatagramChannel channel, InetSocketAddress server,
-            Timers.Settings settings, IdentityProof.Signer identity, LongSupplier clock) {
+            Timers.Settings settings, dev.psk.identity.Signer identity, LongSupplier clock) {
         this.config = config;
         this.tun = tun;
         this.channel = channel;
@@ -112,14 +112,14 @@ public final class HubClient implements AutoCloseable {
             return ts;
         }
         try {
-            byte[] sig = identity.sign(handshakeHash);
+            byte[] sig = IdentityProof.sign(identity, handshakeHash);
             byte[] p = new byte[ts.length + HubWire.IDENTITY_LENGTH_BYTES + sig.length];
             System.arraycopy(ts, 0, p, 0, ts.length);
             p[ts.length] = (byte) sig.length;
             p[ts.length + 1] = (byte) (sig.length >>> 8);
             System.arraycopy(sig, 0, p, ts.length + 2, sig.length);
             return p;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (dev.psk.identity.IdentityException e) {
             throw new IllegalStateException("identity signature failed: " + e.getMessage(), e);
         }
     }

@@ -133,6 +133,13 @@ public final class HubConfigParser {
             if (prev != null) {
                 throw c.error("ClientPublicKey", "is also the key of client '" + prev + "': expected one entry per key");
             }
+            if (pin != null) {
+                try {
+                    IdentityProof.pinnedKey(pin);
+                } catch (dev.psk.identity.IdentityException e) {
+                    throw c.error("IdentityPin", "expected the base64 SubjectPublicKeyInfo of an EC P-256 key (" + e.getMessage() + ")");
+                }
+            }
             clients.add(new AllowedClient(name, cpub, ips, psk, enabled, overlap, pin));
             java.util.Arrays.fill(psk, (byte) 0);
         }

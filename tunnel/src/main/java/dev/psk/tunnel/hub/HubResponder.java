@@ -96,7 +96,7 @@ final class HubResponder {
             return false;
         }
         int rest = payload.length - HubWire.TIMESTAMP_BYTES;
-        byte[] pin = c.identityPin();
+        java.security.interfaces.ECPublicKey pin = c.identityKey();
         if (pin == null) {
             // Client IP or other claims in the payload are never trusted: nothing else is allowed.
             return rest == 0;

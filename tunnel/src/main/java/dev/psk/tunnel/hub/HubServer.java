@@ -27,8 +27,8 @@ import java.util.logging.Logger;
  * queue, a TUN reader (AllowedIPs on egress picks the client), and a timer sweeping expired
  * sessions and rate-limiter tables.
  *
- * <p>Order of checks for message 1: size and header, mac1 (one HMAC, no DH), under load mac2 or a
- * cookie reply, per-source rate, queue room; then on a worker the Noise read with the client
+ * <p>Order of checks for message 1: size and header, mac1 (one HMAC, no DH), per-source rate; under
+ * load or over the rate, mac2 or else a cookie reply; queue room; then on a worker the Noise read with the client
  * lookup after one DH. {@link #reload} applies a new configuration at once: sessions of removed,
  * disabled or re-keyed clients end before it returns.
  */
@@ -73,6 +73,7 @@ public final class HubServer implements AutoCloseable {
         byte[] priv = config.privateKey();
         this.hubPublic = Dh25519.publicFromPrivate(priv);
         this.policy = new HubPolicy(config, states);
+        this.underLoadUntil = clock.getAsLong() - 1;
         this.perSource = new RateLimiter<>(options.sourceInitiationsPerSecond(), options.sourceBurst(),
                 NoiseLimits.MAX_RATE_LIMITER_ENTRIES, clock);
         this.perKey = new RateLimiter<>(NoiseLimits.INITIATIONS_PER_SECOND, NoiseLimits.INITIATIONS_BURST,
@@ -203,15 +204,21 @@ public final class HubServer implements AutoCloseable {
             underLoadUntil = now + NoiseLimits.UNDER_LOAD_AFTER.toNanos();
         }
         boolean underLoad = options.alwaysUnderLoad() || now - underLoadUntil < 0;
-        if (underLoad && !cookies.checkMac2(buf, n, src)) {
-            int len = cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
-            send(reply, len, src);
-            counters.drop(HubDropReason.COOKIE_SENT);
-            return;
-        }
-        if (!perSource.allow(src.getAddress())) {
-            counters.drop(HubDropReason.RATE_LIMITED_SOURCE);
-            return;
+        boolean withinRate = perSource.allow(src.getAddress());
+        // Under load, or from a source over its rate, a message 1 must prove its source address
+        // with mac2 before it costs a DH; without it the answer is a cookie reply (smaller than
+        // message 1, so no amplification). With a valid mac2, a source over its rate is dropped.
+        if (underLoad || !withinRate) {
+            if (!cookies.checkMac2(buf, n, src)) {
+                int len = cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
+                send(reply, len, src);
+                counters.drop(HubDropReason.COOKIE_SENT);
+                return;
+            }
+            if (!withinRate) {
+                counters.drop(HubDropReason.RATE_LIMITED_SOURCE);
+                return;
+            }
         }
         if (!queue.offer(new Job(Arrays.copyOf(buf, n), n, src))) {
             counters.drop(HubDropReason.HANDSHAKE_QUEUE_FULL);

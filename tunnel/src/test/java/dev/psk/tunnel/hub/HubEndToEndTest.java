@@ -191,7 +191,7 @@ class HubEndToEndTest {
         // A flood of valid-mac1 initiations from one address (bounded: 2000 messages) gets cookie replies only.
         byte[] flood = message1(bob, hubKeys, 9);
         int replies = 0;
-        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.2", 0))) {
             raw.configureBlocking(false);
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
             ByteBuffer rb = ByteBuffer.allocate(256);
@@ -212,11 +212,37 @@ class HubEndToEndTest {
         }
         assertThat(replies).isGreaterThan(100);
         assertThat(hub.counters().handshakesCompleted.get()).isEqualTo(1);
+        assertThat(hub.counters().drops(HubDropReason.COOKIE_SENT)).isGreaterThan(100);
         Running b = startClient(bob);
         await(() -> b.client().connected(), 5000);
         byte[] p = Packets.ipv4("10.77.0.3", "10.77.0.2", 40);
         b.tun().inject(p);
         assertThat(a.tun().poll(2000)).isEqualTo(p);
+    }
+
+    @Test
+    void aFloodFromOneSourceOverItsRateGetsCookiesWhileOthersConnect() throws Exception {
+        startHub(List.of(alice, bob), new HubServer.Options(1, 1024, false, 20, 5));
+        byte[] flood = message1(bob, hubKeys, 11);
+        int replies = 0;
+        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.2", 0))) {
+            raw.configureBlocking(false);
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
+            ByteBuffer rb = ByteBuffer.allocate(256);
+            for (int i = 0; i < 500; i++) {
+                raw.send(ByteBuffer.wrap(flood), to);
+                rb.clear();
+                if (raw.receive(rb) != null && rb.position() == HubWire.COOKIE_REPLY_BYTES) {
+                    replies++;
+                }
+            }
+        }
+        Running a = startClient(alice);
+        await(() -> a.client().connected(), 5000);
+        assertThat(replies).isGreaterThan(0);
+        assertThat(hub.counters().drops(HubDropReason.COOKIE_SENT)).isGreaterThan(100);
+        // At most the burst reached the handshake workers (replays of one message 1 after the first).
+        assertThat(hub.counters().drops(HubDropReason.REPLAYED_INITIATION)).isLessThanOrEqualTo(5);
     }
 
     /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
