@@ -32,10 +32,9 @@ public final class Timers {
     private long jitterNanos;
     private long sessionBornNanos;
     private boolean haveSession;
-    private long lastDataSentNanos;
-    private long lastDataReceivedNanos;
     private long lastAnySentNanos;
     private boolean awaitingReply;
+    private long awaitingSinceNanos;
 
     public Timers(Settings settings) {
         this.settings = settings;
@@ -55,7 +54,6 @@ public final class Timers {
         handshakePending = false;
         haveSession = true;
         sessionBornNanos = now;
-        lastDataReceivedNanos = now;
         awaitingReply = false;
     }
 
@@ -64,10 +62,10 @@ public final class Timers {
     }
 
     public synchronized void onDataSent(long now) {
-        lastDataSentNanos = now;
         lastAnySentNanos = now;
         if (!awaitingReply) {
             awaitingReply = true;
+            awaitingSinceNanos = now;
         }
     }
 
@@ -76,7 +74,6 @@ public final class Timers {
     }
 
     public synchronized void onDataReceived(long now) {
-        lastDataReceivedNanos = now;
         awaitingReply = false;
     }
 
@@ -104,8 +101,7 @@ public final class Timers {
         }
         // Data went out and nothing came back for KEEPALIVE_TIMEOUT + REKEY_TIMEOUT: the hub may
         // have dropped our session (revocation, restart); try a fresh handshake.
-        if (awaitingReply && lastDataSentNanos - lastDataReceivedNanos >= 0
-                && now - lastDataReceivedNanos >= settings.keepaliveTimeout().plus(settings.rekeyTimeout()).toNanos()) {
+        if (awaitingReply && now - awaitingSinceNanos >= settings.keepaliveTimeout().plus(settings.rekeyTimeout()).toNanos()) {
             awaitingReply = false;
             return Action.SEND_INITIATION;
         }
