@@ -37,10 +37,20 @@ public final class HubServer implements AutoCloseable {
 
     /** Tunables with safe defaults; tests shorten or force some. */
     public record Options(int handshakeWorkers, int underLoadQueueDepth, boolean alwaysUnderLoad,
-            int sourceInitiationsPerSecond, int sourceBurst) {
+            int sourceInitiationsPerSecond, int sourceBurst, int maxQueuedHandshakes) {
+        /** Per-source limits: generous enough for a NAT with a few dozen clients behind it. */
+        public static final int SOURCE_INITIATIONS_PER_SECOND = 100;
+        public static final int SOURCE_BURST = 20;
+
+        public Options(int handshakeWorkers, int underLoadQueueDepth, boolean alwaysUnderLoad,
+                int sourceInitiationsPerSecond, int sourceBurst) {
+            this(handshakeWorkers, underLoadQueueDepth, alwaysUnderLoad, sourceInitiationsPerSecond, sourceBurst,
+                    NoiseLimits.MAX_QUEUED_HANDSHAKES);
+        }
+
         public static Options defaults() {
             return new Options(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                    NoiseLimits.UNDER_LOAD_QUEUE_DEPTH, false, 100, 20);
+                    NoiseLimits.UNDER_LOAD_QUEUE_DEPTH, false, SOURCE_INITIATIONS_PER_SECOND, SOURCE_BURST);
         }
     }
 
@@ -55,7 +65,7 @@ public final class HubServer implements AutoCloseable {
     private final Map<ByteBuffer, ClientState> states = new ConcurrentHashMap<>();
     private final RateLimiter<InetAddress> perSource;
     private final RateLimiter<ByteBuffer> perKey;
-    private final ArrayBlockingQueue<Job> queue = new ArrayBlockingQueue<>(NoiseLimits.MAX_QUEUED_HANDSHAKES);
+    private final ArrayBlockingQueue<Job> queue;
     private final CookieChecker cookies;
     private final HubResponder responder;
     private final byte[] hubPublic;
@@ -70,6 +80,7 @@ public final class HubServer implements AutoCloseable {
         this.tun = tun;
         this.options = options;
         this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(options.maxQueuedHandshakes());
         byte[] priv = config.privateKey();
         this.hubPublic = Dh25519.publicFromPrivate(priv);
         this.policy = new HubPolicy(config, states);
