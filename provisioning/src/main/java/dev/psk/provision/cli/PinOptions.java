@@ -35,6 +35,7 @@ public final class PinOptions {
         uri.pinSource().filter(p -> p.startsWith("file:") || p.startsWith("/"))
                 .map(p -> Path.of(p.replaceFirst("^file:(//)?", "")))
                 .ifPresent(p -> PinFiles.warnIfExposed(p, err));
-        return System.console() != null ? PinSource.console() : PinSource.none();
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? PinSource.console() : PinSource.none();
     }
 }
