@@ -61,6 +61,7 @@ class ProvisionSoftHsmCliTest {
             Processes.Result create = cli.run("identity", "create", "--token", token, "--pin-file", user,
                     "--label", "site-a", "--out", out.toString());
             assertThat(create.exitCode()).as(create.stderr()).isZero();
+            assertThat(create.stdout()).contains("self-test: a signature by the token verifies");
             String id = create.stdout().lines().filter(l -> l.startsWith("identity_id: ")).findFirst().orElseThrow()
                     .substring("identity_id: ".length());
             Path pem = out.resolve("site-a.pub.pem");
