@@ -27,10 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest quote}: quote PCRs with a nonce and write tpm2-tools-compatible files. */
 @Command(name = "quote", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Quote a PCR selection over a nonce with an attestation key in the endorsement hierarchy",
-                "and write DIR/ak.pub.pem, DIR/quote.msg, DIR/quote.sig, DIR/pcrs.values (the formats of",
-                "tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 (tpm2-tools' serialized PCRs, which",
-                "tpm2_checkquote -f reads)."})
+        description = {"Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
+                "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "
+                        + "key on every run) unless --ak-handle names a persistent one. Writes DIR/ak.pub.pem, DIR/quote.msg, "
+                        + "DIR/quote.sig, DIR/pcrs.values (the formats of tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 "
+                        + "(tpm2-tools' serialized PCRs, which tpm2_checkquote -f reads)."})
 public final class QuoteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -80,6 +80,8 @@ class TpmInteropTest {
         assertAccept(verify("ak.pem", "ecc-tss-values", NONCE, SEL));
         toolsQuote("ak.ctx", "ecc-tss-serialized", NONCE, SEL);
         assertAccept(verify("ak.pem", "ecc-tss-serialized", NONCE, SEL));
+        tpm.toolOk("tpm2_readpublic", "-c", "ak.ctx", "-o", "ak.tpm2b");
+        assertAccept(verify("ak.tpm2b", "ecc-tss-values", NONCE, SEL));
         toolsQuote("ak.ctx", "ecc-plain", NONCE, SEL, "-f", "plain", "-F", "values");
         assertThat(Files.readAllBytes(d.resolve("ecc-plain.sig"))[0]).isEqualTo((byte) 0x30);
         assertAccept(verify("ak.pem", "ecc-plain", NONCE, SEL));
