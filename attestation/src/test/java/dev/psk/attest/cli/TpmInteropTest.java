@@ -118,6 +118,10 @@ class TpmInteropTest {
                         "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
                         "--pcr-values", out.resolve("pcrs.values").toString());
                 assertAccept(v);
+                Cli.Run pinnedArea = Cli.run("verify", "--ak", out.resolve("ak.tpm2b").toString(), "--message", out.resolve("quote.msg").toString(),
+                        "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
+                        "--pcr-values", out.resolve("pcrs.values").toString());
+                assertAccept(pinnedArea);
                 // tpm2_checkquote reads TPMT signatures and plain ones (DER ECDSA, raw RSASSA).
                 Processes.Result c = Processes.run("tpm2_checkquote", "-u", out.resolve("ak.pub.pem").toString(),
                         "-m", out.resolve("quote.msg").toString(), "-s", out.resolve("quote.sig").toString(),
@@ -128,6 +132,17 @@ class TpmInteropTest {
         }
         // The primary AK is re-derived, not re-generated: the same key on every run.
         assertThat(Files.readString(d.resolve("ours-ecc-tss/ak.pub.pem"))).isEqualTo(Files.readString(d.resolve("ours-ecc-plain/ak.pub.pem")));
+    }
+
+    @Test
+    void unrestrictedKeyAreaIsRefusedAsAk() throws Exception {
+        tpm.toolOk("tpm2_createprimary", "-C", "o", "-G", "ecc256:ecdsa-sha256:null", "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign", "-c", "plain-signer.ctx");
+        tpm.toolOk("tpm2_readpublic", "-c", "plain-signer.ctx", "-o", "plain-signer.tpm2b");
+        toolsQuote("ak.ctx", "unrestricted", NONCE, SEL, "-F", "values");
+        Cli.Run r = verify("plain-signer.tpm2b", "unrestricted", NONCE, SEL);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("not those of an attestation key");
     }
 
     @Test
