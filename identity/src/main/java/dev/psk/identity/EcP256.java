@@ -114,6 +114,44 @@ public final class EcP256 {
         return out;
     }
 
+    /**
+     * r ‖ s from a strictly encoded DER Ecdsa-Sig-Value: SEQUENCE of two INTEGERs in minimal,
+     * positive, short-form encoding, at most 32 value bytes each, nothing after. BER leniency (long
+     * lengths, missing or extra leading zeros, negative numbers, trailing data) is how signature
+     * malleability creeps in, so anything else gives {@code null}.
+     */
+    public static byte[] derToP1363(byte[] der) {
+        if (der == null || der.length < 8 || der[0] != 0x30 || (der[1] & 0xff) != der.length - 2) {
+            return null;
+        }
+        byte[] out = new byte[P1363_SIGNATURE_BYTES];
+        int o = 2;
+        for (int k = 0; k < 2; k++) {
+            if (o + 2 > der.length || der[o] != 0x02) {
+                return null;
+            }
+            int len = der[o + 1] & 0xff;
+            o += 2;
+            if (len == 0 || len > FIELD_BYTES + 1 || o + len > der.length) {
+                return null;
+            }
+            if ((der[o] & 0x80) != 0) {
+                return null; // negative
+            }
+            if (der[o] == 0 && (len == 1 || (der[o + 1] & 0x80) == 0)) {
+                return null; // zero value, or a leading zero that is not needed
+            }
+            int start = der[o] == 0 ? o + 1 : o;
+            int n = o + len - start;
+            if (n > FIELD_BYTES) {
+                return null;
+            }
+            System.arraycopy(der, start, out, k * FIELD_BYTES + FIELD_BYTES - n, n);
+            o += len;
+        }
+        return o == der.length ? out : null;
+    }
+
     private static void checkPoint(byte[] point) throws IdentityException {
         if (point.length != POINT_BYTES || point[0] != 0x04) {
             throw new IdentityException("EC point: expected " + POINT_BYTES + " bytes, uncompressed (0x04 ...), got "
