@@ -52,6 +52,7 @@ public final class Psk2Session implements PeerSession {
     private final byte[] txSlot = new byte[Psk2Wire.SLOT_BYTES];
     private final ByteBuffer txSlotBuffer = ByteBuffer.allocateDirect(Psk2Wire.SLOT_BYTES);
     private volatile boolean txExhausted;
+    private volatile long txAtLeast;
     private volatile long txNextPublished;
 
     // RX thread only.
@@ -111,6 +112,11 @@ public final class Psk2Session implements PeerSession {
     @Override
     public DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
         long seq = txNext;
+        long jump = txAtLeast;
+        if (jump > seq) {
+            seq = jump; // skipped sequences are never used: the reservation only grows
+            txNext = jump;
+        }
         long slot = SlotSchedule.slotOf(seq);
         if (slot >= dataSlots) {
             txExhausted = true;
@@ -207,6 +213,22 @@ public final class Psk2Session implements PeerSession {
                 direct.put(i, (byte) 0);
             }
         }
+    }
+
+    /**
+     * Makes the next TX sequence at least {@code seq} (never lower); safe from any thread, applied
+     * by the next {@link #seal}. A handshake uses it with the peer's announced {@link #rxFloor()}
+     * after the peer restarted, so that the peer does not drop our packets below its new floor.
+     */
+    public void advanceTxTo(long seq) {
+        if (seq > txAtLeast) {
+            txAtLeast = seq;
+        }
+    }
+
+    /** The lowest sequence this end accepts after its last restart (the persisted RX floor). */
+    public long rxFloor() {
+        return rxRestartFloor;
     }
 
     /** True once the pad has no slot left for this end's sending direction. */
