@@ -227,9 +227,35 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         }
     }
 
-    /** Stops the worker; the device's control handler is removed. Idempotent. */
+    /** One line for logs and {@code show}: completions, refusals, pad mismatches, drops by reason. */
+    public String summary() {
+        StringBuilder b = new StringBuilder("handshake: ").append(counters.completed()).append(" completed");
+        InetSocketAddress ep = boundEndpoint;
+        if (ep != null) {
+            b.append(", bound to ").append(who(ep, boundIdentity));
+        }
+        long refused = 0;
+        for (Refusal r : Refusal.values()) {
+            refused += counters.refusals(r);
+        }
+        b.append(", ").append(refused).append(" refused, ").append(counters.padMismatches()).append(" pad mismatches, drops ");
+        var drops = counters.dropSnapshot();
+        if (drops.isEmpty()) {
+            b.append("none");
+        } else {
+            StringBuilder d = new StringBuilder();
+            drops.forEach((k, v) -> d.append(d.isEmpty() ? "" : " ").append(k.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(v));
+            b.append(d);
+        }
+        return b.toString();
+    }
+
+    /** Stops the worker (logging {@link #summary()}); the device's control handler is removed. Idempotent. */
     @Override
     public void close() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         Device d = device;
         if (d != null && d.controlHandler() == this) {
@@ -244,5 +270,6 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
                 Thread.currentThread().interrupt();
             }
         }
+        log.accept(summary());
     }
 }
