@@ -13,14 +13,15 @@
 #   +----------------------------------+                  +----------------------------------+
 #
 # Usage: tests/netns/handshake.sh [--only t1,t2,...] [--keep]
-#   tests: off psk signed replay unpinned disabled pad attested rekeyed
-# Needs root, iproute2, softhsm2, opensc (pkcs11-tool), openssl, tcpdump, python3, swtpm.
+#   tests: off psk signed replay unpinned disabled pad attested tpmkey rekeyed
+# Needs root, iproute2, softhsm2, opensc (pkcs11-tool), openssl, tcpdump, python3, swtpm,
+# tpm2-abrmd, dbus, libtpm2-pkcs11 (tpm2_ptool).
 # Prints PASS/FAIL lines and "N passed, M failed"; exits non-zero if a test fails.
 set -euo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-only="off psk signed replay unpinned disabled pad attested rekeyed"
+only="off psk signed replay unpinned disabled pad attested tpmkey rekeyed"
 keep=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,7 +38,7 @@ IP_A=192.168.78.1 IP_B=192.168.78.2 IP_EVIL=192.168.78.3 TUN_IP_A=10.78.0.1 TUN_
 PORT=51820 MODULE=/usr/lib/softhsm/libsofthsm2.so
 work=$(mktemp -d /tmp/psks-hs.XXXXXX)
 declare -A pid=()
-failures=0 passes=0 t_start=$SECONDS swtpm_pid=""
+failures=0 passes=0 t_start=$SECONDS swtpm_pid="" swtpm2_pid="" dbus_pid="" abrmd_pid=""
 
 log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
 pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
@@ -50,6 +51,9 @@ cleanup() {
   set +e
   for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
   [ -n "$swtpm_pid" ] && kill -9 "$swtpm_pid" 2>/dev/null
+  [ -n "$abrmd_pid" ] && kill -9 "$abrmd_pid" 2>/dev/null
+  [ -n "$swtpm2_pid" ] && kill -9 "$swtpm2_pid" 2>/dev/null
+  [ -n "$dbus_pid" ] && kill -9 "$dbus_pid" 2>/dev/null
   jobs -p | xargs -r kill -9 2>/dev/null
   wait 2>/dev/null
   ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
@@ -322,6 +326,51 @@ PYEOF
   else
     fail "attested: swtpm not installed"
   fi
+fi
+
+if want tpmkey; then
+  log "Test that an identity key inside a TPM (tpm2-pkcs11 over swtpm, tpm2-abrmd) signs the handshake"
+  TPM2_MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so
+  mkdir -p "$work/tpm2" "$work/tpm2store"
+  nsa swtpm socket --tpm2 --server type=tcp,port=2331,bindaddr=127.0.0.1 --ctrl type=tcp,port=2332,bindaddr=127.0.0.1 \
+    --tpmstate dir="$work/tpm2" --flags not-need-init,startup-clear --pid file="$work/tpm2/swtpm.pid" --daemon
+  swtpm2_pid=$(cat "$work/tpm2/swtpm.pid")
+  dbus_pid=$(nsa dbus-daemon --config-file=/usr/share/dbus-1/session.conf --address=unix:path="$work/bus" --fork --print-pid)
+  TPMENV=(DBUS_SESSION_BUS_ADDRESS=unix:path=$work/bus TPM2_PKCS11_TCTI=tabrmd:bus_type=session
+          TPM2TOOLS_TCTI=tabrmd:bus_type=session TPM2_PKCS11_STORE=$work/tpm2store TPM2_PKCS11_LOG_LEVEL=0)
+  nsa env "${TPMENV[@]}" tpm2-abrmd --session --allow-root --flush-all --tcti=swtpm:host=127.0.0.1,port=2331 \
+    >"$work/abrmd.log" 2>&1 &
+  abrmd_pid=$!
+  sleep 1
+  if nsa env "${TPMENV[@]}" tpm2_ptool init >/dev/null \
+      && nsa env "${TPMENV[@]}" tpm2_ptool addtoken --pid=1 --label=hs-tpm --sopin=87654321 --userpin=4321 >/dev/null \
+      && nsa env "${TPMENV[@]}" tpm2_ptool addkey --label=hs-tpm --key-label=identity --userpin=4321 --algorithm=ecc256 >/dev/null \
+      && nsa env "${TPMENV[@]}" pkcs11-tool --module $TPM2_MODULE --token-label hs-tpm --read-object --type pubkey \
+           --label identity -o "$work/hs-tpm.der" >/dev/null 2>&1; then
+    openssl pkey -pubin -inform DER -in "$work/hs-tpm.der" -out "$work/hs-tpm.pem"
+    sha256sum "$work/hs-tpm.der" | cut -c1-16 >"$work/hs-tpm.id"
+    peers "$work/peers-tpm" site-a-tpm hs-tpm true
+    start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-tpm"
+    TPM_URI="pkcs11:token=hs-tpm;object=identity?module-path=$TPM2_MODULE&pin-source=file:$work/pin"
+    ip netns exec "$A" env "${TPMENV[@]}" SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad.bin" \
+      --local-port $PORT --remote-host $IP_B --remote-port $PORT --initiator --local-ip $TUN_IP_A --remote-ip $TUN_IP_B \
+      --state "$work/state-a" --tun psksA --stats-interval 0 --status-file "$work/status-a.json" \
+      --handshake signed --identity "$TPM_URI" --peers "$work/peers-at-a" >"$work/end-a.log" 2>&1 &
+    pid[a]=$!
+    if wait_log b "established with 192\.168\.78\.1:51820 identity $(cat "$work/hs-tpm.id") \(site-a-tpm\), mode signed" 40 \
+        && wait_ping; then
+      pass "tpmkey: the TPM-held key (tpm2-pkcs11) signed, the pinned peer verified it, ping through the tunnel"
+    else
+      fail "tpmkey: handshake with the TPM-held key failed"
+    fi
+    stop_both
+  else
+    fail "tpmkey: could not provision a key in tpm2-pkcs11 over swtpm"
+    tail -5 "$work/abrmd.log"
+  fi
+  kill "$abrmd_pid" "$swtpm2_pid" "$dbus_pid" 2>/dev/null || true
+  wait "$abrmd_pid" 2>/dev/null || true
+  abrmd_pid="" swtpm2_pid="" dbus_pid=""
 fi
 
 if want rekeyed; then

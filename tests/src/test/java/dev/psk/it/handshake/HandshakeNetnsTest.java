@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * carry traffic; a captured HELLO/WELCOME/CONFIRM replayed from another address changes neither
  * binding nor completions; unpinned, disabled and re-keyed identities are refused with the reason
  * in both logs; a different pad is named on both ends; a quote satisfying the policy lets traffic
- * flow and one that does not is refused. The script cleans up its namespaces in an EXIT trap; on a
+ * flow and one that does not is refused; an identity key held in a TPM (tpm2-pkcs11 over swtpm and
+ * tpm2-abrmd) signs a handshake the peer verifies. The script cleans up its namespaces in an EXIT trap; on a
  * timeout it gets SIGTERM (which runs the trap) before SIGKILL.
  */
 @Tag("netns")
@@ -58,7 +59,8 @@ class HandshakeNetnsTest {
             assertThat(p.exitValue()).as("handshake.sh exit code:%n%s", text).isZero();
             assertThat(text).contains("0 failed").doesNotContain("FAIL:")
                     .contains("PASS: off", "PASS: psk", "PASS: signed", "PASS: replay", "PASS: unpinned", "PASS: disabled",
-                            "PASS: pad", "PASS: attested: quote accepted", "PASS: attested: quote against a policy", "PASS: rekeyed");
+                            "PASS: pad", "PASS: attested: quote accepted", "PASS: attested: quote against a policy", "PASS: tpmkey",
+                            "PASS: rekeyed");
         } finally {
             Files.deleteIfExists(out);
         }
