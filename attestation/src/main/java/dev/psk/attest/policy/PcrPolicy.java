@@ -163,9 +163,9 @@ public final class PcrPolicy {
                 }
                 byte[] b;
                 try {
-                    b = Hex.decode(v.stringValue(), "policy " + bankName + ":" + idx);
+                    b = Hex.decode(v.stringValue(), bankName + ":" + idx);
                 } catch (IllegalArgumentException e) {
-                    throw new TpmFormatException(e.getMessage());
+                    throw new TpmFormatException("policy: " + e.getMessage());
                 }
                 if (b.length != h.digestBytes()) {
                     throw new TpmFormatException("policy: " + bankName + ":" + idx + " has " + b.length + " bytes, " + h.toolName() + " needs " + h.digestBytes());

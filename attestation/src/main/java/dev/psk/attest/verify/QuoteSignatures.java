@@ -84,9 +84,14 @@ public final class QuoteSignatures {
 
     /** True when {@code sig} is a valid signature of {@code message} under {@code key}; false on any mismatch. */
     public static boolean verify(TpmtSignature sig, byte[] message, PublicKey key) {
+        return verify(sig, message, key, true);
+    }
+
+    /** As {@link #verify(TpmtSignature, byte[], PublicKey)}; {@code allowNative=false} forces the JCA path. */
+    static boolean verify(TpmtSignature sig, byte[] message, PublicKey key, boolean allowNative) {
         try {
             return switch (sig) {
-                case TpmtSignature.Ecdsa e -> verifyEcdsa(e, message, (ECPublicKey) key);
+                case TpmtSignature.Ecdsa e -> allowNative ? verifyEcdsa(e, message, (ECPublicKey) key) : verifyEcdsaRangeJca(e, message, (ECPublicKey) key);
                 case TpmtSignature.Rsa r -> verifyRsa(r, message, (RSAPublicKey) key);
             };
         } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
@@ -94,12 +99,35 @@ public final class QuoteSignatures {
         }
     }
 
+    private static boolean verifyEcdsaRangeJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key) throws GeneralSecurityException {
+        EcCurves.Curve curve = EcCurves.of(key).orElseThrow(() -> new GeneralSecurityException("curve"));
+        return inRange(e, curve) && verifyEcdsaJca(e, message, key, curve);
+    }
+
+    /** 0 &lt; r, s &lt; n (SEC 1 v2 §4.1.4 step 1). */
+    private static boolean inRange(TpmtSignature.Ecdsa e, EcCurves.Curve curve) {
+        BigInteger n = curve.order();
+        return e.r().signum() > 0 && e.s().signum() > 0 && e.r().compareTo(n) < 0 && e.s().compareTo(n) < 0;
+    }
+
     private static boolean verifyEcdsa(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key) throws GeneralSecurityException {
         EcCurves.Curve curve = EcCurves.of(key).orElseThrow(() -> new GeneralSecurityException("curve"));
-        BigInteger n = curve.order();
-        if (e.r().signum() <= 0 || e.s().signum() <= 0 || e.r().compareTo(n) >= 0 || e.s().compareTo(n) >= 0) {
+        if (!inRange(e, curve)) {
             return false;
         }
+        if (NativeEcdsa.available()) {
+            return NativeEcdsa.verify(e, message, key);
+        }
+        return verifyEcdsaJca(e, message, key, curve);
+    }
+
+    /** True when OpenSSL's libcrypto carries ECDSA verification (else the JDK's SunEC does). */
+    public static boolean nativeEcdsa() {
+        return NativeEcdsa.available();
+    }
+
+    /** ECDSA through the JDK only (after the caller's range checks); the fallback and a test oracle. */
+    static boolean verifyEcdsaJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key, EcCurves.Curve curve) throws GeneralSecurityException {
         int len = curve.coordBytes();
         byte[] p1363 = new byte[2 * len];
         System.arraycopy(TpmtSignature.fixed(e.r(), len), 0, p1363, 0, len);

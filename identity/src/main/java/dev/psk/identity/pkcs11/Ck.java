@@ -63,6 +63,9 @@ final class Ck {
     static final long CKO_SECRET_KEY = 4;
     static final long CKK_RSA = 0;
     static final long CKK_EC = 3;
+    static final long CKK_AES = 0x1F;
+    static final long CKM_AES_KEY_GEN = 0x1080;
+    static final long CKM_AES_KEY_WRAP_PAD = 0x210A;
     static final long CKM_EC_KEY_PAIR_GEN = 0x1040;
     static final long CKM_ECDSA = 0x1041;
     static final long CKM_ECDSA_SHA256 = 0x1044;
@@ -76,10 +79,14 @@ final class Ck {
     static final long CKA_KEY_TYPE = 0x100;
     static final long CKA_ID = 0x102;
     static final long CKA_SENSITIVE = 0x103;
+    static final long CKA_ENCRYPT = 0x104;
     static final long CKA_DECRYPT = 0x105;
+    static final long CKA_WRAP = 0x106;
+    static final long CKA_UNWRAP = 0x107;
     static final long CKA_SIGN = 0x108;
     static final long CKA_VERIFY = 0x10A;
     static final long CKA_DERIVE = 0x10C;
+    static final long CKA_VALUE_LEN = 0x161;
     static final long CKA_EXTRACTABLE = 0x162;
     static final long CKA_LOCAL = 0x163;
     static final long CKA_NEVER_EXTRACTABLE = 0x164;

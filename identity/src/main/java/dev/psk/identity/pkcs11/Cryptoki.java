@@ -53,7 +53,9 @@ final class Cryptoki {
         C_FindObjectsFinal(28, JAVA_LONG, JAVA_LONG),
         C_SignInit(42, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
         C_Sign(43, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
+        C_GenerateKey(58, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS),
         C_GenerateKeyPair(59, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
+        C_WrapKey(60, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS),
         C_GenerateRandom(64, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
 
         /** Functions in CK_FUNCTION_LIST up to C_WaitForSlotEvent. */
@@ -81,10 +83,9 @@ final class Cryptoki {
         MemorySegment list = functionList.reinterpret(Ck.FUNCTION_LIST_FIRST_OFFSET + 8L * Fn.LIST_LENGTH);
         for (Fn f : Fn.values()) {
             MemorySegment fp = list.get(ADDRESS, Ck.FUNCTION_LIST_FIRST_OFFSET + 8L * f.index);
-            if (fp.equals(MemorySegment.NULL)) {
-                throw new Pkcs11Exception.ModuleException("PKCS#11 module " + path + ": " + f + " is missing from its function list");
+            if (!fp.equals(MemorySegment.NULL)) {
+                handles.put(f, LINKER.downcallHandle(fp, f.descriptor));
             }
-            handles.put(f, LINKER.downcallHandle(fp, f.descriptor));
         }
     }
 
@@ -188,10 +189,17 @@ final class Cryptoki {
         return "";
     }
 
-    /** Calls a function; arguments as the descriptor declares (Long, Byte, MemorySegment). */
+    /**
+     * Calls a function; arguments as the descriptor declares (Long, Byte, MemorySegment). A
+     * function the module leaves NULL in its list answers CKR_FUNCTION_NOT_SUPPORTED.
+     */
     long call(Fn fn, Object... args) {
+        MethodHandle mh = handles.get(fn);
+        if (mh == null) {
+            return Ck.CKR_FUNCTION_NOT_SUPPORTED;
+        }
         try {
-            return (long) handles.get(fn).invokeWithArguments(args);
+            return (long) mh.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -88,6 +88,9 @@ public interface PinSource {
 
     private static char[] readPinFile(Path file) throws Pkcs11Exception.PinException {
         byte[] raw = null;
+        if (Files.isDirectory(file)) {
+            throw new Pkcs11Exception.PinException("PIN file " + file + ": is a directory");
+        }
         try {
             raw = Files.readAllBytes(file);
             int end = raw.length;

@@ -250,8 +250,10 @@ public final class Pkcs11Token implements AutoCloseable {
 
     /**
      * Generates an EC P-256 key pair on the token: the private key with CKA_TOKEN, CKA_PRIVATE,
-     * CKA_SENSITIVE, CKA_SIGN true and CKA_EXTRACTABLE, CKA_DERIVE, CKA_DECRYPT false; the public
-     * key as a token object with the same CKA_LABEL and CKA_ID. Does not check the result: callers
+     * CKA_SENSITIVE, CKA_SIGN true and CKA_EXTRACTABLE, CKA_DERIVE, CKA_DECRYPT, CKA_UNWRAP false;
+     * the public key as a token object (CKA_WRAP false) with the same CKA_LABEL and CKA_ID.
+     * CKA_VERIFY and CKA_ENCRYPT of the public key are left to the token: tpm2-pkcs11 derives them
+     * from the TPM object and refuses a template that states them. Does not check the result: callers
      * read {@link #attributes} back (the token is the authority on what it did).
      *
      * @throws Pkcs11Exception when not logged in, or the token refuses the template
@@ -260,13 +262,13 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         Template pub = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
-                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_VERIFY, true)
+                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_WRAP, false)
                 .bytes(Ck.CKA_EC_PARAMS, Ck.EC_PARAMS_P256).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
         Template priv = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
                 .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, true).bool(Ck.CKA_SENSITIVE, true)
                 .bool(Ck.CKA_EXTRACTABLE, false).bool(Ck.CKA_SIGN, true).bool(Ck.CKA_DERIVE, false)
-                .bool(Ck.CKA_DECRYPT, false).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
+                .bool(Ck.CKA_DECRYPT, false).bool(Ck.CKA_UNWRAP, false).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mech = a.allocate(Ck.MECHANISM_BYTES, 8);
             mech.set(JAVA_LONG, 0, Ck.CKM_EC_KEY_PAIR_GEN);
@@ -283,6 +285,24 @@ public final class Pkcs11Token implements AutoCloseable {
             }
             return new TokenKey(hPriv.get(JAVA_LONG, 0), hPub.get(JAVA_LONG, 0), label, id, Ck.CKK_EC);
         }
+    }
+
+    /**
+     * Destroys a key pair's objects (the private key, and the public key when there is one). Used
+     * to roll back a key the token generated with the wrong protection attributes.
+     */
+    public synchronized void destroy(TokenKey key) throws Pkcs11Exception {
+        ensureOpen();
+        ck.check(Fn.C_DestroyObject, session, key.privateHandle());
+        if (key.publicHandle() != 0) {
+            ck.check(Fn.C_DestroyObject, session, key.publicHandle());
+        }
+    }
+
+    /** True when a private key with this CKA_ID exists. */
+    public synchronized boolean idExists(byte[] id) throws Pkcs11Exception {
+        ensureOpen();
+        return !find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id)).isEmpty();
     }
 
     /** The protection attributes of a private key, as the token reports them. */

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.psk.identity.testing.SoftHsm;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -68,10 +71,63 @@ class SoftHsmTokenTest {
             assertThat(t.attribute(k.privateHandle(), Ck.CKA_VALUE)).isNull();
             assertThat(t.attributeReturnValue(k.privateHandle(), Ck.CKA_VALUE)).isEqualTo(Ck.CKR_ATTRIBUTE_SENSITIVE);
 
+            assertEveryExportAttemptFails(t, k, false);
+            assertThat(t.attributes(k).hardwareBound()).isTrue();
+
             assertThatThrownBy(() -> t.findKey(uri("pkcs11:object=nope")))
                     .isInstanceOf(Pkcs11Exception.KeyNotFoundException.class)
                     .hasMessageContaining("'device-1'");
         }
+    }
+
+    /**
+     * The ways PKCS#11 offers to get a private key out, each tried and each refused: read
+     * CKA_VALUE, lower CKA_SENSITIVE, raise CKA_EXTRACTABLE, copy into an extractable object, wrap
+     * under a fresh AES key. {@code tokenAcceptsAttributeChanges}: tpm2-pkcs11 1.9 answers CKR_OK to
+     * setting CKA_EXTRACTABLE to true and CKA_SENSITIVE to false (PKCS#11 section 4.9 forbids both);
+     * the key still cannot be read or wrapped (the TPM object is fixedTPM), and
+     * CKA_NEVER_EXTRACTABLE / CKA_ALWAYS_SENSITIVE stay true, which is what this then checks.
+     */
+    static void assertEveryExportAttemptFails(Pkcs11Token t, TokenKey k, boolean tokenAcceptsAttributeChanges)
+            throws Exception {
+        Cryptoki ck = t.cryptoki();
+        long s = t.session();
+        long h = k.privateHandle();
+        assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
+        assertThat(t.attributeReturnValue(h, Ck.CKA_VALUE)).isIn(Ck.CKR_ATTRIBUTE_SENSITIVE, Ck.CKR_ATTRIBUTE_TYPE_INVALID);
+        try (Arena a = Arena.ofConfined()) {
+            Template insensitive = new Template().bool(Ck.CKA_SENSITIVE, false);
+            long lowered = ck.call(Cryptoki.Fn.C_SetAttributeValue, s, h, insensitive.allocate(a), 1L);
+            Template extractable = new Template().bool(Ck.CKA_EXTRACTABLE, true);
+            MemorySegment copy = a.allocate(ValueLayout.JAVA_LONG);
+            long rv = ck.call(Cryptoki.Fn.C_CopyObject, s, h, extractable.allocate(a), 1L, copy);
+            assertThat(rv).isNotEqualTo(Ck.CKR_OK);
+            rv = ck.call(Cryptoki.Fn.C_SetAttributeValue, s, h, extractable.allocate(a), 1L);
+            if (tokenAcceptsAttributeChanges) {
+                assertThat(t.attributes(k).neverExtractable()).contains(true);
+                assertThat(t.attributes(k).alwaysSensitive()).contains(true);
+                assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
+            } else {
+                assertThat(lowered).isNotEqualTo(Ck.CKR_OK);
+                assertThat(rv).isNotEqualTo(Ck.CKR_OK);
+            }
+
+            MemorySegment mech = a.allocate(Ck.MECHANISM_BYTES, 8);
+            mech.set(ValueLayout.JAVA_LONG, 0, Ck.CKM_AES_KEY_GEN);
+            Template aes = new Template().ulong(Ck.CKA_CLASS, Ck.CKO_SECRET_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_AES)
+                    .ulong(Ck.CKA_VALUE_LEN, 32).bool(Ck.CKA_TOKEN, false).bool(Ck.CKA_WRAP, true);
+            MemorySegment wrapKey = a.allocate(ValueLayout.JAVA_LONG);
+            rv = ck.call(Cryptoki.Fn.C_GenerateKey, s, mech, aes.allocate(a), (long) aes.size(), wrapKey);
+            if (rv == Ck.CKR_OK) {
+                mech.set(ValueLayout.JAVA_LONG, 0, Ck.CKM_AES_KEY_WRAP_PAD);
+                MemorySegment out = a.allocate(4096);
+                MemorySegment outLen = a.allocate(ValueLayout.JAVA_LONG);
+                outLen.set(ValueLayout.JAVA_LONG, 0, 4096L);
+                rv = ck.call(Cryptoki.Fn.C_WrapKey, s, mech, wrapKey.get(ValueLayout.JAVA_LONG, 0), h, out, outLen);
+                assertThat(rv).as(Ck.rvName(rv)).isNotEqualTo(Ck.CKR_OK);
+            }
+        }
+        assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
     }
 
     @Test
@@ -114,7 +170,7 @@ class SoftHsmTokenTest {
         assertThatThrownBy(() -> Pkcs11Token.open(uri(hsm.uri("alpha")), PinSource.file(hsm.dir().resolve("absent"))))
                 .isInstanceOf(Pkcs11Exception.PinException.class).hasMessageContaining("no such file");
         assertThatThrownBy(() -> Pkcs11Token.open(uri("pkcs11:token=alpha?module-name=softhsm2&pin-source=file:" + hsm.dir()),
-                PinSource.none())).isInstanceOf(Pkcs11Exception.PinException.class).hasMessageContaining("cannot be read");
+                PinSource.none())).isInstanceOf(Pkcs11Exception.PinException.class).hasMessageContaining("is a directory");
     }
 
     @Test

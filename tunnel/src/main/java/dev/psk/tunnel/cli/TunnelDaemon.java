@@ -122,6 +122,7 @@ final class TunnelDaemon {
             }
             hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
             Runtime.getRuntime().addShutdownHook(hook);
+            trapSignals();
             exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
             try {
@@ -215,6 +216,21 @@ final class TunnelDaemon {
         }
     }
 
+    /**
+     * SIGINT and SIGTERM end the run loop, so the process exits 0 after its clean stop (the
+     * shutdown hook alone would leave the JVM's 128+signal status). sun.misc.Signal is in the
+     * jdk.unsupported module; where it is missing the hook still stops cleanly.
+     */
+    private void trapSignals() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> requestStop("SIG" + sig.getName()));
+            } catch (IllegalArgumentException | LinkageError e) {
+                // signal unavailable here: the shutdown hook covers it
+            }
+        }
+    }
+
     private void onSignal() {
         requestStop("signal");
         try {
@@ -257,7 +273,7 @@ final class TunnelDaemon {
                 + "), replay window " + opt.replayWindow);
         out.println("  " + socket.bufferReport());
         if (metrics != null) {
-            out.println("  metrics http://" + opt.metrics + "/metrics");
+            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1) + metrics.port() + "/metrics");
         }
         out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
         out.flush();

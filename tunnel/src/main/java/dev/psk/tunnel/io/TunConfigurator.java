@@ -51,6 +51,27 @@ public final class TunConfigurator {
     }
 
     /**
+     * Configures interface {@code name} for hub mode: MTU, each address in CIDR form with its
+     * prefix ("10.77.0.1/24", "fd77::1/64"), up, then a route for each CIDR in {@code routes}.
+     * The callers (hub server and client) have validated the CIDR strings already.
+     */
+    public static void configure(String name, List<String> addresses, List<String> routes, int mtu) throws IOException {
+        LinuxTun.validateName(name);
+        if (mtu < LinuxTun.MIN_MTU || mtu > LinuxTun.MAX_MTU) {
+            throw new IOException("MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
+        }
+        String ip = ipCommand();
+        run(ip, "link", "set", "dev", name, "mtu", Integer.toString(mtu));
+        for (String a : addresses) {
+            run(ip, "addr", "replace", a, "dev", name);
+        }
+        run(ip, "link", "set", "dev", name, "up");
+        for (String r : routes) {
+            run(ip, "route", "replace", r, "dev", name);
+        }
+    }
+
+    /**
      * Strict dotted-quad IPv4 (four decimal octets 0..255, no leading zeros, no host names: a DNS
      * lookup must never happen here).
      */

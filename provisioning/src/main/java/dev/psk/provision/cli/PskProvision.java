@@ -1,0 +1,38 @@
+package dev.psk.provision.cli;
+
+import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.ExitCodes;
+import dev.psk.common.cli.VersionProvider;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code psk-provision}: deployment-time provisioning. Each command group is one entry of
+ * {@code subcommands} below: adding one (e.g. {@code hub.HubCommand.class}) is a one-line change.
+ */
+@Command(name = "psk-provision", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Provision device identities in PKCS#11 tokens (SoftHSM2, TPM 2.0 via tpm2-pkcs11, ATECC608A),",
+            "derive salted serial identities and manage pinned peers.",
+            "PINs come from files (--pin-file, pin-source=file:…) or a prompt; never put one on the command line."},
+        subcommands = {
+            TokenCommand.class,
+            IdentityCommand.class,
+            SerialIdCommand.class,
+            PinCommand.class,
+        },
+        footer = {"", "Exit codes: 0 success (verify: accepted), 1 failure (verify: rejected), 2 usage error."})
+public final class PskProvision implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(CliRunner.run(new PskProvision(), args));
+    }
+
+    @Override
+    public Integer call() {
+        return Groups.missingSubcommand(spec);
+    }
+}
