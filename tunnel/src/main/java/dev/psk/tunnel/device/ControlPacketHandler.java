@@ -4,9 +4,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Takes the datagrams that are not PSK2 data (their first four bytes are not "PSK2"), e.g. a
- * handshake's HELLO and WELCOME. Without a handler such datagrams are counted as
- * CONTROL_UNHANDLED and dropped.
+ * Takes the datagrams that are not data ({@link PeerDirectory#isData}: by default, those whose
+ * first four bytes are not "PSK2"), e.g. a handshake's HELLO and WELCOME. Without a handler such
+ * datagrams are counted as CONTROL_UNHANDLED and dropped.
  *
  * <p>Runs on the device's receive thread: it must return quickly, must not keep a reference to
  * {@code datagram} (the buffer is reused for the next datagram) and must not throw; replies go

@@ -2,6 +2,7 @@ package dev.psk.tunnel.device;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import dev.psk.tunnel.wire.Psk2Packet;
 import java.util.List;
 
 /**
@@ -10,6 +11,14 @@ import java.util.List;
  * allocation, no blocking; implementations are safe for concurrent lookups.
  */
 public interface PeerDirectory {
+    /**
+     * Whether a datagram is data for a peer session (true) or a control message for the control
+     * handler (false). Default: PSK2 data starts with "PSK2"; a hub with another transport overrides it.
+     */
+    default boolean isData(ByteBuffer datagram, int len) {
+        return Psk2Packet.hasMagic(datagram, len);
+    }
+
     /** The peer a datagram of {@code len} bytes from {@code source} belongs to, or null (counted UNKNOWN_PEER). */
     Peer forDatagram(InetSocketAddress source, ByteBuffer datagram, int len);
 

@@ -3,7 +3,6 @@ package dev.psk.tunnel.device;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.io.TunDevice;
-import dev.psk.tunnel.wire.Psk2Packet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -59,7 +58,7 @@ final class ReceivePath implements Runnable {
     }
 
     private void handle(InetSocketAddress src, int len) {
-        if (!Psk2Packet.hasMagic(buf, len)) {
+        if (!peers.isData(buf, len)) {
             ControlPacketHandler h = device.controlHandler();
             if (h == null) {
                 device.counters().drop(DropReason.CONTROL_UNHANDLED);

@@ -132,8 +132,8 @@ public final class StateFile {
                     long erased = pad.erasedPrefixFrom(0);
                     throw new TunnelStateException("state file " + file + " is missing, but pad " + pad.path()
                             + " (fingerprint " + fp + ") has its first " + erased
-                            + " slot(s) erased, so it has been used: restore the state file that belongs to it;"
-                            + " starting from zero could reuse key material");
+                            + " slot(s) erased, so it has been used: put this end's state file back if it still exists (never an"
+                            + " older copy), otherwise retire the pad; starting from zero could reuse key material");
                 }
                 s = new TunnelState(fp, role, 0, 0, 0, pad.slotCount());
                 Path dir = file.toAbsolutePath().getParent();
