@@ -24,7 +24,7 @@ class ParserFuzzTest {
         }
         byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
         try {
-            switch ((data[0] & 0xff) % 8) {
+            switch ((data[0] & 0xff) % 9) {
                 case 0 -> TpmsAttest.unmarshal(body);
                 case 1 -> TpmtSignature.unmarshal(body);
                 case 2 -> PcrSelection.unmarshal(body);
@@ -32,7 +32,8 @@ class ParserFuzzTest {
                 case 4 -> DerEcdsa.decode(body);
                 case 5 -> TpmtPublic.unmarshal(body).toPublicKey();
                 case 6 -> ToolsPcrFile.parse(body);
-                default -> PcrPolicy.parse(body);
+                case 7 -> PcrPolicy.parse(body);
+                default -> dev.psk.attest.verify.EvidenceCodec.decode(body);
             }
         } catch (TpmFormatException expected) {
             // the typed rejection

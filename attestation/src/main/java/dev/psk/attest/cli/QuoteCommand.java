@@ -78,7 +78,7 @@ public final class QuoteCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve("quote.sig"), plain ? plain(q.signature()) : q.signature(), mode);
         AtomicFiles.write(out.resolve("pcrs.values"), q.pcrValues(), mode);
         AtomicFiles.write(out.resolve("pcrs.tpm2"), ToolsPcrFile.write(sel, q.pcrValues()), mode);
-        spec.commandLine().getOut().println("quoted " + sel + " with a " + q.ak().getAlgorithm() + " AK into " + out);
+        spec.commandLine().getOut().println("quoted " + sel + " with " + (q.ak() instanceof java.security.interfaces.ECPublicKey ? "an ECC" : "an RSA") + " AK into " + out);
         spec.commandLine().getOut().flush();
         return 0;
     }
