@@ -86,11 +86,12 @@ start_end() {
   else
     ns=$B kind=$END_B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=$IP_A
   fi
-  local args=(--psk "$work/pad.bin" --local-port $PORT --remote-host "$remote_host" --remote-port $PORT
+  local args=(--psk "$work/pad-$side.bin" --local-port $PORT --remote-host "$remote_host" --remote-port $PORT
               "${role[@]}" --local-ip "$local_ip" --remote-ip "$remote_ip" --state "$work/state-$side"
               --tun "tsys${side^^}" --mtu $MTU --stats-interval 1)
   if [ "$kind" = java ]; then
-    ip netns exec "$ns" "$root/bin/psk-tunnel" "${args[@]}" >>"$work/end-$side.log" 2>&1 &
+    ip netns exec "$ns" "$root/bin/psk-tunnel" "${args[@]}" --status-file "$work/status-$side.json" \
+      >>"$work/end-$side.log" 2>&1 &
   else
     ip netns exec "$ns" "$PY" "$root/tests/peers/psk2_peer.py" "${args[@]}" \
       --stats-file "$work/stats-$side.json" >>"$work/end-$side.log" 2>&1 &
@@ -118,52 +119,36 @@ wait_tunnel() {
   return 1
 }
 
-# counter a|b NAME: a statistic of a running end (replays, rx_packets, drops). Java ends answer
-# `psk-tunnel show`, Python ends write their counters to a JSON file every second.
+# counter a|b NAME: a statistic of a running end: rx_packets, or replay_drops (a replayed datagram
+# counted under any of the reasons that refuse an old sequence: replay, below the restart floor,
+# slot already erased). Java ends answer `psk-tunnel show --json`; Python ends write a JSON file.
+# Both refresh their numbers every second, hence the wait.
 counter() {
-  local side=$1 name=$2 ns
-  [ "$side" = a ] && ns=$A || ns=$B
-  local kind; [ "$side" = a ] && kind=$END_A || kind=$END_B
+  local side=$1 name=$2 ns kind
+  [ "$side" = a ] && ns=$A kind=$END_A || ns=$B kind=$END_B
+  sleep 1.2
   if [ "$kind" = python ]; then
-    sleep 1.2
-    "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], 0))' "$work/stats-$side.json" "$name"
+    cp "$work/stats-$side.json" "$work/show-$side.txt"
   else
-    java_counter "$ns" "$side" "$name"
+    ip netns exec "$ns" "$root/bin/psk-tunnel" show --json --status-file "$work/status-$side.json" \
+      >"$work/show-$side.txt" 2>&1 || true
   fi
-}
-
-# java_counter NS SIDE NAME: reads one counter from `psk-tunnel show` for the tunnel in NS.
-java_counter() {
-  local ns=$1 side=$2 name=$3 out
-  out=$(ip netns exec "$ns" "$root/bin/psk-tunnel" show --state "$work/state-$side" 2>/dev/null \
-        || ip netns exec "$ns" "$root/bin/psk-tunnel" show "tsys${side^^}" 2>/dev/null || true)
-  printf '%s\n' "$out" >"$work/show-$side.txt"
-  "$PY" - "$name" "$work/show-$side.txt" <<'PYEOF'
-import json, re, sys
-name, path = sys.argv[1], sys.argv[2]
-text = open(path).read()
-aliases = {"replays": ["replays", "replay", "replayed"], "rx_packets": ["rx_packets", "rx packets", "rx"],
-           "drops_source": ["drops_source", "unexpected source", "source"]}
+  "$PY" - "$kind" "$name" "$work/show-$side.txt" <<'PYEOF'
+import json, sys
+kind, name, path = sys.argv[1:4]
 try:
-    doc = json.loads(text)
-    flat = {}
-    def walk(d, prefix=""):
-        for k, v in d.items():
-            if isinstance(v, dict): walk(v, prefix + k + ".")
-            else: flat[(prefix + k).lower()] = v
-    walk(doc)
-    for a in aliases.get(name, [name]):
-        for k, v in flat.items():
-            if k == a or k.endswith("." + a) or k.replace("_", " ") == a:
-                print(int(v)); sys.exit(0)
+    doc = json.load(open(path))
 except ValueError:
-    pass
-for a in aliases.get(name, [name]):
-    m = re.search(r"(?im)^\s*%s\s*[:=]\s*(\d+)" % re.escape(a), text) or \
-        re.search(r"(?i)\b%s[ =:]+(\d+)" % re.escape(a), text)
-    if m:
-        print(int(m.group(1))); sys.exit(0)
-print(-1)
+    print(-1); sys.exit(0)
+if kind == "python":
+    value = {"rx_packets": doc.get("rx_packets", 0),
+             "replay_drops": doc.get("drops_replay", 0)}[name]
+else:
+    peer = doc["peers"][0]
+    drops = peer.get("drops", {})
+    value = {"rx_packets": peer.get("rx_packets", 0),
+             "replay_drops": sum(drops.get(k, 0) for k in ("replay", "below_restart_floor", "slot_erased"))}[name]
+print(int(value))
 PYEOF
 }
 
@@ -182,9 +167,10 @@ ip -n "$B" addr add $IP_B/24 dev veth1
 ip -n "$A" link set veth0 up
 ip -n "$B" link set veth1 up
 
-# A pad of 100,000 slots (12 MB): 99,999 data slots, ~10^8 packets per direction.
-head -c 12000000 /dev/urandom >"$work/pad.bin"
-(cd "$work" && sha256sum pad.bin >pad.bin.sha256)
+# A pad of 100,000 slots (12 MB): 99,999 data slots, ~10^8 packets per direction. Each end gets
+# its own copy, as on two machines: ends erase consumed slots in their pad.
+head -c 12000000 /dev/urandom >"$work/pad-a.bin"
+cp "$work/pad-a.bin" "$work/pad-b.bin"
 head -c $((64 << 20)) /dev/urandom >"$work/data64"
 want64=$(sha256sum "$work/data64" | cut -d' ' -f1)
 head -c $((16 << 20)) /dev/urandom >"$work/data16"
@@ -304,9 +290,9 @@ if want replay; then
   kill -INT $tdpid 2>/dev/null || true; wait $tdpid 2>/dev/null || true
   if "$PY" "$here/psk2_pcap.py" first "$work/replay.pcap" "$work/replayed.bin" --port $PORT --direction 0 >/dev/null; then
     nsa ping -c 20 -i 0.05 -q $TUN_IP_B >/dev/null 2>&1 || true   # move the window on
-    before_rep=$(counter b replays) before_rx=$(counter b rx_packets)
+    before_rep=$(counter b replay_drops) before_rx=$(counter b rx_packets)
     nsa "$PY" "$here/netutil.py" replay $IP_A $PORT $IP_B $PORT "$work/replayed.bin"
-    after_rep=$(counter b replays) after_rx=$(counter b rx_packets)
+    after_rep=$(counter b replay_drops) after_rx=$(counter b rx_packets)
     if [ "$before_rep" -ge 0 ] && [ "$after_rep" -eq $((before_rep + 1)) ] && [ "$after_rx" -eq "$before_rx" ]; then
       pass "replayed datagram dropped and counted (replays $before_rep -> $after_rep, rx packets unchanged at $after_rx)"
     else
@@ -317,13 +303,14 @@ if want replay; then
     stop_end b TERM
     start_end b
     wait_tunnel || true
-    before_rx=$(counter b rx_packets)
+    before_rep=$(counter b replay_drops) before_rx=$(counter b rx_packets)
     nsa "$PY" "$here/netutil.py" replay $IP_A $PORT $IP_B $PORT "$work/replayed.bin"
-    after_rx=$(counter b rx_packets)
-    if [ "$after_rx" -eq "$before_rx" ] && [ "$after_rx" -ge 0 ]; then
-      pass "replay after a restart of B refused (rx packets unchanged at $after_rx)"
+    after_rep=$(counter b replay_drops) after_rx=$(counter b rx_packets)
+    if [ "$after_rx" -eq "$before_rx" ] && [ "$after_rx" -ge 0 ] && [ "$after_rep" -eq $((before_rep + 1)) ]; then
+      pass "replay after a restart of B refused and counted (rx packets unchanged at $after_rx)"
     else
-      fail "replay after restart: rx packets $before_rx -> $after_rx"
+      fail "replay after restart: replay drops $before_rep -> $after_rep, rx packets $before_rx -> $after_rx"
+      cat "$work/show-b.txt" 2>/dev/null || true
     fi
   else
     fail "could not capture a datagram to replay"
