@@ -44,7 +44,7 @@ class HandshakeNetnsTest {
             Process p = new ProcessBuilder(List.of("bash", root.resolve("tests/netns/handshake.sh").toString()))
                     .directory(root.toFile()).redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            Duration limit = Duration.ofMinutes(5);
+            Duration limit = Duration.ofMinutes(8);
             boolean done = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroy();
