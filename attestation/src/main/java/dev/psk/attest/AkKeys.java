@@ -1,5 +1,6 @@
 package dev.psk.attest;
 
+import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmReader;
 import dev.psk.attest.tpm.TpmtPublic;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.util.Base64;
 /**
  * Reads a pinned attestation key in the forms tpm2-tools and this toolkit write: PEM or DER
  * SubjectPublicKeyInfo ({@code tpm2_createak -f pem}, {@code psk-attest quote}'s ak.pub.pem,
- * {@code -f der}), a TPM2B_PUBLIC ({@code -f tss}, {@code tpm2_readpublic -o}) or a bare TPMT_PUBLIC.
+ * {@code -f der}), a TPM2B_PUBLIC ({@code -f tss}, {@code tpm2_readpublic -o}, {@code psk-attest quote}'s
+ * ak.tpm2b) or a bare TPMT_PUBLIC. A TPM public area is checked to be an attestation key
+ * ({@link #requireAttestationKey}); a SubjectPublicKeyInfo cannot be.
  */
 public final class AkKeys {
     private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
@@ -42,12 +45,30 @@ public final class AkKeys {
         } else if (bytes.length > 0 && (bytes[0] & 0xff) == 0x30) {
             key = spki(bytes);
         } else {
-            key = tpmPublic(bytes).toPublicKey();
+            TpmtPublic pub = tpmPublic(bytes);
+            requireAttestationKey(pub);
+            key = pub.toPublicKey();
         }
         if (key instanceof RSAPublicKey r && r.getModulus().bitLength() < MIN_RSA_BITS) {
             throw new TpmFormatException("AK: RSA key of " + r.getModulus().bitLength() + " bits, at least " + MIN_RSA_BITS + " required");
         }
         return key;
+    }
+
+    /**
+     * Requires the attributes of a key whose signatures over TPMS_ATTEST mean something: restricted
+     * and sign (the TPM refuses to sign data that begins with TPM_GENERATED_VALUE with it, so only
+     * the TPM's own attestations carry the magic, TPM 2.0 Part 1 §25.2), not decrypt, and fixedTPM
+     * (it cannot have been imported from elsewhere). A PEM key carries no attributes: whoever pins
+     * one must have established this at enrolment.
+     */
+    public static void requireAttestationKey(TpmtPublic pub) throws TpmFormatException {
+        int a = pub.attributes();
+        int need = Tpm2.TPMA_OBJECT_RESTRICTED | Tpm2.TPMA_OBJECT_SIGN | Tpm2.TPMA_OBJECT_FIXED_TPM;
+        if ((a & need) != need || (a & Tpm2.TPMA_OBJECT_DECRYPT) != 0) {
+            throw new TpmFormatException(String.format("AK: objectAttributes 0x%08x are not those of an attestation key "
+                    + "(restricted, sign and fixedTPM set, decrypt clear)", a));
+        }
     }
 
     /** A TPM2B_PUBLIC, or failing that a bare TPMT_PUBLIC. */

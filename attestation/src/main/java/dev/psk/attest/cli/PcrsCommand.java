@@ -19,8 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest pcrs}: read PCR values (like tpm2_pcrread). */
 @Command(name = "pcrs", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Read PCR values from a TPM; print them as BANK:INDEX HEX lines and optionally write them",
-                "concatenated in selection order (the format of tpm2_pcrread -o and verify --pcr-values)."})
+        description = {"Read PCR values from a TPM.",
+                "Prints BANK:INDEX HEX lines; --out also writes the values concatenated in selection order "
+                        + "(the format of tpm2_pcrread -o and verify --pcr-values)."})
 public final class PcrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -29,8 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest policy}: write a golden-value policy from a known-good TPM or event log. */
 @Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Write a PCR policy (JSON) of golden values: from the current PCRs of a known-good machine",
-                "(--tpm) or from replaying its TCG event log (--eventlog). Review it before pinning it."})
+        description = {"Write a golden-value PCR policy (JSON) from a TPM or an event log.",
+                "Takes the current PCRs of a known-good machine (--tpm) or replays its TCG event log (--eventlog). "
+                        + "Review the result before pinning it: see docs/attestation.md."})
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -27,10 +27,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest quote}: quote PCRs with a nonce and write tpm2-tools-compatible files. */
 @Command(name = "quote", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Quote a PCR selection over a nonce with an attestation key in the endorsement hierarchy",
-                "and write DIR/ak.pub.pem, DIR/quote.msg, DIR/quote.sig, DIR/pcrs.values (the formats of",
-                "tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 (tpm2-tools' serialized PCRs, which",
-                "tpm2_checkquote -f reads)."})
+        description = {"Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
+                "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "
+                        + "key on every run) unless --ak-handle names a persistent one. Writes DIR/ak.pub.pem, DIR/ak.tpm2b "
+                        + "(the AK's TPM2B_PUBLIC: pinning it lets verify check the key is restricted), DIR/quote.msg, "
+                        + "DIR/quote.sig, DIR/pcrs.values (the formats of tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 "
+                        + "(tpm2-tools' serialized PCRs, which tpm2_checkquote -f reads)."})
 public final class QuoteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,6 +76,8 @@ public final class QuoteCommand implements Callable<Integer> {
         Files.createDirectories(out);
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);
+        byte[] area = q.akPublic().raw();
+        AtomicFiles.write(out.resolve("ak.tpm2b"), new dev.psk.attest.tpm.TpmWriter().tpm2b(area).toByteArray(), mode);
         AtomicFiles.write(out.resolve("quote.msg"), q.attest(), mode);
         AtomicFiles.write(out.resolve("quote.sig"), plain ? plain(q.signature()) : q.signature(), mode);
         AtomicFiles.write(out.resolve("pcrs.values"), q.pcrValues(), mode);

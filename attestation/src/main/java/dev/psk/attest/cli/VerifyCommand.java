@@ -33,9 +33,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-attest verify}: checks a quote; prints ACCEPT or REJECT: reason; exit 0 only on ACCEPT. */
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Verify a TPM 2.0 quote against a pinned AK, a nonce, an exact PCR selection and optionally",
-                "an event log, a golden-value policy and clock requirements. Reads tpm2_quote's files.",
-                "Prints ACCEPT or REJECT: <reason>. Exit 0 ACCEPT, 1 REJECT, 2 usage."})
+        description = {"Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
+                "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "
+                        + "exact PCR selection, PCR digest, and optionally event-log replay, golden-value policy and clock. "
+                        + "Reads the files tpm2_quote writes. Exit 0 ACCEPT, 1 REJECT, 2 usage error."})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

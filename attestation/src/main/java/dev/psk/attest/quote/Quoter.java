@@ -1,5 +1,6 @@
 package dev.psk.attest.quote;
 
+import dev.psk.attest.AkKeys;
 import dev.psk.attest.AttestException;
 import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.tpm.HashAlg;
@@ -93,12 +94,11 @@ public final class Quoter {
             case AkSource.Persistent p -> tpm.readPublic(p.handle());
             default -> tpm.createPrimary(Tpm2.TPM_RH_ENDORSEMENT, ak.template());
         };
-        int attrs = key.publicArea().attributes();
-        boolean restrictedSigner = (attrs & Tpm2.TPMA_OBJECT_RESTRICTED) != 0 && (attrs & Tpm2.TPMA_OBJECT_SIGN) != 0
-                && (attrs & Tpm2.TPMA_OBJECT_DECRYPT) == 0;
-        if (!restrictedSigner) {
-            release(tpm, key, null);
-            throw new TpmFormatException(String.format("key 0x%08x is not a restricted signing key (attributes 0x%08x)", key.handle(), attrs));
+        try {
+            AkKeys.requireAttestationKey(key.publicArea());
+        } catch (TpmFormatException e) {
+            release(tpm, key, e);
+            throw new TpmFormatException(String.format("key 0x%08x: %s", key.handle(), e.getMessage()));
         }
         return key;
     }

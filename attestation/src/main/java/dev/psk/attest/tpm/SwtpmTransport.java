@@ -10,7 +10,8 @@ import java.net.Socket;
  * swtpm's TCP data port ({@code swtpm socket --server type=tcp,port=P}). swtpm speaks raw TPM
  * commands on it, unframed — the same bytes as /dev/tpmrm0 and what tpm2-tss's {@code swtpm:} TCTI
  * sends (unlike the Microsoft simulator's {@code mssim} framing). The response's size field tells
- * how much to read. There is no resource manager behind it: callers flush what they load.
+ * how much to read. There is no resource manager behind it: callers flush what they load. swtpm
+ * serves one connection at a time, so while another client (tpm2-abrmd) holds it this one waits.
  */
 public final class SwtpmTransport implements TpmTransport {
     private final Socket socket;
@@ -58,6 +59,11 @@ public final class SwtpmTransport implements TpmTransport {
             System.arraycopy(header, 0, response, 0, Tpm2.HEADER_BYTES);
             in.readFully(response, Tpm2.HEADER_BYTES, size - Tpm2.HEADER_BYTES);
             return response;
+        } catch (java.net.SocketTimeoutException e) {
+            // swtpm serves one connection at a time: a client that keeps its connection open
+            // (tpm2-abrmd, a stuck tool) makes every other client wait.
+            throw new TpmException(where + ": no response within " + Tpm2.COMMAND_TIMEOUT.toSeconds()
+                    + " s (swtpm serves one connection at a time: is tpm2-abrmd or another client holding it?)", e);
         } catch (IOException e) {
             throw new TpmException(where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         }

@@ -36,6 +36,7 @@ class TpmInteropTest {
         tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "ak.ctx", "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", "ak.pem", "-f", "pem", "-n", "ak.name");
         tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "ak2.ctx", "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", "ak2.pem", "-f", "pem", "-n", "ak2.name");
         tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "akrsa.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsassa", "-u", "akrsa.pem", "-f", "pem", "-n", "akrsa.name");
+        tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "akpss.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsapss", "-u", "akpss.pem", "-f", "pem", "-n", "akpss.name");
         tpm.toolOk("tpm2_pcrextend", "4:sha256=" + "ab".repeat(32));
     }
 
@@ -79,6 +80,8 @@ class TpmInteropTest {
         assertAccept(verify("ak.pem", "ecc-tss-values", NONCE, SEL));
         toolsQuote("ak.ctx", "ecc-tss-serialized", NONCE, SEL);
         assertAccept(verify("ak.pem", "ecc-tss-serialized", NONCE, SEL));
+        tpm.toolOk("tpm2_readpublic", "-c", "ak.ctx", "-o", "ak.tpm2b");
+        assertAccept(verify("ak.tpm2b", "ecc-tss-values", NONCE, SEL));
         toolsQuote("ak.ctx", "ecc-plain", NONCE, SEL, "-f", "plain", "-F", "values");
         assertThat(Files.readAllBytes(d.resolve("ecc-plain.sig"))[0]).isEqualTo((byte) 0x30);
         assertAccept(verify("ak.pem", "ecc-plain", NONCE, SEL));
@@ -94,6 +97,16 @@ class TpmInteropTest {
     }
 
     @Test
+    void toolsRsaPssQuotesAccepted() throws Exception {
+        toolsQuote("akpss.ctx", "pss-tss", NONCE, SEL, "--scheme", "rsapss", "-F", "values");
+        assertThat(Files.readAllBytes(d.resolve("pss-tss.sig"))[1]).isEqualTo((byte) 0x16);
+        assertAccept(verify("akpss.pem", "pss-tss", NONCE, SEL));
+        toolsQuote("akpss.ctx", "pss-plain", NONCE, SEL, "--scheme", "rsapss", "-f", "plain", "-F", "values");
+        assertAccept(verify("akpss.pem", "pss-plain", NONCE, SEL, "--plain-rsa-scheme", "rsapss"));
+        assertReject(verify("akpss.pem", "pss-plain", NONCE, SEL), "signature: does not verify");
+    }
+
+    @Test
     void ourQuotesAcceptedByTpm2CheckquoteAndByUs() throws Exception {
         for (String alg : List.of("ecc", "rsa")) {
             for (String fmt : List.of("tss", "plain")) {
@@ -105,17 +118,31 @@ class TpmInteropTest {
                         "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
                         "--pcr-values", out.resolve("pcrs.values").toString());
                 assertAccept(v);
-                if (fmt.equals("tss")) {
-                    Processes.Result c = Processes.run("tpm2_checkquote", "-u", out.resolve("ak.pub.pem").toString(),
-                            "-m", out.resolve("quote.msg").toString(), "-s", out.resolve("quote.sig").toString(),
-                            "-f", out.resolve("pcrs.tpm2").toString(), "-g", "sha256", "-q", NONCE);
-                    assertThat(c.exitCode()).as(alg + ": " + c.stderr()).isZero();
-                }
+                Cli.Run pinnedArea = Cli.run("verify", "--ak", out.resolve("ak.tpm2b").toString(), "--message", out.resolve("quote.msg").toString(),
+                        "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
+                        "--pcr-values", out.resolve("pcrs.values").toString());
+                assertAccept(pinnedArea);
+                // tpm2_checkquote reads TPMT signatures and plain ones (DER ECDSA, raw RSASSA).
+                Processes.Result c = Processes.run("tpm2_checkquote", "-u", out.resolve("ak.pub.pem").toString(),
+                        "-m", out.resolve("quote.msg").toString(), "-s", out.resolve("quote.sig").toString(),
+                        "-f", out.resolve("pcrs.tpm2").toString(), "-g", "sha256", "-q", NONCE);
+                assertThat(c.exitCode()).as(alg + "/" + fmt + ": " + c.stderr()).isZero();
                 assertThat(tpm.transientObjects()).as("transient objects left by psk-attest quote").isZero();
             }
         }
         // The primary AK is re-derived, not re-generated: the same key on every run.
         assertThat(Files.readString(d.resolve("ours-ecc-tss/ak.pub.pem"))).isEqualTo(Files.readString(d.resolve("ours-ecc-plain/ak.pub.pem")));
+    }
+
+    @Test
+    void unrestrictedKeyAreaIsRefusedAsAk() throws Exception {
+        tpm.toolOk("tpm2_createprimary", "-C", "o", "-G", "ecc256:ecdsa-sha256:null", "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign", "-c", "plain-signer.ctx");
+        tpm.toolOk("tpm2_readpublic", "-c", "plain-signer.ctx", "-o", "plain-signer.tpm2b");
+        toolsQuote("ak.ctx", "unrestricted", NONCE, SEL, "-F", "values");
+        Cli.Run r = verify("plain-signer.tpm2b", "unrestricted", NONCE, SEL);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("not those of an attestation key");
     }
 
     @Test

@@ -90,6 +90,16 @@ class QuoterTpmTest {
     }
 
     @Test
+    void unrestrictedPersistentKeyIsRefused() throws Exception {
+        tpm.toolOk("tpm2_createprimary", "-C", "o", "-G", "ecc256:ecdsa-sha256:null", "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign", "-c", "signer.ctx");
+        tpm.toolOk("tpm2_evictcontrol", "-C", "o", "-c", "signer.ctx", "0x81010079");
+        assertThatThrownBy(() -> Quoter.quote(tpm.address(), new AkSource.Persistent(0x81010079), NONCE, SEL))
+                .isInstanceOf(dev.psk.attest.TpmFormatException.class).hasMessageContaining("0x81010079: AK: objectAttributes");
+        assertThat(tpm.transientObjects()).isZero();
+    }
+
+    @Test
     void unreachableTpmIsATypedError() {
         assertThatThrownBy(() -> Quoter.quote("swtpm:host=127.0.0.1,port=1", AkSource.ecc(), NONCE, SEL))
                 .isInstanceOf(TpmException.class).hasMessageContaining("cannot connect to swtpm at 127.0.0.1:1");
