@@ -250,6 +250,11 @@ if want restart; then
   spid=$!
   sleep 1.5
   stop_end b TERM
+  if ip -n "$B" link show tsysB >/dev/null 2>&1; then
+    fail "after SIGTERM end B's TUN device tsysB still exists"
+  else
+    pass "SIGTERM stopped end B and removed its TUN device"
+  fi
   log "  end B stopped (SIGTERM) mid-stream; restarting"
   start_end b
   if wait $spid && wait $rpid && [ "$(cut -d' ' -f1 "$work/got")" = "$want64" ]; then
