@@ -143,7 +143,7 @@ public final class PadGenerator {
             throw new IllegalStateException("chunk size " + chunk + " is not a multiple of the APT window");
         }
         int readers = (int) Math.max(1, Math.min(source.maxReaders(), (total + chunk - 1) / chunk));
-        int bufferCount = readers + 2;
+        int bufferCount = readers + 4;
         int bufferBytes = (int) Math.min(chunk, total);
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(bufferCount);
         BlockingQueue<ByteBuffer> filled = new ArrayBlockingQueue<>(bufferCount);

@@ -148,6 +148,73 @@ class HealthTestsTest {
         }
     }
 
+    /**
+     * Runs just below the cutoff everywhere, many of them across 512-byte block edges (where the
+     * repetition test's fast path hands over), then one run of exactly the cutoff: the bulk path
+     * must pass the first and fail the second at the same byte as the standard's loop.
+     */
+    @ParameterizedTest(name = "seed {0}, cutoff {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"21, 7", "22, 7", "23, 7", "24, 7", "25, 4", "26, 4", "27, 4", "28, 4", "29, 5", "30, 6", "31, 3", "32, 3"})
+    void shortRunsAtBlockEdgesAgreeWithTheBytewiseLoop(int seed, int cutoff) {
+        Random r = new Random(seed);
+        byte[] data = random(1 << 15, seed);
+        for (int n = 0; n < 300; n++) {
+            int len = 2 + r.nextInt(cutoff - 2); // 2..cutoff-1
+            int at = r.nextBoolean() ? 512 * (1 + r.nextInt(60)) - r.nextInt(len + 1) : r.nextInt(data.length - 8);
+            byte v = (byte) r.nextInt(256);
+            for (int k = 0; k < len; k++) {
+                data[at + k] = v;
+            }
+            data[at + len] = (byte) (v + 1);
+            if (at > 0) {
+                data[at - 1] = (byte) (v - 1);
+            }
+        }
+        assertThat(runBulkRct(data, cutoff)).isNull();
+        assertThat(runBytewiseRct(data, cutoff)).isNull();
+        // The failing run straddles a word boundary inside a block (split evenly when it can be).
+        int at = 512 * (2 + r.nextInt(50)) + 8 * (1 + r.nextInt(60)) - cutoff / 2;
+        for (int k = 0; k < cutoff; k++) {
+            data[at + k] = 0x7E;
+        }
+        data[at - 1] = 0x10;
+        data[at + cutoff] = 0x11;
+        HealthTestFailure bulk = runBulkRct(data, cutoff);
+        HealthTestFailure bytewise = runBytewiseRct(data, cutoff);
+        assertThat(bytewise).isNotNull();
+        assertThat(bulk).isNotNull();
+        assertThat(bulk.offset()).isEqualTo(bytewise.offset()).isLessThanOrEqualTo(at + cutoff - 1L);
+    }
+
+    private static HealthTestFailure runBulkRct(byte[] data, int cutoff) {
+        RepetitionCountTest rct = new RepetitionCountTest(cutoff);
+        try {
+            int pos = 0;
+            while (pos < data.length) {
+                // 4 KiB buffers: the fast path's 512-byte blocks and words line up with the stream,
+                // so the planted runs sit exactly where they were put relative to both.
+                int n = Math.min(data.length - pos, 4096);
+                rct.feed(ByteBuffer.wrap(data, pos, n));
+                pos += n;
+            }
+            return null;
+        } catch (HealthTestFailure f) {
+            return f;
+        }
+    }
+
+    private static HealthTestFailure runBytewiseRct(byte[] data, int cutoff) {
+        RepetitionCountTest rct = new RepetitionCountTest(cutoff);
+        try {
+            for (byte b : data) {
+                rct.feed(b);
+            }
+            return null;
+        } catch (HealthTestFailure f) {
+            return f;
+        }
+    }
+
     private static HealthTestFailure runBulk(byte[] data, Random r) {
         RepetitionCountTest rct = new RepetitionCountTest(7);
         AdaptiveProportionTest apt = new AdaptiveProportionTest(26);
