@@ -1,5 +1,6 @@
 package dev.psk.identity;
 
+import dev.psk.identity.pkcs11.KeyAttributes;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Exception;
 import dev.psk.identity.pkcs11.Pkcs11Token;
@@ -53,11 +54,23 @@ public final class TokenSigner implements Signer {
         }
     }
 
-    /** A signer for a key on a token the caller keeps open (and closes); {@link #close} leaves it open. */
+    /**
+     * A signer for a key on a token the caller keeps open (and closes); {@link #close} leaves it open.
+     *
+     * <p>Fails closed: the key must be EC P-256 and {@link KeyAttributes#hardwareBound()} as the
+     * token reports it (sensitive, never extractable, generated on the token, not extractable), so
+     * a software key imported into a token is not accepted as a hardware identity.
+     */
     public static TokenSigner on(Pkcs11Token token, Pkcs11Uri keyUri) throws IdentityException {
         TokenKey key = token.findKey(keyUri);
         if (!key.isEc()) {
             throw new IdentityException("key " + key + " is not an EC key: identity keys are ECDSA P-256");
+        }
+        KeyAttributes attrs = token.attributes(key);
+        if (!attrs.hardwareBound()) {
+            throw new IdentityException("key '" + key.label() + "' on token " + token.info().describe()
+                    + " is not hardware-bound: " + attrs.violations() + " (an identity key must be generated on the"
+                    + " token, sensitive and never extractable)");
         }
         return new TokenSigner(token, false, key, token.publicKey(key));
     }

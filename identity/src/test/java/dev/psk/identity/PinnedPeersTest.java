@@ -80,6 +80,33 @@ class PinnedPeersTest {
         assertThatThrownBy(() -> PinnedPeers.parse(open)).hasMessageContaining("entry 'q'").hasMessageContaining("not closed");
     }
 
+    /** Seeded random mutations of a valid file: parsed, or refused with IdentityException; nothing else. */
+    @Test
+    void randomMutationsNeverEscapeTheTypedError() {
+        String valid = block("site-a", a, "enabled = false\n") + "\n# note\n" + block("site-b", b, "");
+        String alphabet = "[]=#\n -abcdefEFGH0123456789+/peer_identity";
+        java.util.Random r = new java.util.Random(20261122);
+        int accepted = 0;
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder sb = new StringBuilder(valid);
+            for (int e = 0; e < 1 + r.nextInt(3); e++) {
+                int at = r.nextInt(sb.length());
+                switch (r.nextInt(3)) {
+                    case 0 -> sb.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    case 1 -> sb.deleteCharAt(at);
+                    default -> sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                PinnedPeers.parse(sb.toString());
+                accepted++;
+            } catch (IdentityException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        assertThat(accepted).isPositive();
+    }
+
     @Test
     void missingFileIsNamed(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> PinnedPeers.load(dir.resolve("nope"))).hasMessageContaining("nope: no such file");

@@ -251,8 +251,9 @@ public final class Pkcs11Token implements AutoCloseable {
     /**
      * Generates an EC P-256 key pair on the token: the private key with CKA_TOKEN, CKA_PRIVATE,
      * CKA_SENSITIVE, CKA_SIGN true and CKA_EXTRACTABLE, CKA_DERIVE, CKA_DECRYPT, CKA_UNWRAP false;
-     * the public key as a token object (CKA_ENCRYPT, CKA_WRAP false) with the same CKA_LABEL and
-     * CKA_ID. CKA_VERIFY is left to the token (tpm2-pkcs11 refuses a template that states it). Does not check the result: callers
+     * the public key as a token object (CKA_WRAP false) with the same CKA_LABEL and CKA_ID.
+     * CKA_VERIFY and CKA_ENCRYPT of the public key are left to the token: tpm2-pkcs11 derives them
+     * from the TPM object and refuses a template that states them. Does not check the result: callers
      * read {@link #attributes} back (the token is the authority on what it did).
      *
      * @throws Pkcs11Exception when not logged in, or the token refuses the template
@@ -261,7 +262,7 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         Template pub = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
-                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_ENCRYPT, false).bool(Ck.CKA_WRAP, false)
+                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_WRAP, false)
                 .bytes(Ck.CKA_EC_PARAMS, Ck.EC_PARAMS_P256).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
         Template priv = new Template()
                 .ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)

@@ -78,6 +78,9 @@ public final class PskTunnel implements Callable<Integer> {
     String aead;
 
     @Mixin
+    HandshakeOptions handshake = new HandshakeOptions();
+
+    @Mixin
     VerboseOption verbose;
 
     TunFactory tunFactory = TunFactory.LINUX;
@@ -109,6 +112,7 @@ public final class PskTunnel implements Callable<Integer> {
         if (metrics != null) {
             TunnelMetrics.parseAddress(metrics);
         }
+        handshake.validate();
     }
 
     private static void require(String option, Object value) {

@@ -1,5 +1,9 @@
 package dev.psk.tunnel.cli;
 
+import dev.psk.tunnel.handshake.HandshakeConfig;
+import dev.psk.tunnel.handshake.HandshakeKeys;
+import dev.psk.tunnel.handshake.HandshakeMode;
+import dev.psk.tunnel.handshake.HandshakeService;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.crypto.PacketAeads;
@@ -49,6 +53,19 @@ final class TunnelDaemon {
         this.err = err;
     }
 
+    void info(String message) {
+        err.println("psk-tunnel: " + message);
+        err.flush();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing a token session at shutdown: nothing left to do about a failure
+        }
+    }
+
     void warn(String message) {
         err.println("psk-tunnel: warning: " + message);
         err.flush();
@@ -72,28 +89,52 @@ final class TunnelDaemon {
         Device device = null;
         TunnelMetrics metrics = null;
         Thread hook = null;
+        HandshakeConfig hsConfig = null;
+        HandshakeService handshake = null;
         boolean exhausted;
         try {
+            if (opt.handshake.mode() != HandshakeMode.OFF) {
+                // Before the device: a missing token, PIN, pin file or policy fails the start, not the tunnel later.
+                hsConfig = opt.handshake.build(HandshakeKeys.fromPad(pad));
+            }
             session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, this::warn);
             socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
             tun = tunFactory.open(opt.tun, opt.mtu);
             tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
-            Peer peer = new Peer(opt.remoteHost, session, remote, true);
+            Peer peer = new Peer(opt.remoteHost, session, remote, hsConfig == null);
             device = new Device(tun, socket, PeerDirectory.single(peer), opt.aead, this::warn);
             device.onPadExhausted(p -> requestStop("pad exhausted"));
             device.start();
             tun = null; // owned by the device now
+            if (hsConfig != null) {
+                handshake = new HandshakeService(hsConfig, peer, role == Role.INITIATOR ? remote : null, this::info);
+                handshake.start(device);
+            }
             Psk2Session s = session;
             if (opt.metrics != null) {
                 metrics = TunnelMetrics.start(opt.metrics, device, s);
             }
             banner(role, remote, socket, pad, session, device, metrics);
+            if (hsConfig != null) {
+                out.println("  handshake " + hsConfig.mode() + ", identity " + dev.psk.common.Hex.encode(hsConfig.identity().identityId())
+                        + ", pad fingerprint " + dev.psk.common.Hex.encode(hsConfig.keys().padFingerprint()) + "; data waits for it");
+                out.flush();
+            }
             hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
             Runtime.getRuntime().addShutdownHook(hook);
             trapSignals();
             exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
             try {
+                if (handshake != null) {
+                    handshake.close();
+                }
+                if (hsConfig != null) {
+                    if (hsConfig.identity() instanceof AutoCloseable c) {
+                        closeQuietly(c);
+                    }
+                    hsConfig.keys().destroy();
+                }
                 if (metrics != null) {
                     metrics.close();
                 }

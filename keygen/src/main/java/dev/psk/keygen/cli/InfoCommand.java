@@ -1,0 +1,84 @@
+package dev.psk.keygen.cli;
+
+import dev.psk.common.PskException;
+import dev.psk.common.cli.VerboseOption;
+import dev.psk.keygen.PadCapacity;
+import dev.psk.keygen.PadInspector;
+import dev.psk.keygen.PadUsage;
+import dev.psk.keygen.TunnelState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code psk-keygen info OUT [--state FILE]}. */
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {"Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
+                "and what remains in each direction."},
+        footer = {"", "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."})
+public final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Parameters(index = "0", paramLabel = "OUT", description = "The pad.")
+    Path pad;
+
+    @Option(names = "--state", paramLabel = "FILE", description = "A psk-tunnel state file (JSON, format psk-tunnel-state/1).")
+    Path state;
+
+    @Override
+    public Integer call() throws PskException {
+        PadInspector.PadInfo info;
+        try {
+            info = PadInspector.inspect(pad);
+        } catch (IOException e) {
+            throw new PskException("cannot read " + pad + ": " + e.getMessage(), e);
+        }
+        PadUsage usage = null;
+        if (state != null) {
+            TunnelState s = TunnelState.read(state);
+            if (!s.padFingerprint().equals(info.fingerprint())) {
+                throw new PskException("state " + state + " belongs to the pad with fingerprint " + s.padFingerprint()
+                        + ", but " + pad + " has fingerprint " + info.fingerprint());
+            }
+            usage = PadUsage.of(info.capacity(), s, "state " + state);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        PadCapacity c = info.capacity();
+        o.println("pad: " + pad);
+        o.println("size: " + Format.count(c.padBytes()) + " bytes (" + Format.size(c.padBytes()) + ") = "
+                + Format.count(c.slots()) + " slots of 120 bytes");
+        if (c.trailingBytes() != 0) {
+            o.println("  note: " + c.trailingBytes() + " bytes after the last whole slot are not part of the pad");
+        }
+        o.println("capacity: " + Format.count(c.packetsPerDirection()) + " packets per direction, "
+                + Format.count(c.packetsBothDirections()) + " in both directions (slots x 1000 each way)");
+        o.println("  psk-tunnel keeps the last slot as its control slot: " + Format.count(c.dataSlots()) + " data slots = "
+                + Format.count(c.dataPacketsPerDirection()) + " packets per direction");
+        o.println("fingerprint: " + info.fingerprint());
+        if (usage != null) {
+            o.println("state: " + state + " (" + (usage.state().initiator() ? "initiator" : "responder") + ")");
+            line(o, usage.send(), "tx_reserved_until");
+            line(o, usage.receive(), "rx_floor");
+            long erased = usage.state().erasedSlots();
+            o.println("  erased: " + (erased == 0 ? "nothing yet"
+                    : "slots [0, " + Format.count(erased) + ") overwritten (" + Format.count(erased * 120) + " bytes)"));
+        }
+        o.flush();
+        return 0;
+    }
+
+    private static void line(PrintWriter o, PadUsage.Direction d, String field) {
+        o.println("  " + d.name() + ": " + Format.count(d.usedSlots()) + " slots used (" + field + " " + Format.count(d.bound())
+                + "), " + Format.count(d.remainingSlots()) + " slots = " + Format.count(d.remainingPackets()) + " packets remaining");
+    }
+}
