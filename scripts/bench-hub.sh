@@ -2,7 +2,7 @@
 # Hub-mode benchmarks (not tests):
 #  1. JMH, one thread (= one core): handshakes/s (hub side and both ends), unknown-key refusals/s,
 #     bad-mac1 refusals/s (target > 200,000/s). Class: dev.psk.tunnel.hub.bench.HubBench.
-#  (iperf3 through the hub is not scripted yet: see docs/benchmarks.md, section hub.)
+#  Throughput through the hub beside wireguard-go: scripts/bench-hub-iperf.sh (root).
 # Usage: scripts/bench-hub.sh [extra JMH args]       Results: docs/benchmarks.md, section hub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
