@@ -43,6 +43,9 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private final HandshakeCounters counters = new HandshakeCounters();
     private final ArrayBlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile Device device;
+    /** Owned by the device's receive thread: forged datagrams are dropped there, before any copy or queue. */
+    private HandshakeMac rxMac;
+    private byte[] ourFp;
     private volatile Thread worker;
     private volatile boolean stopping;
     private volatile InetSocketAddress boundEndpoint;
@@ -92,6 +95,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             throw new IllegalStateException("handshake service already started");
         }
         this.device = device;
+        this.rxMac = new HandshakeMac(cfg.keys());
+        this.ourFp = cfg.keys().padFingerprint();
         peer.allowData(false);
         HandshakeTransport transport = this::send;
         HandshakeEvents events = new Outcomes();
@@ -114,11 +119,40 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             counters.drop(HandshakeDrop.BAD_MAGIC);
             return;
         }
+        HandshakeDrop early = earlyCheck(datagram, len);
+        if (early != null) {
+            counters.drop(early);
+            return;
+        }
         byte[] copy = new byte[len];
         datagram.get(0, copy, 0, len);
         if (!queue.offer(new Inbound(source, copy))) {
             counters.drop(HandshakeDrop.QUEUE_FULL);
         }
+    }
+
+    /**
+     * The cheap part of the responder's cost order, on the receive thread and without allocation:
+     * a datagram whose MAC does not verify under the sender role's key is dropped here. HELLO and
+     * WELCOME naming another pad, and PAD_MISMATCH notices, go on to the worker, which names the
+     * mismatch (rate-limited); the worker re-validates everything.
+     */
+    private HandshakeDrop earlyCheck(ByteBuffer d, int len) {
+        byte type = d.get(HandshakeWire.OFF_TYPE);
+        byte role = d.get(HandshakeWire.OFF_ROLE);
+        if (type == HandshakeWire.TYPE_PAD_MISMATCH) {
+            return null;
+        }
+        if (role != HandshakeWire.ROLE_INITIATOR && role != HandshakeWire.ROLE_RESPONDER) {
+            return HandshakeDrop.WRONG_ROLE;
+        }
+        int fpOff = type == HandshakeWire.TYPE_HELLO ? HandshakeWire.HELLO_OFF_PAD_FP
+                : type == HandshakeWire.TYPE_WELCOME ? HandshakeWire.WELCOME_OFF_PAD_FP : -1;
+        if (fpOff >= 0 && len >= fpOff + HandshakeWire.PAD_FINGERPRINT_BYTES
+                && !dev.psk.common.Secrets.equal(d, fpOff, ourFp, 0, HandshakeWire.PAD_FINGERPRINT_BYTES)) {
+            return null;
+        }
+        return rxMac.verify(d, 0, len, role) ? null : HandshakeDrop.BAD_MAC;
     }
 
     private void run() {
@@ -227,9 +261,35 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         }
     }
 
-    /** Stops the worker; the device's control handler is removed. Idempotent. */
+    /** One line for logs and {@code show}: completions, refusals, pad mismatches, drops by reason. */
+    public String summary() {
+        StringBuilder b = new StringBuilder("handshake: ").append(counters.completed()).append(" completed");
+        InetSocketAddress ep = boundEndpoint;
+        if (ep != null) {
+            b.append(", bound to ").append(who(ep, boundIdentity));
+        }
+        long refused = 0;
+        for (Refusal r : Refusal.values()) {
+            refused += counters.refusals(r);
+        }
+        b.append(", ").append(refused).append(" refused, ").append(counters.padMismatches()).append(" pad mismatches, drops ");
+        var drops = counters.dropSnapshot();
+        if (drops.isEmpty()) {
+            b.append("none");
+        } else {
+            StringBuilder d = new StringBuilder();
+            drops.forEach((k, v) -> d.append(d.isEmpty() ? "" : " ").append(k.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(v));
+            b.append(d);
+        }
+        return b.toString();
+    }
+
+    /** Stops the worker (logging {@link #summary()}); the device's control handler is removed. Idempotent. */
     @Override
     public void close() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         Device d = device;
         if (d != null && d.controlHandler() == this) {
@@ -244,5 +304,6 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
                 Thread.currentThread().interrupt();
             }
         }
+        log.accept(summary());
     }
 }

@@ -43,6 +43,8 @@ public final class Responder {
     private final HandshakeMac mac;
     private final PeerCheck check;
     private final SourceRateLimiter limiter;
+    /** Separate from {@link #limiter}: unauthenticated input (a wrong pad) must not fill the handshake table. */
+    private final SourceRateLimiter noticeLimiter = new SourceRateLimiter(1, 2, 1024);
     private final Reassembler reassembler = new Reassembler();
     private final Map<Key, Pending> pending = new HashMap<>();
     private final byte[] ourFp;
@@ -102,7 +104,7 @@ public final class Responder {
         if (!Arrays.equals(m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
             counters.padMismatch();
             byte[] theirs = HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES);
-            if (limiter.allow(from.getAddress(), cfg.clock().instant())) {
+            if (noticeLimiter.allow(from.getAddress(), cfg.clock().instant())) {
                 events.padMismatch(from, theirs, ourFp.clone());
                 transport.send(from, new PadMismatchNotice(HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                         HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES), ourFp).encode());

@@ -285,7 +285,10 @@ public final class HubServer implements AutoCloseable {
             counters.drop(HubDropReason.DISABLED_KEY);
             return;
         }
-        owner.state().confirm(s);
+        Session retired = owner.state().confirm(s);
+        if (retired != null) {
+            end(retired);
+        }
         if (p == 0) {
             return;
         }

@@ -17,7 +17,7 @@ import javax.crypto.KeyAgreement;
  * is refused: Noise section 12.1 allows either behaviour, WireGuard refuses, and so do we, because
  * a zero DH output would make the handshake key independent of the peer's secret.
  *
- * <p>Thread-safety: stateless; every call takes its own provider objects.
+ * <p>Thread-safety: safe; each thread keeps its own provider objects.
  */
 public final class Dh25519 {
     public static final int KEY_BYTES = 32;
@@ -28,6 +28,22 @@ public final class Dh25519 {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Provider lookups cost more than a scalar multiplication's bookkeeping: one pair per thread. */
+    private static final ThreadLocal<KeyFactory> FACTORY = ThreadLocal.withInitial(() -> {
+        try {
+            return KeyFactory.getInstance("XDH");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("XDH unavailable", e);
+        }
+    });
+    private static final ThreadLocal<KeyAgreement> AGREEMENT = ThreadLocal.withInitial(() -> {
+        try {
+            return KeyAgreement.getInstance("XDH");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("XDH unavailable", e);
+        }
+    });
 
     private Dh25519() {}
 
@@ -54,10 +70,10 @@ public final class Dh25519 {
         }
         byte[] out;
         try {
-            KeyFactory kf = KeyFactory.getInstance("XDH");
+            KeyFactory kf = FACTORY.get();
             PrivateKey priv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey.clone()));
             PublicKey pub = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decodeU(publicKey)));
-            KeyAgreement ka = KeyAgreement.getInstance("XDH");
+            KeyAgreement ka = AGREEMENT.get();
             ka.init(priv);
             ka.doPhase(pub, true);
             out = ka.generateSecret();

@@ -207,6 +207,23 @@ class HandshakeDeviceTest {
     }
 
     @Test
+    void forgedHandshakeDatagramsAreDroppedOnTheReceiveThreadAndCounted() throws Exception {
+        Pair p = pair(4, 4, HandshakeMode.PSK, LocalIdentity.none(new byte[0]), LocalIdentity.none(new byte[0]),
+                PeerTrust.any(), PeerTrust.any());
+        assertThat(waitFor(() -> p.b().hs().counters().completed() == 1)).isTrue();
+        byte[] hello = p.relay().ofType(HandshakeWire.TYPE_HELLO).getFirst().clone();
+        hello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;
+        try (DatagramChannel evil = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.2", 0))) {
+            for (int i = 0; i < 50; i++) {
+                evil.send(ByteBuffer.wrap(hello), p.b().addr());
+            }
+        }
+        assertThat(waitFor(() -> p.b().hs().counters().drops(HandshakeDrop.BAD_MAC) == 50)).isTrue();
+        assertThat(p.b().hs().counters().completed()).isEqualTo(1);
+        assertThat(p.b().hs().boundEndpoint()).isEqualTo(p.relay().address());
+    }
+
+    @Test
     void differentPadIsNamedOnBothSidesAndNoDataFlows() throws Exception {
         Pair p = pair(1, 2, HandshakeMode.PSK, LocalIdentity.none(new byte[0]), LocalIdentity.none(new byte[0]),
                 PeerTrust.any(), PeerTrust.any());

@@ -176,6 +176,29 @@ class HubOperationsTest extends HubHarness {
     }
 
     @Test
+    void addressClaimsInTheHandshakePayloadAreRefused() throws Exception {
+        startHub(List.of(alice), HubServer.Options.defaults());
+        byte[] claim = "10.77.0.3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] msg;
+        try (dev.psk.tunnel.noise.IkPsk2Handshake hs = dev.psk.tunnel.noise.IkPsk2Handshake.initiator(HubWire.PROLOGUE,
+                alice.keys().priv(), hubKeys.pub(), alice.psk())) {
+            byte[] ts = Tai64n.encode(java.time.Instant.now());
+            byte[] payload = java.util.Arrays.copyOf(ts, ts.length + claim.length);
+            System.arraycopy(claim, 0, payload, ts.length, claim.length);
+            byte[] noise = hs.writeMessage1(payload);
+            msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
+            msg[0] = HubWire.TYPE_INITIATION;
+            System.arraycopy(noise, 0, msg, HubWire.INIT_NOISE_OFFSET, noise.length);
+            new CookieGenerator(hubKeys.pub()).addMacs(msg, msg.length);
+        }
+        try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            raw.send(ByteBuffer.wrap(msg), new InetSocketAddress("127.0.0.1", port));
+        }
+        await(() -> hub.counters().drops(HubDropReason.IDENTITY_REFUSED) == 1, 3000);
+        assertThat(hub.sessionCount()).isZero();
+    }
+
+    @Test
     void handshakeWorkAndQueuesAreBounded() throws Exception {
         startHub(List.of(alice), new HubServer.Options(1, 1 << 20, false, 1_000_000, 1_000_000, 4));
         byte[] m = message1(alice, hubKeys, 3);

@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# End-to-end suite for the authenticated handshake (psk-tunnel --handshake …): two namespaces,
+# bin/psk-tunnel in each, identity keys in SoftHSM2 tokens, a quote from swtpm.
+#
+#   ns $A (initiator)                                     ns $B (responder)
+#   +----------------------------------+                  +----------------------------------+
+#   | psksA: 10.78.0.1/24 (TUN)        |                  | psksB: 10.78.0.2/24 (TUN)        |
+#   |  end A: psk-tunnel --initiator   |   PSKH + PSK2    |  end B: psk-tunnel               |
+#   |  token hs-a (SoftHSM2)           |    over UDP      |  token hs-b (SoftHSM2)           |
+#   |  swtpm on 127.0.0.1 (attested)   |  51820 <-> 51820 |                                  |
+#   | veth0: 192.168.78.1/24           |==================| veth1: 192.168.78.2/24           |
+#   |        192.168.78.3/24 (replayer)|                  |                                  |
+#   +----------------------------------+                  +----------------------------------+
+#
+# Usage: tests/netns/handshake.sh [--only t1,t2,...] [--keep]
+#   tests: off psk signed replay unpinned disabled pad attested tpmkey rekeyed
+# Needs root, iproute2, softhsm2, opensc (pkcs11-tool), openssl, tcpdump, python3, swtpm,
+# tpm2-abrmd, dbus, libtpm2-pkcs11 (tpm2_ptool).
+# Prints PASS/FAIL lines and "N passed, M failed"; exits non-zero if a test fails.
+set -euo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+only="off psk signed replay unpinned disabled pad attested tpmkey rekeyed"
+keep=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --only) only=${2//,/ }; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "handshake.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "handshake.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+
+A="psks-a-$$" B="psks-b-$$"
+IP_A=192.168.78.1 IP_B=192.168.78.2 IP_EVIL=192.168.78.3 TUN_IP_A=10.78.0.1 TUN_IP_B=10.78.0.2
+PORT=51820 MODULE=/usr/lib/softhsm/libsofthsm2.so
+work=$(mktemp -d /tmp/psks-hs.XXXXXX)
+declare -A pid=()
+failures=0 passes=0 t_start=$SECONDS swtpm_pid="" swtpm2_pid="" dbus_pid="" abrmd_pid=""
+
+log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
+pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
+fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; show_logs; }
+nsa() { ip netns exec "$A" "$@"; }
+nsb() { ip netns exec "$B" "$@"; }
+want() { [[ " $only " == *" $1 "* ]]; }
+
+cleanup() {
+  set +e
+  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
+  [ -n "$swtpm_pid" ] && kill -9 "$swtpm_pid" 2>/dev/null
+  [ -n "$abrmd_pid" ] && kill -9 "$abrmd_pid" 2>/dev/null
+  [ -n "$swtpm2_pid" ] && kill -9 "$swtpm2_pid" 2>/dev/null
+  [ -n "$dbus_pid" ] && kill -9 "$dbus_pid" 2>/dev/null
+  jobs -p | xargs -r kill -9 2>/dev/null
+  wait 2>/dev/null
+  ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
+  ip netns pids "$B" 2>/dev/null | xargs -r kill -9 2>/dev/null
+  ip netns del "$A" 2>/dev/null
+  ip netns del "$B" 2>/dev/null
+  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+show_logs() {
+  for f in "$work"/end-*.log; do
+    [ -f "$f" ] || continue
+    echo "----- $(basename "$f") (last 12 lines)"
+    tail -n 12 "$f"
+  done
+}
+
+# start_end a|b [extra psk-tunnel args…]: runs that end in its namespace (log: end-SIDE.log, fresh).
+start_end() {
+  local side=$1; shift
+  local ns local_ip remote_ip remote_host role=() pad=$work/pad.bin
+  if [ "$side" = a ]; then
+    ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=$IP_B role=(--initiator)
+    [ -n "${PAD_A:-}" ] && pad=$PAD_A
+  else
+    ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=$IP_A
+  fi
+  rm -f "$work/state-$side"
+  ip netns exec "$ns" env SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$pad" --local-port $PORT \
+    --remote-host "$remote_host" --remote-port $PORT "${role[@]}" --local-ip "$local_ip" --remote-ip "$remote_ip" \
+    --state "$work/state-$side" --tun "psks${side^^}" --stats-interval 0 --status-file "$work/status-$side.json" \
+    "$@" >"$work/end-$side.log" 2>&1 &
+  pid[$side]=$!
+}
+
+stop_end() {
+  local side=$1 p=${pid[$1]:-} i
+  [ -n "$p" ] || return 0
+  kill -TERM "$p" 2>/dev/null || true
+  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  unset "pid[$side]"
+}
+stop_both() { stop_end a; stop_end b; }
+
+# wait_log SIDE REGEX [SECONDS]: until the end's log matches (bounded).
+wait_log() {
+  local i
+  for i in $(seq 1 $((${3:-20} * 4))); do
+    grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+ping_ok() { nsa ping -c 1 -W 1 -q $TUN_IP_B >/dev/null 2>&1; }
+wait_ping() { local i; for i in $(seq 1 30); do ping_ok && return 0; sleep 0.5; done; return 1; }
+
+# --- Topology, pad, tokens --------------------------------------------------------------------
+log "work dir $work"
+ip netns add "$A"
+ip netns add "$B"
+ip -n "$A" link add veth0 type veth peer name veth1 netns "$B"
+for ns in "$A" "$B"; do
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+done
+ip -n "$A" addr add $IP_A/24 dev veth0
+ip -n "$A" addr add $IP_EVIL/24 dev veth0
+ip -n "$B" addr add $IP_B/24 dev veth1
+ip -n "$A" link set veth0 up
+ip -n "$B" link set veth1 up
+
+head -c $((120 * 20000)) /dev/urandom >"$work/pad.bin"
+head -c $((120 * 20000)) /dev/urandom >"$work/other-pad.bin"
+
+mkdir -p "$work/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
+export SOFTHSM2_CONF="$work/softhsm2.conf"
+printf '4321\n' >"$work/pin"
+chmod 600 "$work/pin"
+p11() { pkcs11-tool --module $MODULE "$@"; }
+# make_key TOKEN: (re)generates the P-256 key labelled "identity" and writes TOKEN.pem and TOKEN.id.
+make_key() {
+  local t=$1
+  p11 --token-label "$t" --login --pin 4321 --delete-object --type privkey --label identity >/dev/null 2>&1 || true
+  p11 --token-label "$t" --login --pin 4321 --delete-object --type pubkey --label identity >/dev/null 2>&1 || true
+  p11 --token-label "$t" --login --pin 4321 --keypairgen --key-type EC:prime256v1 --label identity --id 01 >/dev/null
+  p11 --token-label "$t" --read-object --type pubkey --label identity -o "$work/$t.der" >/dev/null
+  openssl pkey -pubin -inform DER -in "$work/$t.der" -out "$work/$t.pem"
+  sha256sum "$work/$t.der" | cut -c1-16 >"$work/$t.id"
+}
+for t in hs-a hs-b; do
+  softhsm2-util --init-token --free --label $t --pin 4321 --so-pin 87654321 >/dev/null
+  make_key $t
+done
+uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
+# peers FILE NAME TOKEN ENABLED: a pinned-peers file (the identity library's format) with one entry.
+peers() {
+  { echo "[peer $2]"; echo "identity_id = $(cat "$work/$3.id")"; echo "enabled = $4"; cat "$work/$3.pem"; } >"$1"
+}
+peers "$work/peers-at-a" site-b hs-b true
+peers "$work/peers-at-b" site-a hs-a true
+peers "$work/peers-disabled" site-a hs-a false
+peers "$work/peers-other" someone-else hs-b true
+ID_A=$(cat "$work/hs-a.id")
+SIGNED_A=(--handshake signed --identity "$(uri hs-a)" --peers "$work/peers-at-a")
+SIGNED_B=(--handshake signed --identity "$(uri hs-b)" --peers "$work/peers-at-b")
+
+# --- Tests ------------------------------------------------------------------------------------
+if want off; then
+  log "Test that --handshake off is the seed's data path: traffic flows, no handshake datagram"
+  start_end b; start_end a
+  if wait_ping && ! grep -q 'handshake' "$work/end-a.log" "$work/end-b.log"; then
+    pass "off: ping through the tunnel, no handshake lines"
+  else
+    fail "off: no ping or unexpected handshake activity"
+  fi
+  stop_both
+fi
+
+if want psk; then
+  log "Test that --handshake psk establishes and traffic flows"
+  start_end b --handshake psk; start_end a --handshake psk
+  if wait_log b 'handshake: established with 192\.168\.78\.1:51820' && wait_log a 'handshake: established' && wait_ping; then
+    pass "psk: established on both ends, ping through the tunnel"
+  else
+    fail "psk: no handshake or no traffic"
+  fi
+  stop_both
+fi
+
+if want signed || want replay; then
+  log "Test that pinned SoftHSM2 identities establish (signed) and traffic flows"
+  rm -f "$work/cap.pcap"
+  nsb tcpdump -i veth1 -U -w "$work/cap.pcap" udp port $PORT >/dev/null 2>&1 &
+  pid[tcpdump]=$!
+  sleep 1
+  start_end b "${SIGNED_B[@]}"; start_end a "${SIGNED_A[@]}"
+  if wait_log b "handshake: established with 192\.168\.78\.1:51820 identity $ID_A \(site-a\), mode signed" \
+      && wait_log a "handshake: established with 192\.168\.78\.2:51820 identity $(cat "$work/hs-b.id") \(site-b\)" && wait_ping; then
+    pass "signed: both identities verified against pins, ping through the tunnel"
+  else
+    fail "signed: no handshake or no traffic"
+  fi
+  sleep 0.5
+  kill "${pid[tcpdump]}" 2>/dev/null || true
+  wait "${pid[tcpdump]}" 2>/dev/null || true
+  unset "pid[tcpdump]"
+  if want replay; then
+    log "Test that a captured HELLO, WELCOME and CONFIRM replayed from another address change nothing"
+    python3 - "$work/cap.pcap" "$work" <<'PYEOF'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+pos, found = 24, {}
+linktype = struct.unpack('<I', data[20:24])[0]
+while pos + 16 <= len(data):
+    _, _, incl, _ = struct.unpack('<IIII', data[pos:pos + 16]); pos += 16
+    pkt = data[pos:pos + incl]; pos += incl
+    off = 14 if linktype == 1 else 16
+    ihl = (pkt[off] & 0x0f) * 4
+    payload = pkt[off + ihl + 8:]
+    if payload[:4] == b'PSKH' and payload[5] in (1, 2, 3) and payload[5] not in found:
+        found[payload[5]] = payload
+for t, name in ((1, 'hello'), (2, 'welcome'), (3, 'confirm')):
+    open(f"{sys.argv[2]}/{name}.bin", 'wb').write(found[t])
+PYEOF
+    nsa python3 - "$IP_EVIL" "$IP_B" "$IP_A" "$PORT" "$work" <<'PYEOF'
+import socket, sys, time
+evil, b, a, port, work = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((evil, 40000))
+for _ in range(3):
+    for name, dst in (('hello', b), ('confirm', b), ('welcome', a)):
+        s.sendto(open(f"{work}/{name}.bin", 'rb').read(), (dst, port))
+    time.sleep(0.2)
+PYEOF
+    sleep 1.5
+    n_est=$(grep -c 'handshake: established' "$work/end-b.log" || true)
+    if [ "$n_est" = 1 ] && ! grep -q 'endpoint moved' "$work/end-b.log" && ! grep -q "$IP_EVIL" "$work/end-b.log" && ping_ok; then
+      stop_both
+      summary=$(grep 'handshake: .* completed' "$work/end-b.log" | tail -1 | sed 's/^psk-tunnel: //')
+      if [[ "$summary" == "handshake: 1 completed, bound to 192.168.78.1:51820 identity $ID_A (site-a)"* ]] \
+          && [[ "$summary" == *no_matching_handshake=* ]]; then
+        pass "replay: binding unchanged (192.168.78.1:51820), 1 completion, replays counted: ${summary#*drops }"
+      else
+        fail "replay: unexpected counters: $summary"
+      fi
+    else
+      fail "replay: binding or completions changed ($n_est establishments)"
+    fi
+  fi
+  stop_both
+fi
+
+if want unpinned; then
+  log "Test that an identity that is not pinned is refused, with the reason in both logs"
+  start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-other"; start_end a "${SIGNED_A[@]}"
+  if wait_log b "refused 192\.168\.78\.1:51820 identity $ID_A: identity is not pinned" \
+      && wait_log a 'peer 192\.168\.78\.2:51820 refused us: identity is not pinned' && ! ping_ok; then
+    pass "unpinned: refused on both ends, no traffic"
+  else
+    fail "unpinned: not refused as expected"
+  fi
+  stop_both
+fi
+
+if want disabled; then
+  log "Test that a pinned but disabled identity is refused"
+  start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-disabled"; start_end a "${SIGNED_A[@]}"
+  if wait_log b "refused 192\.168\.78\.1:51820 identity $ID_A \(site-a\): identity is pinned but disabled" \
+      && wait_log a 'refused us: identity is pinned but disabled' && ! ping_ok; then
+    pass "disabled: refused on both ends, no traffic"
+  else
+    fail "disabled: not refused as expected"
+  fi
+  stop_both
+fi
+
+if want pad; then
+  log "Test that a peer with a different pad is named as such on both ends"
+  PAD_A=$work/other-pad.bin start_end a --handshake psk
+  start_end b --handshake psk
+  if wait_log b 'peer 192\.168\.78\.1:51820 uses a different pad' && wait_log a 'peer 192\.168\.78\.2:51820 uses a different pad' \
+      && ! grep -q 'established' "$work/end-b.log"; then
+    pass "pad: 'uses a different pad' in both logs, nothing established"
+  else
+    fail "pad: mismatch not named on both ends"
+  fi
+  stop_both
+fi
+
+if want attested; then
+  if command -v swtpm >/dev/null; then
+    log "Test that a swtpm quote satisfying the policy lets traffic flow, and one that does not is refused"
+    mkdir -p "$work/tpm"
+    nsa swtpm socket --tpm2 --server type=tcp,port=2321,bindaddr=127.0.0.1 --ctrl type=tcp,port=2322,bindaddr=127.0.0.1 \
+      --tpmstate dir="$work/tpm" --flags not-need-init,startup-clear --pid file="$work/tpm/swtpm.pid" --daemon
+    swtpm_pid=$(cat "$work/tpm/swtpm.pid")
+    TPM=swtpm:host=127.0.0.1,port=2321
+    nsa "$root/bin/psk-attest" quote --tpm $TPM --nonce 00 --pcrs sha256:0-7 --out "$work/q" >/dev/null
+    nsa "$root/bin/psk-attest" policy --tpm $TPM --pcrs sha256:0-7 --out "$work/policy.json" >/dev/null
+    python3 - "$work/policy.json" "$work/policy-bad.json" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["pcrs"]["sha256"]["7"] = "ff" * 32
+json.dump(p, open(sys.argv[2], "w"))
+PYEOF
+    ATT_A=(--handshake attested --identity "$(uri hs-a)" --peers "$work/peers-at-a" --attest $TPM)
+    start_end b --handshake attested --identity "$(uri hs-b)" --peers "$work/peers-at-b" --policy "$work/policy.json" --peer-ak "$work/q/ak.pub.pem"
+    start_end a "${ATT_A[@]}"
+    if wait_log b 'established with 192\.168\.78\.1:51820 .*mode attested' 30 && wait_ping; then
+      pass "attested: quote accepted against pinned AK and policy, ping through the tunnel"
+    else
+      fail "attested: good quote not accepted"
+    fi
+    stop_both
+    start_end b --handshake attested --identity "$(uri hs-b)" --peers "$work/peers-at-b" --policy "$work/policy-bad.json" --peer-ak "$work/q/ak.pub.pem"
+    start_end a "${ATT_A[@]}"
+    if wait_log b 'refused 192\.168\.78\.1:51820 .*TPM quote does not satisfy the policy' 30 \
+        && wait_log a 'refused us: TPM quote does not satisfy the policy' && ! ping_ok; then
+      pass "attested: quote against a policy it does not satisfy is refused on both ends"
+    else
+      fail "attested: bad policy not refused"
+    fi
+    stop_both
+  else
+    fail "attested: swtpm not installed"
+  fi
+fi
+
+if want tpmkey; then
+  log "Test that an identity key inside a TPM (tpm2-pkcs11 over swtpm, tpm2-abrmd) signs the handshake"
+  TPM2_MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so
+  mkdir -p "$work/tpm2" "$work/tpm2store"
+  nsa swtpm socket --tpm2 --server type=tcp,port=2331,bindaddr=127.0.0.1 --ctrl type=tcp,port=2332,bindaddr=127.0.0.1 \
+    --tpmstate dir="$work/tpm2" --flags not-need-init,startup-clear --pid file="$work/tpm2/swtpm.pid" --daemon
+  swtpm2_pid=$(cat "$work/tpm2/swtpm.pid")
+  dbus_pid=$(nsa dbus-daemon --config-file=/usr/share/dbus-1/session.conf --address=unix:path="$work/bus" --fork --print-pid)
+  TPMENV=(DBUS_SESSION_BUS_ADDRESS=unix:path=$work/bus TPM2_PKCS11_TCTI=tabrmd:bus_type=session
+          TPM2TOOLS_TCTI=tabrmd:bus_type=session TPM2_PKCS11_STORE=$work/tpm2store TPM2_PKCS11_LOG_LEVEL=0)
+  nsa env "${TPMENV[@]}" tpm2-abrmd --session --allow-root --flush-all --tcti=swtpm:host=127.0.0.1,port=2331 \
+    >"$work/abrmd.log" 2>&1 &
+  abrmd_pid=$!
+  sleep 1
+  if nsa env "${TPMENV[@]}" tpm2_ptool init >/dev/null \
+      && nsa env "${TPMENV[@]}" tpm2_ptool addtoken --pid=1 --label=hs-tpm --sopin=87654321 --userpin=4321 >/dev/null \
+      && nsa env "${TPMENV[@]}" tpm2_ptool addkey --label=hs-tpm --key-label=identity --userpin=4321 --algorithm=ecc256 >/dev/null \
+      && nsa env "${TPMENV[@]}" pkcs11-tool --module $TPM2_MODULE --token-label hs-tpm --read-object --type pubkey \
+           --label identity -o "$work/hs-tpm.der" >/dev/null 2>&1; then
+    openssl pkey -pubin -inform DER -in "$work/hs-tpm.der" -out "$work/hs-tpm.pem"
+    sha256sum "$work/hs-tpm.der" | cut -c1-16 >"$work/hs-tpm.id"
+    peers "$work/peers-tpm" site-a-tpm hs-tpm true
+    start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-tpm"
+    TPM_URI="pkcs11:token=hs-tpm;object=identity?module-path=$TPM2_MODULE&pin-source=file:$work/pin"
+    ip netns exec "$A" env "${TPMENV[@]}" SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad.bin" \
+      --local-port $PORT --remote-host $IP_B --remote-port $PORT --initiator --local-ip $TUN_IP_A --remote-ip $TUN_IP_B \
+      --state "$work/state-a" --tun psksA --stats-interval 0 --status-file "$work/status-a.json" \
+      --handshake signed --identity "$TPM_URI" --peers "$work/peers-at-a" >"$work/end-a.log" 2>&1 &
+    pid[a]=$!
+    if wait_log b "established with 192\.168\.78\.1:51820 identity $(cat "$work/hs-tpm.id") \(site-a-tpm\), mode signed" 40 \
+        && wait_ping; then
+      pass "tpmkey: the TPM-held key (tpm2-pkcs11) signed, the pinned peer verified it, ping through the tunnel"
+    else
+      fail "tpmkey: handshake with the TPM-held key failed"
+    fi
+    stop_both
+  else
+    fail "tpmkey: could not provision a key in tpm2-pkcs11 over swtpm"
+    tail -5 "$work/abrmd.log"
+  fi
+  kill "$abrmd_pid" "$swtpm2_pid" "$dbus_pid" 2>/dev/null || true
+  wait "$abrmd_pid" 2>/dev/null || true
+  abrmd_pid="" swtpm2_pid="" dbus_pid=""
+fi
+
+if want rekeyed; then
+  log "Test that a different key generated under the same token label is refused"
+  make_key hs-a
+  start_end b "${SIGNED_B[@]}"; start_end a "${SIGNED_A[@]}"
+  if wait_log b "refused 192\.168\.78\.1:51820 identity $(cat "$work/hs-a.id"): identity is not pinned" \
+      && wait_log a 'refused us: identity is not pinned' && ! ping_ok; then
+    pass "rekeyed: new key under label 'identity' is not the pinned one: refused on both ends"
+  else
+    fail "rekeyed: not refused"
+  fi
+  stop_both
+fi
+
+log "$passes passed, $failures failed"
+[ $failures -eq 0 ]
