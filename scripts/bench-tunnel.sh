@@ -11,22 +11,27 @@
 #   psk-tunnel   10.78.1.1 <-> 10.78.1.2   (udp 51820)
 #   wireguard-go 10.78.2.1 <-> 10.78.2.2   (udp 51821)
 #
-# Usage: scripts/bench-tunnel.sh [--time SECONDS] [--warmup SECONDS] [--tunnel java|python]
+# Usage: scripts/bench-tunnel.sh [--time SECONDS] [--warmup SECONDS] [--tunnel java|python] [--jfr DIR]
 #   --time     measured iperf3 run (default 10 s, after a warm-up run that lets the JIT compile)
 #   --warmup   warm-up run length (default 6 s)
 #   --tunnel   java (bin/psk-tunnel, default) or python (tests/peers/psk2_peer.py, for comparison)
+#   --txqueuelen N  set the psk-tunnel TUN devices' txqueuelen (the kernel's per-TUN packet ring,
+#              default 500) to study queueing delay under load
+#   --jfr      record a Java Flight Recording of each psk-tunnel end into DIR (profile settings)
 # Needs root, iproute2, iperf3, ethtool, wireguard-go, wireguard-tools (wg), iputils-ping, python3.
 set -euo pipefail
 export LC_ALL=C
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 PY=${PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
-T=10 WARM=6 tunnel=java
+T=10 WARM=6 tunnel=java jfr="" txqlen=""
 while [ $# -gt 0 ]; do
   case $1 in
     --time) T=$2; shift 2 ;;
     --warmup) WARM=$2; shift 2 ;;
     --tunnel) tunnel=$2; shift 2 ;;
+    --txqueuelen) txqlen=$2; shift 2 ;;
+    --jfr) jfr=$(readlink -f "$2"); mkdir -p "$jfr"; shift 2 ;;
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench-tunnel.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -44,8 +49,10 @@ pids=()
 cleanup() {
   set +e
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  sleep 0.5
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do   # a clean stop writes the JFR recording: give it time (bounded)
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
   ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
   ip netns pids "$B" 2>/dev/null | xargs -r kill -9 2>/dev/null
   ip netns del "$A" 2>/dev/null; ip netns del "$B" 2>/dev/null
@@ -82,6 +89,7 @@ for side in b a; do
   ns=$([ $side = a ] && echo "$A" || echo "$B")
   # shellcheck disable=SC2046
   if [ "$tunnel" = java ]; then
+    [ -z "$jfr" ] || export PSK_JAVA_OPTS="${PSK_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$jfr/psk-$side.jfr,settings=profile"
     ip netns exec "$ns" "$root/bin/psk-tunnel" $(psk_args $side) >"$work/psk-$side.log" 2>&1 &
   else
     ip netns exec "$ns" "$PY" "$root/tests/peers/psk2_peer.py" $(psk_args $side) >"$work/psk-$side.log" 2>&1 &
@@ -108,6 +116,9 @@ wg_end "$B" "$WGB" "$work/wgb.key" "$work/wga.pub" 10.78.2.2 10.78.2.1 192.168.7
 wait_ping() { local i; for i in $(seq 1 60); do ip netns exec "$A" ping -c1 -W1 -q "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
 wait_ping 10.78.2.2 || { echo "wireguard-go tunnel did not come up" >&2; cat "$work"/*.log >&2; exit 1; }
 wait_ping 10.78.1.2 || { echo "psk-tunnel did not come up" >&2; cat "$work"/psk-*.log >&2; exit 1; }
+if [ -n "$txqlen" ]; then
+  ip -n "$A" link set tbpskA txqueuelen "$txqlen"; ip -n "$B" link set tbpskB txqueuelen "$txqlen"
+fi
 
 ip netns exec "$B" iperf3 -s -D -I "$work/iperf3.pid" >/dev/null
 pids+=("$(cat "$work/iperf3.pid" 2>/dev/null || true)")

@@ -69,9 +69,10 @@ public final class Pkcs11Token implements AutoCloseable {
      * @throws Pkcs11Exception any other PKCS#11 failure
      */
     public static Pkcs11Token open(Pkcs11Uri uri, PinSource pins) throws Pkcs11Exception {
-        for (String vendor : uri.vendorPathAttributes().keySet()) {
-            throw new Pkcs11Exception("URI attribute \"" + vendor + "\" is vendor-specific and not supported here;"
-                    + " a URI with attributes the consumer cannot match selects nothing (RFC 7512 section 2.3)");
+        if (!uri.vendorPathAttributes().isEmpty()) {
+            throw new Pkcs11Exception("URI attribute \"" + uri.vendorPathAttributes().keySet().iterator().next()
+                    + "\" is vendor-specific and not supported here; a URI with attributes the consumer cannot"
+                    + " match selects nothing (RFC 7512 section 2.3)");
         }
         PinSource effective = PinSource.fromUri(uri).orElse(pins == null ? PinSource.none() : pins);
         Cryptoki ck = Cryptoki.acquire(ModuleLocator.locate(uri));
@@ -99,8 +100,8 @@ public final class Pkcs11Token implements AutoCloseable {
     }
 
     /**
-     * The initialized tokens of the module a URI names (its path attributes are ignored), for
-     * listings and messages.
+     * Every token present in the slots of the module a URI names, initialized or not (see
+     * {@link TokenInfo#initialized()}); the URI's path attributes are ignored. For listings.
      */
     public static List<TokenInfo> tokens(Pkcs11Uri moduleUri) throws Pkcs11Exception {
         Cryptoki ck = Cryptoki.acquire(ModuleLocator.locate(moduleUri));

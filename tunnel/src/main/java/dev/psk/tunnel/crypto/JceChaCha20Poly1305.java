@@ -16,13 +16,13 @@ import javax.crypto.spec.SecretKeySpec;
  * docs/benchmarks.md): every {@code Cipher.init} allocates (the provider builds a fresh Poly1305
  * instance and key array, and {@link IvParameterSpec} copies the nonce), and a forged packet
  * costs an {@link AEADBadTagException}. What we do control: the {@link SecretKeySpec} is built
- * once per slot key rather than per packet, and the packet is processed in a per-instance heap
+ * once per key rather than per packet, and the packet is processed in a per-instance heap
  * array because the provider's direct-buffer path allocates a whole-packet array per call.
  */
 public final class JceChaCha20Poly1305 implements PacketAead {
     private final Cipher cipher;
     private final byte[] scratch;
-    private byte[] lastKey;
+    private final byte[] lastKey = new byte[KEY_BYTES];
     private SecretKeySpec keySpec;
 
     public JceChaCha20Poly1305(int maxPacketBytes) {
@@ -68,10 +68,11 @@ public final class JceChaCha20Poly1305 implements PacketAead {
         }
     }
 
+    /** The spec for {@code key}, rebuilt only when the key bytes change (callers reuse arrays). */
     private SecretKeySpec keySpec(byte[] key) {
-        if (key != lastKey) {
+        if (keySpec == null || !java.security.MessageDigest.isEqual(key, lastKey)) {
             keySpec = new SecretKeySpec(key, "ChaCha20");
-            lastKey = key;
+            System.arraycopy(key, 0, lastKey, 0, KEY_BYTES);
         }
         return keySpec;
     }
@@ -84,7 +85,7 @@ public final class JceChaCha20Poly1305 implements PacketAead {
     @Override
     public void close() {
         Arrays.fill(scratch, (byte) 0);
+        Arrays.fill(lastKey, (byte) 0);
         keySpec = null;
-        lastKey = null;
     }
 }

@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Closing while a reader is blocked: the descriptor is non-blocking; a reader that finds no
  * packet waits in {@code poll(2)} on the TUN descriptor <em>and</em> an eventfd. {@link #close()}
- * signals the eventfd, which wakes the reader at once (it returns -1), waits for calls in flight to
- * leave native code, and only then closes the descriptors, so a descriptor number is never closed
- * under a running call and cannot be reused by another open before that call returns. The
- * alternative, a poll timeout, would wake idle readers periodically and still delay close.
+ * signals the eventfd, which wakes the reader at once (it returns -1), and the descriptors are closed
+ * only once no call is inside this object: by close() itself when the calls in flight have left
+ * (normally within microseconds), otherwise by the last call to leave. So a descriptor number is
+ * never closed under a running call and cannot be reused by another open before that call returns.
+ * The alternative, a poll timeout, would wake idle readers periodically and still delay close.
  *
  * <p>Thread-safety: one reader thread and one writer thread may use the device concurrently
  * ({@link TunDevice}); {@link #close()} may be called from any thread, any number of times.
@@ -48,6 +49,7 @@ public final class LinuxTun implements TunDevice {
     private final Direction reader;
     private final Direction writer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean closing;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong oversizedDrops = new AtomicLong();
@@ -249,7 +251,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': read failed: " + t, t);
         } finally {
             Reference.reachabilityFence(dst);
-            inFlight.decrementAndGet();
+            leave();
         }
     }
 
@@ -287,7 +289,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': write failed: " + t, t);
         } finally {
             Reference.reachabilityFence(src);
-            inFlight.decrementAndGet();
+            leave();
         }
     }
 
@@ -314,10 +316,25 @@ public final class LinuxTun implements TunDevice {
         write(scratch);
     }
 
+    /** Ends a call; the last call out of a closing device releases its descriptors. */
+    private void leave() {
+        if (inFlight.decrementAndGet() == 0 && closing) {
+            release();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            Libc.closeQuietly(fd, arena);
+            Libc.closeQuietly(wakeFd, arena);
+            arena.close();
+        }
+    }
+
     private boolean enter() {
         inFlight.incrementAndGet();
         if (closing) {
-            inFlight.decrementAndGet();
+            leave();
             return false;
         }
         return true;
@@ -344,7 +361,8 @@ public final class LinuxTun implements TunDevice {
 
     /**
      * Wakes a blocked reader (it returns -1), waits up to 2 s for calls in flight to return, then
-     * closes the descriptors: the interface disappears. Idempotent.
+     * closes the descriptors: the interface disappears. If a call is still inside after 2 s (a thread
+     * starved of CPU), the descriptors are closed when it leaves. Idempotent.
      */
     @Override
     public void close() {
@@ -364,13 +382,9 @@ public final class LinuxTun implements TunDevice {
             Thread.onSpinWait();
             Thread.yield();
         }
-        Libc.closeQuietly(fd, arena);
-        Libc.closeQuietly(wakeFd, arena);
         if (inFlight.get() == 0) {
-            arena.close();
+            release();
         }
-        // else: a call is still inside native code after 2 s (should not happen with a non-blocking
-        // fd); its segments stay valid because the arena is left open rather than freed under it.
     }
 
     @Override

@@ -135,6 +135,22 @@ public final class PadFile implements AutoCloseable {
         readFully(channel, dst, SlotSchedule.padOffset(index));
     }
 
+    /**
+     * Reads data slot {@code index} into {@code dst[0, 120)}; on return position is 0 and limit
+     * 120. With a direct buffer this allocates nothing, which is why the packet threads use it.
+     */
+    public void readSlot(long index, ByteBuffer dst) throws IOException {
+        checkDataSlot(index);
+        dst.clear().limit(Psk2Wire.SLOT_BYTES);
+        long pos = SlotSchedule.padOffset(index);
+        while (dst.hasRemaining()) {
+            if (channel.read(dst, pos + dst.position()) < 0) {
+                throw new IOException("unexpected end of pad at offset " + (pos + dst.position()));
+            }
+        }
+        dst.flip();
+    }
+
     /** Whether data slot {@code index} reads as all zeros (erased). */
     public boolean isErased(long index) throws IOException {
         byte[] b = new byte[Psk2Wire.SLOT_BYTES];

@@ -9,39 +9,44 @@ import dev.psk.tunnel.wire.Psk2Wire;
  * of the slot nonce and the 32-byte ChaCha20-Poly1305 key. Direction 0 takes the slot's A->B
  * fields (bytes 0..60), direction 1 the B->A fields (60..120).
  *
- * <p>Immutable until {@link #wipe()}; arrays are exposed to the packet codec for zero-copy use and
- * must not be modified by anyone else. No {@code toString} with content.
+ * <p>Mutable so that a packet thread reuses one instance per cache entry: {@link #load} overwrites
+ * it in place, so neither slot rotation nor a forged sequence that forces a reload allocates.
+ * Owned by one thread. The arrays are exposed to the packet codec for zero-copy use and must not
+ * be modified by anyone else. No {@code toString} with content.
  */
 public final class SlotKeys {
-    private final long slotIndex;
-    private final int direction;
-    final byte[] authTag = new byte[Psk2Wire.AUTH_TAG_BYTES];
-    final byte[] noncePrefix = new byte[Psk2Wire.NONCE_PREFIX_BYTES];
-    final byte[] key = new byte[Psk2Wire.KEY_BYTES];
+    private long slotIndex = -1;
+    private int direction;
+    private final byte[] authTag = new byte[Psk2Wire.AUTH_TAG_BYTES];
+    private final byte[] noncePrefix = new byte[Psk2Wire.NONCE_PREFIX_BYTES];
+    private final byte[] key = new byte[Psk2Wire.KEY_BYTES];
 
-    private SlotKeys(long slotIndex, int direction) {
-        this.slotIndex = slotIndex;
-        this.direction = direction;
+    /** An empty instance (slot index -1) to {@link #load} into. */
+    public SlotKeys() {}
+
+    /** One direction's fields of a 120-byte slot, in a new instance. */
+    public static SlotKeys fromSlot(byte[] slot, int direction, long slotIndex) {
+        SlotKeys k = new SlotKeys();
+        k.load(slot, direction, slotIndex);
+        return k;
     }
 
-    /** Extracts one direction's fields from a 120-byte slot. */
-    public static SlotKeys fromSlot(byte[] slot, int direction, long slotIndex) {
+    /** Overwrites this instance with one direction's fields of a 120-byte slot. */
+    public void load(byte[] slot, int direction, long slotIndex) {
         if (slot.length != Psk2Wire.SLOT_BYTES) {
             throw new IllegalArgumentException("slot must be " + Psk2Wire.SLOT_BYTES + " bytes, not " + slot.length);
         }
         if (direction != 0 && direction != 1) {
             throw new IllegalArgumentException("direction must be 0 or 1, not " + direction);
         }
-        SlotKeys k = new SlotKeys(slotIndex, direction);
-        int tag = direction == 0 ? PadLayout.A2B_TAG : PadLayout.B2A_TAG;
-        int nonce = direction == 0 ? PadLayout.A2B_NONCE : PadLayout.B2A_NONCE;
-        int key = direction == 0 ? PadLayout.A2B_KEY : PadLayout.B2A_KEY;
-        System.arraycopy(slot, tag, k.authTag, 0, k.authTag.length);
-        System.arraycopy(slot, nonce, k.noncePrefix, 0, k.noncePrefix.length);
-        System.arraycopy(slot, key, k.key, 0, k.key.length);
-        return k;
+        System.arraycopy(slot, direction == 0 ? PadLayout.A2B_TAG : PadLayout.B2A_TAG, authTag, 0, authTag.length);
+        System.arraycopy(slot, direction == 0 ? PadLayout.A2B_NONCE : PadLayout.B2A_NONCE, noncePrefix, 0, noncePrefix.length);
+        System.arraycopy(slot, direction == 0 ? PadLayout.A2B_KEY : PadLayout.B2A_KEY, key, 0, key.length);
+        this.direction = direction;
+        this.slotIndex = slotIndex;
     }
 
+    /** The slot these fields came from, or -1 when empty. */
     public long slotIndex() {
         return slotIndex;
     }
@@ -65,9 +70,10 @@ public final class SlotKeys {
         return noncePrefix;
     }
 
-    /** Zeroes the material; the instance must not be used afterwards. */
+    /** Zeroes the material; the instance is empty (slot index -1) until the next {@link #load}. */
     public void wipe() {
         Secrets.wipe(authTag, noncePrefix, key);
+        slotIndex = -1;
     }
 
     @Override

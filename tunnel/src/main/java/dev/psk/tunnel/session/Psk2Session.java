@@ -46,18 +46,21 @@ public final class Psk2Session implements PeerSession {
 
     // TX thread only.
     private long txNext;
-    private SlotKeys txKeys;
+    private final SlotKeys txKeys = new SlotKeys();
     private final SequenceReservation txReservation;
     private final byte[] txNonce = new byte[Psk2Wire.NONCE_BYTES];
     private final byte[] txSlot = new byte[Psk2Wire.SLOT_BYTES];
+    private final ByteBuffer txSlotBuffer = ByteBuffer.allocateDirect(Psk2Wire.SLOT_BYTES);
     private volatile boolean txExhausted;
+    private volatile long txAtLeast;
     private volatile long txNextPublished;
 
     // RX thread only.
-    private final SlotKeys[] rxCache = new SlotKeys[RX_CACHE_SLOTS];
+    private final SlotKeys[] rxCache = {new SlotKeys(), new SlotKeys(), new SlotKeys(), new SlotKeys()};
     private final SequenceReservation rxReservation;
     private final byte[] rxNonce = new byte[Psk2Wire.NONCE_BYTES];
     private final byte[] rxSlot = new byte[Psk2Wire.SLOT_BYTES];
+    private final ByteBuffer rxSlotBuffer = ByteBuffer.allocateDirect(Psk2Wire.SLOT_BYTES);
     private volatile long rxHighestPublished = -1;
     private volatile long rxLowestPublished;
 
@@ -109,6 +112,11 @@ public final class Psk2Session implements PeerSession {
     @Override
     public DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
         long seq = txNext;
+        long jump = txAtLeast;
+        if (jump > seq) {
+            seq = jump; // skipped sequences are never used: the reservation only grows
+            txNext = jump;
+        }
         long slot = SlotSchedule.slotOf(seq);
         if (slot >= dataSlots) {
             txExhausted = true;
@@ -118,15 +126,8 @@ public final class Psk2Session implements PeerSession {
             return DropReason.STATE_NOT_DURABLE;
         }
         SlotKeys keys = txKeys;
-        if (keys == null || keys.slotIndex() != slot) {
-            keys = load(slot, txDirection, txSlot);
-            if (keys == null) {
-                return DropReason.SLOT_ERASED;
-            }
-            if (txKeys != null) {
-                txKeys.wipe();
-            }
-            txKeys = keys;
+        if (keys.slotIndex() != slot && !load(keys, slot, txDirection, txSlot)) {
+            return DropReason.SLOT_ERASED;
         }
         Psk2Packet.seal(buf, keys, seq, len, aead, txNonce);
         txNext = seq + 1;
@@ -177,39 +178,57 @@ public final class Psk2Session implements PeerSession {
     }
 
     private SlotKeys rxKeys(long slot) {
-        int i = (int) (slot & (RX_CACHE_SLOTS - 1));
-        SlotKeys k = rxCache[i];
-        if (k != null && k.slotIndex() == slot) {
+        SlotKeys k = rxCache[(int) (slot & (RX_CACHE_SLOTS - 1))];
+        if (k.slotIndex() == slot) {
             return k;
         }
-        SlotKeys loaded = load(slot, rxDirection, rxSlot);
-        if (loaded == null) {
-            return null;
-        }
-        if (k != null) {
-            k.wipe();
-        }
-        rxCache[i] = loaded;
-        return loaded;
+        return load(k, slot, rxDirection, rxSlot) ? k : null;
     }
 
-    /** Reads one slot's direction fields; null when the slot reads as erased or cannot be read. */
-    private SlotKeys load(long slot, int direction, byte[] scratch) {
+    /**
+     * Reads one slot's direction fields into {@code into}, in place. False when the slot reads as
+     * erased (all zeros: never key material) or cannot be read; {@code into} is then wiped.
+     */
+    private boolean load(SlotKeys into, long slot, int direction, byte[] scratch) {
+        ByteBuffer direct = scratch == txSlot ? txSlotBuffer : rxSlotBuffer;
         try {
-            pad.readSlot(slot, scratch);
+            pad.readSlot(slot, direct);
+            direct.get(0, scratch);
             int acc = 0;
             for (byte b : scratch) {
                 acc |= b;
             }
             if (acc == 0) {
-                return null; // an erased slot is never key material
+                into.wipe();
+                return false;
             }
-            return SlotKeys.fromSlot(scratch, direction, slot);
+            into.load(scratch, direction, slot);
+            return true;
         } catch (IOException e) {
-            return null;
+            into.wipe();
+            return false;
         } finally {
             java.util.Arrays.fill(scratch, (byte) 0);
+            for (int i = 0; i < Psk2Wire.SLOT_BYTES; i++) {
+                direct.put(i, (byte) 0);
+            }
         }
+    }
+
+    /**
+     * Makes the next TX sequence at least {@code seq} (never lower); safe from any thread, applied
+     * by the next {@link #seal}. A handshake uses it with the peer's announced {@link #rxFloor()}
+     * after the peer restarted, so that the peer does not drop our packets below its new floor.
+     */
+    public void advanceTxTo(long seq) {
+        if (seq > txAtLeast) {
+            txAtLeast = seq;
+        }
+    }
+
+    /** The lowest sequence this end accepts after its last restart (the persisted RX floor). */
+    public long rxFloor() {
+        return rxRestartFloor;
     }
 
     /** True once the pad has no slot left for this end's sending direction. */
@@ -253,13 +272,9 @@ public final class Psk2Session implements PeerSession {
     }
 
     private void wipeKeys() {
-        if (txKeys != null) {
-            txKeys.wipe();
-        }
+        txKeys.wipe();
         for (SlotKeys k : rxCache) {
-            if (k != null) {
-                k.wipe();
-            }
+            k.wipe();
         }
     }
 }

@@ -9,19 +9,20 @@ import java.time.Duration;
  * kept up.
  *
  * <p>The block size adapts to the packet rate between {@link #MIN_STEP} and {@link #MAX_STEP}:
- * doubled when the previous request is under a second old, halved when it is over ten seconds old.
- * That bounds what a crash costs: a restarted sender skips at most one block of sequences (pad
- * material), and a restarted receiver drops the peer's packets below its floor, at most one block
- * (about one second of traffic at the current rate, or MIN_STEP packets when idle).
+ * doubled when the previous request is under 250 ms old, halved when it is over 2 s old, so the
+ * state file is written a few times a second at most per direction. That bounds what a crash
+ * costs: a restarted sender skips at most one block of sequences (pad material), and a restarted
+ * receiver drops the peer's packets below its floor, at most one block (about half a second of
+ * traffic at a steady rate, {@link #MIN_STEP} packets when traffic is sparse).
  *
  * <p>Owned by one packet thread; not thread-safe.
  */
 public final class SequenceReservation {
-    public static final long MIN_STEP = 64;
+    public static final long MIN_STEP = 8;
     public static final long MAX_STEP = 1L << 16;
     static final Duration WAIT_LIMIT = Duration.ofSeconds(2);
-    private static final long GROW_BELOW_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final long SHRINK_ABOVE_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final long GROW_BELOW_NANOS = Duration.ofMillis(250).toNanos();
+    private static final long SHRINK_ABOVE_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final StateKeeper keeper;
     private final boolean tx;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>The same thread erases consumed slots: once the TX position and the lowest RX sequence still
  * acceptable (restart floor and replay window) are both past a slot, its 120 bytes are zeroed and
- * the pad synced, then {@code erased_slots} is written. A read-only pad is reported once and kept.
+ * the pad synced, then {@code erased_slots} is written. A read-only pad is left as it is.
  */
 public final class StateKeeper implements AutoCloseable {
     /** How often the writer looks for slots to erase when no reservation is pending. */
@@ -46,7 +46,6 @@ public final class StateKeeper implements AutoCloseable {
     private long txRequested; // guarded by lock
     private long rxRequested; // guarded by lock
     private TunnelState written; // writer thread (and close after join)
-    private boolean warnedReadOnly;
 
     /** Starts the writer for {@code initial}, which must already be on disk in {@code file}. */
     public StateKeeper(Path file, PadFile pad, TunnelState initial, Consumer<String> log) {
@@ -181,11 +180,7 @@ public final class StateKeeper implements AutoCloseable {
             return erased;
         }
         if (!pad.writable()) {
-            if (!warnedReadOnly) {
-                warnedReadOnly = true;
-                log.accept("pad " + pad.path() + " is read-only: consumed key material will NOT be erased");
-            }
-            return erased;
+            return erased; // the session warned once at start
         }
         pad.erase(erased, target);
         return target;

@@ -111,9 +111,50 @@ class PskTunnelCliTest {
         assertThat(tunA.read(java.nio.ByteBuffer.allocate(10))).as("TUN closed").isEqualTo(-1);
     }
 
+    @Test
+    void padExhaustionWarnsThenStopsCleanly() throws Exception {
+        Path pad = TestPads.create(dir, "pad", 3, 4); // 2 data slots: 2000 packets per direction
+        int portA = freePort(), portB = freePort();
+        MemoryTun tunA = new MemoryTun("ea", 1420, 4096), tunB = new MemoryTun("eb", 1420, 4096);
+        ByteArrayOutputStream errA = new ByteArrayOutputStream();
+        Daemon a = daemon(pad, "a", portA, portB, true, tunA, errA);
+        Daemon b = daemon(pad, "b", portB, portA, false, tunB, new ByteArrayOutputStream());
+        try {
+            awaitFile(dir.resolve("a-status.json"), a);
+            // 1850 packets (7.5 % left), a tick; 145 more (0.25 % left), a tick; then past the end.
+            int sent = 0;
+            for (int target : new int[] {1850, 1995, 2100}) {
+                for (; sent < target && !a.result.isDone(); sent++) {
+                    try {
+                        tunA.inject(new byte[] {0x45, 0, 0, 20});
+                    } catch (IllegalStateException closed) {
+                        break; // the daemon stopped and closed its TUN device
+                    }
+                    if (sent % 50 == 49) {
+                        Thread.sleep(2);
+                    }
+                }
+                Thread.sleep(target < 2100 ? 1300 : 0);
+            }
+            assertThat(a.result.get(10, TimeUnit.SECONDS)).as("exit code after exhaustion").isEqualTo(1);
+            String err = errA.toString(StandardCharsets.UTF_8);
+            assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
+            assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);
+        } finally {
+            a.daemon.requestStop("test");
+            b.daemon.requestStop("test");
+            b.result.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private record Daemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out) {}
 
     private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, MemoryTun tun) {
+        return daemon(pad, name, local, remote, initiator, tun, null);
+    }
+
+    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, MemoryTun tun,
+            ByteArrayOutputStream errSink) {
         PskTunnel opts = new PskTunnel();
         List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
                 "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
@@ -134,7 +175,8 @@ class PskTunnelCliTest {
             @Override
             public void configure(String n, String l, String r, int mtu) {}
         };
-        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8),
+                errSink == null ? System.err : new PrintStream(errSink, true, StandardCharsets.UTF_8));
         CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
             try {
                 return d.run();

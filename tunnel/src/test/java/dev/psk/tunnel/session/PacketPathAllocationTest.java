@@ -20,9 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The per-packet claim, measured: with the libcrypto backend, sealing and opening through a
- * {@link Psk2Session} allocates nothing per packet; what remains is one {@code SlotKeys} per
- * 1000 packets per direction (about 0.2 bytes per packet). Garbage packets (bad auth tag, bad
- * Poly1305 tag) allocate nothing at all.
+ * {@link Psk2Session} allocates nothing in steady state, slot rotation included, and neither do
+ * forged packets (bad Poly1305 tag, bad auth tag, a sequence that forces a slot reload).
  */
 class PacketPathAllocationTest {
     @TempDir
@@ -34,19 +33,23 @@ class PacketPathAllocationTest {
     @Test
     void sealAndOpenAllocateLessThanOneBytePerPacket() throws Exception {
         Assumptions.assumeTrue(OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
-        Path pad = TestPads.create(dir, "pad", 300, 1);
+        Path pad = TestPads.create(dir, "pad", 300, 1); // 12 rounds x 20,000 packets fit
         try (PadFile p = PadFile.open(pad); PacketAead tx = PacketAeads.create("openssl"); PacketAead rx = PacketAeads.create("openssl")) {
             Psk2Session a = Psk2Session.open(p, dir.resolve("a.json"), Role.INITIATOR, 4096, m -> {});
             Psk2Session b = Psk2Session.open(p, dir.resolve("b.json"), Role.RESPONDER, 4096, m -> {});
             ByteBuffer buf = ByteBuffer.allocateDirect(Psk2Wire.BUFFER_BYTES);
             ByteBuffer bad = ByteBuffer.allocateDirect(Psk2Wire.BUFFER_BYTES);
-            run(a, b, buf, bad, tx, rx, 150_000); // warm-up: JIT compilation
+            // Steady state: JIT compilation may take a while on a loaded machine, so measure rounds
+            // until one is clean (or give up after the last) and judge the best round.
             long tid = Thread.currentThread().threadId();
-            long before = MX.getThreadAllocatedBytes(tid);
-            int n = 100_000; // with the warm-up: 250 slots of 300
-            run(a, b, buf, bad, tx, rx, n);
-            long perPacket = (MX.getThreadAllocatedBytes(tid) - before) / n;
-            assertThat(perPacket).as("bytes allocated per packet (seal + open + 2 forged)").isLessThan(1);
+            int n = 20_000;
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 12 && best >= 256; round++) {
+                long before = MX.getThreadAllocatedBytes(tid);
+                run(a, b, buf, bad, tx, rx, n);
+                best = Math.min(best, MX.getThreadAllocatedBytes(tid) - before);
+            }
+            assertThat(best).as("bytes allocated by %d x (seal + open + 3 forged)", n).isLessThan(256);
             a.close();
             b.close();
         }
@@ -67,6 +70,10 @@ class PacketPathAllocationTest {
             bad.put(Psk2Wire.AUTH_TAG_OFFSET, (byte) (bad.get(Psk2Wire.AUTH_TAG_OFFSET) ^ 1));
             if (b.open(bad, len, rx) != DropReason.AUTH_TAG) {
                 throw new AssertionError("bad auth tag not dropped");
+            }
+            bad.putLong(Psk2Wire.SEQ_OFFSET, (i * 7919L) % 290_000); // forces a slot reload into the cache
+            if (b.open(bad, len, rx) == null) {
+                throw new AssertionError("forged sequence accepted");
             }
             if (b.open(buf, len, rx) != null) {
                 throw new AssertionError("genuine packet dropped");
