@@ -178,7 +178,7 @@ public final class HubClient implements AutoCloseable {
         byte[] b = new byte[HubWire.TRANSPORT_HEADER_BYTES + HubWire.TAG_BYTES];
         int n = TransportPath.seal(s, b, ByteBuffer.wrap(b), 0, now);
         if (n > 0) {
-            send(b, n);
+            send(ByteBuffer.wrap(b, 0, n));
             timers.onKeepaliveSent(now);
         }
     }
@@ -275,7 +275,7 @@ public final class HubClient implements AutoCloseable {
                 counters.drop(HubDropReason.SESSION_EXPIRED);
                 continue;
             }
-            if (send(buf, out)) {
+            if (send(view.clear().limit(out))) {
                 counters.packetsOut.incrementAndGet();
                 counters.bytesOut.addAndGet(len);
                 timers.onDataSent(now);
@@ -283,9 +283,9 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    private boolean send(byte[] b, int n) {
+    private boolean send(ByteBuffer b) {
         try {
-            channel.send(ByteBuffer.wrap(b, 0, n), server);
+            channel.send(b, server);
             return true;
         } catch (IOException e) {
             counters.drop(HubDropReason.SEND_FAILED);

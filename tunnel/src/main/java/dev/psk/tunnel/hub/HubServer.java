@@ -222,7 +222,7 @@ public final class HubServer implements AutoCloseable {
         if (underLoad || !withinRate) {
             if (!cookies.checkMac2(buf, n, src)) {
                 int len = cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
-                send(reply, len, src);
+                send(ByteBuffer.wrap(reply, 0, len), src);
                 counters.drop(HubDropReason.COOKIE_SENT);
                 return;
             }
@@ -264,7 +264,7 @@ public final class HubServer implements AutoCloseable {
                 counters.drop(HubDropReason.DISABLED_KEY);
                 continue;
             }
-            send(o.response(), o.response().length, job.source());
+            send(ByteBuffer.wrap(o.response()), job.source());
             counters.handshakesCompleted.incrementAndGet();
             LOG.fine(() -> "handshake completed with client " + o.state().fingerprint);
         }
@@ -369,12 +369,13 @@ public final class HubServer implements AutoCloseable {
         }
         counters.packetsOut.incrementAndGet();
         counters.bytesOut.addAndGet(len);
-        return send(buf, n, s.endpoint);
+        return send(view.clear().limit(n), s.endpoint);
     }
 
-    private boolean send(byte[] b, int n, SocketAddress to) {
+    /** Sends the bytes between position and limit of {@code b}. */
+    private boolean send(ByteBuffer b, SocketAddress to) {
         try {
-            channel.send(ByteBuffer.wrap(b, 0, n), to);
+            channel.send(b, to);
             return true;
         } catch (IOException e) {
             counters.drop(HubDropReason.SEND_FAILED);

@@ -33,6 +33,22 @@ class AllowedIpsTest {
     }
 
     @Test
+    void cidrTextIsCanonical() {
+        assertThat(Cidr.parse("fd77::2/128")).hasToString("fd77::2/128");
+        assertThat(Cidr.parse("FD77:0:0:0:0:0:0:2/128")).hasToString("fd77::2/128");
+        assertThat(Cidr.parse("::/0")).hasToString("::/0");
+        assertThat(Cidr.parseInterface("::1/128")).hasToString("::1/128");
+        assertThat(Cidr.parseInterface("2001:db8:0:0:1:0:0:1/64")).hasToString("2001:db8::1:0:0:1/64");
+        assertThat(Cidr.parseInterface("2001:db8:0:1:1:1:1:1/64")).hasToString("2001:db8:0:1:1:1:1:1/64");
+        assertThat(Cidr.parseInterface("fd77::/16")).hasToString("fd77::/16");
+        assertThat(Cidr.parse("10.77.0.0/24")).hasToString("10.77.0.0/24");
+        assertThat(Cidr.parseInterface("10.77.0.1/24").network()).isEqualTo(Cidr.parse("10.77.0.0/24"));
+        for (String s : new String[] {"fd77::2/128", "::/0", "2001:db8::1:0:0:1/128", "10.1.2.3/32"}) {
+            assertThat(Cidr.parse(Cidr.parse(s).toString())).isEqualTo(Cidr.parse(s));
+        }
+    }
+
+    @Test
     void defaultRoutesAndReplacement() {
         AllowedIps<String> t = new AllowedIps<>();
         t.insert(Cidr.parse("0.0.0.0/0"), "all4");

@@ -68,7 +68,7 @@ class HubCommandTest {
 
         Run list = run("list", "--config", hub().toString());
         assertThat(list.code()).isZero();
-        assertThat(list.out()).contains("alice").contains(alice.fingerprint()).contains("10.77.0.2/32,fd77:0:0:0:0:0:0:2/128")
+        assertThat(list.out()).contains("alice").contains(alice.fingerprint()).contains("10.77.0.2/32,fd77::2/128")
                 .contains("enabled").contains("bob");
 
         assertThat(run("revoke", "alice", "--config", hub().toString()).code()).isZero();
