@@ -63,6 +63,7 @@ public final class Psk2Session implements PeerSession {
     private final ByteBuffer rxSlotBuffer = ByteBuffer.allocateDirect(Psk2Wire.SLOT_BYTES);
     private volatile long rxHighestPublished = -1;
     private volatile long rxLowestPublished;
+    private volatile long peerRestartsSeen;
 
     private Psk2Session(Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow) {
         this.role = role;
@@ -73,7 +74,11 @@ public final class Psk2Session implements PeerSession {
         this.txDirection = role.txDirection();
         this.rxDirection = role.rxDirection();
         this.rxRestartFloor = start.rxFloor();
-        this.txNext = start.txReservedUntil();
+        // After a crash, start far enough ahead that the peer recognises the restart (restart signal).
+        // A pad too small to spare the gap gets no signal (the peer then drops up to one block).
+        long signalled = start.txReservedUntil() + Psk2Wire.RESTART_SIGNAL_GAP;
+        boolean signal = !start.cleanStop() && signalled < dataSlots * Psk2Wire.PACKETS_PER_SLOT;
+        this.txNext = signal ? signalled : start.txReservedUntil();
         this.txNextPublished = txNext;
         this.rxLowestPublished = rxRestartFloor;
         this.txReservation = new SequenceReservation(keeper, true);
@@ -169,7 +174,13 @@ public final class Psk2Session implements PeerSession {
         if (!rxReservation.cover(seq)) {
             return DropReason.STATE_NOT_DURABLE;
         }
+        long before = rxHighestPublished < 0 ? rxRestartFloor : rxHighestPublished;
         window.commit(seq);
+        if (seq - before >= Psk2Wire.RESTART_SIGNAL_GAP) {
+            // The peer restarted after a crash: skip past any floor it may have persisted.
+            peerRestartsSeen++;
+            advanceTxTo(txNextPublished + Psk2Wire.PEER_RESTART_SKIP);
+        }
         long lowest = Math.max(rxRestartFloor, window.lowestAcceptable());
         rxHighestPublished = window.highest();
         rxLowestPublished = lowest;
@@ -224,6 +235,11 @@ public final class Psk2Session implements PeerSession {
         if (seq > txAtLeast) {
             txAtLeast = seq;
         }
+    }
+
+    /** How many times the peer's restart signal was seen (each made this end skip ahead). */
+    public long peerRestartsSeen() {
+        return peerRestartsSeen;
     }
 
     /** The lowest sequence this end accepts after its last restart (the persisted RX floor). */
