@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(maven softhsm2 opensc gnutls-bin swtpm swtpm-tools tpm2-tools tpm2-abrmd libtpm2-pkcs11-1
       libtpm2-pkcs11-tools libtss2-tcti-tabrmd0 libtss2-tcti-swtpm0 dbus iproute2 iperf3 nftables
       tcpdump wireguard-go wireguard-tools python3 python3-cryptography openssl jq procps psmisc
-      util-linux coreutils hyperfine)
+      util-linux coreutils hyperfine iputils-ping ethtool)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -29,7 +29,8 @@ import java.util.OptionalInt;
  *
  * <p>Fails closed: an existing label (or ATECC608A slot) or output file is refused before the token
  * is changed; a key the token reports as anything but sensitive, never-extractable, locally
- * generated and unextractable is destroyed again and the run fails naming the attributes.
+ * generated and unextractable, or whose test signature does not verify with the public key the
+ * token reports, is destroyed again and the run fails naming the reason.
  */
 public final class IdentityProvisioner {
     /** CKA_ID length for keys outside the ATECC608A profile (random). */
@@ -109,6 +110,7 @@ public final class IdentityProvisioner {
                         + " the key was destroyed");
             }
             pub = token.publicKey(key);
+            selfTest(token, key, pub, label);
         } catch (ProvisionException | IdentityException | RuntimeException e) {
             try {
                 token.destroy(key);
@@ -139,6 +141,28 @@ public final class IdentityProvisioner {
                     + ") but its files could not be written to " + req.outDir() + ": " + e.getMessage(), e);
         }
         return new Result(file, pem, json);
+    }
+
+    /**
+     * Signs a random challenge with the new key and verifies it with the exported public key, so a
+     * token that returned the wrong public key (or a key that cannot sign) is caught before any
+     * file names it.
+     */
+    private static void selfTest(Pkcs11Token token, TokenKey key, ECPublicKey pub, String label)
+            throws ProvisionException, IdentityException {
+        byte[] challenge = new byte[32];
+        new SecureRandom().nextBytes(challenge);
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(challenge);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] rs = token.signEcdsa(key, digest, challenge);
+        if (!dev.psk.identity.Verifier.verify(pub, challenge, rs, dev.psk.identity.SignatureFormat.P1363)) {
+            throw new ProvisionException("key '" + label + "': a test signature by the token does not verify with the"
+                    + " public key it reports; the key was destroyed");
+        }
     }
 
     /** The key's URI: token (label, serial), object, id, type=private, module-path, and pin-source if the token URI had one. */

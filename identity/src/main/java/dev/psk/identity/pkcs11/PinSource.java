@@ -42,11 +42,14 @@ public interface PinSource {
         return d -> readPinFile(file);
     }
 
-    /** Asks on the controlling terminal without echo ({@link System#console()}). */
+    /**
+     * Asks on the controlling terminal without echo ({@link System#console()}); fails when the
+     * standard streams are not a terminal (since JDK 22 a console object exists even then).
+     */
     static PinSource console() {
         return d -> {
             Console c = System.console();
-            if (c == null) {
+            if (c == null || !c.isTerminal()) {
                 throw new Pkcs11Exception.PinException("a PIN is needed for " + d
                         + " but there is no terminal to ask on: give a PIN file or pin-source=file:…");
             }

@@ -1,6 +1,5 @@
 package dev.psk.identity.pkcs11;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -44,6 +43,7 @@ public final class Pkcs11Token implements AutoCloseable {
     private final Cryptoki ck;
     private final TokenInfo info;
     private final long session;
+    private final TokenObjects objects;
     private final boolean loggedIn;
     private boolean closed;
 
@@ -51,6 +51,7 @@ public final class Pkcs11Token implements AutoCloseable {
         this.ck = ck;
         this.info = info;
         this.session = session;
+        this.objects = new TokenObjects(ck, session);
         this.loggedIn = loggedIn;
     }
 
@@ -68,9 +69,10 @@ public final class Pkcs11Token implements AutoCloseable {
      * @throws Pkcs11Exception any other PKCS#11 failure
      */
     public static Pkcs11Token open(Pkcs11Uri uri, PinSource pins) throws Pkcs11Exception {
-        for (String vendor : uri.vendorPathAttributes().keySet()) {
-            throw new Pkcs11Exception("URI attribute \"" + vendor + "\" is vendor-specific and not supported here;"
-                    + " a URI with attributes the consumer cannot match selects nothing (RFC 7512 section 2.3)");
+        if (!uri.vendorPathAttributes().isEmpty()) {
+            throw new Pkcs11Exception("URI attribute \"" + uri.vendorPathAttributes().keySet().iterator().next()
+                    + "\" is vendor-specific and not supported here; a URI with attributes the consumer cannot"
+                    + " match selects nothing (RFC 7512 section 2.3)");
         }
         PinSource effective = PinSource.fromUri(uri).orElse(pins == null ? PinSource.none() : pins);
         Cryptoki ck = Cryptoki.acquire(ModuleLocator.locate(uri));
@@ -98,8 +100,8 @@ public final class Pkcs11Token implements AutoCloseable {
     }
 
     /**
-     * The initialized tokens of the module a URI names (its path attributes are ignored), for
-     * listings and messages.
+     * Every token present in the slots of the module a URI names, initialized or not (see
+     * {@link TokenInfo#initialized()}); the URI's path attributes are ignored. For listings.
      */
     public static List<TokenInfo> tokens(Pkcs11Uri moduleUri) throws Pkcs11Exception {
         Cryptoki ck = Cryptoki.acquire(ModuleLocator.locate(moduleUri));
@@ -201,8 +203,8 @@ public final class Pkcs11Token implements AutoCloseable {
     public synchronized List<TokenKey> privateKeys() throws Pkcs11Exception {
         ensureOpen();
         List<TokenKey> out = new ArrayList<>();
-        for (long h : find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY))) {
-            out.add(describeKey(h));
+        for (long h : objects.find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY))) {
+            out.add(objects.describeKey(h));
         }
         return out;
     }
@@ -226,15 +228,15 @@ public final class Pkcs11Token implements AutoCloseable {
         Template t = new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY);
         uri.object().ifPresent(l -> t.text(Ck.CKA_LABEL, l));
         uri.id().ifPresent(id -> t.bytes(Ck.CKA_ID, id));
-        List<Long> handles = find(t);
+        List<Long> handles = objects.find(t);
         String what = (uri.object().map(o -> "object=" + o).orElse("")
                 + uri.id().map(id -> " id=" + Hex.encode(id)).orElse("")).strip();
         if (handles.size() == 1) {
-            return describeKey(handles.get(0));
+            return objects.describeKey(handles.get(0));
         }
         List<String> present = new ArrayList<>();
-        for (long h : find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY))) {
-            TokenKey k = describeKey(h);
+        for (long h : objects.find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY))) {
+            TokenKey k = objects.describeKey(h);
             present.add("'" + k.label() + "' (id " + Hex.encode(k.id()) + ")");
         }
         String list = present.isEmpty() ? "none" + (loggedIn ? "" : " visible without login") : String.join(", ", present);
@@ -245,7 +247,7 @@ public final class Pkcs11Token implements AutoCloseable {
     /** True when a private or public key with this CKA_LABEL exists. */
     public synchronized boolean labelExists(String label) throws Pkcs11Exception {
         ensureOpen();
-        return !find(new Template().text(Ck.CKA_LABEL, label)).isEmpty();
+        return !objects.find(new Template().text(Ck.CKA_LABEL, label)).isEmpty();
     }
 
     /**
@@ -302,16 +304,17 @@ public final class Pkcs11Token implements AutoCloseable {
     /** True when a private key with this CKA_ID exists. */
     public synchronized boolean idExists(byte[] id) throws Pkcs11Exception {
         ensureOpen();
-        return !find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id)).isEmpty();
+        return !objects.find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id)).isEmpty();
     }
 
     /** The protection attributes of a private key, as the token reports them. */
     public synchronized KeyAttributes attributes(TokenKey key) throws Pkcs11Exception {
         ensureOpen();
         long h = key.privateHandle();
-        return new KeyAttributes(bool(h, Ck.CKA_TOKEN), bool(h, Ck.CKA_PRIVATE), bool(h, Ck.CKA_SENSITIVE),
-                bool(h, Ck.CKA_EXTRACTABLE), bool(h, Ck.CKA_NEVER_EXTRACTABLE), bool(h, Ck.CKA_ALWAYS_SENSITIVE),
-                bool(h, Ck.CKA_LOCAL), bool(h, Ck.CKA_SIGN));
+        TokenObjects o = objects;
+        return new KeyAttributes(o.bool(h, Ck.CKA_TOKEN), o.bool(h, Ck.CKA_PRIVATE), o.bool(h, Ck.CKA_SENSITIVE),
+                o.bool(h, Ck.CKA_EXTRACTABLE), o.bool(h, Ck.CKA_NEVER_EXTRACTABLE), o.bool(h, Ck.CKA_ALWAYS_SENSITIVE),
+                o.bool(h, Ck.CKA_LOCAL), o.bool(h, Ck.CKA_SIGN));
     }
 
     /**
@@ -324,15 +327,15 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         byte[] point = null;
         if (key.publicHandle() != 0) {
-            point = attribute(key.publicHandle(), Ck.CKA_EC_POINT);
+            point = objects.attribute(key.publicHandle(), Ck.CKA_EC_POINT);
         }
         if (point == null) {
-            point = attribute(key.privateHandle(), Ck.CKA_EC_POINT);
+            point = objects.attribute(key.privateHandle(), Ck.CKA_EC_POINT);
         }
         if (point == null) {
             throw new IdentityException("key " + key + " on token " + info.describe() + ": no public key (CKA_EC_POINT)");
         }
-        return EcP256.publicKeyFromPoint(unwrapOctetString(point));
+        return EcP256.publicKeyFromPoint(TokenObjects.unwrapOctetString(point));
     }
 
     /**
@@ -387,111 +390,9 @@ public final class Pkcs11Token implements AutoCloseable {
         ck.release();
     }
 
-    // ---- package-private: raw access for token initialization and export-attempt tests
-
-    Cryptoki cryptoki() {
-        return ck;
-    }
-
-    long session() {
-        return session;
-    }
-
-    /** Reads one attribute; null when the token reports it unavailable, sensitive or invalid. */
-    synchronized byte[] attribute(long handle, long type) throws Pkcs11Exception {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment t = a.allocate(Ck.ATTRIBUTE_BYTES, 8);
-            t.set(JAVA_LONG, 0, type);
-            t.set(ADDRESS, 8, MemorySegment.NULL);
-            long rv = ck.call(Fn.C_GetAttributeValue, session, handle, t, 1L);
-            long len = t.get(JAVA_LONG, 16);
-            if (rv == Ck.CKR_ATTRIBUTE_SENSITIVE || rv == Ck.CKR_ATTRIBUTE_TYPE_INVALID || len == Ck.CK_UNAVAILABLE_INFORMATION) {
-                return null;
-            }
-            if (rv != Ck.CKR_OK) {
-                throw Cryptoki.failure(Fn.C_GetAttributeValue, rv);
-            }
-            MemorySegment v = a.allocate(Math.max(1, len));
-            t.set(ADDRESS, 8, v);
-            ck.check(Fn.C_GetAttributeValue, session, handle, t, 1L);
-            len = t.get(JAVA_LONG, 16);
-            byte[] out = new byte[(int) len];
-            MemorySegment.copy(v, JAVA_BYTE, 0, out, 0, (int) len);
-            return out;
-        }
-    }
-
-    /** Raw C_GetAttributeValue return value for one attribute (export-attempt tests). */
-    synchronized long attributeReturnValue(long handle, long type) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment t = a.allocate(Ck.ATTRIBUTE_BYTES, 8);
-            t.set(JAVA_LONG, 0, type);
-            return ck.call(Fn.C_GetAttributeValue, session, handle, t, 1L);
-        }
-    }
-
-    synchronized List<Long> find(Template template) throws Pkcs11Exception {
-        List<Long> out = new ArrayList<>();
-        try (Arena a = Arena.ofConfined()) {
-            ck.check(Fn.C_FindObjectsInit, session, template.allocate(a), (long) template.size());
-            try {
-                MemorySegment handles = a.allocate(JAVA_LONG, 32);
-                MemorySegment count = a.allocate(JAVA_LONG);
-                while (true) {
-                    ck.check(Fn.C_FindObjects, session, handles, 32L, count);
-                    long n = count.get(JAVA_LONG, 0);
-                    for (long i = 0; i < n; i++) {
-                        out.add(handles.getAtIndex(JAVA_LONG, i));
-                    }
-                    if (n < 32) {
-                        break;
-                    }
-                }
-            } finally {
-                ck.call(Fn.C_FindObjectsFinal, session);
-            }
-        }
-        return out;
-    }
-
-    private TokenKey describeKey(long h) throws Pkcs11Exception {
-        byte[] label = attribute(h, Ck.CKA_LABEL);
-        byte[] id = attribute(h, Ck.CKA_ID);
-        byte[] kt = attribute(h, Ck.CKA_KEY_TYPE);
-        String l = label == null ? "" : new String(label, StandardCharsets.UTF_8);
-        byte[] i = id == null ? new byte[0] : id;
-        long pub = 0;
-        Template t = new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY);
-        if (i.length > 0) {
-            t.bytes(Ck.CKA_ID, i);
-        } else {
-            t.text(Ck.CKA_LABEL, l);
-        }
-        List<Long> pubs = find(t);
-        if (pubs.size() == 1) {
-            pub = pubs.get(0);
-        }
-        return new TokenKey(h, pub, l, i, kt == null ? -1 : ulong(kt));
-    }
-
-    private Optional<Boolean> bool(long handle, long type) throws Pkcs11Exception {
-        byte[] v = attribute(handle, type);
-        return v == null || v.length != 1 ? Optional.empty() : Optional.of(v[0] != 0);
-    }
-
-    private static long ulong(byte[] v) {
-        if (v.length != 8) {
-            return -1;
-        }
-        return MemorySegment.ofArray(v).get(JAVA_LONG.withOrder(java.nio.ByteOrder.nativeOrder()).withByteAlignment(1), 0);
-    }
-
-    /** CKA_EC_POINT is a DER OCTET STRING per PKCS#11 v2.40; some modules return the bare point. */
-    static byte[] unwrapOctetString(byte[] v) {
-        if (v.length == EcP256.POINT_BYTES + 2 && v[0] == 0x04 && v[1] == EcP256.POINT_BYTES) {
-            return Arrays.copyOfRange(v, 2, v.length);
-        }
-        return v;
+    /** Raw object access on this session (package-private: export-attempt tests). */
+    TokenObjects objects() {
+        return objects;
     }
 
     private void ensureOpen() {

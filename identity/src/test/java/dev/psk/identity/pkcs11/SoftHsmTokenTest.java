@@ -68,8 +68,8 @@ class SoftHsmTokenTest {
             assertThat(v.verify(rs)).isTrue();
 
             // export attempts: the value is sensitive, and the protection cannot be lowered
-            assertThat(t.attribute(k.privateHandle(), Ck.CKA_VALUE)).isNull();
-            assertThat(t.attributeReturnValue(k.privateHandle(), Ck.CKA_VALUE)).isEqualTo(Ck.CKR_ATTRIBUTE_SENSITIVE);
+            assertThat(t.objects().attribute(k.privateHandle(), Ck.CKA_VALUE)).isNull();
+            assertThat(t.objects().attributeReturnValue(k.privateHandle(), Ck.CKA_VALUE)).isEqualTo(Ck.CKR_ATTRIBUTE_SENSITIVE);
 
             assertEveryExportAttemptFails(t, k, false);
             assertThat(t.attributes(k).hardwareBound()).isTrue();
@@ -90,11 +90,12 @@ class SoftHsmTokenTest {
      */
     static void assertEveryExportAttemptFails(Pkcs11Token t, TokenKey k, boolean tokenAcceptsAttributeChanges)
             throws Exception {
-        Cryptoki ck = t.cryptoki();
-        long s = t.session();
+        TokenObjects objects = t.objects();
+        Cryptoki ck = objects.cryptoki();
+        long s = objects.session();
         long h = k.privateHandle();
-        assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
-        assertThat(t.attributeReturnValue(h, Ck.CKA_VALUE)).isIn(Ck.CKR_ATTRIBUTE_SENSITIVE, Ck.CKR_ATTRIBUTE_TYPE_INVALID);
+        assertThat(objects.attribute(h, Ck.CKA_VALUE)).isNull();
+        assertThat(objects.attributeReturnValue(h, Ck.CKA_VALUE)).isIn(Ck.CKR_ATTRIBUTE_SENSITIVE, Ck.CKR_ATTRIBUTE_TYPE_INVALID);
         try (Arena a = Arena.ofConfined()) {
             Template insensitive = new Template().bool(Ck.CKA_SENSITIVE, false);
             long lowered = ck.call(Cryptoki.Fn.C_SetAttributeValue, s, h, insensitive.allocate(a), 1L);
@@ -106,7 +107,7 @@ class SoftHsmTokenTest {
             if (tokenAcceptsAttributeChanges) {
                 assertThat(t.attributes(k).neverExtractable()).contains(true);
                 assertThat(t.attributes(k).alwaysSensitive()).contains(true);
-                assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
+                assertThat(objects.attribute(h, Ck.CKA_VALUE)).isNull();
             } else {
                 assertThat(lowered).isNotEqualTo(Ck.CKR_OK);
                 assertThat(rv).isNotEqualTo(Ck.CKR_OK);
@@ -127,7 +128,7 @@ class SoftHsmTokenTest {
                 assertThat(rv).as(Ck.rvName(rv)).isNotEqualTo(Ck.CKR_OK);
             }
         }
-        assertThat(t.attribute(h, Ck.CKA_VALUE)).isNull();
+        assertThat(objects.attribute(h, Ck.CKA_VALUE)).isNull();
     }
 
     @Test

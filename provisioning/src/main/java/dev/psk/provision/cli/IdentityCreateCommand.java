@@ -76,6 +76,7 @@ final class IdentityCreateCommand implements Callable<Integer> {
             o.println("created key '" + r.identity().label() + "' on token " + tok.info().describe());
             o.println("attributes: " + String.join(" ", r.identity().attributes().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            o.println("self-test: a signature by the token verifies with the exported public key");
             o.println("key uri: " + r.identity().keyUri());
             o.println("public key: " + r.publicKeyFile());
             o.println("identity file: " + r.identityFile());

@@ -29,8 +29,13 @@ public final class PinOptions {
             if (uri.pinSource().isPresent() || uri.hasPinValue()) {
                 throw new UsageException("give the PIN one way: --pin-file or the URI's pin-source/pin-value, not both");
             }
+            PinFiles.warnIfExposed(pinFile, err);
             return PinSource.file(pinFile);
         }
-        return System.console() != null ? PinSource.console() : PinSource.none();
+        uri.pinSource().filter(p -> p.startsWith("file:") || p.startsWith("/"))
+                .map(p -> Path.of(p.replaceFirst("^file:(//)?", "")))
+                .ifPresent(p -> PinFiles.warnIfExposed(p, err));
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? PinSource.console() : PinSource.none();
     }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             IdentityCommand.class,
             SerialIdCommand.class,
             PinCommand.class,
+            dev.psk.provision.cli.hub.HubCommand.class,
         },
         footer = {"", "Exit codes: 0 success (verify: accepted), 1 failure (verify: rejected), 2 usage error."})
 public final class PskProvision implements Callable<Integer> {

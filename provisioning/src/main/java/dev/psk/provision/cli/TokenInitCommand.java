@@ -49,7 +49,9 @@ final class TokenInitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws PskException {
-        KeyProfile.parse(profile).checkTokenInit();
+        IdentityCreateCommand.parse(() -> KeyProfile.parse(profile)).checkTokenInit();
+        PinFiles.warnIfExposed(soPinFile, spec.commandLine().getErr());
+        PinFiles.warnIfExposed(pinFile, spec.commandLine().getErr());
         char[] so = PinSource.file(soPinFile).pin("the new token");
         char[] user = null;
         try {

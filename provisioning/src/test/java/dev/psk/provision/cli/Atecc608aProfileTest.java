@@ -33,8 +33,7 @@ class Atecc608aProfileTest {
     void profileUsesFixedSlotsAndRefusesWhatTheChipCannotDo() throws Exception {
         try (SoftHsm hsm = new SoftHsm().activate()) {
             hsm.initToken("ATECC608A", "so-5566", "user-5566");
-            Path pin = hsm.dir().resolve("pin");
-            Files.writeString(pin, "user-5566\n");
+            Path pin = Cli.pinFile(hsm.dir().resolve("pin"), "user-5566");
             Path out = Files.createDirectory(hsm.dir().resolve("out"));
             String token = "pkcs11:token=ATECC608A?module-path=" + SoftHsm.MODULE;
             String[] base = {"identity", "create", "--profile", "atecc608a", "--token", token, "--pin-file", pin.toString(),

@@ -31,6 +31,13 @@ final class Cli {
         return r;
     }
 
+    /** Writes a PIN file as an operator should: mode 0600, the PIN on its first line. */
+    static Path pinFile(Path file, String pin) throws IOException {
+        java.nio.file.Files.writeString(file, pin + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
     /** Everything every run printed, stdout and stderr. */
     String allOutput() {
         StringBuilder sb = new StringBuilder();

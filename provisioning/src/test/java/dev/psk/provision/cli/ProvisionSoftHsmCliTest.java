@@ -44,9 +44,9 @@ class ProvisionSoftHsmCliTest {
         String soPin = randomPin("so-");
         try (SoftHsm hsm = new SoftHsm()) {
             Path d = hsm.dir();
-            Files.writeString(d.resolve("user.pin"), userPin + "\n");
-            Files.writeString(d.resolve("so.pin"), soPin + "\n");
-            Files.writeString(d.resolve("wrong.pin"), "wrong-" + userPin + "\n");
+            Cli.pinFile(d.resolve("user.pin"), userPin);
+            Cli.pinFile(d.resolve("so.pin"), soPin);
+            Cli.pinFile(d.resolve("wrong.pin"), "wrong-" + userPin);
             Path out = Files.createDirectory(d.resolve("out"));
             Cli cli = new Cli(hsm.env());
             String token = "pkcs11:token=device?module-path=" + MODULE;
@@ -61,6 +61,7 @@ class ProvisionSoftHsmCliTest {
             Processes.Result create = cli.run("identity", "create", "--token", token, "--pin-file", user,
                     "--label", "site-a", "--out", out.toString());
             assertThat(create.exitCode()).as(create.stderr()).isZero();
+            assertThat(create.stdout()).contains("self-test: a signature by the token verifies");
             String id = create.stdout().lines().filter(l -> l.startsWith("identity_id: ")).findFirst().orElseThrow()
                     .substring("identity_id: ".length());
             Path pem = out.resolve("site-a.pub.pem");
@@ -132,6 +133,11 @@ class ProvisionSoftHsmCliTest {
             Processes.Result verbose = cli.run("identity", "list", "--token", token, "--pin-file",
                     d.resolve("wrong.pin").toString(), "--verbose");
             assertThat(verbose.stderr()).contains("PinException");
+            Files.writeString(d.resolve("open.pin"), userPin + "\n");
+            Files.setPosixFilePermissions(d.resolve("open.pin"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Processes.Result exposed = cli.run("identity", "list", "--token", token, "--pin-file", d.resolve("open.pin").toString());
+            assertThat(exposed.exitCode()).isZero();
+            assertThat(exposed.stderr()).contains("warning: PIN file", "open.pin", "chmod 600");
             Processes.Result inUri = cli.run("identity", "list", "--token", token + "&pin-value=" + userPin);
             assertThat(inUri.exitCode()).isZero();
             assertThat(inUri.stderr()).contains("warning: the URI carries pin-value");

@@ -26,8 +26,8 @@ class ProvisionTpmCliTest {
     void createsSignsAndLeavesNoTpmObjectsAcrossFiveRuns() throws Exception {
         try (SwTpm tpm = new SwTpm()) {
             Path d = tpm.dir();
-            Files.writeString(d.resolve("user.pin"), "tpm-user-7731\n");
-            Files.writeString(d.resolve("so.pin"), "tpm-so-7731\n");
+            Cli.pinFile(d.resolve("user.pin"), "tpm-user-7731");
+            Cli.pinFile(d.resolve("so.pin"), "tpm-so-7731");
             Path out = Files.createDirectory(d.resolve("out"));
             String user = d.resolve("user.pin").toString();
             Cli cli = new Cli(tpm.env());

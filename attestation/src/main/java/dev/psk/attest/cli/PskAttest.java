@@ -1,0 +1,24 @@
+package dev.psk.attest.cli;
+
+import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.VersionProvider;
+import picocli.CommandLine.Command;
+
+/** {@code psk-attest}: produce TPM 2.0 quotes and verify them against a pinned AK and a PCR policy. */
+@Command(name = "psk-attest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Produce TPM 2.0 quotes and verify them strictly (interoperable with tpm2-tools).",
+        subcommands = {QuoteCommand.class, VerifyCommand.class, PcrsCommand.class, PolicyCommand.class},
+        footer = {"", "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."})
+public final class PskAttest implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(CliRunner.run(new PskAttest(), args));
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: quote, verify, pcrs or policy");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.psk.attest.cli;
+
+import dev.psk.attest.AkKeys;
+import dev.psk.attest.AttestException;
+import dev.psk.attest.quote.AkSource;
+import dev.psk.attest.quote.Quote;
+import dev.psk.attest.quote.Quoter;
+import dev.psk.attest.tpm.DerEcdsa;
+import dev.psk.attest.tpm.ToolsPcrFile;
+import dev.psk.attest.tpm.TpmtSignature;
+import dev.psk.attest.TpmFormatException;
+import dev.psk.common.AtomicFiles;
+import dev.psk.common.cli.UsageException;
+import dev.psk.common.cli.VerboseOption;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code psk-attest quote}: quote PCRs with a nonce and write tpm2-tools-compatible files. */
+@Command(name = "quote", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {"Quote a PCR selection over a nonce with an attestation key in the endorsement hierarchy",
+                "and write DIR/ak.pub.pem, DIR/quote.msg, DIR/quote.sig, DIR/pcrs.values (the formats of",
+                "tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 (tpm2-tools' serialized PCRs, which",
+                "tpm2_checkquote -f reads)."})
+public final class QuoteCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Mixin
+    TpmOption tpm;
+
+    @Option(names = {"--nonce", "-q"}, required = true, paramLabel = "HEX", description = "The verifier's nonce (1-64 bytes).")
+    String nonce;
+
+    @Option(names = {"--pcrs", "-l"}, required = true, paramLabel = "SELECTION", description = "PCR selection, e.g. sha256:0-7.")
+    String pcrs;
+
+    @Option(names = {"--out", "-o"}, required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+    Path out;
+
+    @Option(names = "--ak-alg", paramLabel = "ecc|rsa", defaultValue = "ecc",
+            description = "Primary AK to derive: ecc (P-256, ECDSA-SHA256) or rsa (2048, RSASSA-SHA256). Default: ${DEFAULT-VALUE}.")
+    String akAlg;
+
+    @Option(names = "--ak-handle", paramLabel = "0x81XXXXXX", description = "Use the persistent AK at this handle instead of a primary.")
+    String akHandle;
+
+    @Option(names = "--signature-format", paramLabel = "tss|plain", defaultValue = "tss",
+            description = "quote.sig as a TPMT_SIGNATURE (tss) or plain (DER ECDSA / raw RSA). Default: ${DEFAULT-VALUE}.")
+    String sigFormat;
+
+    @Override
+    public Integer call() throws AttestException, IOException {
+        byte[] n = Options.nonce(nonce);
+        var sel = Options.selection(pcrs);
+        boolean plain = switch (sigFormat.toLowerCase(Locale.ROOT)) {
+            case "tss" -> false;
+            case "plain" -> true;
+            default -> throw new UsageException("--signature-format: expected tss or plain, got " + sigFormat);
+        };
+        Quote q = Quoter.quote(tpm.address(), akSource(), n, sel);
+        Files.createDirectories(out);
+        var mode = PosixFilePermissions.fromString("rw-r--r--");
+        AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);
+        AtomicFiles.write(out.resolve("quote.msg"), q.attest(), mode);
+        AtomicFiles.write(out.resolve("quote.sig"), plain ? plain(q.signature()) : q.signature(), mode);
+        AtomicFiles.write(out.resolve("pcrs.values"), q.pcrValues(), mode);
+        AtomicFiles.write(out.resolve("pcrs.tpm2"), ToolsPcrFile.write(sel, q.pcrValues()), mode);
+        spec.commandLine().getOut().println("quoted " + sel + " with a " + q.ak().getAlgorithm() + " AK into " + out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private AkSource akSource() {
+        if (akHandle != null) {
+            try {
+                String h = akHandle.strip().toLowerCase(Locale.ROOT);
+                return new AkSource.Persistent(Integer.parseUnsignedInt(h.startsWith("0x") ? h.substring(2) : h, 16));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--ak-handle: " + e.getMessage());
+            }
+        }
+        return switch (akAlg.toLowerCase(Locale.ROOT)) {
+            case "ecc", "ecdsa" -> AkSource.ecc();
+            case "rsa" -> AkSource.rsa();
+            default -> throw new UsageException("--ak-alg: expected ecc or rsa, got " + akAlg);
+        };
+    }
+
+    private static byte[] plain(byte[] tpmt) throws TpmFormatException {
+        return switch (TpmtSignature.unmarshal(tpmt)) {
+            case TpmtSignature.Ecdsa e -> DerEcdsa.encode(e.r(), e.s());
+            case TpmtSignature.Rsa r -> r.sig();
+        };
+    }
+}

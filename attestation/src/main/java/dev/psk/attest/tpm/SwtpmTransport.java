@@ -1,0 +1,74 @@
+package dev.psk.attest.tpm;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * swtpm's TCP data port ({@code swtpm socket --server type=tcp,port=P}). swtpm speaks raw TPM
+ * commands on it, unframed — the same bytes as /dev/tpmrm0 and what tpm2-tss's {@code swtpm:} TCTI
+ * sends (unlike the Microsoft simulator's {@code mssim} framing). The response's size field tells
+ * how much to read. There is no resource manager behind it: callers flush what they load.
+ */
+public final class SwtpmTransport implements TpmTransport {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final String where;
+
+    private SwtpmTransport(Socket socket, String where) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+        this.where = where;
+    }
+
+    public static SwtpmTransport connect(String host, int port) throws TpmException {
+        String where = "swtpm at " + host + ":" + port;
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port), (int) Tpm2.CONNECT_TIMEOUT.toMillis());
+            s.setSoTimeout((int) Tpm2.COMMAND_TIMEOUT.toMillis());
+            return new SwtpmTransport(s, where);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new TpmException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] transact(byte[] command) throws TpmException {
+        try {
+            out.write(command);
+            out.flush();
+            byte[] header = new byte[Tpm2.HEADER_BYTES];
+            in.readFully(header);
+            int size = ((header[2] & 0xff) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5] & 0xff);
+            if (size < Tpm2.HEADER_BYTES || size > Tpm2.MAX_RESPONSE_BYTES) {
+                throw new TpmException(where + ": response size " + Integer.toUnsignedString(size) + " out of range");
+            }
+            byte[] response = new byte[size];
+            System.arraycopy(header, 0, response, 0, Tpm2.HEADER_BYTES);
+            in.readFully(response, Tpm2.HEADER_BYTES, size - Tpm2.HEADER_BYTES);
+            return response;
+        } catch (IOException e) {
+            throw new TpmException(where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

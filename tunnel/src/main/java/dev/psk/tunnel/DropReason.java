@@ -1,0 +1,58 @@
+package dev.psk.tunnel;
+
+/**
+ * Why a datagram or packet was dropped. Every drop is counted under exactly one reason, never
+ * answered and never logged per packet. The order of the receive-path reasons is the order of the
+ * checks (docs/protocol.md, "Receive order").
+ */
+public enum DropReason {
+    /** Shorter than the 48-byte minimum, or longer than the buffer. */
+    SIZE("size"),
+    MAGIC("magic"),
+    VERSION("version"),
+    FLAGS("flags"),
+    RESERVED("reserved"),
+    /** The direction byte is not the peer's sending direction (a reflected or own packet). */
+    DIRECTION("direction"),
+    /** The source address is not a known peer's endpoint. */
+    UNKNOWN_PEER("unknown_peer"),
+    /** A non-PSK2 datagram and no control handler to take it. */
+    CONTROL_UNHANDLED("control_unhandled"),
+    /** Data arrived or was ready to send while the handshake gate was closed. */
+    GATED("gated"),
+    /** The sequence's slot lies beyond the pad's data slots. */
+    SLOT_BEYOND_PAD("slot_beyond_pad"),
+    /** The slot was already erased (consumed key material) or reads as erased. */
+    SLOT_ERASED("slot_erased"),
+    /** The sequence is below the floor persisted before the last restart. */
+    BELOW_RESTART_FLOOR("below_restart_floor"),
+    /** The header auth tag does not match the slot's (constant-time comparison). */
+    AUTH_TAG("auth_tag"),
+    /** Sequence already accepted, or older than the replay window. */
+    REPLAY("replay"),
+    /** Poly1305 verification failed. */
+    AEAD("aead"),
+    /** The RX floor could not be made durable in time. */
+    STATE_NOT_DURABLE("state_not_durable"),
+    /** Writing the plaintext to the TUN device failed. */
+    TUN_WRITE("tun_write"),
+    /** Sending to the UDP socket failed or the kernel buffer was full. */
+    UDP_SEND("udp_send"),
+    /** An outgoing packet larger than the MTU, or an unusable TUN read. */
+    TX_SIZE("tx_size"),
+    /** No peer owns the outgoing packet's destination (hub routing), or the peer has no endpoint. */
+    NO_ROUTE("no_route"),
+    /** The pad holds no further slot for this direction: sending has stopped. */
+    PAD_EXHAUSTED("pad_exhausted");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    /** Lower-case label for stats lines, status files and metrics. */
+    public String label() {
+        return label;
+    }
+}

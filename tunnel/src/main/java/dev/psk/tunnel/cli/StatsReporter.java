@@ -1,0 +1,84 @@
+package dev.psk.tunnel.cli;
+
+import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.device.Device;
+import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.TrafficCounters;
+import dev.psk.tunnel.session.PadStatus;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The periodic operator lines: traffic and drops by reason, pad consumption, and the one-time
+ * warnings at 10 % and 1 % of the sending capacity left.
+ */
+final class StatsReporter {
+    static final double WARN_FRACTION = 0.10;
+    static final double CRITICAL_FRACTION = 0.01;
+
+    private boolean warned10;
+    private boolean warned1;
+
+    /** One stats line over every peer and the device's own drops. */
+    String statsLine(Device device) {
+        long txp = 0, txb = 0, rxp = 0, rxb = 0;
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (Peer p : device.peers().peers()) {
+            TrafficCounters c = p.counters();
+            txp += c.txPackets();
+            txb += c.txBytes();
+            rxp += c.rxPackets();
+            rxb += c.rxBytes();
+            c.dropSnapshot().forEach((r, n) -> drops.merge(r, n, Long::sum));
+        }
+        device.counters().dropSnapshot().forEach((r, n) -> drops.merge(r, n, Long::sum));
+        long auth = drops.getOrDefault(DropReason.AUTH_TAG, 0L) + drops.getOrDefault(DropReason.AEAD, 0L);
+        long replays = drops.getOrDefault(DropReason.REPLAY, 0L) + drops.getOrDefault(DropReason.BELOW_RESTART_FLOOR, 0L);
+        long total = drops.values().stream().mapToLong(Long::longValue).sum();
+        StringJoiner detail = new StringJoiner(", ", " (", ")");
+        detail.setEmptyValue("");
+        drops.forEach((r, n) -> detail.add(r.label() + " " + n));
+        return String.format(Locale.ROOT, "stats: tx %d packets %s, rx %d packets %s | auth failures %d, replays %d | drops %d%s",
+                txp, bytes(txb), rxp, bytes(rxb), auth, replays, total, detail);
+    }
+
+    static String padLine(PadStatus s) {
+        return String.format(Locale.ROOT,
+                "pad: %d of %d data slots used for sending, %d remaining (est. %d packets, %.1f%%); erased %d%s",
+                s.txSlotsUsed(), s.dataSlots(), s.txSlotsRemaining(), s.txPacketsRemaining(), 100 * s.txRemainingFraction(),
+                s.erasedSlots(), s.padWritable() ? "" : " (read-only pad: nothing is erased)");
+    }
+
+    /** A warning the first time the remaining fraction drops under 10 % and under 1 %, else null. */
+    String padWarning(PadStatus s) {
+        double left = s.txRemainingFraction();
+        if (left < CRITICAL_FRACTION && !warned1) {
+            warned1 = true;
+            warned10 = true;
+            return String.format(Locale.ROOT, "pad almost exhausted: %.2f%% left (%d packets); distribute a new pad now",
+                    100 * left, s.txPacketsRemaining());
+        }
+        if (left < WARN_FRACTION && !warned10) {
+            warned10 = true;
+            return String.format(Locale.ROOT, "pad below 10%%: %.1f%% left (%d packets); prepare a new pad",
+                    100 * left, s.txPacketsRemaining());
+        }
+        return null;
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

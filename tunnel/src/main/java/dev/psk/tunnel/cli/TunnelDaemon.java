@@ -1,0 +1,281 @@
+package dev.psk.tunnel.cli;
+
+import dev.psk.tunnel.handshake.HandshakeConfig;
+import dev.psk.tunnel.handshake.HandshakeKeys;
+import dev.psk.tunnel.handshake.HandshakeMode;
+import dev.psk.tunnel.handshake.HandshakeService;
+import dev.psk.common.PskException;
+import dev.psk.common.cli.ExitCodes;
+import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.device.Device;
+import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.PeerDirectory;
+import dev.psk.tunnel.device.UdpSocket;
+import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.pad.PadFile;
+import dev.psk.tunnel.session.PadStatus;
+import dev.psk.tunnel.session.Psk2Session;
+import dev.psk.tunnel.wire.Psk2Wire;
+import dev.psk.tunnel.wire.Role;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One tunnel end from start to clean stop: pad, state, UDP socket, TUN device, device threads,
+ * banner, a one-second housekeeping tick (status file, exhaustion, state-writer health), stats at
+ * the chosen interval, metrics. SIGINT/SIGTERM (a JVM shutdown hook) and pad exhaustion end it the
+ * same way: threads stopped, state saved with exact positions, TUN device closed (it disappears).
+ */
+final class TunnelDaemon {
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
+
+    private final PskTunnel opt;
+    private final TunFactory tunFactory;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile String stopReason;
+
+    TunnelDaemon(PskTunnel options, TunFactory tunFactory, PrintStream out, PrintStream err) {
+        this.opt = options;
+        this.tunFactory = tunFactory;
+        this.out = out;
+        this.err = err;
+    }
+
+    void info(String message) {
+        err.println("psk-tunnel: " + message);
+        err.flush();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing a token session at shutdown: nothing left to do about a failure
+        }
+    }
+
+    void warn(String message) {
+        err.println("psk-tunnel: warning: " + message);
+        err.flush();
+    }
+
+    /** Asks the daemon to stop (any thread); returns at once. */
+    void requestStop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        stop.countDown();
+    }
+
+    int run() throws PskException, IOException {
+        Role role = opt.initiator ? Role.INITIATOR : Role.RESPONDER;
+        InetSocketAddress remote = resolve();
+        PadFile pad = PadFile.open(opt.psk);
+        Psk2Session session = null;
+        UdpSocket socket = null;
+        TunDevice tun = null;
+        Device device = null;
+        TunnelMetrics metrics = null;
+        Thread hook = null;
+        HandshakeConfig hsConfig = null;
+        HandshakeService handshake = null;
+        boolean exhausted;
+        try {
+            if (opt.handshake.mode() != HandshakeMode.OFF) {
+                // Before the device: a missing token, PIN, pin file or policy fails the start, not the tunnel later.
+                hsConfig = opt.handshake.build(HandshakeKeys.fromPad(pad));
+            }
+            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, this::warn);
+            socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
+            tun = tunFactory.open(opt.tun, opt.mtu);
+            tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
+            Peer peer = new Peer(opt.remoteHost, session, remote, hsConfig == null);
+            device = new Device(tun, socket, PeerDirectory.single(peer), opt.aead, this::warn);
+            device.onPadExhausted(p -> requestStop("pad exhausted"));
+            device.start();
+            tun = null; // owned by the device now
+            if (hsConfig != null) {
+                handshake = new HandshakeService(hsConfig, peer, role == Role.INITIATOR ? remote : null, this::info);
+                handshake.start(device);
+            }
+            Psk2Session s = session;
+            if (opt.metrics != null) {
+                metrics = TunnelMetrics.start(opt.metrics, device, s);
+            }
+            banner(role, remote, socket, pad, session, device, metrics);
+            if (hsConfig != null) {
+                out.println("  handshake " + hsConfig.mode() + ", identity " + dev.psk.common.Hex.encode(hsConfig.identity().identityId())
+                        + ", pad fingerprint " + dev.psk.common.Hex.encode(hsConfig.keys().padFingerprint()) + "; data waits for it");
+                out.flush();
+            }
+            hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
+            Runtime.getRuntime().addShutdownHook(hook);
+            trapSignals();
+            exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
+        } finally {
+            try {
+                if (handshake != null) {
+                    handshake.close();
+                }
+                if (hsConfig != null) {
+                    if (hsConfig.identity() instanceof AutoCloseable c) {
+                        closeQuietly(c);
+                    }
+                    hsConfig.keys().destroy();
+                }
+                if (metrics != null) {
+                    metrics.close();
+                }
+                if (device != null) {
+                    device.close(); // stops threads, closes TUN and socket, saves state
+                } else {
+                    if (tun != null) {
+                        tun.close();
+                    }
+                    if (socket != null) {
+                        socket.channel().close();
+                    }
+                    if (session != null) {
+                        session.close();
+                    }
+                }
+                Files.deleteIfExists(opt.statusFilePath());
+            } finally {
+                pad.close();
+                stopped.countDown();
+                removeHook(hook);
+            }
+        }
+        if (session.stateFailure() != null) {
+            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written: " + session.stateFailure().getMessage());
+            return ExitCodes.FAILURE;
+        }
+        if (exhausted) {
+            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending (" + session.padStatus().dataSlots()
+                    + " data slots used); state saved. Generate and distribute a new pad (psk-keygen generate).");
+            return ExitCodes.FAILURE;
+        }
+        out.println("psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
+        return ExitCodes.OK;
+    }
+
+    /** Housekeeping until a stop is requested; true when it ended by pad exhaustion. */
+    private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+        StatsReporter stats = new StatsReporter();
+        Instant started = Instant.now();
+        long intervalNanos = opt.statsInterval.toNanos();
+        long nextStats = System.nanoTime() + intervalNanos;
+        boolean statusWarned = false;
+        while (true) {
+            PadStatus ps = session.padStatus();
+            try {
+                StatusFile.write(opt.statusFilePath(), StatusFile.document(device, role.label(), port, ps,
+                        opt.psk.toString(), pad.fingerprintHex(), opt.state.toString(), started));
+            } catch (IOException | RuntimeException e) {
+                if (!statusWarned) {
+                    statusWarned = true;
+                    warn("status file " + opt.statusFilePath() + " cannot be written (" + e.getMessage() + "); 'psk-tunnel show' will not see this tunnel");
+                }
+            }
+            String w = stats.padWarning(ps);
+            if (w != null) {
+                warn(w);
+            }
+            if (session.txExhausted()) {
+                return true;
+            }
+            if (session.stateFailure() != null) {
+                return false;
+            }
+            if (intervalNanos > 0 && System.nanoTime() - nextStats >= 0) {
+                nextStats += intervalNanos;
+                out.println(stats.statsLine(device));
+                out.println(StatsReporter.padLine(ps));
+                out.flush();
+            }
+            try {
+                if (stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return session.txExhausted();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM end the run loop, so the process exits 0 after its clean stop (the
+     * shutdown hook alone would leave the JVM's 128+signal status). sun.misc.Signal is in the
+     * jdk.unsupported module; where it is missing the hook still stops cleanly.
+     */
+    private void trapSignals() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> requestStop("SIG" + sig.getName()));
+            } catch (IllegalArgumentException | LinkageError e) {
+                // signal unavailable here: the shutdown hook covers it
+            }
+        }
+    }
+
+    private void onSignal() {
+        requestStop("signal");
+        try {
+            stopped.await(SHUTDOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is the one waiting for us
+        }
+    }
+
+    private InetSocketAddress resolve() throws PskException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(opt.remoteHost), opt.remotePort);
+        } catch (UnknownHostException e) {
+            throw new PskException("--remote-host " + opt.remoteHost + " cannot be resolved");
+        }
+    }
+
+    private void banner(Role role, InetSocketAddress remote, UdpSocket socket, PadFile pad, Psk2Session session, Device device,
+            TunnelMetrics metrics) throws IOException {
+        PadStatus ps = session.padStatus();
+        out.println("psk-tunnel: " + role.label() + " on " + opt.tun + " (mtu " + opt.mtu + ", " + opt.localIp + " -> " + opt.remoteIp + ")");
+        out.println("  local  0.0.0.0:" + socket.localAddress().getPort() + "  remote " + remote.getAddress().getHostAddress() + ":"
+                + remote.getPort() + " (datagrams from other addresses are dropped)");
+        out.println("  pad    " + pad.path() + "  fingerprint " + pad.fingerprintHex() + "  " + pad.dataSlotCount()
+                + " data slots, " + ps.txPacketsRemaining() + " packets left to send" + (pad.writable() ? "" : "  READ-ONLY: no erasure"));
+        out.println("  state  " + opt.state + "  next tx seq " + ps.txNext() + ", rx floor " + ps.rxLowest() + ", erased "
+                + ps.erasedSlots() + " slots");
+        out.println("  crypto ChaCha20-Poly1305 (" + device.aeadName() + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "")
+                + "), replay window " + opt.replayWindow);
+        out.println("  " + socket.bufferReport());
+        if (metrics != null) {
+            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1) + metrics.port() + "/metrics");
+        }
+        out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
+        out.flush();
+    }
+}

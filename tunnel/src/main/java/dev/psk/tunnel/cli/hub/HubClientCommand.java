@@ -1,0 +1,89 @@
+package dev.psk.tunnel.cli.hub;
+
+import dev.psk.common.cli.UsageException;
+import dev.psk.common.cli.VerboseOption;
+import dev.psk.common.cli.VersionProvider;
+import dev.psk.identity.Signer;
+import dev.psk.identity.TokenSigner;
+import dev.psk.identity.pkcs11.PinSource;
+import dev.psk.identity.pkcs11.Pkcs11Uri;
+import dev.psk.tunnel.hub.Cidr;
+import dev.psk.tunnel.hub.ClientConfig;
+import dev.psk.tunnel.hub.HubClient;
+import dev.psk.tunnel.hub.HubConfigParser;
+import dev.psk.tunnel.hub.Timers;
+import dev.psk.tunnel.io.LinuxTun;
+import dev.psk.tunnel.io.TunConfigurator;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code psk-tunnel hub client --config FILE}: connects to a hub and carries this host's traffic until SIGINT/SIGTERM. */
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Connect to a hub (Noise IKpsk2 initiator) and route the configured prefixes through it.")
+public final class HubClientCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Client configuration (JSON, see docs/hub.md).")
+    Path config;
+
+    @Option(names = "--no-configure", description = "Do not address the TUN interface or add routes (done elsewhere).")
+    boolean noConfigure;
+
+    @Option(names = "--identity-key", paramLabel = "PKCS11-URI",
+            description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
+    String identityKey;
+
+    @Option(names = "--pin-file", paramLabel = "FILE", description = "Token PIN for --identity-key (first line; mode 0600).")
+    Path pinFile;
+
+    @Override
+    public Integer call() throws Exception {
+        ClientConfig cfg = HubConfigParser.readClient(config);
+        if (pinFile != null && identityKey == null) {
+            throw new UsageException("--pin-file needs --identity-key");
+        }
+        Signer signer = identityKey == null ? null
+                : TokenSigner.open(Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
+        InetSocketAddress server = new InetSocketAddress(cfg.serverHost(), cfg.serverPort());
+        if (server.isUnresolved()) {
+            throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
+        }
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
+        HubClient client = null;
+        try {
+            if (!noConfigure) {
+                List<String> routes = new ArrayList<>();
+                for (Cidr r : cfg.routes()) {
+                    routes.add(r.toString());
+                }
+                TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), routes, cfg.mtu());
+            }
+            DatagramChannel ch = DatagramChannel.open();
+            ch.bind(null);
+            client = new HubClient(cfg, tun, ch, server, Timers.Settings.defaults(cfg.persistentKeepaliveSeconds()), signer,
+                    System::nanoTime);
+            client.start();
+            System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
+            Foreground.runUntilSignalled(client, signer);
+            return 0;
+        } catch (Exception e) {
+            if (client != null) {
+                client.close();
+            } else {
+                tun.close();
+            }
+            if (signer != null) {
+                signer.close();
+            }
+            throw e;
+        }
+    }
+}

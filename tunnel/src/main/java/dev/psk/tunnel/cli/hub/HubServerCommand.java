@@ -1,0 +1,87 @@
+package dev.psk.tunnel.cli.hub;
+
+import dev.psk.common.cli.VerboseOption;
+import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.hub.Cidr;
+import dev.psk.tunnel.hub.HubConfig;
+import dev.psk.tunnel.hub.HubConfigParser;
+import dev.psk.tunnel.hub.HubMetrics;
+import dev.psk.tunnel.hub.HubReloader;
+import dev.psk.tunnel.hub.HubServer;
+import dev.psk.tunnel.io.LinuxTun;
+import dev.psk.tunnel.io.TunConfigurator;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code psk-tunnel hub server --config FILE}: runs the hub until SIGINT/SIGTERM. Reloads the
+ * configuration on SIGHUP and whenever the file changes; a reload that removes or disables a client
+ * ends its sessions at once.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Run the hub: admit the configured clients, enforce their AllowedIPs, route between them.")
+public final class HubServerCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Hub configuration (JSON, see docs/hub.md).")
+    Path config;
+
+    @Option(names = "--no-configure", description = "Do not address the TUN interface or bring it up (done elsewhere).")
+    boolean noConfigure;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
+    Integer metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        HubConfig cfg = HubConfigParser.readServer(config);
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
+        DatagramChannel ch = null;
+        HubServer hub = null;
+        HubReloader reloader = null;
+        HubMetrics metrics = null;
+        try {
+            if (!noConfigure) {
+                TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), List.of(), cfg.mtu());
+            }
+            ch = HubServer.bind(cfg);
+            hub = new HubServer(cfg, tun, ch, HubServer.Options.defaults(), System::nanoTime);
+            reloader = new HubReloader(config, hub);
+            reloader.handleSighup();
+            int port = metricsPort != null ? metricsPort : cfg.metricsPort();
+            if (port > 0) {
+                PrometheusRegistry registry = new PrometheusRegistry();
+                HubServer h = hub;
+                HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader);
+                metrics = HubMetrics.serve(registry, port);
+            }
+            hub.start();
+            reloader.start();
+            System.err.println("hub " + cfg.fingerprint() + " on " + ch.getLocalAddress() + ", interface " + tun.name() + ", "
+                    + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
+            Foreground.runUntilSignalled(hub, reloader, metrics);
+            return 0;
+        } catch (Exception e) {
+            for (AutoCloseable c : new AutoCloseable[] {metrics, reloader, hub}) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            if (hub == null) {
+                if (ch != null) {
+                    ch.close();
+                }
+                tun.close();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.psk.tunnel.cli.hub;
+
+import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.VersionProvider;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code psk-tunnel hub}: the hub-mode commands. Registered under PskTunnel as a subcommand; also
+ * runnable on its own ({@link #main}) for tests and for hosts that only run a hub.
+ */
+@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Hub mode: a Noise IKpsk2 server for many clients, and its client.",
+        subcommands = {HubServerCommand.class, HubClientCommand.class})
+public final class HubTunnelCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(CliRunner.run(new HubTunnelCommand(), args));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.psk.tunnel.handshake;
+
+import static dev.psk.tunnel.handshake.HandshakeWire.*;
+
+import java.nio.ByteBuffer;
+
+/**
+ * WELCOME, responder to initiator (docs/protocol.md 3.1): header, nonce_i (echo), nonce_r,
+ * identity_id_r, pad fingerprint, salted serial id, then an optional 64-byte signature (FLAG_SIGNATURE)
+ * and an optional quote section (FLAG_QUOTE), then HMAC under key_r2i.
+ *
+ * @param signature null or the responder's P1363 ECDSA P-256 signature over the transcript
+ * @param quote null or the responder's TPM quote
+ */
+public record WelcomeMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] nonceR, byte[] identityId,
+        byte[] padFingerprint, byte[] serialId, byte[] signature, QuoteSection quote) {
+    public WelcomeMessage {
+        Fields.check(sessionId, SESSION_ID_BYTES, "session id");
+        Fields.check(nonceI, NONCE_BYTES, "nonce_i");
+        Fields.check(nonceR, NONCE_BYTES, "nonce_r");
+        Fields.check(identityId, IDENTITY_ID_BYTES, "identity_id");
+        Fields.check(padFingerprint, PAD_FINGERPRINT_BYTES, "pad fingerprint");
+        Fields.checkSerial(serialId);
+        Fields.checkWants(wants);
+        Fields.checkSignature(signature);
+    }
+
+    public int encodedBytes() {
+        return WELCOME_CORE_BYTES + (signature == null ? 0 : SIGNATURE_BYTES)
+                + (quote == null ? 0 : quote.encodedBytes()) + MAC_BYTES;
+    }
+
+    public byte[] encode(HandshakeMac mac) {
+        byte[] m = new byte[encodedBytes()];
+        ByteBuffer b = ByteBuffer.wrap(m);
+        int flags = wants | (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
+        HandshakeCodec.writeHeader(b, TYPE_WELCOME, ROLE_RESPONDER, flags, sessionId);
+        b.put(nonceI).put(nonceR).put(identityId).put(padFingerprint).put((byte) serialId.length);
+        b.position(WELCOME_OFF_SERIAL);
+        b.put(serialId);
+        b.position(WELCOME_CORE_BYTES);
+        if (signature != null) {
+            b.put(signature);
+        }
+        if (quote != null) {
+            quote.write(b);
+        }
+        mac.seal(m, m.length, ROLE_RESPONDER);
+        return m;
+    }
+
+    public static WelcomeMessage decode(byte[] m, int len) throws MalformedHandshakeException {
+        HandshakeCodec.require(m, len, TYPE_WELCOME);
+        int flags = HandshakeCodec.flags(m);
+        int p = WELCOME_CORE_BYTES;
+        byte[] sig = null;
+        if ((flags & FLAG_SIGNATURE) != 0) {
+            sig = HandshakeCodec.copy(m, p, SIGNATURE_BYTES);
+            p += SIGNATURE_BYTES;
+        }
+        QuoteSection q = (flags & FLAG_QUOTE) != 0 ? QuoteSection.read(m, p) : null;
+        return new WelcomeMessage(flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE),
+                HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+                HandshakeCodec.copy(m, WELCOME_OFF_NONCE_I, NONCE_BYTES),
+                HandshakeCodec.copy(m, WELCOME_OFF_NONCE_R, NONCE_BYTES),
+                HandshakeCodec.copy(m, WELCOME_OFF_IDENTITY, IDENTITY_ID_BYTES),
+                HandshakeCodec.copy(m, WELCOME_OFF_PAD_FP, PAD_FINGERPRINT_BYTES),
+                HandshakeCodec.copy(m, WELCOME_OFF_SERIAL, m[WELCOME_OFF_SERIAL_LEN] & 0xff), sig, q);
+    }
+}

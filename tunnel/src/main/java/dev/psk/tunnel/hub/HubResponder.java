@@ -1,0 +1,123 @@
+package dev.psk.tunnel.hub;
+
+import dev.psk.tunnel.noise.CipherState;
+import dev.psk.tunnel.noise.IkPsk2Handshake;
+import dev.psk.tunnel.noise.NoiseException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The hub's side of a handshake: message 1 in (mac1 already checked), message 2 out, a session
+ * born. Authorization happens inside the Noise read, right after the initiator's static key is
+ * decrypted and before the second DH: an unknown or disabled key, or one over its rate, ends the
+ * handshake there. Then the TAI64N timestamp must be newer than any accepted from that key, and a
+ * pinned hardware identity must have signed the handshake hash.
+ *
+ * <p>Thread-safety: safe for concurrent use by handshake workers.
+ */
+final class HubResponder {
+    private static final Logger LOG = Logger.getLogger(HubResponder.class.getName());
+
+    /** Outcome of one message 1. */
+    record Outcome(HubDropReason refused, Session session, ClientState state, byte[] response) {}
+
+    private final byte[] hubPrivate;
+    private final byte[] hubPublic;
+    private final Supplier<HubPolicy> policy;
+    private final SessionTable table;
+    private final RateLimiter<java.nio.ByteBuffer> perKey;
+
+    HubResponder(byte[] hubPrivate, byte[] hubPublic, Supplier<HubPolicy> policy, SessionTable table,
+            RateLimiter<java.nio.ByteBuffer> perKey) {
+        this.hubPrivate = hubPrivate.clone();
+        this.hubPublic = hubPublic.clone();
+        this.policy = policy;
+        this.table = table;
+        this.perKey = perKey;
+    }
+
+    Outcome respond(byte[] msg, int n, InetSocketAddress source, long now) {
+        HubDropReason[] why = {HubDropReason.HANDSHAKE_FAILED};
+        HubPolicy.Entry[] who = new HubPolicy.Entry[1];
+        int senderIndex = HubWire.getIntLE(msg, HubWire.INIT_SENDER_OFFSET);
+        byte[] noise = Arrays.copyOfRange(msg, HubWire.INIT_NOISE_OFFSET, HubWire.mac1Offset(n));
+        try (IkPsk2Handshake hs = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPrivate, hubPublic)) {
+            HubPolicy p = policy.get();
+            byte[] payload = hs.readMessage1(noise, key -> {
+                HubPolicy.Entry e = p.byKey(key);
+                if (e == null) {
+                    why[0] = HubDropReason.UNKNOWN_KEY;
+                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown client key");
+                }
+                if (!e.client().enabled()) {
+                    why[0] = HubDropReason.DISABLED_KEY;
+                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
+                }
+                if (!perKey.allow(java.nio.ByteBuffer.wrap(key))) {
+                    why[0] = HubDropReason.RATE_LIMITED_KEY;
+                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "client key over its rate");
+                }
+                who[0] = e;
+                return e.client().psk();
+            });
+            HubPolicy.Entry e = who[0];
+            if (!checkPayload(hs, e.client(), payload)) {
+                return refuse(HubDropReason.IDENTITY_REFUSED, e, source);
+            }
+            if (!e.state().acceptTimestamp(Arrays.copyOf(payload, HubWire.TIMESTAMP_BYTES))) {
+                return refuse(HubDropReason.REPLAYED_INITIATION, e, source);
+            }
+            int index = table.reserve();
+            if (index == 0) {
+                return refuse(HubDropReason.TOO_MANY_SESSIONS, e, source);
+            }
+            byte[] m2 = hs.writeMessage2(new byte[0]);
+            byte[] out = new byte[HubWire.RESPONSE_BYTES];
+            out[0] = HubWire.TYPE_RESPONSE;
+            HubWire.putIntLE(out, HubWire.RESP_SENDER_OFFSET, index);
+            HubWire.putIntLE(out, HubWire.RESP_RECEIVER_OFFSET, senderIndex);
+            System.arraycopy(m2, 0, out, HubWire.RESP_NOISE_OFFSET, m2.length);
+            new MacKeys(e.client().publicKey()).writeMac1(out, out.length);
+            CipherState[] keys = hs.split();
+            Session s = new Session(index, senderIndex, e.client().publicKey(), false, keys, source, now);
+            return new Outcome(null, s, e.state(), out);
+        } catch (NoiseException ex) {
+            if (who[0] == null && why[0] == HubDropReason.HANDSHAKE_FAILED) {
+                LOG.fine(() -> "message 1 from " + source + " refused: " + ex.reason());
+            }
+            return refuse(why[0], who[0], source);
+        }
+    }
+
+    private static boolean checkPayload(IkPsk2Handshake hs, AllowedClient c, byte[] payload) {
+        if (payload.length < HubWire.TIMESTAMP_BYTES) {
+            return false;
+        }
+        int rest = payload.length - HubWire.TIMESTAMP_BYTES;
+        java.security.interfaces.ECPublicKey pin = c.identityKey();
+        if (pin == null) {
+            // Client IP or other claims in the payload are never trusted: nothing else is allowed.
+            return rest == 0;
+        }
+        if (rest < HubWire.IDENTITY_LENGTH_BYTES) {
+            return false;
+        }
+        int len = (payload[HubWire.TIMESTAMP_BYTES] & 0xff) | (payload[HubWire.TIMESTAMP_BYTES + 1] & 0xff) << 8;
+        if (len != rest - HubWire.IDENTITY_LENGTH_BYTES || len > HubWire.MAX_IDENTITY_BYTES) {
+            return false;
+        }
+        byte[] sig = Arrays.copyOfRange(payload, HubWire.TIMESTAMP_BYTES + HubWire.IDENTITY_LENGTH_BYTES, payload.length);
+        return IdentityProof.verify(pin, hs.message1PayloadHash(), sig);
+    }
+
+    private static final RateLimiter<HubDropReason> LOG_LIMIT = new RateLimiter<>(5, 5, 64, System::nanoTime);
+
+    private static Outcome refuse(HubDropReason r, HubPolicy.Entry e, InetSocketAddress source) {
+        if (LOG_LIMIT.allow(r)) {
+            LOG.info(() -> "handshake refused: " + r.label() + (e == null ? "" : " client " + e.state().fingerprint));
+        }
+        return new Outcome(r, null, null, null);
+    }
+}

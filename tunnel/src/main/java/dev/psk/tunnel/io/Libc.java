@@ -1,0 +1,116 @@
+package dev.psk.tunnel.io;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls the TUN device needs, as FFM downcall handles (Linux, LP64: x86_64 and
+ * aarch64). Every handle captures {@code errno} into a caller-supplied segment of
+ * {@link #CAPTURE_LAYOUT}, so a failing call can be explained without a second native call racing
+ * other threads.
+ *
+ * <p>Constants are the Linux UAPI values (include/uapi/linux/if_tun.h, asm-generic/ioctls.h,
+ * asm-generic/errno-base.h, asm-generic/fcntl.h); they are identical on x86_64 and aarch64.
+ */
+final class Libc {
+    // Specification constants (Linux UAPI).
+    static final int O_RDWR = 0x2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+    static final int AF_INET = 2;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    /** _IOW('T', 202, int): attach this fd to a TUN/TAP interface. */
+    static final long TUNSETIFF = 0x400454caL;
+    /** Set an interface's MTU through any socket (linux/sockios.h). */
+    static final long SIOCSIFMTU = 0x8922L;
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+    static final int IFNAMSIZ = 16;
+    /** struct ifreq: a 16-byte name and a 24-byte union (flags or mtu at offset 16). */
+    static final int IFREQ_BYTES = 40;
+    static final int IFREQ_UNION_OFFSET = 16;
+    /** struct pollfd: int fd, short events, short revents. */
+    static final int POLLFD_BYTES = 8;
+
+    static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
+            EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENAMETOOLONG = 36;
+
+    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /** int open(const char *path, int flags) */
+    static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    /** int ioctl(int fd, unsigned long request, void *arg): variadic after the request. */
+    static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    /** ssize_t read(int fd, void *buf, size_t n) */
+    static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** ssize_t write(int fd, const void *buf, size_t n) */
+    static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** int poll(struct pollfd *fds, nfds_t n, int timeout_ms) */
+    static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /** int eventfd(unsigned int initval, int flags) */
+    static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** int socket(int domain, int type, int protocol) */
+    static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    /** int close(int fd) */
+    static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** char *strerror(int errnum): used only to word an exception, never on the packet path. */
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {}
+
+    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, options);
+    }
+
+    /** The errno a captured call left in {@code capture}. */
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    /** "Operation not permitted (errno 1)": the C library's wording and the number. */
+    static String describe(int errno) {
+        try {
+            MemorySegment msg = (MemorySegment) STRERROR.invokeExact(errno);
+            return msg.reinterpret(256).getString(0) + " (errno " + errno + ")";
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Closes {@code fd}, ignoring errors: used on cleanup paths only. */
+    static void closeQuietly(int fd, Arena scratch) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            int ignored = (int) CLOSE.invokeExact(scratch.allocate(CAPTURE_LAYOUT), fd);
+        } catch (Throwable ignored) {
+            // Nothing useful can be done about a failed close on a cleanup path.
+        }
+    }
+}

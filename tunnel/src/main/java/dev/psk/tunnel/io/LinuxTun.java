@@ -1,0 +1,380 @@
+package dev.psk.tunnel.io;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Linux TUN interface (IFF_TUN | IFF_NO_PI) opened through {@code /dev/net/tun} with the Foreign
+ * Function &amp; Memory API: one IP packet per {@link #read}/{@link #write}, no packet-information
+ * prefix, not persistent (the interface disappears when this object is closed or the process dies).
+ *
+ * <p>Hot path: with a <em>direct</em> {@link ByteBuffer} a call is one {@code read(2)} or
+ * {@code write(2)} straight into or out of the buffer's memory; the errno capture and poll
+ * structures are preallocated per direction, so a call allocates nothing and copies nothing. A heap
+ * buffer works too, through a per-direction direct scratch buffer (one copy).
+ *
+ * <p>Closing while a reader is blocked: the descriptor is non-blocking; a reader that finds no
+ * packet waits in {@code poll(2)} on the TUN descriptor <em>and</em> an eventfd. {@link #close()}
+ * signals the eventfd, which wakes the reader at once (it returns -1), waits for calls in flight to
+ * leave native code, and only then closes the descriptors, so a descriptor number is never closed
+ * under a running call and cannot be reused by another open before that call returns. The
+ * alternative, a poll timeout, would wake idle readers periodically and still delay close.
+ *
+ * <p>Thread-safety: one reader thread and one writer thread may use the device concurrently
+ * ({@link TunDevice}); {@link #close()} may be called from any thread, any number of times.
+ */
+public final class LinuxTun implements TunDevice {
+    // Implementation constants.
+    /** IPv4 needs 68; the TUN driver accepts at most 65535. */
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
+    private static final String CLONE_DEVICE = "/dev/net/tun";
+    /** How long close() waits for calls in native code (they never block: the fd is non-blocking). */
+    private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
+
+    private final String name;
+    private final int mtu;
+    private final int fd;
+    private final int wakeFd;
+    private final Arena arena;
+    private final Direction reader;
+    private final Direction writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean closing;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong oversizedDrops = new AtomicLong();
+
+    /** Per-direction native scratch: errno capture, two pollfds, a direct buffer for heap callers. */
+    private static final class Direction {
+        final MemorySegment capture;
+        final MemorySegment pollFds;
+        ByteBuffer heapScratch;
+
+        Direction(Arena arena, int fd, int wakeFd, short events) {
+            capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+            pollFds = arena.allocate(2L * Libc.POLLFD_BYTES, 8);
+            pollFds.set(ValueLayout.JAVA_INT, 0, fd);
+            pollFds.set(ValueLayout.JAVA_SHORT, 4, events);
+            pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
+            pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+        }
+    }
+
+    private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena) {
+        this.name = name;
+        this.mtu = mtu;
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.arena = arena;
+        this.reader = new Direction(arena, fd, wakeFd, Libc.POLLIN);
+        this.writer = new Direction(arena, fd, wakeFd, Libc.POLLOUT);
+    }
+
+    /**
+     * Creates (or attaches to a free) TUN interface {@code name} and sets its MTU. The interface is
+     * left down and unaddressed: see {@link TunConfigurator}.
+     *
+     * @param name interface name, 1-15 bytes, no '/', ':' or whitespace; may contain one "%d"
+     *     for the kernel to pick a number (the chosen name is {@link #name()})
+     * @param mtu 68..65535
+     * @throws IOException naming the device and the reason (missing tun module, no CAP_NET_ADMIN,
+     *     name in use, ...)
+     */
+    public static LinuxTun open(String name, int mtu) throws IOException {
+        validateName(name);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new IOException("TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
+        }
+        Arena arena = Arena.ofShared();
+        int fd = -1;
+        int wakeFd = -1;
+        boolean ok = false;
+        try {
+            MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+            fd = (int) Libc.OPEN.invokeExact(capture, arena.allocateFrom(CLONE_DEVICE),
+                    Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+            if (fd < 0) {
+                int e = Libc.errno(capture);
+                String hint = switch (e) {
+                    case Libc.ENOENT, Libc.ENODEV -> ": the tun driver is missing (load it: modprobe tun)";
+                    case Libc.EACCES, Libc.EPERM -> ": permission denied (run as root or with CAP_NET_ADMIN)";
+                    default -> "";
+                };
+                throw new IOException("cannot open " + CLONE_DEVICE + " for TUN device '" + name + "': "
+                        + Libc.describe(e) + hint);
+            }
+            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
+            ifr.setString(0, name, StandardCharsets.US_ASCII);
+            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, (short) (Libc.IFF_TUN | Libc.IFF_NO_PI));
+            int rc = (int) Libc.IOCTL.invokeExact(capture, fd, Libc.TUNSETIFF, ifr);
+            if (rc < 0) {
+                int e = Libc.errno(capture);
+                String hint = switch (e) {
+                    case Libc.EPERM, Libc.EACCES -> ": CAP_NET_ADMIN is required";
+                    case Libc.EBUSY -> ": the interface exists and is in use (another tunnel, or not a TUN device)";
+                    case Libc.EINVAL -> ": an interface of that name exists with another type or flags";
+                    default -> "";
+                };
+                throw new IOException("cannot create TUN device '" + name + "': " + Libc.describe(e) + hint);
+            }
+            String actual = ifr.getString(0, StandardCharsets.US_ASCII);
+            setMtu(actual, mtu, arena);
+            wakeFd = (int) Libc.EVENTFD.invokeExact(capture, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            if (wakeFd < 0) {
+                throw new IOException("TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
+            }
+            LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena);
+            ok = true;
+            return tun;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN device '" + name + "': native call failed: " + t, t);
+        } finally {
+            if (!ok) {
+                Libc.closeQuietly(wakeFd, arena);
+                Libc.closeQuietly(fd, arena);
+                arena.close();
+            }
+        }
+    }
+
+    /** SIOCSIFMTU on a throwaway AF_INET datagram socket (no need for the ip command). */
+    private static void setMtu(String name, int mtu, Arena arena) throws Throwable {
+        MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        int sock = (int) Libc.SOCKET.invokeExact(capture, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        if (sock < 0) {
+            throw new IOException("TUN device '" + name + "': cannot open a socket to set the MTU: "
+                    + Libc.describe(Libc.errno(capture)));
+        }
+        try {
+            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
+            ifr.setString(0, name, StandardCharsets.US_ASCII);
+            ifr.set(ValueLayout.JAVA_INT, Libc.IFREQ_UNION_OFFSET, mtu);
+            int rc = (int) Libc.IOCTL.invokeExact(capture, sock, Libc.SIOCSIFMTU, ifr);
+            if (rc < 0) {
+                throw new IOException("TUN device '" + name + "': cannot set MTU " + mtu + ": "
+                        + Libc.describe(Libc.errno(capture)));
+            }
+        } finally {
+            Libc.closeQuietly(sock, arena);
+        }
+    }
+
+    /** Linux dev_valid_name(): 1..IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or whitespace. */
+    static void validateName(String name) throws IOException {
+        if (name == null || name.isEmpty()) {
+            throw new IOException("TUN device name is empty: expected 1.." + (Libc.IFNAMSIZ - 1) + " characters, e.g. psk0");
+        }
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > Libc.IFNAMSIZ - 1) {
+            throw new IOException("TUN device name '" + name + "' is " + bytes.length + " bytes: at most "
+                    + (Libc.IFNAMSIZ - 1) + " allowed");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new IOException("TUN device name '" + name + "' is not a valid interface name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
+                throw new IOException("TUN device name '" + name + "' contains '" + (c < 0x21 || c > 0x7e ? "\\u" + Integer.toHexString(c) : String.valueOf(c))
+                        + "': expected printable ASCII without '/', ':' or whitespace");
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Packets longer than the room the caller gave, dropped whole (the MTU was raised under us). */
+    public long oversizedDrops() {
+        return oversizedDrops.get();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code dst} should have at least {@link #mtu()} bytes remaining; a longer packet (the MTU was
+     * raised behind this object's back) is dropped and counted in {@link #oversizedDrops()}.
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.isDirect()) {
+            return readViaScratch(dst);
+        }
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            int pos = dst.position();
+            int room = dst.limit() - pos;
+            MemorySegment target = MemorySegment.ofBuffer(dst);
+            while (true) {
+                long n = (long) Libc.READ.invokeExact(reader.capture, fd, target, (long) room);
+                if (n >= 0) {
+                    if (n > room) {
+                        oversizedDrops.incrementAndGet();
+                        continue;
+                    }
+                    dst.position(pos + (int) n);
+                    return (int) n;
+                }
+                int e = Libc.errno(reader.capture);
+                if (e == Libc.EAGAIN) {
+                    if (!await(reader)) {
+                        return -1;
+                    }
+                } else if (e != Libc.EINTR) {
+                    throw failure("read", e);
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN device '" + name + "': read failed: " + t, t);
+        } finally {
+            Reference.reachabilityFence(dst);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        if (!src.isDirect()) {
+            writeViaScratch(src);
+            return;
+        }
+        if (!enter()) {
+            throw new IOException("TUN device '" + name + "' is closed");
+        }
+        try {
+            int len = src.remaining();
+            MemorySegment source = MemorySegment.ofBuffer(src);
+            while (true) {
+                long n = (long) Libc.WRITE.invokeExact(writer.capture, fd, source, (long) len);
+                if (n >= 0) {
+                    // TUN writes are whole packets: the driver takes all of it or fails.
+                    src.position(src.position() + (int) n);
+                    return;
+                }
+                int e = Libc.errno(writer.capture);
+                if (e == Libc.EAGAIN) {
+                    if (!await(writer)) {
+                        throw new IOException("TUN device '" + name + "' is closed");
+                    }
+                } else if (e != Libc.EINTR) {
+                    throw failure("write of " + len + " bytes", e);
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN device '" + name + "': write failed: " + t, t);
+        } finally {
+            Reference.reachabilityFence(src);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private int readViaScratch(ByteBuffer dst) throws IOException {
+        ByteBuffer scratch = reader.heapScratch;
+        if (scratch == null || scratch.capacity() < dst.remaining()) {
+            scratch = reader.heapScratch = ByteBuffer.allocateDirect(Math.max(dst.remaining(), mtu));
+        }
+        scratch.clear().limit(dst.remaining());
+        int n = read(scratch);
+        if (n > 0) {
+            dst.put(scratch.flip());
+        }
+        return n;
+    }
+
+    private void writeViaScratch(ByteBuffer src) throws IOException {
+        ByteBuffer scratch = writer.heapScratch;
+        if (scratch == null || scratch.capacity() < src.remaining()) {
+            scratch = writer.heapScratch = ByteBuffer.allocateDirect(Math.max(src.remaining(), mtu));
+        }
+        scratch.clear();
+        scratch.put(src).flip();
+        write(scratch);
+    }
+
+    private boolean enter() {
+        inFlight.incrementAndGet();
+        if (closing) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Waits until the TUN fd is ready for {@code d}'s events or close() signals; false when closing. */
+    private boolean await(Direction d) throws Throwable {
+        while (!closing) {
+            int rc = (int) Libc.POLL.invokeExact(d.capture, d.pollFds, 2L, -1);
+            if (rc < 0 && Libc.errno(d.capture) != Libc.EINTR) {
+                throw failure("poll", Libc.errno(d.capture));
+            }
+            if (rc > 0) {
+                return !closing;
+            }
+        }
+        return false;
+    }
+
+    private IOException failure(String what, int errno) {
+        String hint = errno == Libc.EIO ? " (is the interface down?)" : "";
+        return new IOException("TUN device '" + name + "': " + what + " failed: " + Libc.describe(errno) + hint);
+    }
+
+    /**
+     * Wakes a blocked reader (it returns -1), waits up to 2 s for calls in flight to return, then
+     * closes the descriptors: the interface disappears. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        try {
+            MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
+        } catch (Throwable ignored) {
+            // The drain below still bounds the wait.
+        }
+        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        Libc.closeQuietly(fd, arena);
+        Libc.closeQuietly(wakeFd, arena);
+        if (inFlight.get() == 0) {
+            arena.close();
+        }
+        // else: a call is still inside native code after 2 s (should not happen with a non-blocking
+        // fd); its segments stay valid because the arena is left open rather than freed under it.
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxTun[" + name + ", mtu " + mtu + (closing ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,305 @@
+package dev.psk.tunnel.noise;
+
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * The Noise pattern {@code IKpsk2} (Noise revision 34, sections 7.5 and 9.4) with X25519,
+ * ChaChaPoly and SHA-256:
+ *
+ * <pre>
+ *   IKpsk2:
+ *     &lt;- s
+ *     ...
+ *     -&gt; e, es, s, ss
+ *     &lt;- e, ee, se, psk
+ * </pre>
+ *
+ * In a PSK handshake the {@code e} token also runs MixKey(e.public_key) (section 9.2). The
+ * responder learns the initiator's static key after {@code es}, before {@code ss}: {@link
+ * #readMessage1} hands it to a {@link StaticKeyCheck} which must return that client's PSK or refuse,
+ * so an unknown key costs one DH and no more. Session keys exist only after message 2 is written
+ * or read ({@link #split}).
+ *
+ * <p>Thread-safety: not thread-safe; one handshake per instance. {@link #close} wipes every secret.
+ */
+public final class IkPsk2Handshake implements AutoCloseable {
+    public static final String PROTOCOL_NAME = "Noise_IKpsk2_25519_ChaChaPoly_SHA256";
+    public static final int KEY_BYTES = Dh25519.KEY_BYTES;
+    public static final int PSK_BYTES = 32;
+    /** Message 1 without payload: e, encrypted s with tag, payload tag. */
+    public static final int MESSAGE1_OVERHEAD_BYTES = KEY_BYTES + KEY_BYTES + CipherState.TAG_BYTES + CipherState.TAG_BYTES;
+    /** Message 2 without payload: e, payload tag. */
+    public static final int MESSAGE2_OVERHEAD_BYTES = KEY_BYTES + CipherState.TAG_BYTES;
+
+    /** Decides, from the initiator's static public key, whether the handshake goes on. */
+    @FunctionalInterface
+    public interface StaticKeyCheck {
+        /**
+         * @return a copy of the PSK for this initiator (the handshake wipes it), never null
+         * @throws NoiseException UNKNOWN_STATIC_KEY (or another reason) to abort before any further DH
+         */
+        byte[] pskFor(byte[] initiatorStatic) throws NoiseException;
+    }
+
+    public enum Role { INITIATOR, RESPONDER }
+
+    private enum Step { WRITE1, READ1, WRITE2, READ2, DONE, FAILED }
+
+    private final Role role;
+    private final SymmetricState ss;
+    private final byte[] s;
+    private final byte[] sPub;
+    private byte[] e;
+    private byte[] ePub;
+    private byte[] rs;
+    private byte[] re;
+    private byte[] psk;
+    private byte[] hashBeforePayload1;
+    private final byte[] fixedEphemeral;
+    private Step step;
+
+    private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] remoteStatic, byte[] psk,
+            byte[] fixedEphemeral) throws NoiseException {
+        this(role, prologue, staticPrivate, null, remoteStatic, psk, fixedEphemeral);
+    }
+
+    private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] staticPublic, byte[] remoteStatic,
+            byte[] psk, byte[] fixedEphemeral) throws NoiseException {
+        this.role = role;
+        this.ss = new SymmetricState(PROTOCOL_NAME);
+        this.s = checkLength(staticPrivate, "static private key").clone();
+        this.sPub = staticPublic != null ? checkLength(staticPublic, "static public key").clone() : Dh25519.publicFromPrivate(s);
+        this.fixedEphemeral = fixedEphemeral == null ? null : checkLength(fixedEphemeral, "ephemeral private key").clone();
+        ss.mixHash(prologue == null ? new byte[0] : prologue);
+        if (role == Role.INITIATOR) {
+            this.rs = checkLength(remoteStatic, "responder static public key").clone();
+            this.psk = checkLength(psk, "PSK").clone();
+            ss.mixHash(rs);
+            step = Step.WRITE1;
+        } else {
+            ss.mixHash(sPub);
+            step = Step.READ1;
+        }
+    }
+
+    /** An initiator that knows the responder's static key {@code responderStatic} and shares {@code psk} with it. */
+    public static IkPsk2Handshake initiator(byte[] prologue, byte[] staticPrivate, byte[] responderStatic, byte[] psk)
+            throws NoiseException {
+        return new IkPsk2Handshake(Role.INITIATOR, prologue, staticPrivate, responderStatic, psk, null);
+    }
+
+    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate) throws NoiseException {
+        return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, null, null, null);
+    }
+
+    /**
+     * A responder whose public key the caller already derived (and checked) from
+     * {@code staticPrivate}: saves one scalar multiplication per message 1.
+     */
+    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate, byte[] staticPublic) throws NoiseException {
+        return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, staticPublic, null, null, null);
+    }
+
+    /** Test vectors only: a fixed ephemeral private key destroys forward secrecy and unlinkability. */
+    public static IkPsk2Handshake insecureWithFixedEphemeralForTesting(Role role, byte[] prologue, byte[] staticPrivate,
+            byte[] responderStatic, byte[] psk, byte[] ephemeralPrivate) throws NoiseException {
+        return new IkPsk2Handshake(role, prologue, staticPrivate, responderStatic, psk, ephemeralPrivate);
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** -&gt; e, es, s, ss, payload. {@code payloadForHash} receives h just before the payload is encrypted. */
+    public byte[] writeMessage1(UnaryOperator<byte[]> payloadForHash) throws NoiseException {
+        expect(Step.WRITE1);
+        try {
+            newEphemeral();
+            byte[] es = Dh25519.dh(e, rs);
+            ss.mixKey(es);
+            Arrays.fill(es, (byte) 0);
+            byte[] encS = ss.encryptAndHash(sPub);
+            byte[] ssDh = Dh25519.dh(s, rs);
+            ss.mixKey(ssDh);
+            Arrays.fill(ssDh, (byte) 0);
+            byte[] payload = payloadForHash.apply(ss.handshakeHash());
+            byte[] encP = ss.encryptAndHash(payload);
+            step = Step.READ2;
+            return concat(ePub, encS, encP);
+        } catch (NoiseException | RuntimeException ex) {
+            fail();
+            throw ex;
+        }
+    }
+
+    public byte[] writeMessage1(byte[] payload) throws NoiseException {
+        return writeMessage1(h -> payload);
+    }
+
+    /** Reads message 1; {@code check} sees the initiator's key after one DH and supplies its PSK. */
+    public byte[] readMessage1(byte[] message, StaticKeyCheck check) throws NoiseException {
+        expect(Step.READ1);
+        try {
+            if (message.length < MESSAGE1_OVERHEAD_BYTES) {
+                throw new NoiseException(NoiseException.Reason.MALFORMED,
+                        "message 1: expected at least " + MESSAGE1_OVERHEAD_BYTES + " bytes, got " + message.length);
+            }
+            re = Arrays.copyOfRange(message, 0, KEY_BYTES);
+            ss.mixHash(re);
+            ss.mixKey(re);
+            byte[] es = Dh25519.dh(s, re);
+            ss.mixKey(es);
+            Arrays.fill(es, (byte) 0);
+            rs = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, 2 * KEY_BYTES + CipherState.TAG_BYTES));
+            psk = checkLength(check.pskFor(rs.clone()), "PSK");
+            byte[] ssDh = Dh25519.dh(s, rs);
+            ss.mixKey(ssDh);
+            Arrays.fill(ssDh, (byte) 0);
+            hashBeforePayload1 = ss.handshakeHash();
+            byte[] payload = ss.decryptAndHash(Arrays.copyOfRange(message, 2 * KEY_BYTES + CipherState.TAG_BYTES, message.length));
+            step = Step.WRITE2;
+            return payload;
+        } catch (NoiseException | RuntimeException ex) {
+            fail();
+            throw ex;
+        }
+    }
+
+    /** &lt;- e, ee, se, psk, payload. */
+    public byte[] writeMessage2(byte[] payload) throws NoiseException {
+        expect(Step.WRITE2);
+        try {
+            newEphemeral();
+            byte[] ee = Dh25519.dh(e, re);
+            ss.mixKey(ee);
+            Arrays.fill(ee, (byte) 0);
+            byte[] se = Dh25519.dh(e, rs);
+            ss.mixKey(se);
+            Arrays.fill(se, (byte) 0);
+            ss.mixKeyAndHash(psk);
+            byte[] encP = ss.encryptAndHash(payload);
+            step = Step.DONE;
+            return concat(ePub, encP);
+        } catch (NoiseException | RuntimeException ex) {
+            fail();
+            throw ex;
+        }
+    }
+
+    public byte[] readMessage2(byte[] message) throws NoiseException {
+        expect(Step.READ2);
+        try {
+            if (message.length < MESSAGE2_OVERHEAD_BYTES) {
+                throw new NoiseException(NoiseException.Reason.MALFORMED,
+                        "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
+            }
+            re = Arrays.copyOfRange(message, 0, KEY_BYTES);
+            ss.mixHash(re);
+            ss.mixKey(re);
+            byte[] ee = Dh25519.dh(e, re);
+            ss.mixKey(ee);
+            Arrays.fill(ee, (byte) 0);
+            byte[] se = Dh25519.dh(s, re);
+            ss.mixKey(se);
+            Arrays.fill(se, (byte) 0);
+            ss.mixKeyAndHash(psk);
+            byte[] payload = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, message.length));
+            step = Step.DONE;
+            return payload;
+        } catch (NoiseException | RuntimeException ex) {
+            fail();
+            throw ex;
+        }
+    }
+
+    /** The initiator's static public key, known to a responder after message 1. */
+    public byte[] remoteStatic() {
+        return rs == null ? null : rs.clone();
+    }
+
+    public byte[] localStaticPublic() {
+        return sPub.clone();
+    }
+
+    /** The current handshake hash h. */
+    public byte[] handshakeHash() {
+        return ss.handshakeHash();
+    }
+
+    /** On a responder after message 1: the h the initiator passed to its payload function. */
+    public byte[] message1PayloadHash() {
+        return hashBeforePayload1 == null ? null : hashBeforePayload1.clone();
+    }
+
+    public boolean isComplete() {
+        return step == Step.DONE;
+    }
+
+    /**
+     * Ends the handshake: {@code [send, receive]} for this side (the initiator sends with the
+     * first Split output). Wipes all handshake secrets.
+     */
+    public CipherState[] split() throws NoiseException {
+        expect(Step.DONE);
+        CipherState[] c = ss.split();
+        close();
+        return role == Role.INITIATOR ? c : new CipherState[] {c[1], c[0]};
+    }
+
+    private void newEphemeral() throws NoiseException {
+        e = fixedEphemeral != null ? fixedEphemeral.clone() : Dh25519.generatePrivate();
+        ePub = Dh25519.publicFromPrivate(e);
+        ss.mixHash(ePub);
+        ss.mixKey(ePub);
+    }
+
+    private void expect(Step wanted) throws NoiseException {
+        if (step != wanted) {
+            throw new NoiseException(NoiseException.Reason.WRONG_STATE, "handshake: expected step " + wanted + ", at " + step);
+        }
+    }
+
+    private void fail() {
+        step = Step.FAILED;
+        close();
+    }
+
+    private static byte[] checkLength(byte[] k, String what) throws NoiseException {
+        if (k == null || k.length != KEY_BYTES) {
+            throw new NoiseException(NoiseException.Reason.MALFORMED,
+                    what + ": expected 32 bytes, got " + (k == null ? "none" : k.length));
+        }
+        return k;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int o = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
+        return out;
+    }
+
+    /** Wipes private keys, the PSK and the symmetric state. Idempotent. */
+    @Override
+    public void close() {
+        for (byte[] b : new byte[][] {s, e, psk, fixedEphemeral}) {
+            if (b != null) {
+                Arrays.fill(b, (byte) 0);
+            }
+        }
+        ss.close();
+    }
+
+    @Override
+    public String toString() {
+        return "IkPsk2Handshake[" + role + ", " + step + "]";
+    }
+}

@@ -1,0 +1,265 @@
+package dev.psk.tunnel.session;
+
+import dev.psk.common.PskException;
+import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.pad.PadFile;
+import dev.psk.tunnel.pad.SlotKeys;
+import dev.psk.tunnel.pad.SlotSchedule;
+import dev.psk.tunnel.replay.ReplayWindow;
+import dev.psk.tunnel.state.SequenceReservation;
+import dev.psk.tunnel.state.StateFile;
+import dev.psk.tunnel.state.StateKeeper;
+import dev.psk.tunnel.state.TunnelState;
+import dev.psk.tunnel.state.TunnelStateException;
+import dev.psk.tunnel.wire.Psk2Packet;
+import dev.psk.tunnel.wire.Psk2Wire;
+import dev.psk.tunnel.wire.Role;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The PSK2 session of one tunnel end: pad slots as keys, sequence numbers reserved durably ahead
+ * of use, a replay window above a persisted restart floor.
+ *
+ * <p>Receive order (cheapest first, each failure one {@link DropReason}): size, magic, version,
+ * flags, reserved, direction; slot (beyond pad, below restart floor, erased); header auth tag
+ * (constant time); replay check; AEAD open; RX floor durable; replay commit. Only authentic packets
+ * move the window or cause a state write.
+ *
+ * <p>Send: the next sequence must lie below the durable TX reservation (a crash can never reuse
+ * it) and inside the pad's data slots (exhaustion stops sending; the schedule never wraps).
+ */
+public final class Psk2Session implements PeerSession {
+    private static final int RX_CACHE_SLOTS = 4;
+
+    private final Role role;
+    private final PadFile pad;
+    private final StateKeeper keeper;
+    private final ReplayWindow window;
+    private final long dataSlots;
+    private final int txDirection;
+    private final int rxDirection;
+    private final long rxRestartFloor;
+
+    // TX thread only.
+    private long txNext;
+    private SlotKeys txKeys;
+    private final SequenceReservation txReservation;
+    private final byte[] txNonce = new byte[Psk2Wire.NONCE_BYTES];
+    private final byte[] txSlot = new byte[Psk2Wire.SLOT_BYTES];
+    private volatile boolean txExhausted;
+    private volatile long txNextPublished;
+
+    // RX thread only.
+    private final SlotKeys[] rxCache = new SlotKeys[RX_CACHE_SLOTS];
+    private final SequenceReservation rxReservation;
+    private final byte[] rxNonce = new byte[Psk2Wire.NONCE_BYTES];
+    private final byte[] rxSlot = new byte[Psk2Wire.SLOT_BYTES];
+    private volatile long rxHighestPublished = -1;
+    private volatile long rxLowestPublished;
+
+    private Psk2Session(Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow) {
+        this.role = role;
+        this.pad = pad;
+        this.keeper = keeper;
+        this.window = new ReplayWindow(replayWindow);
+        this.dataSlots = pad.dataSlotCount();
+        this.txDirection = role.txDirection();
+        this.rxDirection = role.rxDirection();
+        this.rxRestartFloor = start.rxFloor();
+        this.txNext = start.txReservedUntil();
+        this.txNextPublished = txNext;
+        this.rxLowestPublished = rxRestartFloor;
+        this.txReservation = new SequenceReservation(keeper, true);
+        this.rxReservation = new SequenceReservation(keeper, false);
+        txReservation.prefetch(txNext);
+    }
+
+    /**
+     * Loads (or creates) {@code stateFile} for {@code pad} and starts its writer.
+     *
+     * @param log receives operator warnings (read-only pad, state write failures)
+     */
+    public static Psk2Session open(PadFile pad, Path stateFile, Role role, int replayWindow, Consumer<String> log)
+            throws TunnelStateException {
+        TunnelState start = StateFile.loadOrCreate(stateFile, pad, role);
+        if (!pad.writable()) {
+            log.accept("pad " + pad.path() + " is read-only: consumed key material will NOT be erased");
+        }
+        return new Psk2Session(role, pad, new StateKeeper(stateFile, pad, start, log), start, replayWindow);
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    @Override
+    public int headerBytes() {
+        return Psk2Wire.HEADER_BYTES;
+    }
+
+    @Override
+    public int tagBytes() {
+        return Psk2Wire.AEAD_TAG_BYTES;
+    }
+
+    @Override
+    public DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
+        long seq = txNext;
+        long slot = SlotSchedule.slotOf(seq);
+        if (slot >= dataSlots) {
+            txExhausted = true;
+            return DropReason.PAD_EXHAUSTED;
+        }
+        if (!txReservation.cover(seq)) {
+            return DropReason.STATE_NOT_DURABLE;
+        }
+        SlotKeys keys = txKeys;
+        if (keys == null || keys.slotIndex() != slot) {
+            keys = load(slot, txDirection, txSlot);
+            if (keys == null) {
+                return DropReason.SLOT_ERASED;
+            }
+            if (txKeys != null) {
+                txKeys.wipe();
+            }
+            txKeys = keys;
+        }
+        Psk2Packet.seal(buf, keys, seq, len, aead, txNonce);
+        txNext = seq + 1;
+        txNextPublished = seq + 1;
+        keeper.publishTx(seq + 1);
+        return null;
+    }
+
+    @Override
+    public DropReason open(ByteBuffer buf, int len, PacketAead aead) {
+        DropReason r = Psk2Packet.checkHeader(buf, len, rxDirection);
+        if (r != null) {
+            return r;
+        }
+        long seq = Psk2Packet.seq(buf);
+        long slot = SlotSchedule.slotOf(seq);
+        if (Long.compareUnsigned(slot, dataSlots) >= 0) {
+            return DropReason.SLOT_BEYOND_PAD;
+        }
+        if (seq < rxRestartFloor) {
+            return DropReason.BELOW_RESTART_FLOOR;
+        }
+        if (slot < keeper.erasedSlots()) {
+            return DropReason.SLOT_ERASED;
+        }
+        SlotKeys keys = rxKeys(slot);
+        if (keys == null) {
+            return DropReason.SLOT_ERASED;
+        }
+        if (!Psk2Packet.authTagMatches(buf, keys)) {
+            return DropReason.AUTH_TAG;
+        }
+        if (!window.check(seq)) {
+            return DropReason.REPLAY;
+        }
+        if (!Psk2Packet.open(buf, len, keys, seq, aead, rxNonce)) {
+            return DropReason.AEAD;
+        }
+        if (!rxReservation.cover(seq)) {
+            return DropReason.STATE_NOT_DURABLE;
+        }
+        window.commit(seq);
+        long lowest = Math.max(rxRestartFloor, window.lowestAcceptable());
+        rxHighestPublished = window.highest();
+        rxLowestPublished = lowest;
+        keeper.publishRx(lowest);
+        return null;
+    }
+
+    private SlotKeys rxKeys(long slot) {
+        int i = (int) (slot & (RX_CACHE_SLOTS - 1));
+        SlotKeys k = rxCache[i];
+        if (k != null && k.slotIndex() == slot) {
+            return k;
+        }
+        SlotKeys loaded = load(slot, rxDirection, rxSlot);
+        if (loaded == null) {
+            return null;
+        }
+        if (k != null) {
+            k.wipe();
+        }
+        rxCache[i] = loaded;
+        return loaded;
+    }
+
+    /** Reads one slot's direction fields; null when the slot reads as erased or cannot be read. */
+    private SlotKeys load(long slot, int direction, byte[] scratch) {
+        try {
+            pad.readSlot(slot, scratch);
+            int acc = 0;
+            for (byte b : scratch) {
+                acc |= b;
+            }
+            if (acc == 0) {
+                return null; // an erased slot is never key material
+            }
+            return SlotKeys.fromSlot(scratch, direction, slot);
+        } catch (IOException e) {
+            return null;
+        } finally {
+            java.util.Arrays.fill(scratch, (byte) 0);
+        }
+    }
+
+    /** True once the pad has no slot left for this end's sending direction. */
+    public boolean txExhausted() {
+        return txExhausted;
+    }
+
+    /** Pad consumption, safe to call from any thread. */
+    public PadStatus padStatus() {
+        return new PadStatus(dataSlots, txNextPublished, rxLowestPublished, rxHighestPublished, keeper.erasedSlots(),
+                pad.writable());
+    }
+
+    public PadFile pad() {
+        return pad;
+    }
+
+    public StateKeeper stateKeeper() {
+        return keeper;
+    }
+
+    /** The state writer's failure, or null; the CLI stops the tunnel on one. */
+    public Throwable stateFailure() {
+        return keeper.failure();
+    }
+
+    @Override
+    public void close() throws PskException {
+        long finalRx = window.isEmpty() ? rxRestartFloor : Math.max(rxRestartFloor, window.highest() + 1);
+        try {
+            keeper.close(txNext, finalRx);
+        } finally {
+            wipeKeys();
+        }
+    }
+
+    /** Leaves the state file exactly as a crash at this instant would: for crash tests only. */
+    public void crashForTesting() {
+        keeper.abandonForTesting();
+        wipeKeys();
+    }
+
+    private void wipeKeys() {
+        if (txKeys != null) {
+            txKeys.wipe();
+        }
+        for (SlotKeys k : rxCache) {
+            if (k != null) {
+                k.wipe();
+            }
+        }
+    }
+}

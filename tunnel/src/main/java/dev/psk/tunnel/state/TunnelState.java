@@ -1,0 +1,35 @@
+package dev.psk.tunnel.state;
+
+import dev.psk.tunnel.wire.Role;
+
+/**
+ * The durable part of a tunnel end (docs/protocol.md section "tunnel-state").
+ *
+ * @param padFingerprint 32 hex digits, {@code PadLayout.fingerprint(control slot)}
+ * @param txReservedUntil every TX sequence ever used is below it; a restart resumes here
+ * @param rxFloor every RX sequence ever accepted is below it; a restart accepts only sequences at or above it
+ * @param erasedSlots data slots {@code [0, erasedSlots)} have been overwritten with zeros
+ * @param padSlots the pad's whole slots, control slot included (informational, checked on load)
+ */
+public record TunnelState(String padFingerprint, Role role, long txReservedUntil, long rxFloor, long erasedSlots,
+        long padSlots) {
+    public static final String FORMAT = "psk-tunnel-state/1";
+
+    public TunnelState {
+        if (txReservedUntil < 0 || rxFloor < 0 || erasedSlots < 0 || padSlots < 0) {
+            throw new IllegalArgumentException("state counters must be non-negative");
+        }
+    }
+
+    public TunnelState withTx(long v) {
+        return new TunnelState(padFingerprint, role, v, rxFloor, erasedSlots, padSlots);
+    }
+
+    public TunnelState withRx(long v) {
+        return new TunnelState(padFingerprint, role, txReservedUntil, v, erasedSlots, padSlots);
+    }
+
+    public TunnelState withErased(long v) {
+        return new TunnelState(padFingerprint, role, txReservedUntil, rxFloor, v, padSlots);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.psk.tunnel.handshake;
+
+import static dev.psk.tunnel.handshake.HandshakeFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Initiator and responder over an in-memory network: success paths, replay, reflection, refusals. */
+class HandshakeStateMachineTest {
+    static final InetSocketAddress A = new InetSocketAddress("10.9.0.1", 5000);
+    static final InetSocketAddress B = new InetSocketAddress("10.9.0.2", 6000);
+    static final InetSocketAddress EVIL = new InetSocketAddress("10.9.0.66", 7000);
+
+    final ManualClock clock = new ManualClock();
+    final Network net = new Network();
+    final HandshakeCounters ci = new HandshakeCounters();
+    final HandshakeCounters cr = new HandshakeCounters();
+    final Recorder ei = new Recorder();
+    final Recorder er = new Recorder();
+    Initiator init;
+    Responder resp;
+
+    void build(HandshakeConfig ic, HandshakeConfig rc) {
+        init = new Initiator(ic, net.endpoint(A), ei, ci);
+        resp = new Responder(rc, net.endpoint(B), er, cr);
+    }
+
+    void pump() {
+        for (int i = 0; i < 100 && !net.queue.isEmpty(); i++) {
+            Datagram d = net.queue.poll();
+            if (d.to().equals(B)) {
+                resp.receive(d.from(), d.bytes(), d.bytes().length);
+            } else if (d.to().equals(A)) {
+                init.receive(d.from(), d.bytes(), d.bytes().length);
+            }
+        }
+    }
+
+    void psk(int slotI, int slotR) {
+        build(config(HandshakeMode.PSK, controlSlot(slotI), LocalIdentity.none(new byte[0]), PeerTrust.any(), null, null, clock),
+                config(HandshakeMode.PSK, controlSlot(slotR), LocalIdentity.none(new byte[0]), PeerTrust.any(), null, null, clock));
+    }
+
+    SoftIdentity idI;
+    SoftIdentity idR;
+
+    void signed(boolean pinInitiator, boolean enabled) throws Exception {
+        idI = new SoftIdentity();
+        idR = new SoftIdentity();
+        Pins pr = new Pins();
+        if (pinInitiator) {
+            pr.pin(idI.id, idI.pair.getPublic(), enabled, "laptop");
+        }
+        Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
+        build(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
+                config(HandshakeMode.SIGNED, controlSlot(1), idR, pr, null, null, clock));
+    }
+
+    @Test
+    void pskHandshakeCompletesInThreeMessagesAndBindsTheInitiatorAddress() {
+        psk(1, 1);
+        init.start(B);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        assertThat(er.boundTo).isEqualTo(A);
+        assertThat(ei.boundTo).isEqualTo(B);
+        assertThat(net.log).extracting(d -> d.bytes()[HandshakeWire.OFF_TYPE])
+                .containsExactly(HandshakeWire.TYPE_HELLO, HandshakeWire.TYPE_WELCOME, HandshakeWire.TYPE_CONFIRM);
+        assertThat(resp.inFlight()).isZero();
+        assertThat(cr.completed()).isEqualTo(1);
+    }
+
+    @Test
+    void signedHandshakeVerifiesBothPinnedKeys() throws Exception {
+        signed(true, true);
+        init.start(B);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        assertThat(er.boundIdentity).isEqualTo(idI.id);
+        assertThat(ei.boundIdentity).isEqualTo(idR.id);
+        assertThat(net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes()).hasSize(HandshakeWire.WELCOME_MIN_BYTES + 64);
+    }
+
+    @Test
+    void replayedHelloFromAnotherAddressNeverBinds() throws Exception {
+        signed(true, true);
+        init.start(B);
+        pump();
+        byte[] hello = net.ofType(HandshakeWire.TYPE_HELLO).getFirst().bytes();
+        byte[] welcome = net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes();
+        byte[] confirm = net.ofType(HandshakeWire.TYPE_CONFIRM).getFirst().bytes();
+        long done = cr.completed();
+        // Attacker replays HELLO from EVIL: gets a fresh WELCOME (to EVIL), cannot CONFIRM it.
+        assertThat(resp.receive(EVIL, hello, hello.length)).isNull();
+        assertThat(resp.inFlight()).isEqualTo(1);
+        assertThat(resp.receive(EVIL, confirm, confirm.length)).isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
+        // The replayed CONFIRM from the real address matches no live handshake either.
+        assertThat(resp.receive(A, confirm, confirm.length)).isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
+        // A WELCOME replayed at the initiator from elsewhere changes nothing.
+        assertThat(init.receive(EVIL, welcome, welcome.length)).isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
+        assertThat(er.boundTo).isEqualTo(A);
+        assertThat(er.establishedCount).isEqualTo(1);
+        assertThat(ei.establishedCount).isEqualTo(1);
+        assertThat(cr.completed()).isEqualTo(done);
+        // The half-open entry expires.
+        clock.advance(HandshakeWire.PENDING_LIFETIME.plusSeconds(1));
+        resp.tick();
+        assertThat(resp.inFlight()).isZero();
+    }
+
+    @Test
+    void reflectedMessagesAreDroppedByRole() {
+        psk(1, 1);
+        init.start(B);
+        byte[] hello = net.queue.poll().bytes();
+        assertThat(init.receive(B, hello, hello.length)).isEqualTo(HandshakeDrop.WRONG_ROLE);
+        assertThat(resp.receive(A, hello, hello.length)).isNull();
+        byte[] welcome = net.queue.poll().bytes();
+        assertThat(resp.receive(A, welcome, welcome.length)).isEqualTo(HandshakeDrop.WRONG_ROLE);
+        // Forging the role byte breaks the MAC: the keys differ per direction.
+        byte[] forged = hello.clone();
+        forged[HandshakeWire.OFF_ROLE] = HandshakeWire.ROLE_RESPONDER;
+        forged[HandshakeWire.OFF_TYPE] = HandshakeWire.TYPE_HELLO;
+        assertThat(init.receive(B, forged, forged.length)).isIn(HandshakeDrop.WRONG_ROLE, HandshakeDrop.BAD_MAC);
+        assertThat(ei.establishedCount).isZero();
+    }
+
+    @Test
+    void duplicateHelloIsAnsweredFromCacheWithoutNewState() {
+        psk(1, 1);
+        init.start(B);
+        Datagram hello = net.queue.poll();
+        resp.receive(A, hello.bytes(), hello.bytes().length);
+        byte[] w1 = net.queue.poll().bytes();
+        assertThat(resp.receive(A, hello.bytes(), hello.bytes().length)).isEqualTo(HandshakeDrop.DUPLICATE);
+        byte[] w2 = net.queue.poll().bytes();
+        assertThat(w2).isEqualTo(w1);
+        assertThat(resp.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void lostConfirmIsRecoveredByWelcomeRetransmit() {
+        psk(1, 1);
+        init.start(B);
+        resp.receive(A, net.queue.peek().bytes(), net.queue.poll().bytes().length);
+        Datagram w = net.queue.poll();
+        init.receive(B, w.bytes(), w.bytes().length);
+        net.queue.clear(); // CONFIRM lost
+        assertThat(er.establishedCount).isZero();
+        clock.advance(HandshakeWire.WELCOME_RETRANSMIT);
+        resp.tick();
+        pump();
+        assertThat(er.boundTo).isEqualTo(A);
+        assertThat(ei.establishedCount).isEqualTo(1);
+    }
+
+    @Test
+    void differentPadIsNamedOnBothSides() {
+        psk(1, 2);
+        init.start(B);
+        pump();
+        assertThat(er.lines).contains("peer uses a different pad");
+        assertThat(ei.lines).contains("peer uses a different pad");
+        assertThat(cr.drops(HandshakeDrop.PAD_MISMATCH)).isEqualTo(1);
+        for (int i = 0; i < HandshakeWire.INITIATOR_MAX_ATTEMPTS; i++) {
+            clock.advance(HandshakeWire.RETRY_MAX);
+            init.tick();
+            pump();
+        }
+        assertThat(init.state()).isEqualTo(Initiator.State.FAILED);
+        assertThat(init.failureHint()).startsWith("peer uses a different pad");
+        assertThat(ei.lines.getLast()).startsWith("failed: peer uses a different pad");
+    }
+
+    @Test
+    void wrongMacIsDroppedSilently() {
+        psk(1, 1);
+        init.start(B);
+        byte[] hello = net.queue.poll().bytes();
+        hello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;
+        assertThat(resp.receive(A, hello, hello.length)).isEqualTo(HandshakeDrop.BAD_MAC);
+        assertThat(net.queue).isEmpty();
+        assertThat(resp.inFlight()).isZero();
+        assertThat(cr.drops(HandshakeDrop.BAD_MAC)).isEqualTo(1);
+    }
+
+    @Test
+    void unknownIdentityIsRefusedWithReasonOnBothSides() throws Exception {
+        signed(false, true);
+        init.start(B);
+        pump();
+        assertThat(er.lines).containsExactly("refused peer: UNKNOWN_IDENTITY");
+        assertThat(ei.lines).containsExactly("refused by peer: UNKNOWN_IDENTITY");
+        assertThat(init.state()).isEqualTo(Initiator.State.FAILED);
+        assertThat(er.boundTo).isNull();
+    }
+
+    @Test
+    void disabledIdentityIsRefused() throws Exception {
+        signed(true, false);
+        init.start(B);
+        pump();
+        assertThat(er.lines).containsExactly("refused peer: DISABLED_IDENTITY");
+        assertThat(ei.lines).containsExactly("refused by peer: DISABLED_IDENTITY");
+    }
+
+    @Test
+    void differentKeyClaimingThePinnedIdentityFailsTheSignature() throws Exception {
+        signed(true, true);
+        SoftIdentity impostor = new SoftIdentity();
+        LocalIdentity claimsPinnedId = new LocalIdentity() {
+            public byte[] identityId() {
+                return idI.id.clone();
+            }
+
+            public boolean canSign() {
+                return true;
+            }
+
+            public byte[] sign(byte[] t) {
+                return impostor.sign(t);
+            }
+        };
+        Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
+        init = new Initiator(config(HandshakeMode.SIGNED, controlSlot(1), claimsPinnedId, pi, null, null, clock), net.endpoint(A), ei, ci);
+        init.start(B);
+        pump();
+        assertThat(er.lines).containsExactly("refused peer: BAD_SIGNATURE");
+        assertThat(ei.lines).containsExactly("established " + B, "refused by peer: BAD_SIGNATURE");
+        assertThat(er.boundTo).isNull();
+    }
+
+    @Test
+    void responderWithWrongKeyIsRefusedByTheInitiator() throws Exception {
+        signed(true, true);
+        SoftIdentity other = new SoftIdentity();
+        Pins pi = new Pins().pin(idR.id, other.pair.getPublic(), true, "pi5");
+        init = new Initiator(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock), net.endpoint(A), ei, ci);
+        init.start(B);
+        pump();
+        assertThat(ei.lines).containsExactly("refused peer: BAD_SIGNATURE");
+        assertThat(er.lines).containsExactly("refused by peer: BAD_SIGNATURE");
+        assertThat(resp.inFlight()).isZero();
+    }
+
+    @Test
+    void serialAllowlistIsEnforced() {
+        byte[] serial = new byte[8];
+        Arrays.fill(serial, (byte) 7);
+        Pins allow = new Pins().allowSerial(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        build(config(HandshakeMode.PSK, controlSlot(1), LocalIdentity.none(serial), PeerTrust.any(), null, null, clock),
+                config(HandshakeMode.PSK, controlSlot(1), LocalIdentity.none(new byte[0]), allow, null, null, clock));
+        init.start(B);
+        pump();
+        assertThat(er.lines).containsExactly("refused peer: SERIAL_NOT_ALLOWED");
+        allow.allowSerial(serial);
+        init.start(B);
+        pump();
+        assertThat(er.boundTo).isEqualTo(A);
+    }
+
+    @Test
+    void quoteIsCheckedAgainstTranscriptNonceAndFragmentedWhenLarge() throws Exception {
+        idI = new SoftIdentity();
+        idR = new SoftIdentity();
+        byte[][] seenNonce = new byte[1][];
+        QuoteSource tpm = nonce -> {
+            seenNonce[0] = nonce;
+            byte[] attest = new byte[1000];
+            System.arraycopy(nonce, 0, attest, 0, 32);
+            return new QuoteSection(attest, new byte[300], new byte[256]);
+        };
+        boolean[] accept = {true};
+        QuoteChecker policy = (id, nonce, q) -> Arrays.equals(Arrays.copyOf(q.attest(), 32), nonce) && accept[0]
+                ? null : "PCR 7 differs from the policy";
+        Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
+        Pins pr = new Pins().pin(idI.id, idI.pair.getPublic(), true, "laptop");
+        build(config(HandshakeMode.ATTESTED, controlSlot(1), idI, pi, tpm, null, clock),
+                config(HandshakeMode.ATTESTED, controlSlot(1), idR, pr, null, policy, clock));
+        init.start(B);
+        pump();
+        assertThat(net.ofType(HandshakeWire.TYPE_FRAGMENT)).hasSize(2);
+        assertThat(er.boundTo).isEqualTo(A);
+        byte[] t = Transcript.encode(HandshakeWire.ROLE_INITIATOR, Arrays.copyOfRange(net.log.getFirst().bytes(), 8, 16),
+                Arrays.copyOfRange(net.log.getFirst().bytes(), 16, 48),
+                Arrays.copyOfRange(net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes(), 48, 80), idI.id, idR.id,
+                HandshakeKeys.fromControlSlot(controlSlot(1)).padFingerprint());
+        assertThat(seenNonce[0]).isEqualTo(Transcript.quoteNonce(t, idI.id));
+        accept[0] = false;
+        init.start(B);
+        pump();
+        assertThat(er.lines).contains("refused peer: QUOTE_REJECTED");
+        assertThat(ei.lines).contains("refused by peer: QUOTE_REJECTED");
+    }
+
+    @Test
+    void missingQuoteIsRefused() throws Exception {
+        idI = new SoftIdentity();
+        idR = new SoftIdentity();
+        Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
+        Pins pr = new Pins().pin(idI.id, idI.pair.getPublic(), true, "laptop");
+        build(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
+                config(HandshakeMode.ATTESTED, controlSlot(1), idR, pr, null, (i, n, q) -> null, clock));
+        init.start(B);
+        pump();
+        assertThat(er.lines).containsExactly("refused peer: MISSING_QUOTE");
+    }
+
+    @Test
+    void rateLimitAndInFlightBoundHoldUnderReplayedHellos() {
+        psk(1, 1);
+        init.start(B);
+        byte[] hello = net.queue.poll().bytes();
+        int accepted = 0;
+        for (int i = 0; i < 50; i++) {
+            if (resp.receive(EVIL, hello, hello.length) == null) {
+                accepted++;
+            }
+        }
+        // Same session from the same address is a duplicate after the first.
+        assertThat(accepted).isEqualTo(1);
+        int fresh = 0;
+        for (int port = 1; port <= 50; port++) {
+            if (resp.receive(new InetSocketAddress("10.9.0.66", 7000 + port), hello, hello.length) == null) {
+                fresh++;
+            }
+        }
+        assertThat(fresh + 1).isEqualTo(HandshakeWire.RATE_BURST);
+        assertThat(cr.drops(HandshakeDrop.RATE_LIMITED)).isPositive();
+        for (int host = 1; host <= 100; host++) {
+            resp.receive(new InetSocketAddress("10.8.0." + host, 7000), hello, hello.length);
+        }
+        assertThat(resp.inFlight()).isEqualTo(HandshakeWire.MAX_HANDSHAKES_IN_FLIGHT);
+        assertThat(cr.drops(HandshakeDrop.TOO_MANY_IN_FLIGHT)).isPositive();
+    }
+
+    @Test
+    void initiatorRetriesAreBoundedThenFails() {
+        psk(1, 1);
+        init.start(B);
+        net.queue.clear();
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofSeconds(5));
+            init.tick();
+        }
+        assertThat(net.ofType(HandshakeWire.TYPE_HELLO)).hasSize(HandshakeWire.INITIATOR_MAX_ATTEMPTS);
+        assertThat(init.state()).isEqualTo(Initiator.State.FAILED);
+        assertThat(ei.lines.getLast()).startsWith("failed: no valid WELCOME");
+    }
+
+    @Test
+    void welcomeWithWrongPadFingerprintIsNamedNotCountedAsForgery() {
+        psk(1, 1);
+        init.start(B);
+        resp.receive(A, net.queue.peek().bytes(), net.queue.poll().bytes().length);
+        byte[] w = net.queue.poll().bytes();
+        w[HandshakeWire.WELCOME_OFF_PAD_FP] ^= 1;
+        assertThat(init.receive(B, w, w.length)).isEqualTo(HandshakeDrop.PAD_MISMATCH);
+        assertThat(ei.lines).containsExactly("peer uses a different pad");
+    }
+}

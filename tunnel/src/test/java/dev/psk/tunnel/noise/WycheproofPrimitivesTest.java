@@ -1,0 +1,145 @@
+package dev.psk.tunnel.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.psk.common.Hex;
+import dev.psk.common.testing.SharedVectors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wycheproof vectors for the primitives under the Noise suite. X25519: every valid and acceptable
+ * case must give the expected secret, except an all-zero secret (low-order input), which
+ * {@link Dh25519} must refuse. Files can be replaced with -Dwycheproof.x25519=FILE, .hkdf, .hmac,
+ * .chacha.
+ */
+class WycheproofPrimitivesTest {
+
+    private static JsonNode load(String prop, String name) throws Exception {
+        Path f = SharedVectors.file(prop, "wycheproof/" + name);
+        return JsonMapper.builder().build().readTree(Files.readString(f));
+    }
+
+    private static void report(String name, int total, List<String> failed) {
+        System.out.println(name + " vectors: " + (total - failed.size()) + " passed, " + failed.size() + " failed");
+        assertThat(total).isPositive();
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void x25519() throws Exception {
+        JsonNode root = load("wycheproof.x25519", "x25519_test.json");
+        List<String> failed = new ArrayList<>();
+        int total = 0;
+        int lowOrderRefused = 0;
+        for (JsonNode g : root.get("testGroups")) {
+            for (JsonNode t : g.get("tests")) {
+                total++;
+                byte[] shared = Hex.decode(t.get("shared").asString());
+                boolean zero = Arrays.equals(shared, new byte[32]);
+                String id = "tcId " + t.get("tcId").asInt();
+                try {
+                    byte[] out = Dh25519.dh(Hex.decode(t.get("private").asString()), Hex.decode(t.get("public").asString()));
+                    if (zero || !Arrays.equals(out, shared)) {
+                        failed.add(id);
+                    }
+                } catch (NoiseException e) {
+                    if (zero && e.reason() == NoiseException.Reason.LOW_ORDER_POINT) {
+                        lowOrderRefused++;
+                    } else {
+                        failed.add(id + " " + e.reason());
+                    }
+                }
+            }
+        }
+        report("x25519", total, failed);
+        assertThat(lowOrderRefused).as("low-order inputs refused").isGreaterThan(10);
+    }
+
+    @Test
+    void hkdfSha256() throws Exception {
+        // Noise's HKDF is RFC 5869 with empty info and 32-byte steps; Wycheproof cases with empty info
+        // and okm of 64 or 96 bytes check it exactly.
+        JsonNode root = load("wycheproof.hkdf", "hkdf_sha256_test.json");
+        List<String> failed = new ArrayList<>();
+        int total = 0;
+        for (JsonNode g : root.get("testGroups")) {
+            for (JsonNode t : g.get("tests")) {
+                int size = t.get("size").asInt();
+                if (!t.get("info").asString().isEmpty() || (size != 64 && size != 96) || !"valid".equals(t.get("result").asString())) {
+                    continue;
+                }
+                total++;
+                byte[][] out = NoiseHash.hkdf(Hex.decode(t.get("salt").asString()), Hex.decode(t.get("ikm").asString()), size / 32);
+                byte[] okm = new byte[size];
+                for (int i = 0; i < out.length; i++) {
+                    System.arraycopy(out[i], 0, okm, 32 * i, 32);
+                }
+                if (!Arrays.equals(okm, Hex.decode(t.get("okm").asString()))) {
+                    failed.add("tcId " + t.get("tcId").asInt());
+                }
+            }
+        }
+        report("hkdf-noise", total, failed);
+    }
+
+    @Test
+    void hmacSha256() throws Exception {
+        JsonNode root = load("wycheproof.hmac", "hmac_sha256_test.json");
+        List<String> failed = new ArrayList<>();
+        int total = 0;
+        for (JsonNode g : root.get("testGroups")) {
+            int tagBytes = g.get("tagSize").asInt() / 8;
+            for (JsonNode t : g.get("tests")) {
+                total++;
+                byte[] tag = NoiseHash.hmac(Hex.decode(t.get("key").asString()), Hex.decode(t.get("msg").asString()));
+                boolean match = Arrays.equals(Arrays.copyOf(tag, tagBytes), Hex.decode(t.get("tag").asString()));
+                if (match != "valid".equals(t.get("result").asString())) {
+                    failed.add("tcId " + t.get("tcId").asInt());
+                }
+            }
+        }
+        report("hmac-sha256", total, failed);
+    }
+
+    @Test
+    void chacha20Poly1305() throws Exception {
+        JsonNode root = load("wycheproof.chacha", "chacha20_poly1305_test.json");
+        List<String> failed = new ArrayList<>();
+        int total = 0;
+        for (JsonNode g : root.get("testGroups")) {
+            if (g.get("ivSize").asInt() != 96 || g.get("keySize").asInt() != 256) {
+                continue;
+            }
+            for (JsonNode t : g.get("tests")) {
+                total++;
+                boolean valid = "valid".equals(t.get("result").asString());
+                byte[] ct = Hex.decode(t.get("ct").asString() + t.get("tag").asString());
+                try {
+                    Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+                    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(Hex.decode(t.get("key").asString()), "ChaCha20"),
+                            new IvParameterSpec(Hex.decode(t.get("iv").asString())));
+                    c.updateAAD(Hex.decode(t.get("aad").asString()));
+                    byte[] pt = c.doFinal(ct);
+                    if (!valid || !Arrays.equals(pt, Hex.decode(t.get("msg").asString()))) {
+                        failed.add("tcId " + t.get("tcId").asInt());
+                    }
+                } catch (java.security.GeneralSecurityException e) {
+                    if (valid) {
+                        failed.add("tcId " + t.get("tcId").asInt() + " " + e.getClass().getSimpleName());
+                    }
+                }
+            }
+        }
+        report("chacha20-poly1305", total, failed);
+    }
+}
