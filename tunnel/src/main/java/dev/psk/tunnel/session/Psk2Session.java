@@ -64,6 +64,7 @@ public final class Psk2Session implements PeerSession {
     private volatile long rxHighestPublished = -1;
     private volatile long rxLowestPublished;
     private volatile long peerRestartsSeen;
+    private final boolean restartSignalled;
 
     private Psk2Session(Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow) {
         this.role = role;
@@ -79,6 +80,7 @@ public final class Psk2Session implements PeerSession {
         long signalled = start.txReservedUntil() + Psk2Wire.RESTART_SIGNAL_GAP;
         boolean signal = !start.cleanStop() && signalled < dataSlots * Psk2Wire.PACKETS_PER_SLOT;
         this.txNext = signal ? signalled : start.txReservedUntil();
+        this.restartSignalled = signal;
         this.txNextPublished = txNext;
         this.rxLowestPublished = rxRestartFloor;
         this.txReservation = new SequenceReservation(keeper, true);
@@ -114,8 +116,12 @@ public final class Psk2Session implements PeerSession {
         return Psk2Wire.AEAD_TAG_BYTES;
     }
 
+    /**
+     * Synchronized so that a keepalive ({@link #announcesRestart}) may be sealed from another
+     * thread than the packet sender; uncontended, the lock costs one atomic operation per packet.
+     */
     @Override
-    public DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
+    public synchronized DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
         long seq = txNext;
         long jump = txAtLeast;
         if (jump > seq) {
@@ -185,7 +191,7 @@ public final class Psk2Session implements PeerSession {
         rxHighestPublished = window.highest();
         rxLowestPublished = lowest;
         keeper.publishRx(lowest);
-        return null;
+        return len == Psk2Wire.OVERHEAD_BYTES ? DropReason.KEEPALIVE : null;
     }
 
     private SlotKeys rxKeys(long slot) {
@@ -235,6 +241,15 @@ public final class Psk2Session implements PeerSession {
         if (seq > txAtLeast) {
             txAtLeast = seq;
         }
+    }
+
+    /**
+     * True while this end, restarted after a crash, has not yet heard from its peer: until then it
+     * should send keepalives (empty packets) so the peer sees the restart signal and skips past this
+     * end's RX floor, even when the peer's own traffic is all below that floor.
+     */
+    public boolean announcesRestart() {
+        return restartSignalled && rxHighestPublished < 0;
     }
 
     /** How many times the peer's restart signal was seen (each made this end skip ahead). */

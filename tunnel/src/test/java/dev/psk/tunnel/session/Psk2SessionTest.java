@@ -302,14 +302,18 @@ class Psk2SessionTest {
         byte[] early = seal(b, new byte[1], new ArrayList<>());
         assertThat(open(a2, early)).isEqualTo(DropReason.BELOW_RESTART_FLOOR);
 
-        byte[] signal = seal(a2, new byte[1], new ArrayList<>());
+        assertThat(a2.announcesRestart()).isTrue();
+        byte[] signal = seal(a2, new byte[0], new ArrayList<>()); // the keepalive RestartAnnouncer sends
+        assertThat(b.announcesRestart()).isFalse();
         assertThat(seqOf(signal)).isGreaterThanOrEqualTo(200 + Psk2Wire.RESTART_SIGNAL_GAP);
-        assertThat(open(b, signal)).isNull();
+        assertThat(open(b, signal)).as("an accepted empty packet").isEqualTo(DropReason.KEEPALIVE);
         assertThat(b.peerRestartsSeen()).isEqualTo(1);
+        assertThat(open(b, signal)).as("and it moved the window").isEqualTo(DropReason.REPLAY);
 
         byte[] after = seal(b, new byte[1], new ArrayList<>());
         assertThat(seqOf(after)).isGreaterThanOrEqualTo(a2.rxFloor());
         assertThat(open(a2, after)).as("first packet after the signal").isNull();
+        assertThat(a2.announcesRestart()).as("peer heard from").isFalse();
         assertThat(open(b, seal(a2, new byte[1], new ArrayList<>()))).isNull();
         assertThat(b.peerRestartsSeen()).as("ordinary packets are no signal").isEqualTo(1);
         a2.close();
