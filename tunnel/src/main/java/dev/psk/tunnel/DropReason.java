@@ -43,7 +43,12 @@ public enum DropReason {
     /** No peer owns the outgoing packet's destination (hub routing), or the peer has no endpoint. */
     NO_ROUTE("no_route"),
     /** The pad holds no further slot for this direction: sending has stopped. */
-    PAD_EXHAUSTED("pad_exhausted");
+    PAD_EXHAUSTED("pad_exhausted"),
+    /**
+     * Not an error: an authentic, fresh packet with an empty payload (a keepalive, e.g. the restart
+     * signal of docs/protocol.md). It moved the replay window; there is nothing to write to TUN.
+     */
+    KEEPALIVE("keepalive");
 
     private final String label;
 

@@ -21,7 +21,7 @@ final class HubResponder {
     private static final Logger LOG = Logger.getLogger(HubResponder.class.getName());
 
     /** Outcome of one message 1. */
-    record Outcome(HubDropReason refused, Session session, ClientState state, byte[] response) {}
+    record Outcome(HubDropReason refused, Session session, ClientState state, AllowedClient client, byte[] response) {}
 
     private final byte[] hubPrivate;
     private final byte[] hubPublic;
@@ -82,7 +82,7 @@ final class HubResponder {
             new MacKeys(e.client().publicKey()).writeMac1(out, out.length);
             CipherState[] keys = hs.split();
             Session s = new Session(index, senderIndex, e.client().publicKey(), false, keys, source, now);
-            return new Outcome(null, s, e.state(), out);
+            return new Outcome(null, s, e.state(), e.client(), out);
         } catch (NoiseException ex) {
             if (who[0] == null && why[0] == HubDropReason.HANDSHAKE_FAILED) {
                 LOG.fine(() -> "message 1 from " + source + " refused: " + ex.reason());
@@ -118,6 +118,6 @@ final class HubResponder {
         if (LOG_LIMIT.allow(r)) {
             LOG.info(() -> "handshake refused: " + r.label() + (e == null ? "" : " client " + e.state().fingerprint));
         }
-        return new Outcome(r, null, null, null);
+        return new Outcome(r, null, null, null, null);
     }
 }

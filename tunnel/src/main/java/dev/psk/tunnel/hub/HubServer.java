@@ -256,9 +256,10 @@ public final class HubServer implements AutoCloseable {
             for (Session retired : o.state().add(o.session())) {
                 end(retired);
             }
-            // The policy may have changed while we worked: a session for a now-revoked key dies here.
+            // The policy may have changed while we worked: a session made with credentials that a
+            // reload has since revoked or replaced (disabled, removed, new PSK or pin) dies here.
             HubPolicy.Entry still = policy.byKey(o.state().publicKey);
-            if (still == null || !still.client().enabled()) {
+            if (still == null || !still.client().sameCredentials(o.client())) {
                 o.state().forget(o.session());
                 end(o.session());
                 counters.drop(HubDropReason.DISABLED_KEY);

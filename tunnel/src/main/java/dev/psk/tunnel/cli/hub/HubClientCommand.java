@@ -47,6 +47,7 @@ public final class HubClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientConfig cfg = HubConfigParser.readClient(config);
+        ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
             throw new UsageException("--pin-file needs --identity-key");
         }

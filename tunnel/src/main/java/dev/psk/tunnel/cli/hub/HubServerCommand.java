@@ -43,6 +43,7 @@ public final class HubServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
+        ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
         DatagramChannel ch = null;
         HubServer hub = null;

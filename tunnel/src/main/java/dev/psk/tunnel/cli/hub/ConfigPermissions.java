@@ -1,0 +1,28 @@
+package dev.psk.tunnel.cli.hub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Warns (as wg-quick does) when a configuration holding keys and PSKs is readable by group or others. */
+final class ConfigPermissions {
+    private ConfigPermissions() {}
+
+    static void warnIfOpen(Path config) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(config);
+            Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+            open.retainAll(p);
+            if (!open.isEmpty()) {
+                System.err.println("warning: " + config + " holds private keys and PSKs but is accessible to group or others"
+                        + " (chmod 600 it)");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
+    }
+}

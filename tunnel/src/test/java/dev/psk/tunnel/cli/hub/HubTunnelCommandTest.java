@@ -1,0 +1,61 @@
+package dev.psk.tunnel.cli.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.psk.common.cli.CliRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** psk-tunnel hub server/client: usage, version, and one-line errors for bad configurations (before any TUN is opened). */
+class HubTunnelCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = CliRunner.commandLine(new HubTunnelCommand());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void helpVersionAndUsageErrors() {
+        assertThat(run("--version").code()).isZero();
+        Run help = run("server", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--config").contains("--metrics-port");
+        assertThat(run("client", "--help").out()).contains("--identity-key");
+        Run missing = run("server");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--config");
+    }
+
+    @Test
+    void badConfigurationsFailWithOneLineNamingTheField() throws Exception {
+        Run none = run("server", "--config", dir.resolve("absent.json").toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("absent.json: cannot read");
+        Path bad = dir.resolve("hub.json");
+        Files.writeString(bad, "{\"ListenPort\": 51820, \"AllowedClients\": []}");
+        Run r = run("server", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("ServerX25519PrivateKey: is missing");
+        Path client = dir.resolve("c.json");
+        Files.writeString(client, "{\"Name\": \"a\"}");
+        Run c = run("client", "--config", client.toString());
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.err()).contains("ClientX25519PrivateKey: is missing");
+        Run pinWithoutKey = run("client", "--config", client.toString(), "--pin-file", "x");
+        assertThat(pinWithoutKey.code()).isEqualTo(1);
+    }
+}
