@@ -43,7 +43,17 @@ public enum DropReason {
     /** No peer owns the outgoing packet's destination (hub routing), or the peer has no endpoint. */
     NO_ROUTE("no_route"),
     /** The pad holds no further slot for this direction: sending has stopped. */
-    PAD_EXHAUSTED("pad_exhausted");
+    PAD_EXHAUSTED("pad_exhausted"),
+    /** Hub mode: the inner source address is not in the sending client's AllowedIPs. */
+    ALLOWED_IPS("allowed_ips"),
+    /** A keepalive (authentic, empty plaintext): counted, nothing written to TUN. Not an error. */
+    KEEPALIVE("keepalive"),
+    /** Hub mode: the peer has no confirmed transport session to send with yet. */
+    NO_SESSION("no_session"),
+    /** Hub mode: the transport keypair is dead (revoked, rekeyed away, past its time or message limit). */
+    KEY_EXPIRED("key_expired"),
+    /** Hub mode: the plaintext is not a well-formed IPv4/IPv6 packet. */
+    INNER_MALFORMED("inner_malformed");
 
     private final String label;
 

@@ -11,7 +11,7 @@ import dev.psk.tunnel.hub.HubServer;
 import dev.psk.tunnel.io.LinuxTun;
 import dev.psk.tunnel.io.TunConfigurator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.channels.DatagramChannel;
+import dev.psk.tunnel.device.UdpSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,7 +45,7 @@ public final class HubServerCommand implements Callable<Integer> {
         HubConfig cfg = HubConfigParser.readServer(config);
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
-        DatagramChannel ch = null;
+        UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
         HubMetrics metrics = null;
@@ -66,7 +66,7 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             hub.start();
             reloader.start();
-            System.err.println("hub " + cfg.fingerprint() + " on " + ch.getLocalAddress() + ", interface " + tun.name() + ", "
+            System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
                     + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
             Foreground.runUntilSignalled(hub, reloader, metrics);
             return 0;
@@ -78,7 +78,7 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             if (hub == null) {
                 if (ch != null) {
-                    ch.close();
+                    ch.channel().close();
                 }
                 tun.close();
             }
