@@ -61,7 +61,7 @@ public final class HubClient implements AutoCloseable {
         for (Cidr r : config.routes()) {
             routes.insert(r, Boolean.TRUE);
         }
-        this.session = new NoisePeerSession(false, this::permitsSource, new NoisePeerSession.Events() {
+        this.session = new NoisePeerSession(false, table, this::permitsSource, new NoisePeerSession.Events() {
             @Override
             public void retired(Session s) {
                 s.kill();

@@ -110,7 +110,7 @@ public final class HubServer implements AutoCloseable {
     /** The runtime state of a newly configured client key: its peer on the device and its session. */
     private ClientState newClient(byte[] publicKey) {
         ClientState[] self = new ClientState[1];
-        NoisePeerSession session = new NoisePeerSession(true, (buf, start, len) -> {
+        NoisePeerSession session = new NoisePeerSession(true, table, (buf, start, len) -> {
             HubPolicy.Entry from = policy.allowedIps.lookup(buf, AllowedIps.sourceOffset(buf, start, len),
                     AllowedIps.isIpv4(buf, start));
             return from != null && from.state() == self[0];

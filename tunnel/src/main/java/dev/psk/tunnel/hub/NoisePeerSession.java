@@ -51,6 +51,7 @@ public final class NoisePeerSession implements PeerSession {
     }
 
     private final boolean responder;
+    private final SessionTable table;
     private final SourceCheck sources;
     private final Events events;
     private final LongSupplier clock;
@@ -65,9 +66,13 @@ public final class NoisePeerSession implements PeerSession {
     private PacketAead keepaliveAead;
     private boolean closed;
 
-    /** @param responder true on the hub (keypairs start as next and are confirmed by the client's first message) */
-    public NoisePeerSession(boolean responder, SourceCheck sources, Events events, LongSupplier clock) {
+    /**
+     * @param responder true on the hub (keypairs start as next and are confirmed by the client's first message)
+     * @param table the receiver-index table this session's keypairs are published in
+     */
+    NoisePeerSession(boolean responder, SessionTable table, SourceCheck sources, Events events, LongSupplier clock) {
         this.responder = responder;
+        this.table = table;
         this.sources = sources;
         this.events = events;
         this.clock = clock;
@@ -93,8 +98,8 @@ public final class NoisePeerSession implements PeerSession {
     }
 
     /**
-     * Receive thread, from the directory's lookup: the next {@link #open} uses keypair {@code s}
-     * for a datagram from {@code source}. No allocation.
+     * Receive thread, from the directory's lookup: the datagram naming keypair {@code s} came from
+     * {@code source} (where the peer's endpoint moves if it proves authentic). No allocation.
      */
     Peer stage(Session s, InetSocketAddress source) {
         rxSession = s;
@@ -126,16 +131,16 @@ public final class NoisePeerSession implements PeerSession {
 
     @Override
     public DropReason open(ByteBuffer buf, int len, PacketAead aead) {
-        Session s = rxSession;
-        InetSocketAddress src = rxSource;
-        rxSession = null;
-        rxSource = null;
-        if (s == null) {
-            return DropReason.UNKNOWN_PEER;
-        }
         if (len < HubWire.TRANSPORT_MIN_BYTES || len > HubWire.MAX_DATAGRAM_BYTES) {
             return DropReason.SIZE;
         }
+        // The keypair comes from the datagram itself, not from the lookup's staging, so a receive
+        // path that looks up several datagrams before opening them still opens each with its own.
+        Session s = table.get(HubWire.getIntLE(buf, HubWire.TRANSPORT_RECEIVER_OFFSET));
+        if (s == null || s.owner != this) {
+            return DropReason.UNKNOWN_PEER;
+        }
+        InetSocketAddress src = rxSession == s ? rxSource : null;
         if ((buf.get(1) | buf.get(2) | buf.get(3)) != 0) {
             return DropReason.MAGIC;
         }

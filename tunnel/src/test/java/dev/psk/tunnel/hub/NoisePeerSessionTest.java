@@ -52,7 +52,7 @@ class NoisePeerSessionTest {
     }
 
     NoisePeerSession session(boolean isResponder, SessionTable table) {
-        NoisePeerSession s = new NoisePeerSession(isResponder, (buf, start, len) -> sourceOk, r -> {
+        NoisePeerSession s = new NoisePeerSession(isResponder, table, (buf, start, len) -> sourceOk, r -> {
             retired.add(r);
             r.kill();
             table.remove(r);
@@ -138,6 +138,13 @@ class NoisePeerSessionTest {
         assertThat(open(wrongIndex)).isEqualTo(DropReason.UNKNOWN_PEER);
         byte[] shortOne = Arrays.copyOf(sealed(new byte[0]), 31);
         assertThat(open(shortOne)).isEqualTo(DropReason.SIZE);
+        // Staged for one keypair, opened with another's index: the datagram's own index decides.
+        Peer p = HubPeers.byReceiverIndex(tableB, from, ByteBuffer.wrap(d), d.length);
+        ByteBuffer other = ByteBuffer.allocateDirect(64);
+        byte[] foreign = sealed(new byte[0]);
+        HubWire.putIntLE(foreign, HubWire.TRANSPORT_RECEIVER_OFFSET, 77);
+        other.put(0, foreign);
+        assertThat(p.session().open(other, foreign.length, aead)).isEqualTo(DropReason.UNKNOWN_PEER);
         byte[] badType = sealed(new byte[0]);
         badType[1] = 1;
         assertThat(open(badType)).isEqualTo(DropReason.MAGIC);

@@ -40,6 +40,22 @@ public final class HubServerCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
     Integer metricsPort;
 
+    /** Client-to-client traffic goes through the hub's kernel: say so when it will not forward. */
+    private static void warnIfNotForwarding(HubConfig cfg) {
+        if (!cfg.clientToClient()) {
+            return;
+        }
+        try {
+            String v = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+            if (v.equals("0")) {
+                System.err.println("warning: net.ipv4.ip_forward is 0: clients reach the hub but not each other"
+                        + " (sysctl -w net.ipv4.ip_forward=1, or set ClientToClient: false)");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux or no procfs: nothing to check
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
@@ -66,6 +82,7 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             hub.start();
             reloader.start();
+            warnIfNotForwarding(cfg);
             System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
                     + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
             Foreground.runUntilSignalled(hub, reloader, metrics);
