@@ -4,7 +4,8 @@
 #   2. wireguard-go (userspace WireGuard, Debian package wireguard-go),
 #   3. psk-tunnel (bin/psk-tunnel, Java),
 # all on the same veth, in one invocation. Prints Mbit/s, TCP retransmits, RTT under load (ping
-# during the iperf3 run) and each tunnel's ratio to wireguard-go.
+# during the iperf3 run), idle RTT before the runs (cold) and after them (warm), and each tunnel's
+# ratio to wireguard-go.
 #
 #   ns bench-a                                   ns bench-b
 #   iperf3 -c ──► tunnel end A ══ veth 192.168.78.1 ══ 192.168.78.2 ══ tunnel end B ──► iperf3 -s
@@ -141,11 +142,14 @@ d = json.load(open(sys.argv[1]))["end"]
 print("%.0f %d" % (d["sum_received"]["bits_per_second"] / 1e6, d["sum_sent"].get("retransmits", 0)))' "$work/iperf-$key.json")
   mbps[$key]=$m rtx[$key]=$r
   rtt[$key]=$(sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$work/ping-$key")
-  printf '%-26s %10s %12s %16s %14s\n' "$label" "$m" "$r" "${rtt[$key]}" "$idle"
+  # Idle again, now warm (JIT-compiled, handshake done): the cold figure includes start-up costs.
+  sleep 1
+  warm=$(ip netns exec "$A" ping -c 10 -i 0.2 -q "$dst" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+  printf '%-26s %10s %12s %16s %14s %14s\n' "$label" "$m" "$r" "${rtt[$key]}" "$idle" "$warm"
 }
 
 echo "iperf3 one TCP stream, ${T} s after a ${WARM} s warm-up; $(nproc) cores; $(date -u +%FT%TZ)"
-printf '%-26s %10s %12s %16s %14s\n' path Mbit/s retransmits "RTT load (ms)" "RTT idle (ms)"
+printf '%-26s %10s %12s %16s %14s %14s\n' path Mbit/s retransmits "RTT load (ms)" "RTT idle (ms)" "idle warm (ms)"
 measure raw "raw veth (offloads off)" 192.168.78.2
 measure wg "wireguard-go" 10.78.2.2
 measure psk "psk-tunnel ($tunnel)" 10.78.1.2

@@ -145,7 +145,7 @@ final class TunnelDaemon {
                         tun.close();
                     }
                     if (socket != null) {
-                        socket.channel().close();
+                        socket.close();
                     }
                     if (session != null) {
                         session.close();

@@ -65,9 +65,9 @@ public final class Device implements AutoCloseable {
         var txAead = PacketAeads.create(aeadBackend);
         aeadName = txAead.name();
         threads.add(Thread.ofPlatform().name("psk-rx-" + tun.name()).daemon(true)
-                .start(new ReceivePath(this, socket.channel(), tun, peers, rxAead, Psk2Wire.BUFFER_BYTES)));
+                .start(new ReceivePath(this, socket.nativeSocket(), tun, peers, rxAead, Psk2Wire.BUFFER_BYTES)));
         threads.add(Thread.ofPlatform().name("psk-tx-" + tun.name()).daemon(true)
-                .start(new SendPath(this, socket.channel(), tun, peers, txAead, Psk2Wire.BUFFER_BYTES)));
+                .start(new SendPath(this, socket.nativeSocket(), tun, peers, txAead)));
     }
 
     boolean running() {
@@ -112,7 +112,7 @@ public final class Device implements AutoCloseable {
 
     /** Sends a control datagram (e.g. a handshake message), from any thread. */
     public void sendControl(ByteBuffer datagram, InetSocketAddress to) throws IOException {
-        socket.channel().send(datagram, to);
+        socket.send(datagram, to);
     }
 
     void padExhausted(Peer peer) {
@@ -143,11 +143,7 @@ public final class Device implements AutoCloseable {
             running = false;
         }
         tun.close();
-        try {
-            socket.channel().close();
-        } catch (IOException e) {
-            log.accept("closing the UDP socket failed: " + e.getMessage());
-        }
+        socket.close();
         for (Thread t : threads) {
             try {
                 if (!t.join(JOIN_LIMIT)) {
@@ -180,11 +176,7 @@ public final class Device implements AutoCloseable {
         closed = true;
         running = false;
         tun.close();
-        try {
-            socket.channel().close();
-        } catch (IOException ignored) {
-            // test helper
-        }
+        socket.close();
         for (Thread t : threads) {
             try {
                 t.join(JOIN_LIMIT);

@@ -2,54 +2,62 @@ package dev.psk.tunnel.device;
 
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.io.DatagramBatch;
+import dev.psk.tunnel.io.NativeUdpSocket;
 import dev.psk.tunnel.io.TunDevice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 
 /**
- * The receive loop: UDP datagram → peer → session open (in place) → TUN write. Owns its buffer
- * and AEAD; nothing is allocated and nothing thrown per datagram. Non-PSK2 datagrams go to the
- * control handler.
+ * The receive loop: UDP datagrams (one {@code recvmmsg(2)} blocks for the first and takes up to
+ * {@link #BATCH} already queued) → peer → session open (in place) → TUN write, datagram by datagram
+ * in arrival order. Owns its batch and AEAD; nothing is allocated and nothing thrown per datagram.
+ * Non-PSK2 datagrams go to the control handler.
  */
 final class ReceivePath implements Runnable {
+    /** Datagrams per recvmmsg. */
+    static final int BATCH = 32;
+
     private final Device device;
-    private final DatagramChannel channel;
+    private final NativeUdpSocket socket;
     private final TunDevice tun;
     private final PeerDirectory peers;
     private final PacketAead aead;
-    private final ByteBuffer buf;
-    private final ByteBuffer readOnlyView;
+    private final DatagramBatch batch;
+    private final ByteBuffer[] readOnlyViews = new ByteBuffer[BATCH];
 
-    ReceivePath(Device device, DatagramChannel channel, TunDevice tun, PeerDirectory peers, PacketAead aead, int bufferBytes) {
+    ReceivePath(Device device, NativeUdpSocket socket, TunDevice tun, PeerDirectory peers, PacketAead aead, int bufferBytes) {
         this.device = device;
-        this.channel = channel;
+        this.socket = socket;
         this.tun = tun;
         this.peers = peers;
         this.aead = aead;
-        this.buf = ByteBuffer.allocateDirect(bufferBytes);
-        this.readOnlyView = buf.asReadOnlyBuffer();
+        this.batch = socket.newBatch(BATCH, bufferBytes);
+        for (int i = 0; i < BATCH; i++) {
+            readOnlyViews[i] = batch.buffer(i).asReadOnlyBuffer();
+        }
     }
 
     @Override
     public void run() {
         try {
             while (device.running()) {
-                buf.clear();
-                SocketAddress from;
+                int n;
                 try {
-                    from = channel.receive(buf);
-                } catch (ClosedChannelException e) {
-                    return;
+                    n = socket.receive(batch);
                 } catch (IOException e) {
                     device.transientError("UDP receive", e);
                     continue;
                 }
-                if (from instanceof InetSocketAddress src) {
-                    handle(src, buf.position());
+                if (n < 0) {
+                    return;
+                }
+                for (int i = 0; i < n; i++) {
+                    InetSocketAddress src = batch.source(i);
+                    if (src != null) {
+                        handle(src, batch.buffer(i), readOnlyViews[i], batch.length(i));
+                    }
                 }
             }
         } finally {
@@ -57,7 +65,8 @@ final class ReceivePath implements Runnable {
         }
     }
 
-    private void handle(InetSocketAddress src, int len) {
+    private void handle(InetSocketAddress src, ByteBuffer buf, ByteBuffer readOnlyView, int len) {
+        buf.limit(buf.capacity()).position(Math.min(len, buf.capacity())); // as a single receive leaves it
         if (!peers.isData(buf, len)) {
             ControlPacketHandler h = device.controlHandler();
             if (h == null) {

@@ -2,56 +2,84 @@ package dev.psk.tunnel.device;
 
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.io.DatagramBatch;
+import dev.psk.tunnel.io.NativeUdpSocket;
 import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.session.PeerSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 
 /**
  * The send loop: TUN read (placed after {@link PeerSession#HEADROOM} bytes) → peer → session seal
- * in place → UDP send. Owns its buffer and AEAD; nothing is allocated per packet.
+ * in place → UDP send, a batch at a time. The first read of a batch blocks; further reads take only
+ * packets the TUN device already holds ({@link TunDevice#readNow}), up to {@link #BATCH} packets, so
+ * a lone packet is sent at once and a burst costs one {@code sendmmsg(2)}. Packets are sealed in
+ * TUN order, so sequence numbers rise in send order. Owns its batch and AEAD; nothing is allocated
+ * per packet.
  */
 final class SendPath implements Runnable {
+    /** Packets per sendmmsg: enough to amortise the call, small enough to bound the first packet's wait. */
+    static final int BATCH = 32;
+    /** Room behind a packet for the session's tag (and slack). */
+    private static final int TAIL_BYTES = 64;
+
     private final Device device;
-    private final DatagramChannel channel;
+    private final NativeUdpSocket socket;
     private final TunDevice tun;
     private final PeerDirectory peers;
     private final PacketAead aead;
-    private final ByteBuffer buf;
+    private final DatagramBatch batch;
     private final int mtu;
+    /** Per slot of the batch being filled: its peer and plaintext length (for the counters). */
+    private final Peer[] slotPeer = new Peer[BATCH];
+    private final int[] slotLength = new int[BATCH];
 
-    SendPath(Device device, DatagramChannel channel, TunDevice tun, PeerDirectory peers, PacketAead aead, int bufferBytes) {
+    SendPath(Device device, NativeUdpSocket socket, TunDevice tun, PeerDirectory peers, PacketAead aead) {
         this.device = device;
-        this.channel = channel;
+        this.socket = socket;
         this.tun = tun;
         this.peers = peers;
         this.aead = aead;
-        this.buf = ByteBuffer.allocateDirect(bufferBytes);
         this.mtu = tun.mtu();
+        this.batch = socket.newBatch(BATCH, PeerSession.HEADROOM + Math.max(mtu, 1) + TAIL_BYTES);
     }
 
     @Override
     public void run() {
         try {
             while (device.running()) {
-                buf.clear().position(PeerSession.HEADROOM).limit(buf.capacity() - 64);
-                int n;
-                try {
-                    n = tun.read(buf);
-                } catch (IOException e) {
-                    if (!device.running()) {
-                        return;
+                int filled = 0;
+                boolean tunClosed = false;
+                for (int attempt = 0; attempt < BATCH; attempt++) {
+                    ByteBuffer buf = batch.buffer(filled);
+                    buf.clear().position(PeerSession.HEADROOM).limit(buf.capacity() - TAIL_BYTES);
+                    int n;
+                    try {
+                        n = attempt == 0 ? tun.read(buf) : tun.readNow(buf);
+                    } catch (IOException e) {
+                        if (!device.running()) {
+                            tunClosed = true;
+                            break;
+                        }
+                        device.transientError("TUN read", e);
+                        break;
                     }
-                    device.transientError("TUN read", e);
-                    continue;
+                    if (n < 0) {
+                        tunClosed = true;
+                        break;
+                    }
+                    if (n == 0 && attempt > 0) {
+                        break; // nothing more queued: send what we have
+                    }
+                    if (seal(buf, n, filled)) {
+                        filled++;
+                    }
                 }
-                if (n < 0) {
+                if (filled > 0 && !flush(filled)) {
                     return;
                 }
-                if (!send(n)) {
+                if (tunClosed) {
                     return;
                 }
             }
@@ -60,26 +88,26 @@ final class SendPath implements Runnable {
         }
     }
 
-    /** Returns false when the socket is closed. */
-    private boolean send(int n) {
+    /** Seals one TUN packet into slot {@code slot}; false (a counted drop) when it is not to be sent. */
+    private boolean seal(ByteBuffer buf, int n, int slot) {
         if (n == 0 || n > mtu) {
             device.counters().drop(DropReason.TX_SIZE);
-            return true;
+            return false;
         }
         Peer peer = peers.forPacket(buf, PeerSession.HEADROOM, n);
         if (peer == null) {
             device.counters().drop(DropReason.NO_ROUTE);
-            return true;
+            return false;
         }
         TrafficCounters c = peer.counters();
         InetSocketAddress to = peer.endpoint();
         if (to == null) {
             c.drop(DropReason.NO_ROUTE);
-            return true;
+            return false;
         }
         if (!peer.dataAllowed()) {
             c.drop(DropReason.GATED);
-            return true;
+            return false;
         }
         PeerSession s = peer.session();
         DropReason r = s.seal(buf, n, aead);
@@ -88,17 +116,27 @@ final class SendPath implements Runnable {
             if (r == DropReason.PAD_EXHAUSTED) {
                 device.padExhausted(peer);
             }
-            return true;
+            return false;
         }
         buf.limit(PeerSession.HEADROOM + n + s.tagBytes()).position(PeerSession.HEADROOM - s.headerBytes());
-        try {
-            channel.send(buf, to);
-            c.sent(n);
-        } catch (ClosedChannelException e) {
-            return false;
-        } catch (IOException e) {
-            c.drop(DropReason.UDP_SEND);
-        }
+        batch.destination(slot, to);
+        slotPeer[slot] = peer;
+        slotLength[slot] = n;
         return true;
+    }
+
+    /** Sends slots 0..filled-1 in order and counts each; false when the socket is closed. */
+    private boolean flush(int filled) {
+        int sent = socket.send(batch, filled);
+        for (int i = 0; i < filled; i++) {
+            TrafficCounters c = slotPeer[i].counters();
+            if (sent >= 0 && batch.sent(i)) {
+                c.sent(slotLength[i]);
+            } else if (sent >= 0) {
+                c.drop(DropReason.UDP_SEND);
+            }
+            slotPeer[i] = null;
+        }
+        return sent >= 0;
     }
 }

@@ -1,25 +1,24 @@
 package dev.psk.tunnel.device;
 
+import dev.psk.tunnel.io.NativeUdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.channels.DatagramChannel;
+import java.nio.ByteBuffer;
 
 /**
  * The tunnel's UDP socket: unconnected (datagrams from any port of the peer's IP are taken, as in
- * the seed), blocking (one thread per direction), with large kernel buffers so bursts are not
- * dropped. The kernel caps the buffers at net.core.rmem_max / wmem_max; what it granted is kept
- * for the startup banner.
+ * the seed), blocking (one thread per direction, each moving a batch of datagrams per system call:
+ * {@link NativeUdpSocket}), with large kernel buffers so bursts are not dropped. The kernel caps the
+ * buffers at net.core.rmem_max / wmem_max; what it granted is kept for the startup banner.
  */
-public final class UdpSocket {
-    private final DatagramChannel channel;
+public final class UdpSocket implements AutoCloseable {
+    private final NativeUdpSocket socket;
     private final int requestedBufferBytes;
     private final int grantedReceiveBytes;
     private final int grantedSendBytes;
 
-    private UdpSocket(DatagramChannel channel, int requested, int rcv, int snd) {
-        this.channel = channel;
+    private UdpSocket(NativeUdpSocket socket, int requested, int rcv, int snd) {
+        this.socket = socket;
         this.requestedBufferBytes = requested;
         this.grantedReceiveBytes = rcv;
         this.grantedSendBytes = snd;
@@ -27,28 +26,34 @@ public final class UdpSocket {
 
     /** Binds {@code local} (e.g. 0.0.0.0:51820) and asks for {@code bufferBytes} of each buffer. */
     public static UdpSocket bind(InetSocketAddress local, int bufferBytes) throws IOException {
-        DatagramChannel ch = DatagramChannel.open(local.getAddress() instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        NativeUdpSocket s = NativeUdpSocket.bind(local, bufferBytes);
         try {
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, bufferBytes);
-            ch.setOption(StandardSocketOptions.SO_SNDBUF, bufferBytes);
-            ch.bind(local);
-            return new UdpSocket(ch, bufferBytes, ch.getOption(StandardSocketOptions.SO_RCVBUF),
-                    ch.getOption(StandardSocketOptions.SO_SNDBUF));
+            return new UdpSocket(s, bufferBytes, s.receiveBufferBytes(), s.sendBufferBytes());
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            s.close();
             throw e;
         }
     }
 
-    public DatagramChannel channel() {
-        return channel;
+    /** The batched socket the packet threads use. */
+    public NativeUdpSocket nativeSocket() {
+        return socket;
+    }
+
+    /** Sends one datagram (control messages), from any thread. */
+    public void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+        socket.send(datagram, to);
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return socket.localAddress();
     }
 
+    /** Wakes the receiving thread and closes the socket. Idempotent. */
+    @Override
+    public void close() {
+        socket.close();
+    }
     /** One line for the banner: asked vs granted (Linux reports twice the usable size). */
     public String bufferReport() {
         return "UDP buffers: asked " + requestedBufferBytes + " bytes, kernel granted receive " + grantedReceiveBytes

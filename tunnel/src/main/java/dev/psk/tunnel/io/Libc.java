@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls the TUN device needs, as FFM downcall handles (Linux, LP64: x86_64 and
+ * The few libc calls the TUN device and the UDP socket need, as FFM downcall handles (Linux, LP64: x86_64 and
  * aarch64). Every handle captures {@code errno} into a caller-supplied segment of
  * {@link #CAPTURE_LAYOUT}, so a failing call can be explained without a second native call racing
  * other threads.
@@ -32,6 +32,23 @@ final class Libc {
     static final int AF_INET = 2;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
+    static final int AF_INET6 = 10;
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
+    static final int SHUT_RDWR = 2;
+    /** recvmmsg(2): block for the first datagram only, then take what is queued. */
+    static final int MSG_WAITFORONE = 0x10000;
+    static final int MSG_DONTWAIT = 0x40;
+    /** struct iovec: void *base, size_t len. */
+    static final int IOVEC_BYTES = 16;
+    /** struct mmsghdr: struct msghdr (56 bytes on LP64) then unsigned msg_len, padded to 64. */
+    static final int MMSGHDR_BYTES = 64;
+    static final int MSGHDR_NAME = 0, MSGHDR_NAMELEN = 8, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24, MMSGHDR_LEN = 56;
+    /** struct sockaddr_in6 is 28 bytes; sockaddr_in (16) fits in the same storage. */
+    static final int SOCKADDR_BYTES = 28;
     /** _IOW('T', 202, int): attach this fd to a TUN/TAP interface. */
     static final long TUNSETIFF = 0x400454caL;
     /** Set an interface's MTU through any socket (linux/sockios.h). */
@@ -48,7 +65,8 @@ final class Libc {
     static final int POLLFD_BYTES = 8;
 
     static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
-            EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENAMETOOLONG = 36;
+            EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, EPIPE = 32, ENAMETOOLONG = 36,
+            ENOTCONN = 107, EADDRINUSE = 98;
 
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
@@ -66,12 +84,51 @@ final class Libc {
     static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     /** ssize_t write(int fd, const void *buf, size_t n) */
     static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /**
+     * read/write for the packet path: no errno capture (see {@link #SENDMMSG_FAST}) and the buffer
+     * passed as a raw address (a {@code void *} travels in an integer register on LP64), so no
+     * segment is made per call. A -1 is repeated through {@link #READ}/{@link #WRITE} to learn errno;
+     * nothing was transferred, so repeating is safe.
+     */
+    static final MethodHandle READ_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("read"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle WRITE_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("write"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     /** int poll(struct pollfd *fds, nfds_t n, int timeout_ms) */
     static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     /** int eventfd(unsigned int initval, int flags) */
     static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** int socket(int domain, int type, int protocol) */
     static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    /** int setsockopt(int fd, int level, int name, const void *value, socklen_t len) */
+    static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /** int getsockopt(int fd, int level, int name, void *value, socklen_t *len) */
+    static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    /** int bind(int fd, const struct sockaddr *addr, socklen_t len) */
+    static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /** int getsockname(int fd, struct sockaddr *addr, socklen_t *len) */
+    static final MethodHandle GETSOCKNAME = downcall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    /** ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len) */
+    static final MethodHandle SENDTO = downcall("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    /** int sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags) */
+    static final MethodHandle SENDMMSG = downcall("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /**
+     * sendmmsg without errno capture: the linker slices the capture segment on every call, which
+     * C2 does not always scalar-replace (40 bytes per call). Used first; a -1 (nothing was sent) is
+     * repeated through {@link #SENDMMSG} to learn errno, which is safe because no datagram went out.
+     */
+    static final MethodHandle SENDMMSG_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sendmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /** int recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespec *timeout) */
+    static final MethodHandle RECVMMSG = downcall("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    /** int shutdown(int fd, int how): wakes a thread blocked receiving on the socket. */
+    static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** int close(int fd) */
     static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** char *strerror(int errnum): used only to word an exception, never on the packet path. */

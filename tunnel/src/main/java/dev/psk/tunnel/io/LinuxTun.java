@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * prefix, not persistent (the interface disappears when this object is closed or the process dies).
  *
  * <p>Hot path: with a <em>direct</em> {@link ByteBuffer} a call is one {@code read(2)} or
- * {@code write(2)} straight into or out of the buffer's memory; the errno capture and poll
+ * {@code write(2)} straight into or out of the buffer's memory (made without errno capture, whose
+ * per-call segment slice C2 does not always eliminate; a failed call is repeated with capture to
+ * learn errno, which is safe because nothing was transferred); the errno capture and poll
  * structures are preallocated per direction, so a call allocates nothing and copies nothing. A heap
  * buffer works too, through a per-direction direct scratch buffer (one copy).
  *
@@ -59,6 +61,18 @@ public final class LinuxTun implements TunDevice {
         final MemorySegment capture;
         final MemorySegment pollFds;
         ByteBuffer heapScratch;
+        /** The last direct buffer used and its base address: the packet threads reuse theirs. */
+        ByteBuffer lastBuffer;
+        long lastBase;
+
+        /** Native address of {@code b}'s element 0 (computed once per buffer object). */
+        long baseOf(ByteBuffer b) {
+            if (b != lastBuffer) {
+                lastBase = MemorySegment.ofBuffer(b.duplicate().clear()).address();
+                lastBuffer = b;
+            }
+            return lastBase;
+        }
 
         Direction(Arena arena, int fd, int wakeFd, short events) {
             capture = arena.allocate(Libc.CAPTURE_LAYOUT);
@@ -225,9 +239,12 @@ public final class LinuxTun implements TunDevice {
         try {
             int pos = dst.position();
             int room = dst.limit() - pos;
-            MemorySegment target = MemorySegment.ofBuffer(dst);
+            long target = reader.baseOf(dst) + pos;
             while (true) {
-                long n = (long) Libc.READ.invokeExact(reader.capture, fd, target, (long) room);
+                long n = (long) Libc.READ_FAST.invokeExact(fd, target, (long) room);
+                if (n < 0) {
+                    n = (long) Libc.READ.invokeExact(reader.capture, fd, MemorySegment.ofBuffer(dst), (long) room);
+                }
                 if (n >= 0) {
                     if (n > room) {
                         oversizedDrops.incrementAndGet();
@@ -255,6 +272,55 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code read(2)} on the non-blocking descriptor, no {@code poll(2)}. A heap buffer gets
+     * 0 (the batching caller then sends what it has and blocks in {@link #read}).
+     */
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        if (!dst.isDirect()) {
+            return 0;
+        }
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            int pos = dst.position();
+            int room = dst.limit() - pos;
+            long target = reader.baseOf(dst) + pos;
+            while (true) {
+                long n = (long) Libc.READ_FAST.invokeExact(fd, target, (long) room);
+                if (n < 0) {
+                    n = (long) Libc.READ.invokeExact(reader.capture, fd, MemorySegment.ofBuffer(dst), (long) room);
+                }
+                if (n >= 0) {
+                    if (n > room) {
+                        oversizedDrops.incrementAndGet();
+                        continue;
+                    }
+                    dst.position(pos + (int) n);
+                    return (int) n;
+                }
+                int e = Libc.errno(reader.capture);
+                if (e == Libc.EAGAIN) {
+                    return 0;
+                }
+                if (e != Libc.EINTR) {
+                    throw failure("read", e);
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN device '" + name + "': read failed: " + t, t);
+        } finally {
+            Reference.reachabilityFence(dst);
+            leave();
+        }
+    }
+
     @Override
     public void write(ByteBuffer src) throws IOException {
         if (!src.isDirect()) {
@@ -266,9 +332,12 @@ public final class LinuxTun implements TunDevice {
         }
         try {
             int len = src.remaining();
-            MemorySegment source = MemorySegment.ofBuffer(src);
+            long source = writer.baseOf(src) + src.position();
             while (true) {
-                long n = (long) Libc.WRITE.invokeExact(writer.capture, fd, source, (long) len);
+                long n = (long) Libc.WRITE_FAST.invokeExact(fd, source, (long) len);
+                if (n < 0) {
+                    n = (long) Libc.WRITE.invokeExact(writer.capture, fd, MemorySegment.ofBuffer(src), (long) len);
+                }
                 if (n >= 0) {
                     // TUN writes are whole packets: the driver takes all of it or fails.
                     src.position(src.position() + (int) n);
@@ -369,6 +438,9 @@ public final class LinuxTun implements TunDevice {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Count this call in first: a woken reader must not release the descriptors and the arena
+        // while the eventfd write below is still using them.
+        inFlight.incrementAndGet();
         closing = true;
         try {
             MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
@@ -376,6 +448,8 @@ public final class LinuxTun implements TunDevice {
             long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
         } catch (Throwable ignored) {
             // The drain below still bounds the wait.
+        } finally {
+            leave();
         }
         long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {

@@ -24,6 +24,17 @@ public interface TunDevice extends AutoCloseable {
      */
     int read(ByteBuffer dst) throws IOException;
 
+    /**
+     * Like {@link #read} but never waits: returns 0 when no packet is ready right now. A batching
+     * sender uses it to collect what is already queued after a blocking {@link #read}. The default
+     * reports nothing ready (batches of one).
+     *
+     * @return the packet length, 0 when none is ready, or -1 once the device is closed
+     */
+    default int readNow(ByteBuffer dst) throws IOException {
+        return 0;
+    }
+
     /** Writes the bytes between position and limit of {@code src} as one packet. */
     void write(ByteBuffer src) throws IOException;
 

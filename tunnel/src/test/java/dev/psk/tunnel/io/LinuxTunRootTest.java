@@ -117,6 +117,33 @@ class LinuxTunRootTest {
     }
 
     @Test
+    void readNowNeverWaitsAndTakesWhatIsQueued() throws Exception {
+        LinuxTun tun = openConfigured("tsys4", 1420);
+        try {
+            ByteBuffer reply = ByteBuffer.allocateDirect(1420);
+            long t0 = System.nanoTime();
+            assertThat(tun.readNow(reply)).as("nothing queued").isZero();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(500);
+            assertThat(tun.readNow(ByteBuffer.allocate(1420))).as("heap buffer: batch of one").isZero();
+            ByteBuffer request = ByteBuffer.allocateDirect(1420);
+            int len = Icmp.writeEchoRequest(request, REMOTE, LOCAL, 600);
+            request.clear().limit(len);
+            tun.write(request);
+            int got = 0;
+            for (int i = 0; i < 1_000_000 && got == 0; i++) { // the kernel answers the echo within microseconds
+                reply.clear();
+                got = tun.readNow(reply);
+            }
+            assertThat(got).isEqualTo(len);
+            assertThat(reply.position()).isEqualTo(len);
+            assertThat(reply.get(20)).as("ICMP echo reply").isZero();
+        } finally {
+            tun.close();
+        }
+        assertThat(tun.readNow(ByteBuffer.allocateDirect(100))).isEqualTo(-1);
+    }
+
+    @Test
     void closeUnblocksAnIdleReaderAtOnce() throws Exception {
         LinuxTun tun = openConfigured("tsys2", 1420);
         CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {

@@ -95,7 +95,7 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             if (hub == null) {
                 if (ch != null) {
-                    ch.channel().close();
+                    ch.close();
                 }
                 tun.close();
             }
