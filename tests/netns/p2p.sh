@@ -248,7 +248,10 @@ if want restart; then
   sleep 0.3
   ip netns exec "$A" timeout 125 "$PY" "$here/netutil.py" send $TUN_IP_B $port "$work/data64" --timeout 120 &
   spid=$!
-  sleep 1.5
+  sleep 0.7
+  if ! kill -0 $rpid 2>/dev/null; then
+    fail "restart test inconclusive: the transfer ended before end B was stopped"
+  fi
   stop_end b TERM
   if ip -n "$B" link show tsysB >/dev/null 2>&1; then
     fail "after SIGTERM end B's TUN device tsysB still exists"

@@ -18,8 +18,10 @@ public final class PadInspector {
     private PadInspector() {}
 
     /**
-     * @throws PadWriteException never; {@link IOException} when the pad cannot be read
-     * @throws IllegalArgumentException when the file holds less than one slot
+     * Reads a pad's size and its control slot (wiped after use).
+     *
+     * @throws IOException when the pad cannot be read
+     * @throws dev.psk.common.PskException when the path is missing, not a file, or smaller than one slot
      */
     public static PadInfo inspect(Path pad) throws IOException, dev.psk.common.PskException {
         if (!Files.isRegularFile(pad)) {

@@ -44,10 +44,13 @@ public enum DropReason {
     NO_ROUTE("no_route"),
     /** The pad holds no further slot for this direction: sending has stopped. */
     PAD_EXHAUSTED("pad_exhausted"),
+    /**
+     * Not an error: an authentic, fresh packet with an empty payload (a keepalive, e.g. the restart
+     * signal of docs/protocol.md). It moved the replay window; there is nothing to write to TUN.
+     */
+    KEEPALIVE("keepalive"),
     /** Hub mode: the inner source address is not in the sending client's AllowedIPs. */
     ALLOWED_IPS("allowed_ips"),
-    /** A keepalive (authentic, empty plaintext): counted, nothing written to TUN. Not an error. */
-    KEEPALIVE("keepalive"),
     /** Hub mode: the peer has no confirmed transport session to send with yet. */
     NO_SESSION("no_session"),
     /** Hub mode: the transport keypair is dead (revoked, rekeyed away, past its time or message limit). */

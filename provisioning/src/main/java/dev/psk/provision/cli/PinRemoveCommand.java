@@ -1,46 +1,23 @@
 package dev.psk.provision.cli;
 
 import dev.psk.common.PskException;
-import dev.psk.common.cli.VerboseOption;
 import dev.psk.identity.PinnedPeers;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code psk-provision pin remove --peers FILE NAME|ID}. */
 @Command(name = "remove", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Unpin a peer (by name or identity_id): it is no longer accepted.",
         footer = {"", "Example:", "  psk-provision pin remove --peers /etc/psk/peers.conf site-b",
             "", "Exit codes: 0 removed, 1 failure (no such peer), 2 usage error."})
-final class PinRemoveCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VerboseOption verbose;
-
-    @Option(names = "--peers", required = true, paramLabel = "FILE", description = "The pinned-peers file.")
-    Path peers;
-
-    @Parameters(paramLabel = "NAME|ID", description = "Peer name or identity_id.")
-    String peer;
+final class PinRemoveCommand extends PinEditCommand {
+    @Override
+    PinnedPeers edit(PinnedPeers current, String peer) throws PskException {
+        return current.without(peer);
+    }
 
     @Override
-    public Integer call() throws PskException {
-        PinnedPeers updated = PinnedPeers.load(peers).without(peer);
-        try {
-            updated.save(peers);
-        } catch (IOException e) {
-            throw new PskException("peers file " + peers + ": cannot be written (" + e.getMessage() + ")");
-        }
-        spec.commandLine().getOut().println("removed '" + peer + "' from " + peers);
-        spec.commandLine().getOut().flush();
-        return 0;
+    String done(String peer, Path file) {
+        return "removed '" + peer + "' from " + file;
     }
 }

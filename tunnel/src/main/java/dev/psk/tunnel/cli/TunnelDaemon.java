@@ -123,8 +123,16 @@ final class TunnelDaemon {
             hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
             Runtime.getRuntime().addShutdownHook(hook);
             trapSignals();
+            if (hsConfig == null && session.announcesRestart()) {
+                announcer = new RestartAnnouncer(device, peer, session, opt.aead);
+                info("restarted after a crash: sending from sequence " + session.padStatus().txNext()
+                        + " (restart signal) and keepalives until the peer answers");
+            }
             exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
+            if (announcer != null) {
+                announcer.close();
+            }
             try {
                 if (handshake != null) {
                     handshake.close();
@@ -172,6 +180,10 @@ final class TunnelDaemon {
     }
 
     /** Housekeeping until a stop is requested; true when it ended by pad exhaustion. */
+    /** Non-null only after a crash restart with the handshake off (see RestartAnnouncer). */
+    private RestartAnnouncer announcer;
+    private long peerRestartsLogged;
+
     private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
@@ -179,6 +191,14 @@ final class TunnelDaemon {
         long nextStats = System.nanoTime() + intervalNanos;
         boolean statusWarned = false;
         while (true) {
+            if (announcer != null) {
+                announcer.tick();
+            }
+            long restarts = session.peerRestartsSeen();
+            if (restarts != peerRestartsLogged) {
+                peerRestartsLogged = restarts;
+                info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
+            }
             PadStatus ps = session.padStatus();
             try {
                 StatusFile.write(opt.statusFilePath(), StatusFile.document(device, role.label(), port, ps,

@@ -57,6 +57,8 @@ final class ReceivePath implements Runnable {
                     InetSocketAddress src = batch.source(i);
                     if (src != null) {
                         handle(src, batch.buffer(i), readOnlyViews[i], batch.length(i));
+                    } else {
+                        device.counters().drop(DropReason.UNKNOWN_PEER); // not an IP sender: cannot be a peer
                     }
                 }
             }

@@ -63,6 +63,8 @@ public final class Psk2Session implements PeerSession {
     private final ByteBuffer rxSlotBuffer = ByteBuffer.allocateDirect(Psk2Wire.SLOT_BYTES);
     private volatile long rxHighestPublished = -1;
     private volatile long rxLowestPublished;
+    private volatile long peerRestartsSeen;
+    private final boolean restartSignalled;
 
     private Psk2Session(Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow) {
         this.role = role;
@@ -73,7 +75,12 @@ public final class Psk2Session implements PeerSession {
         this.txDirection = role.txDirection();
         this.rxDirection = role.rxDirection();
         this.rxRestartFloor = start.rxFloor();
-        this.txNext = start.txReservedUntil();
+        // After a crash, start far enough ahead that the peer recognises the restart (restart signal).
+        // A pad too small to spare the gap gets no signal (the peer then drops up to one block).
+        long signalled = start.txReservedUntil() + Psk2Wire.RESTART_SIGNAL_GAP;
+        boolean signal = !start.cleanStop() && signalled < dataSlots * Psk2Wire.PACKETS_PER_SLOT;
+        this.txNext = signal ? signalled : start.txReservedUntil();
+        this.restartSignalled = signal;
         this.txNextPublished = txNext;
         this.rxLowestPublished = rxRestartFloor;
         this.txReservation = new SequenceReservation(keeper, true);
@@ -109,8 +116,12 @@ public final class Psk2Session implements PeerSession {
         return Psk2Wire.AEAD_TAG_BYTES;
     }
 
+    /**
+     * Synchronized so that a keepalive ({@link #announcesRestart}) may be sealed from another
+     * thread than the packet sender; uncontended, the lock costs one atomic operation per packet.
+     */
     @Override
-    public DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
+    public synchronized DropReason seal(ByteBuffer buf, int len, PacketAead aead) {
         long seq = txNext;
         long jump = txAtLeast;
         if (jump > seq) {
@@ -169,12 +180,18 @@ public final class Psk2Session implements PeerSession {
         if (!rxReservation.cover(seq)) {
             return DropReason.STATE_NOT_DURABLE;
         }
+        long before = rxHighestPublished < 0 ? rxRestartFloor : rxHighestPublished;
         window.commit(seq);
+        if (seq - before >= Psk2Wire.RESTART_SIGNAL_GAP) {
+            // The peer restarted after a crash: skip past any floor it may have persisted.
+            peerRestartsSeen++;
+            advanceTxTo(txNextPublished + Psk2Wire.PEER_RESTART_SKIP);
+        }
         long lowest = Math.max(rxRestartFloor, window.lowestAcceptable());
         rxHighestPublished = window.highest();
         rxLowestPublished = lowest;
         keeper.publishRx(lowest);
-        return null;
+        return len == Psk2Wire.OVERHEAD_BYTES ? DropReason.KEEPALIVE : null;
     }
 
     private SlotKeys rxKeys(long slot) {
@@ -224,6 +241,20 @@ public final class Psk2Session implements PeerSession {
         if (seq > txAtLeast) {
             txAtLeast = seq;
         }
+    }
+
+    /**
+     * True while this end, restarted after a crash, has not yet heard from its peer: until then it
+     * should send keepalives (empty packets) so the peer sees the restart signal and skips past this
+     * end's RX floor, even when the peer's own traffic is all below that floor.
+     */
+    public boolean announcesRestart() {
+        return restartSignalled && rxHighestPublished < 0;
+    }
+
+    /** How many times the peer's restart signal was seen (each made this end skip ahead). */
+    public long peerRestartsSeen() {
+        return peerRestartsSeen;
     }
 
     /** The lowest sequence this end accepts after its last restart (the persisted RX floor). */

@@ -40,6 +40,7 @@ public final class StateFile {
         n.put("rx_floor", s.rxFloor());
         n.put("erased_slots", s.erasedSlots());
         n.put("pad_slots", s.padSlots());
+        n.put("clean_stop", s.cleanStop());
         n.put("packets_per_slot", Psk2Wire.PACKETS_PER_SLOT);
         n.put("updated", Instant.now().toString());
         return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -81,7 +82,9 @@ public final class StateFile {
         long rx = counter(n, "rx_floor", file);
         long erased = counter(n, "erased_slots", file);
         long slots = n.has("pad_slots") ? counter(n, "pad_slots", file) : 0;
-        return new TunnelState(fp.stringValue(), role, tx, rx, erased, slots);
+        // Absent (older files) or not a boolean: treated as a crash, the safe reading.
+        boolean clean = n.has("clean_stop") && n.get("clean_stop").isBoolean() && n.get("clean_stop").booleanValue();
+        return new TunnelState(fp.stringValue(), role, tx, rx, erased, slots, clean);
     }
 
     private static long counter(JsonNode n, String field, Path file) throws TunnelStateException {
@@ -135,7 +138,7 @@ public final class StateFile {
                             + " slot(s) erased, so it has been used: put this end's state file back if it still exists (never an"
                             + " older copy), otherwise retire the pad; starting from zero could reuse key material");
                 }
-                s = new TunnelState(fp, role, 0, 0, 0, pad.slotCount());
+                s = new TunnelState(fp, role, 0, 0, 0, pad.slotCount(), true);
                 Path dir = file.toAbsolutePath().getParent();
                 if (dir != null && !Files.isDirectory(dir)) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

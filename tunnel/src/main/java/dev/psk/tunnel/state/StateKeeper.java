@@ -156,7 +156,7 @@ public final class StateKeeper implements AutoCloseable {
             }
             try {
                 long erased = eraseConsumed();
-                TunnelState next = written.withTx(tx).withRx(rx).withErased(erased);
+                TunnelState next = written.withTx(tx).withRx(rx).withErased(erased).withCleanStop(false);
                 if (!next.equals(written)) {
                     StateFile.write(file, next);
                     written = next;
@@ -230,6 +230,14 @@ public final class StateKeeper implements AutoCloseable {
      * bounds so a caller error can never lower the file below what was used.
      */
     public void close(long finalTx, long finalRx) throws TunnelStateException {
+        close(finalTx, finalRx, true);
+    }
+
+    /**
+     * @param exact whether the positions are exact; when not, the file keeps {@code clean_stop:
+     *     false} so the next start signals a restart to the peer (docs/protocol.md, "Restart signal")
+     */
+    private void close(long finalTx, long finalRx, boolean exact) throws TunnelStateException {
         stopWriter();
         if (failure != null) {
             throw new TunnelStateException("state file " + file + " could not be written: " + failure.getMessage(), failure);
@@ -242,7 +250,7 @@ public final class StateKeeper implements AutoCloseable {
             log.accept("erasing consumed slots of pad " + pad.path() + " failed: " + e.getMessage());
         }
         TunnelState last = written.withTx(Math.min(Math.max(finalTx, 0), txDurable))
-                .withRx(Math.min(Math.max(finalRx, 0), rxDurable)).withErased(erased);
+                .withRx(Math.min(Math.max(finalRx, 0), rxDurable)).withErased(erased).withCleanStop(exact);
         try {
             StateFile.write(file, last);
             written = last;
@@ -255,7 +263,7 @@ public final class StateKeeper implements AutoCloseable {
     /** Closes with the durable bounds unchanged (the packet threads' positions are unknown). */
     @Override
     public void close() throws TunnelStateException {
-        close(txDurable, rxDurable);
+        close(txDurable, rxDurable, false);
     }
 
     /** Stops the writer without a final write, as a crash would: for crash tests only. */

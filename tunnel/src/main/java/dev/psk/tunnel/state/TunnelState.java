@@ -10,9 +10,11 @@ import dev.psk.tunnel.wire.Role;
  * @param rxFloor every RX sequence ever accepted is below it; a restart accepts only sequences at or above it
  * @param erasedSlots data slots {@code [0, erasedSlots)} have been overwritten with zeros
  * @param padSlots the pad's whole slots, control slot included (informational, checked on load)
+ * @param cleanStop true only when the file was last written by a clean stop (or is fresh): the
+ *     positions are then exact; false while running, so a crash is recognisable at the next start
  */
 public record TunnelState(String padFingerprint, Role role, long txReservedUntil, long rxFloor, long erasedSlots,
-        long padSlots) {
+        long padSlots, boolean cleanStop) {
     public static final String FORMAT = "psk-tunnel-state/1";
 
     public TunnelState {
@@ -22,14 +24,18 @@ public record TunnelState(String padFingerprint, Role role, long txReservedUntil
     }
 
     public TunnelState withTx(long v) {
-        return new TunnelState(padFingerprint, role, v, rxFloor, erasedSlots, padSlots);
+        return new TunnelState(padFingerprint, role, v, rxFloor, erasedSlots, padSlots, cleanStop);
     }
 
     public TunnelState withRx(long v) {
-        return new TunnelState(padFingerprint, role, txReservedUntil, v, erasedSlots, padSlots);
+        return new TunnelState(padFingerprint, role, txReservedUntil, v, erasedSlots, padSlots, cleanStop);
     }
 
     public TunnelState withErased(long v) {
-        return new TunnelState(padFingerprint, role, txReservedUntil, rxFloor, v, padSlots);
+        return new TunnelState(padFingerprint, role, txReservedUntil, rxFloor, v, padSlots, cleanStop);
+    }
+
+    public TunnelState withCleanStop(boolean v) {
+        return new TunnelState(padFingerprint, role, txReservedUntil, rxFloor, erasedSlots, padSlots, v);
     }
 }

@@ -68,4 +68,19 @@ public final class Psk2Wire {
     public static final int SOCKET_BUFFER_BYTES = 8 << 20;
     /** Room of each packet buffer: a whole UDP datagram, so oversized input is seen and counted. */
     public static final int BUFFER_BYTES = 65536;
+
+    /**
+     * Restart signal (docs/protocol.md, "Restart signal"): after an unclean stop an end starts
+     * sending this far beyond its TX reservation. Normal loss never opens a gap this wide (2^20
+     * packets), so a receiver that accepts an authentic packet this far past its highest knows the
+     * peer restarted. Costs 1,049 slots (126 KB of pad) per crash.
+     */
+    public static final long RESTART_SIGNAL_GAP = 1L << 20;
+
+    /**
+     * How far an end skips its own TX sequence when it sees the restart signal: beyond any RX floor
+     * the restarted peer can have persisted (at most about 1.5 reservation blocks of 2^16 past the
+     * highest sequence it accepted), so its first packets are not dropped below that floor.
+     */
+    public static final long PEER_RESTART_SKIP = 1L << 18;
 }

@@ -285,6 +285,61 @@ class Psk2SessionTest {
     }
 
     @Test
+    void restartSignalLetsTheCrashedEndsPeerSkipPastItsFloor() throws Exception {
+        // Seed-compatible mode has no handshake to announce a floor: the crashed end starts
+        // RESTART_SIGNAL_GAP ahead and the peer, seeing that jump, skips its own TX past any floor.
+        Path pad = TestPads.create(dir, "pad", 1400, 12);
+        Psk2Session a = open(pad, "a.json", Role.INITIATOR);
+        Psk2Session b = open(pad, "b.json", Role.RESPONDER);
+        for (int i = 0; i < 200; i++) {
+            assertThat(open(b, seal(a, new byte[1], new ArrayList<>()))).isNull();
+            assertThat(open(a, seal(b, new byte[1], new ArrayList<>()))).isNull();
+        }
+        a.crashForTesting();
+        Psk2Session a2 = open(pad, "a.json", Role.INITIATOR);
+        assertThat(StateFile.read(dir.resolve("a.json")).cleanStop()).isFalse();
+        // Without the signal the peer's next packet falls below the restarted end's floor.
+        byte[] early = seal(b, new byte[1], new ArrayList<>());
+        assertThat(open(a2, early)).isEqualTo(DropReason.BELOW_RESTART_FLOOR);
+
+        assertThat(a2.announcesRestart()).isTrue();
+        byte[] signal = seal(a2, new byte[0], new ArrayList<>()); // the keepalive RestartAnnouncer sends
+        assertThat(b.announcesRestart()).isFalse();
+        assertThat(seqOf(signal)).isGreaterThanOrEqualTo(200 + Psk2Wire.RESTART_SIGNAL_GAP);
+        assertThat(open(b, signal)).as("an accepted empty packet").isEqualTo(DropReason.KEEPALIVE);
+        assertThat(b.peerRestartsSeen()).isEqualTo(1);
+        assertThat(open(b, signal)).as("and it moved the window").isEqualTo(DropReason.REPLAY);
+
+        byte[] after = seal(b, new byte[1], new ArrayList<>());
+        assertThat(seqOf(after)).isGreaterThanOrEqualTo(a2.rxFloor());
+        assertThat(open(a2, after)).as("first packet after the signal").isNull();
+        assertThat(a2.announcesRestart()).as("peer heard from").isFalse();
+        assertThat(open(b, seal(a2, new byte[1], new ArrayList<>()))).isNull();
+        assertThat(b.peerRestartsSeen()).as("ordinary packets are no signal").isEqualTo(1);
+        a2.close();
+        b.close();
+        assertThat(StateFile.read(dir.resolve("a.json")).cleanStop()).isTrue();
+    }
+
+    @Test
+    void cleanRestartSendsNoSignal() throws Exception {
+        Path pad = TestPads.create(dir, "pad", 1400, 13);
+        Psk2Session a = open(pad, "a.json", Role.INITIATOR);
+        Psk2Session b = open(pad, "b.json", Role.RESPONDER);
+        for (int i = 0; i < 20; i++) {
+            assertThat(open(b, seal(a, new byte[1], new ArrayList<>()))).isNull();
+        }
+        a.close();
+        Psk2Session a2 = open(pad, "a.json", Role.INITIATOR);
+        byte[] d = seal(a2, new byte[1], new ArrayList<>());
+        assertThat(seqOf(d)).isEqualTo(20);
+        assertThat(open(b, d)).isNull();
+        assertThat(b.peerRestartsSeen()).isZero();
+        a2.close();
+        b.close();
+    }
+
+    @Test
     void headerChecksComeFirst() throws Exception {
         Path pad = TestPads.create(dir, "pad", 5, 9);
         Psk2Session b = open(pad, "b.json", Role.RESPONDER);
