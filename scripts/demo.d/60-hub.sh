@@ -31,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for ns in $H $A $B; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+ip netns exec $H sysctl -qw net.ipv4.ip_forward=1   # client-to-client packets are routed by the hub's kernel
 ip link add pskh$$a netns $A type veth peer name pskh$$x netns $H
 ip link add pskh$$b netns $B type veth peer name pskh$$y netns $H
 ip -n $A addr add 192.168.71.2/24 dev pskh$$a; ip -n $A link set pskh$$a up

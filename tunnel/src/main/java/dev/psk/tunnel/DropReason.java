@@ -48,7 +48,15 @@ public enum DropReason {
      * Not an error: an authentic, fresh packet with an empty payload (a keepalive, e.g. the restart
      * signal of docs/protocol.md). It moved the replay window; there is nothing to write to TUN.
      */
-    KEEPALIVE("keepalive");
+    KEEPALIVE("keepalive"),
+    /** Hub mode: the inner source address is not in the sending client's AllowedIPs. */
+    ALLOWED_IPS("allowed_ips"),
+    /** Hub mode: the peer has no confirmed transport session to send with yet. */
+    NO_SESSION("no_session"),
+    /** Hub mode: the transport keypair is dead (revoked, rekeyed away, past its time or message limit). */
+    KEY_EXPIRED("key_expired"),
+    /** Hub mode: the plaintext is not a well-formed IPv4/IPv6 packet. */
+    INNER_MALFORMED("inner_malformed");
 
     private final String label;
 

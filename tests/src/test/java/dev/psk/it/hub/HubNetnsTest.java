@@ -106,6 +106,8 @@ class HubNetnsTest {
             in(ns, "ip", "link", "set", "lo", "up").requireSuccess("lo up");
             in(ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
         }
+        // Client-to-client packets go through the hub's TUN device and its kernel's forwarding.
+        in(H, "sysctl", "-qw", "net.ipv4.ip_forward=1").requireSuccess("ip_forward");
         String[][] links = {{A, "pskh" + PID + "a", "pskh" + PID + "x", "192.168.71"}, {B, "pskh" + PID + "b", "pskh" + PID + "y", "192.168.72"}};
         for (String[] l : links) {
             sh("ip", "link", "add", l[1], "netns", l[0], "type", "veth", "peer", "name", l[2], "netns", H).requireSuccess("veth");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * the status of running tunnels.
  */
 @Command(name = "psk-tunnel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {ShowCommand.class},
+        subcommands = {ShowCommand.class, dev.psk.tunnel.cli.hub.HubTunnelCommand.class},
         description = {"Runs one end of a pad-keyed UDP/TUN tunnel (PSK2 packets, wire-compatible with the seed).",
             "Needs root (TUN device, addresses, route). Stop with Ctrl+C or SIGTERM: state is saved, the TUN device removed."},
         footer = {"", "Example (site A, start the responder at site B first):",

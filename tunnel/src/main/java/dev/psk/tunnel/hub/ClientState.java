@@ -1,29 +1,29 @@
 package dev.psk.tunnel.hub;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.psk.tunnel.device.Peer;
 
 /**
- * What the hub remembers about one client key across handshakes and reloads: the newest message 1
- * timestamp it accepted (so a replayed message 1 is refused, even after the client was removed and
- * re-added) and its sessions, WireGuard-style: {@code next} (handshake done, not yet confirmed by a
- * transport message from the client), {@code current} (confirmed, used to send) and
- * {@code previous} (kept for packets in flight). A new handshake replaces only {@code next}: it can
- * never displace the confirmed session.
+ * What the hub keeps about one client key across handshakes and reloads: its {@link Peer} on the
+ * shared device (with the client's {@link NoisePeerSession}: next, current and previous keypairs)
+ * and the newest message 1 timestamp it accepted, so a replayed message 1 is refused, even after
+ * the client was removed and re-added.
  *
- * <p>Thread-safety: synchronized; {@link #current()} is a volatile read for the send path.
+ * <p>Thread-safety: {@link #acceptTimestamp} is synchronized; the peer and session are safe for
+ * concurrent use.
  */
 final class ClientState {
     final byte[] publicKey;
     final String fingerprint;
+    final NoisePeerSession session;
+    final Peer peer;
     private byte[] lastTimestamp;
-    private Session next;
-    private volatile Session current;
-    private Session previous;
 
-    ClientState(byte[] publicKey) {
+    ClientState(byte[] publicKey, NoisePeerSession session) {
         this.publicKey = publicKey.clone();
         this.fingerprint = AllowedClient.fingerprint(publicKey);
+        this.session = session;
+        this.peer = new Peer(fingerprint, session, null, true);
+        session.attach(peer);
     }
 
     /** Accepts {@code ts} when it is newer than every accepted one. */
@@ -33,66 +33,5 @@ final class ClientState {
         }
         lastTimestamp = ts.clone();
         return true;
-    }
-
-    /** Records a fresh, unconfirmed session. @return the sessions this retires (an older unconfirmed one) */
-    synchronized List<Session> add(Session s) {
-        List<Session> retired = new ArrayList<>(1);
-        if (next != null) {
-            retired.add(next);
-        }
-        next = s;
-        return retired;
-    }
-
-    /**
-     * The client's first transport message on {@code s} confirms it: it becomes current.
-     *
-     * @return a session retired by the rotation (the old previous), or null
-     */
-    Session confirm(Session s) {
-        if (current == s) {
-            return null;
-        }
-        synchronized (this) {
-            if (s != next) {
-                return null;
-            }
-            Session retired = previous;
-            previous = current;
-            current = s;
-            next = null;
-            return retired;
-        }
-    }
-
-    Session current() {
-        return current;
-    }
-
-    /** Removes and returns every session (revocation, PSK rotation). */
-    synchronized List<Session> clear() {
-        List<Session> all = new ArrayList<>(3);
-        for (Session s : new Session[] {next, current, previous}) {
-            if (s != null) {
-                all.add(s);
-            }
-        }
-        next = null;
-        current = null;
-        previous = null;
-        return all;
-    }
-
-    synchronized void forget(Session s) {
-        if (next == s) {
-            next = null;
-        }
-        if (current == s) {
-            current = null;
-        }
-        if (previous == s) {
-            previous = null;
-        }
     }
 }

@@ -1,5 +1,11 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.common.PskException;
+import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.device.Device;
+import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.PeerDirectory;
+import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
@@ -8,29 +14,24 @@ import dev.psk.tunnel.noise.NoiseLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * A hub client: the Noise initiator. It connects at start, keeps one session (plus the previous
- * one for packets in flight), rekeys on {@link Timers}, answers cookie replies by resending its
- * initiation with mac2, and refuses inner packets from the hub whose source is outside its
- * {@code Routes} (when any are configured).
- *
- * <p>Threads: a receiver, a TUN reader, a timer.
+ * A hub client: the Noise initiator, on the same {@link Device} runtime as the point-to-point
+ * tunnel with one {@link Peer} (the hub) whose {@link NoisePeerSession} holds the current and
+ * previous keypairs. Handshake messages (response, cookie reply) arrive through the device's
+ * control handler; a timer thread drives {@link Timers} (retransmit, rekey, keepalive). Inner
+ * packets from the hub whose source is outside {@code Routes} (when any are configured) are dropped
+ * as {@code allowed_ips}.
  */
 public final class HubClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubClient.class.getName());
 
     private final ClientConfig config;
-    private final TunDevice tun;
-    private final DatagramChannel channel;
     private final InetSocketAddress server;
     private final LongSupplier clock;
     private final Timers timers;
@@ -40,18 +41,17 @@ public final class HubClient implements AutoCloseable {
     private final MacKeys ownMacs;
     private final dev.psk.identity.Signer identity;
     private final AllowedIps<Boolean> routes = new AllowedIps<>();
+    private final NoisePeerSession session;
+    private final Peer hub;
+    private final Device device;
     private IkPsk2Handshake pending;
     private int pendingIndex;
-    private volatile Session current;
-    private Session previous;
     private volatile boolean closed;
-    private final List<Thread> threads = new ArrayList<>();
+    private Thread timerThread;
 
-    public HubClient(ClientConfig config, TunDevice tun, DatagramChannel channel, InetSocketAddress server,
+    public HubClient(ClientConfig config, TunDevice tun, UdpSocket socket, InetSocketAddress server,
             Timers.Settings settings, dev.psk.identity.Signer identity, LongSupplier clock) {
         this.config = config;
-        this.tun = tun;
-        this.channel = channel;
         this.server = server;
         this.clock = clock;
         this.timers = new Timers(settings);
@@ -61,22 +61,73 @@ public final class HubClient implements AutoCloseable {
         for (Cidr r : config.routes()) {
             routes.insert(r, Boolean.TRUE);
         }
+        this.session = new NoisePeerSession(false, table, this::permitsSource, new NoisePeerSession.Events() {
+            @Override
+            public void retired(Session s) {
+                s.kill();
+                table.remove(s);
+            }
+
+            @Override
+            public void received(long now) {
+                timers.onDataReceived(now);
+            }
+
+            @Override
+            public void sent(long now) {
+                timers.onDataSent(now);
+            }
+        }, clock);
+        this.hub = new Peer("hub", session, server, true);
+        session.attach(hub);
+        List<Peer> only = List.of(hub);
+        this.device = new Device(tun, socket, new PeerDirectory() {
+            @Override
+            public boolean isData(ByteBuffer datagram, int len) {
+                return len > 0 && datagram.get(0) == HubWire.TYPE_TRANSPORT;
+            }
+
+            @Override
+            public Peer forDatagram(InetSocketAddress source, ByteBuffer datagram, int len) {
+                return HubPeers.byReceiverIndex(table, source, datagram, len);
+            }
+
+            @Override
+            public Peer forPacket(ByteBuffer buf, int offset, int len) {
+                return hub;
+            }
+
+            @Override
+            public List<Peer> peers() {
+                return only;
+            }
+        }, PacketAeads.AUTO, LOG::warning);
+        device.setControlHandler((datagram, len, source, dev) -> onControl(datagram, len));
+        counters.attach(device.counters(), () -> List.of(device.counters(), hub.counters()));
+    }
+
+    private boolean permitsSource(ByteBuffer buf, int start, int len) {
+        return routes.size() == 0
+                || routes.lookup(buf, AllowedIps.sourceOffset(buf, start, len), AllowedIps.isIpv4(buf, start)) != null;
     }
 
     public void start() {
-        threads.add(Thread.ofPlatform().name("client-rx").daemon().start(this::receiveLoop));
-        threads.add(Thread.ofPlatform().name("client-tun").daemon().start(this::tunLoop));
-        threads.add(Thread.ofPlatform().name("client-timer").daemon().start(this::timerLoop));
+        device.start();
+        timerThread = Thread.ofPlatform().name("client-timer").daemon().start(this::timerLoop);
     }
 
     public HubCounters counters() {
         return counters;
     }
 
+    /** The shared runtime carrying the client's data plane. */
+    public Device device() {
+        return device;
+    }
+
     /** True once a session with the hub is up. */
     public boolean connected() {
-        Session s = current;
-        return s != null && s.usable(clock.getAsLong());
+        return session.usable();
     }
 
     /** Sends a new message 1 now (tests; the timer does this by itself). */
@@ -100,7 +151,7 @@ public final class HubClient implements AutoCloseable {
             pending = hs;
             pendingIndex = index;
             timers.onHandshakeInitiated(now);
-            channel.send(ByteBuffer.wrap(msg), server);
+            device.sendControl(ByteBuffer.wrap(msg), server);
         } catch (NoiseException | IOException | RuntimeException e) {
             LOG.warning(() -> "cannot send message 1: " + e.getMessage());
             discardPending();
@@ -132,7 +183,22 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    private synchronized void onResponse(byte[] buf, int n, InetSocketAddress src) {
+    /** Device receive thread: every datagram that is not a transport message. */
+    private void onControl(ByteBuffer datagram, int n) {
+        if (n < HubWire.HEADER_BYTES || n > HubWire.MAX_DATAGRAM_BYTES) {
+            counters.drop(n < HubWire.HEADER_BYTES ? HubDropReason.TOO_SHORT : HubDropReason.TOO_LONG);
+            return;
+        }
+        byte[] buf = new byte[n];
+        datagram.get(0, buf, 0, n);
+        switch (buf[0]) {
+            case HubWire.TYPE_RESPONSE -> onResponse(buf, n);
+            case HubWire.TYPE_COOKIE_REPLY -> onCookieReply(buf, n);
+            default -> counters.drop(HubDropReason.BAD_TYPE);
+        }
+    }
+
+    private synchronized void onResponse(byte[] buf, int n) {
         if (n != HubWire.RESPONSE_BYTES || !HubWire.hasHeader(buf, n, HubWire.TYPE_RESPONSE) || pending == null
                 || HubWire.getIntLE(buf, HubWire.RESP_RECEIVER_OFFSET) != pendingIndex || !ownMacs.checkMac1(buf, n)) {
             counters.drop(HubDropReason.UNEXPECTED_RESPONSE);
@@ -143,18 +209,14 @@ public final class HubClient implements AutoCloseable {
             pending.readMessage2(Arrays.copyOfRange(buf, HubWire.RESP_NOISE_OFFSET, HubWire.mac1Offset(n)));
             CipherState[] keys = pending.split();
             Session s = new Session(pendingIndex, HubWire.getIntLE(buf, HubWire.RESP_SENDER_OFFSET), config.serverPublicKey(),
-                    true, keys, server, now);
+                    keys, now);
+            pending.close();
             pending = null;
+            session.install(s);
             table.put(s);
-            if (previous != null) {
-                previous.kill();
-                table.remove(previous);
-            }
-            previous = current;
-            current = s;
             timers.onHandshakeComplete(now);
             counters.handshakesCompleted.incrementAndGet();
-            sendKeepalive(s, now);
+            sendKeepalive(now);
         } catch (NoiseException e) {
             counters.drop(HubDropReason.HANDSHAKE_FAILED);
             discardPending();
@@ -174,129 +236,24 @@ public final class HubClient implements AutoCloseable {
         initiate();
     }
 
-    private void sendKeepalive(Session s, long now) {
-        byte[] b = new byte[HubWire.TRANSPORT_HEADER_BYTES + HubWire.TAG_BYTES];
-        int n = TransportPath.seal(s, b, ByteBuffer.wrap(b), 0, now);
-        if (n > 0) {
-            send(ByteBuffer.wrap(b, 0, n));
+    /** A keepalive confirms a fresh keypair to the hub (and keeps NAT state alive). */
+    private void sendKeepalive(long now) {
+        ByteBuffer b = session.keepalive();
+        if (b == null) {
+            return;
+        }
+        try {
+            device.sendControl(b, hub.endpoint());
             timers.onKeepaliveSent(now);
-        }
-    }
-
-    private void receiveLoop() {
-        byte[] buf = new byte[HubWire.MAX_DATAGRAM_BYTES + 1];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        ByteBuffer view = ByteBuffer.wrap(buf);
-        TransportPath path = new TransportPath(table);
-        while (!closed) {
-            bb.clear();
-            InetSocketAddress src;
-            try {
-                src = (InetSocketAddress) channel.receive(bb);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                continue;
-            }
-            int n = bb.position();
-            if (n < HubWire.HEADER_BYTES || n > HubWire.MAX_DATAGRAM_BYTES) {
-                counters.drop(n < HubWire.HEADER_BYTES ? HubDropReason.TOO_SHORT : HubDropReason.TOO_LONG);
-                continue;
-            }
-            switch (buf[0]) {
-                case HubWire.TYPE_RESPONSE -> onResponse(buf, n, src);
-                case HubWire.TYPE_COOKIE_REPLY -> onCookieReply(buf, n);
-                case HubWire.TYPE_TRANSPORT -> onTransport(path, buf, view, n);
-                default -> counters.drop(HubDropReason.BAD_TYPE);
-            }
-        }
-    }
-
-    private void onTransport(TransportPath path, byte[] buf, ByteBuffer view, int n) {
-        long now = clock.getAsLong();
-        int p = path.open(buf, view, n, now);
-        if (p < 0) {
-            counters.drop(path.reason());
-            return;
-        }
-        timers.onDataReceived(now);
-        if (p == 0) {
-            return;
-        }
-        int start = HubWire.TRANSPORT_HEADER_BYTES;
-        int len = AllowedIps.ipLength(view, start, p);
-        if (len < 0) {
-            counters.drop(HubDropReason.MALFORMED_INNER);
-            return;
-        }
-        if (routes.size() > 0 && routes.lookup(view, AllowedIps.sourceOffset(view, start, len), AllowedIps.isIpv4(view, start)) == null) {
-            counters.drop(HubDropReason.ALLOWED_IPS);
-            return;
-        }
-        counters.packetsIn.incrementAndGet();
-        counters.bytesIn.addAndGet(len);
-        try {
-            tun.write(ByteBuffer.wrap(buf, start, len));
         } catch (IOException e) {
             counters.drop(HubDropReason.SEND_FAILED);
-        }
-    }
-
-    private void tunLoop() {
-        byte[] buf = new byte[HubWire.MAX_DATAGRAM_BYTES];
-        ByteBuffer view = ByteBuffer.wrap(buf);
-        while (!closed) {
-            view.clear().position(HubWire.TRANSPORT_HEADER_BYTES).limit(HubWire.TRANSPORT_HEADER_BYTES + HubWire.MAX_INNER_BYTES);
-            int n;
-            try {
-                n = tun.read(view);
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            if (n < 0) {
-                return;
-            }
-            int len = AllowedIps.ipLength(view, HubWire.TRANSPORT_HEADER_BYTES, n);
-            if (len < 0) {
-                counters.drop(HubDropReason.MALFORMED_INNER);
-                continue;
-            }
-            long now = clock.getAsLong();
-            Session s = current;
-            if (s == null || !s.usable(now)) {
-                counters.drop(HubDropReason.NO_SESSION);
-                continue;
-            }
-            int out = TransportPath.seal(s, buf, view, len, now);
-            if (out < 0) {
-                counters.drop(HubDropReason.SESSION_EXPIRED);
-                continue;
-            }
-            if (send(view.clear().limit(out))) {
-                counters.packetsOut.incrementAndGet();
-                counters.bytesOut.addAndGet(len);
-                timers.onDataSent(now);
-            }
-        }
-    }
-
-    private boolean send(ByteBuffer b) {
-        try {
-            channel.send(b, server);
-            return true;
-        } catch (IOException e) {
-            counters.drop(HubDropReason.SEND_FAILED);
-            return false;
         }
     }
 
     private void timerLoop() {
         while (!closed) {
             long now = clock.getAsLong();
-            Session s = current;
+            Session s = session.current();
             if (s != null && !s.usable(now)) {
                 timers.onSessionLost();
             } else if (s != null && Long.compareUnsigned(s.sentMessages(), NoiseLimits.REKEY_AFTER_MESSAGES) >= 0
@@ -310,11 +267,7 @@ public final class HubClient implements AutoCloseable {
                         discardPending();
                     }
                 }
-                case SEND_KEEPALIVE -> {
-                    if (s != null) {
-                        sendKeepalive(s, now);
-                    }
-                }
+                case SEND_KEEPALIVE -> sendKeepalive(now);
                 case NONE -> { }
             }
             try {
@@ -325,17 +278,17 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
+    /** Stops the timer and the device (TUN and socket closed, keypairs wiped). */
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing
+        if (timerThread != null) {
+            timerThread.interrupt();
         }
-        tun.close();
-        for (Thread t : threads) {
-            t.interrupt();
+        try {
+            device.close();
+        } catch (PskException e) {
+            LOG.warning(() -> "closing the client: " + e.getMessage());
         }
         synchronized (this) {
             discardPending();

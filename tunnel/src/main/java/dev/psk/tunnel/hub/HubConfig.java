@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param addresses the hub's own tunnel addresses ("10.77.0.1/24"), host bits allowed
  * @param metricsPort 0 for no metrics, else the 127.0.0.1 port of the Prometheus endpoint
- * @param clientToClient when true, packets between clients are forwarded inside the hub process;
- *     when false they go through the kernel (and its firewall)
+ * @param clientToClient when true, packets between clients (routed back into the TUN device by the
+ *     hub's kernel, so subject to its forwarding setting and firewall) are carried; when false the
+ *     hub refuses them (no_route)
  */
 public record HubConfig(byte[] privateKey, byte[] publicKey, String listenAddress, int listenPort, String interfaceName,
         List<Cidr> addresses, int mtu, int metricsPort, boolean clientToClient, List<AllowedClient> clients) {

@@ -1,30 +1,105 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.device.TrafficCounters;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 
 /**
- * Counters of one hub or client: drops by reason, completed handshakes, bytes and packets each
- * way. Lock-free and allocation-free to bump; read by metrics and tests.
+ * Counters of one hub or client. The handshake side (message 1 outcomes, control datagrams) is
+ * counted here; the data plane is counted by the shared device ({@link TrafficCounters} of the
+ * device and of each peer) and read through {@link #attach}: {@link #drops} folds the device's
+ * {@link DropReason}s into the hub's names ({@link HubDropReason#dataPath()}), and the byte and
+ * packet totals are the peers' sums. Lock-free and allocation-free to bump; read by metrics and tests.
  */
 public final class HubCounters {
     private final AtomicLongArray drops = new AtomicLongArray(HubDropReason.values().length);
     public final AtomicLong handshakesCompleted = new AtomicLong();
     public final AtomicLong sessionsEnded = new AtomicLong();
-    public final AtomicLong bytesIn = new AtomicLong();
-    public final AtomicLong bytesOut = new AtomicLong();
-    public final AtomicLong packetsIn = new AtomicLong();
-    public final AtomicLong packetsOut = new AtomicLong();
+    /** Packets between two clients (forwarded by the hub's kernel and carried on). */
     public final AtomicLong forwarded = new AtomicLong();
+    private volatile Supplier<List<TrafficCounters>> dataPlane = List::of;
+    private volatile TrafficCounters device;
+
+    /**
+     * Where the data plane's counters are: the device's own (drops not attributable to a peer) and
+     * the device's followed by every peer's.
+     */
+    void attach(TrafficCounters deviceCounters, Supplier<List<TrafficCounters>> deviceAndPeers) {
+        this.device = deviceCounters;
+        this.dataPlane = deviceAndPeers;
+    }
 
     public void drop(HubDropReason reason) {
         drops.incrementAndGet(reason.ordinal());
     }
 
+    /** Drops under {@code reason}: the handshake side's plus the data plane's. */
     public long drops(HubDropReason reason) {
-        return drops.get(reason.ordinal());
+        long n = drops.get(reason.ordinal());
+        DropReason[] mapped = reason.dataPath();
+        if (mapped.length > 0) {
+            for (TrafficCounters c : dataPlane.get()) {
+                for (DropReason d : mapped) {
+                    // The device says NO_ROUTE both for "no peer owns the destination" (its own
+                    // counter) and "the peer has no endpoint yet" (the peer's): the latter is a
+                    // client that never completed a handshake, i.e. no session.
+                    if (d != DropReason.NO_ROUTE || c == device) {
+                        n += c.drops(d);
+                    }
+                }
+                if (reason == HubDropReason.NO_SESSION && c != device) {
+                    n += c.drops(DropReason.NO_ROUTE);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The data plane's drops under the device's own reason (e.g. {@link DropReason#KEEPALIVE}). */
+    public long dataDrops(DropReason reason) {
+        long n = 0;
+        for (TrafficCounters c : dataPlane.get()) {
+            n += c.drops(reason);
+        }
+        return n;
+    }
+
+    /** Inner bytes delivered to TUN (in) and sealed for the network (out); packets likewise. */
+    public long bytesIn() {
+        long n = 0;
+        for (TrafficCounters c : dataPlane.get()) {
+            n += c.rxBytes();
+        }
+        return n;
+    }
+
+    public long bytesOut() {
+        long n = 0;
+        for (TrafficCounters c : dataPlane.get()) {
+            n += c.txBytes();
+        }
+        return n;
+    }
+
+    public long packetsIn() {
+        long n = 0;
+        for (TrafficCounters c : dataPlane.get()) {
+            n += c.rxPackets();
+        }
+        return n;
+    }
+
+    public long packetsOut() {
+        long n = 0;
+        for (TrafficCounters c : dataPlane.get()) {
+            n += c.txPackets();
+        }
+        return n;
     }
 
     public Map<HubDropReason, Long> snapshot() {

@@ -46,14 +46,14 @@ public final class HubMetrics implements AutoCloseable {
         CounterWithCallback.builder().name("psk_hub_bytes_total").help("Inner packet bytes through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
-                    cb.call(c.bytesIn.get(), "in");
-                    cb.call(c.bytesOut.get(), "out");
+                    cb.call(c.bytesIn(), "in");
+                    cb.call(c.bytesOut(), "out");
                 }).register(registry);
         CounterWithCallback.builder().name("psk_hub_packets_total").help("Inner packets through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
-                    cb.call(c.packetsIn.get(), "in");
-                    cb.call(c.packetsOut.get(), "out");
+                    cb.call(c.packetsIn(), "in");
+                    cb.call(c.packetsOut(), "out");
                     cb.call(c.forwarded.get(), "client_to_client");
                 }).register(registry);
         CounterWithCallback.builder().name("psk_hub_sessions_ended_total").help("Sessions ended (expiry, revocation, rekey)")

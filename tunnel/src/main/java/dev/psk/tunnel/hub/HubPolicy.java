@@ -3,6 +3,7 @@ package dev.psk.tunnel.hub;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One immutable snapshot of who may connect and which addresses each owns, built from a
@@ -17,11 +18,11 @@ final class HubPolicy {
     private final Map<ByteBuffer, Entry> byKey = new HashMap<>();
     final AllowedIps<Entry> allowedIps = new AllowedIps<>();
 
-    HubPolicy(HubConfig config, Map<ByteBuffer, ClientState> states) {
+    HubPolicy(HubConfig config, Map<ByteBuffer, ClientState> states, Function<byte[], ClientState> newState) {
         this.config = config;
         for (AllowedClient c : config.clients()) {
             ByteBuffer k = ByteBuffer.wrap(c.publicKey());
-            ClientState st = states.computeIfAbsent(k, kk -> new ClientState(c.publicKey()));
+            ClientState st = states.computeIfAbsent(k, kk -> newState.apply(c.publicKey()));
             Entry e = new Entry(c, st);
             byKey.put(k, e);
             if (c.enabled()) {

@@ -81,7 +81,7 @@ final class HubResponder {
             System.arraycopy(m2, 0, out, HubWire.RESP_NOISE_OFFSET, m2.length);
             new MacKeys(e.client().publicKey()).writeMac1(out, out.length);
             CipherState[] keys = hs.split();
-            Session s = new Session(index, senderIndex, e.client().publicKey(), false, keys, source, now);
+            Session s = new Session(index, senderIndex, e.client().publicKey(), keys, now);
             return new Outcome(null, s, e.state(), e.client(), out);
         } catch (NoiseException ex) {
             if (who[0] == null && why[0] == HubDropReason.HANDSHAKE_FAILED) {

@@ -1,16 +1,20 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.common.PskException;
+import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.device.Device;
+import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.TrafficCounters;
+import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseException;
 import dev.psk.tunnel.noise.NoiseLimits;
+import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,15 +26,17 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * The hub: one UDP socket, one TUN device, many clients. Threads: a receiver (cheap checks of every
- * datagram, transport decryption, AllowedIPs on ingress), handshake workers fed by a bounded
- * queue, a TUN reader (AllowedIPs on egress picks the client), and a timer sweeping expired
- * sessions and rate-limiter tables.
+ * The hub: a {@link Device} (the same runtime as the point-to-point tunnel: one UDP socket, one TUN
+ * device, its receive and send threads) whose peers are the configured clients ({@link HubPeers},
+ * one {@link NoisePeerSession} each), plus the handshake side: message 1 arrives through the
+ * device's control handler, cheap checks run there, the Noise work on handshake workers fed by a
+ * bounded queue, and a timer sweeps expired keypairs and rate-limiter tables.
  *
  * <p>Order of checks for message 1: size and header, mac1 (one HMAC, no DH), per-source rate; under
  * load or over the rate, mac2 or else a cookie reply; queue room; then on a worker the Noise read with the client
- * lookup after one DH. {@link #reload} applies a new configuration at once: sessions of removed,
- * disabled or re-keyed clients end before it returns.
+ * lookup after one DH. {@link #reload} applies a new configuration at once: keypairs of removed,
+ * disabled or re-keyed clients are wiped and leave the receiver-index table, and their addresses
+ * leave the AllowedIPs table, before it returns.
  */
 public final class HubServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubServer.class.getName());
@@ -56,34 +62,37 @@ public final class HubServer implements AutoCloseable {
 
     private record Job(byte[] msg, int n, InetSocketAddress source) {}
 
-    private final DatagramChannel channel;
-    private final TunDevice tun;
+    private final Device device;
+    private final UdpSocket socket;
     private final Options options;
     private final LongSupplier clock;
     private final HubCounters counters = new HubCounters();
     private final SessionTable table = new SessionTable(NoiseLimits.MAX_SESSIONS);
     private final Map<ByteBuffer, ClientState> states = new ConcurrentHashMap<>();
+    private volatile List<Peer> peers = List.of();
     private final RateLimiter<InetAddress> perSource;
     private final RateLimiter<ByteBuffer> perKey;
     private final ArrayBlockingQueue<Job> queue;
     private final CookieChecker cookies;
     private final HubResponder responder;
     private final byte[] hubPublic;
+    /** Receive-thread scratch for control datagrams (the device's buffer is reused). */
+    private final byte[] control = new byte[HubWire.MAX_DATAGRAM_BYTES];
+    private final byte[] reply = new byte[HubWire.COOKIE_REPLY_BYTES];
     private volatile HubPolicy policy;
     private volatile long underLoadUntil;
     private volatile boolean closed;
     private final List<Thread> threads = new ArrayList<>();
 
-    public HubServer(HubConfig config, TunDevice tun, DatagramChannel channel, Options options, LongSupplier clock)
+    public HubServer(HubConfig config, TunDevice tun, UdpSocket socket, Options options, LongSupplier clock)
             throws NoiseException {
-        this.channel = channel;
-        this.tun = tun;
+        this.socket = socket;
         this.options = options;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(options.maxQueuedHandshakes());
         byte[] priv = config.privateKey();
         this.hubPublic = Dh25519.publicFromPrivate(priv);
-        this.policy = new HubPolicy(config, states);
+        this.policy = new HubPolicy(config, states, this::newClient);
         this.underLoadUntil = clock.getAsLong() - 1;
         this.perSource = new RateLimiter<>(options.sourceInitiationsPerSecond(), options.sourceBurst(),
                 NoiseLimits.MAX_RATE_LIMITER_ENTRIES, clock);
@@ -92,23 +101,56 @@ public final class HubServer implements AutoCloseable {
         this.cookies = new CookieChecker(hubPublic, clock);
         this.responder = new HubResponder(priv, hubPublic, () -> policy, table, perKey);
         Arrays.fill(priv, (byte) 0);
+        this.device = new Device(tun, socket, new HubPeers(table, () -> policy, () -> peers, counters.forwarded),
+                PacketAeads.AUTO, LOG::warning);
+        device.setControlHandler((datagram, len, source, dev) -> onControl(datagram, len, source));
+        counters.attach(device.counters(), this::trafficCounters);
     }
 
-    /** Binds a UDP socket on the configured address and port. */
-    public static DatagramChannel bind(HubConfig config) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
-        ch.bind(new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.listenPort()));
-        return ch;
+    /** The runtime state of a newly configured client key: its peer on the device and its session. */
+    private ClientState newClient(byte[] publicKey) {
+        ClientState[] self = new ClientState[1];
+        NoisePeerSession session = new NoisePeerSession(true, table, (buf, start, len) -> {
+            HubPolicy.Entry from = policy.allowedIps.lookup(buf, AllowedIps.sourceOffset(buf, start, len),
+                    AllowedIps.isIpv4(buf, start));
+            return from != null && from.state() == self[0];
+        }, this::end, clock);
+        ClientState st = new ClientState(publicKey, session);
+        self[0] = st;
+        List<Peer> next = new ArrayList<>(peers);
+        next.add(st.peer);
+        peers = List.copyOf(next);
+        return st;
+    }
+
+    private List<TrafficCounters> trafficCounters() {
+        List<TrafficCounters> all = new ArrayList<>();
+        all.add(device.counters());
+        for (Peer p : peers) {
+            all.add(p.counters());
+        }
+        return all;
+    }
+
+    /** Binds the UDP socket on the configured address and port. */
+    public static UdpSocket bind(HubConfig config) throws IOException {
+        return UdpSocket.bind(new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.listenPort()),
+                Psk2Wire.SOCKET_BUFFER_BYTES);
     }
 
     public void start() {
-        threads.add(Thread.ofPlatform().name("hub-rx").daemon().start(this::receiveLoop));
+        device.start();
         for (int i = 0; i < options.handshakeWorkers(); i++) {
             threads.add(Thread.ofPlatform().name("hub-handshake-" + i).daemon().start(this::handshakeLoop));
         }
-        threads.add(Thread.ofPlatform().name("hub-tun").daemon().start(this::tunLoop));
         threads.add(Thread.ofPlatform().name("hub-timer").daemon().start(this::timerLoop));
-        LOG.info(() -> "hub " + AllowedClient.fingerprint(hubPublic) + " serving " + policy.config.clients().size() + " clients");
+        LOG.info(() -> "hub " + AllowedClient.fingerprint(hubPublic) + " serving " + policy.config.clients().size()
+                + " clients (AEAD " + device.aeadName() + ")");
+    }
+
+    /** The shared runtime carrying the hub's data plane. */
+    public Device device() {
+        return device;
     }
 
     public HubCounters counters() {
@@ -123,28 +165,28 @@ public final class HubServer implements AutoCloseable {
         return policy.config;
     }
 
-    public SocketAddress localAddress() throws IOException {
-        return channel.getLocalAddress();
+    public InetSocketAddress localAddress() throws IOException {
+        return socket.localAddress();
     }
 
     /**
      * Applies {@code next}: clients removed, disabled, or whose PSK, key or identity pin changed lose
-     * every session now; the others keep theirs. The hub's own key and socket cannot change here.
+     * every keypair now; the others keep theirs. The hub's own key and socket cannot change here.
      */
     public synchronized void reload(HubConfig next) throws ConfigException {
         if (!Arrays.equals(next.publicKey(), hubPublic)) {
             throw new ConfigException("reload: ServerX25519PrivateKey changed: restart the hub to change its key");
         }
         HubPolicy old = policy;
-        HubPolicy fresh = new HubPolicy(next, states);
+        HubPolicy fresh = new HubPolicy(next, states, this::newClient);
         policy = fresh;
         int ended = 0;
-        for (Map.Entry<ByteBuffer, ClientState> e : states.entrySet()) {
-            HubPolicy.Entry now = fresh.byKey(e.getValue().publicKey);
-            HubPolicy.Entry before = old.byKey(e.getValue().publicKey);
+        for (ClientState st : states.values()) {
+            HubPolicy.Entry now = fresh.byKey(st.publicKey);
+            HubPolicy.Entry before = old.byKey(st.publicKey);
             boolean keep = now != null && before != null && now.client().sameCredentials(before.client());
             if (!keep) {
-                for (Session s : e.getValue().clear()) {
+                for (Session s : st.session.clear()) {
                     end(s);
                     ended++;
                 }
@@ -160,40 +202,25 @@ public final class HubServer implements AutoCloseable {
         counters.sessionsEnded.incrementAndGet();
     }
 
-    private void receiveLoop() {
-        byte[] buf = new byte[HubWire.MAX_DATAGRAM_BYTES + 1];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        byte[] reply = new byte[HubWire.COOKIE_REPLY_BYTES];
-        TransportPath path = new TransportPath(table);
-        ByteBuffer view = ByteBuffer.wrap(buf);
-        while (!closed) {
-            bb.clear();
-            InetSocketAddress src;
-            try {
-                src = (InetSocketAddress) channel.receive(bb);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                continue;
-            }
-            int n = bb.position();
-            if (n > HubWire.MAX_DATAGRAM_BYTES) {
-                counters.drop(HubDropReason.TOO_LONG);
-                continue;
-            }
-            if (n < HubWire.HEADER_BYTES) {
-                counters.drop(HubDropReason.TOO_SHORT);
-                continue;
-            }
-            switch (buf[0]) {
-                case HubWire.TYPE_INITIATION -> onInitiation(buf, n, src, reply);
-                case HubWire.TYPE_TRANSPORT -> onTransport(path, buf, view, n, src);
-                default -> counters.drop(HubDropReason.BAD_TYPE);
-            }
+    /** Device receive thread: every datagram that is not a transport message. Never throws, never keeps {@code datagram}. */
+    private void onControl(ByteBuffer datagram, int n, InetSocketAddress src) {
+        if (n > HubWire.MAX_DATAGRAM_BYTES) {
+            counters.drop(HubDropReason.TOO_LONG);
+            return;
+        }
+        if (n < HubWire.HEADER_BYTES) {
+            counters.drop(HubDropReason.TOO_SHORT);
+            return;
+        }
+        datagram.get(0, control, 0, n);
+        if (control[0] == HubWire.TYPE_INITIATION) {
+            onInitiation(control, n, src);
+        } else {
+            counters.drop(HubDropReason.BAD_TYPE);
         }
     }
 
-    private void onInitiation(byte[] buf, int n, InetSocketAddress src, byte[] reply) {
+    private void onInitiation(byte[] buf, int n, InetSocketAddress src) {
         if (n < HubWire.INITIATION_MIN_BYTES) {
             counters.drop(HubDropReason.TOO_SHORT);
             return;
@@ -252,15 +279,13 @@ public final class HubServer implements AutoCloseable {
                 counters.drop(o.refused());
                 continue;
             }
+            o.state().session.install(o.session());
             table.put(o.session());
-            for (Session retired : o.state().add(o.session())) {
-                end(retired);
-            }
-            // The policy may have changed while we worked: a session made with credentials that a
+            // The policy may have changed while we worked: a keypair made with credentials that a
             // reload has since revoked or replaced (disabled, removed, new PSK or pin) dies here.
             HubPolicy.Entry still = policy.byKey(o.state().publicKey);
             if (still == null || !still.client().sameCredentials(o.client())) {
-                o.state().forget(o.session());
+                o.state().session.forget(o.session());
                 end(o.session());
                 counters.drop(HubDropReason.DISABLED_KEY);
                 continue;
@@ -271,116 +296,11 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
-    private void onTransport(TransportPath path, byte[] buf, ByteBuffer view, int n, InetSocketAddress src) {
-        long now = clock.getAsLong();
-        int p = path.open(buf, view, n, now);
-        if (p < 0) {
-            counters.drop(path.reason());
-            return;
-        }
-        Session s = path.session();
-        s.endpoint = src;
-        HubPolicy pol = policy;
-        HubPolicy.Entry owner = pol.byKey(s.peerKey);
-        if (owner == null || !owner.client().enabled()) {
-            counters.drop(HubDropReason.DISABLED_KEY);
-            return;
-        }
-        Session retired = owner.state().confirm(s);
-        if (retired != null) {
-            end(retired);
-        }
-        if (p == 0) {
-            return;
-        }
-        int start = HubWire.TRANSPORT_HEADER_BYTES;
-        int len = AllowedIps.ipLength(view, start, p);
-        if (len < 0) {
-            counters.drop(HubDropReason.MALFORMED_INNER);
-            return;
-        }
-        boolean v4 = AllowedIps.isIpv4(view, start);
-        HubPolicy.Entry from = pol.allowedIps.lookup(view, AllowedIps.sourceOffset(view, start, len), v4);
-        if (from == null || from.state() != owner.state()) {
-            counters.drop(HubDropReason.ALLOWED_IPS);
-            return;
-        }
-        counters.packetsIn.incrementAndGet();
-        counters.bytesIn.addAndGet(len);
-        if (pol.config.clientToClient()) {
-            HubPolicy.Entry to = pol.allowedIps.lookup(view, AllowedIps.destinationOffset(view, start, len), v4);
-            if (to != null && to.state() != owner.state()) {
-                if (sendTo(to, buf, view, len, now)) {
-                    counters.forwarded.incrementAndGet();
-                }
-                return;
-            }
-        }
+    private void send(ByteBuffer b, InetSocketAddress to) {
         try {
-            tun.write(ByteBuffer.wrap(buf, start, len));
+            device.sendControl(b, to);
         } catch (IOException e) {
             counters.drop(HubDropReason.SEND_FAILED);
-        }
-    }
-
-    private void tunLoop() {
-        byte[] buf = new byte[HubWire.MAX_DATAGRAM_BYTES];
-        ByteBuffer view = ByteBuffer.wrap(buf);
-        while (!closed) {
-            view.clear().position(HubWire.TRANSPORT_HEADER_BYTES).limit(HubWire.TRANSPORT_HEADER_BYTES + HubWire.MAX_INNER_BYTES);
-            int n;
-            try {
-                n = tun.read(view);
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            if (n < 0) {
-                return;
-            }
-            int start = HubWire.TRANSPORT_HEADER_BYTES;
-            int len = AllowedIps.ipLength(view, start, n);
-            if (len < 0) {
-                counters.drop(HubDropReason.MALFORMED_INNER);
-                continue;
-            }
-            HubPolicy.Entry to = policy.allowedIps.lookup(view, AllowedIps.destinationOffset(view, start, len),
-                    AllowedIps.isIpv4(view, start));
-            if (to == null) {
-                counters.drop(HubDropReason.NO_ROUTE);
-                continue;
-            }
-            sendTo(to, buf, view, len, clock.getAsLong());
-        }
-    }
-
-    /** Seals {@code buf[16, 16+len)} for client {@code to} and sends it. */
-    private boolean sendTo(HubPolicy.Entry to, byte[] buf, ByteBuffer view, int len, long now) {
-        Session s = to.state().current();
-        if (s == null || !s.usable(now)) {
-            counters.drop(HubDropReason.NO_SESSION);
-            return false;
-        }
-        int n = TransportPath.seal(s, buf, view, len, now);
-        if (n < 0) {
-            counters.drop(HubDropReason.SESSION_EXPIRED);
-            return false;
-        }
-        counters.packetsOut.incrementAndGet();
-        counters.bytesOut.addAndGet(len);
-        return send(view.clear().limit(n), s.endpoint);
-    }
-
-    /** Sends the bytes between position and limit of {@code b}. */
-    private boolean send(ByteBuffer b, SocketAddress to) {
-        try {
-            channel.send(b, to);
-            return true;
-        } catch (IOException e) {
-            counters.drop(HubDropReason.SEND_FAILED);
-            return false;
         }
     }
 
@@ -394,8 +314,9 @@ public final class HubServer implements AutoCloseable {
             long now = clock.getAsLong();
             for (Session s : table.all()) {
                 if (!s.usable(now)) {
-                    for (ClientState st : states.values()) {
-                        st.forget(s);
+                    NoisePeerSession owner = s.owner;
+                    if (owner != null) {
+                        owner.forget(s);
                     }
                     end(s);
                 }
@@ -405,17 +326,17 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
+    /** Stops the handshake threads and the device (TUN and socket closed, every keypair wiped). */
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing: nothing to do
-        }
-        tun.close();
         for (Thread t : threads) {
             t.interrupt();
+        }
+        try {
+            device.close();
+        } catch (PskException e) {
+            LOG.warning(() -> "closing the hub: " + e.getMessage());
         }
         for (Session s : table.all()) {
             end(s);

@@ -113,6 +113,19 @@ public final class HubWire {
         putIntLE(b, off + 4, (int) (v >>> 32));
     }
 
+    /** Little-endian int at absolute {@code off} of {@code b}, whatever the buffer's byte order. */
+    static int getIntLE(java.nio.ByteBuffer b, int off) {
+        return (b.get(off) & 0xff) | (b.get(off + 1) & 0xff) << 8 | (b.get(off + 2) & 0xff) << 16 | (b.get(off + 3) & 0xff) << 24;
+    }
+
+    static long getLongLE(java.nio.ByteBuffer b, int off) {
+        return (getIntLE(b, off) & 0xffffffffL) | ((long) getIntLE(b, off + 4)) << 32;
+    }
+
+    static void putIntLE(java.nio.ByteBuffer b, int off, int v) {
+        b.put(off, (byte) v).put(off + 1, (byte) (v >>> 8)).put(off + 2, (byte) (v >>> 16)).put(off + 3, (byte) (v >>> 24));
+    }
+
     /** True when {@code b[0..n)} starts with type {@code type} and three zero bytes. */
     static boolean hasHeader(byte[] b, int n, byte type) {
         return n >= HEADER_BYTES && b[0] == type && b[1] == 0 && b[2] == 0 && b[3] == 0;

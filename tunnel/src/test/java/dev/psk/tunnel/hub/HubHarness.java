@@ -7,7 +7,7 @@ import dev.psk.tunnel.hub.HubFixtures.Keys;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
+import dev.psk.tunnel.device.UdpSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +42,10 @@ abstract class HubHarness {
     }
 
     void startHub(List<Client> clients, HubServer.Options options) throws Exception {
-        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
-        hubTun = new MemoryTun("hub");
+        UdpSocket ch = socket();
+        port = ch.localAddress().getPort();
+        // The hub's kernel forwards packets between clients (back out of the TUN device).
+        hubTun = new MemoryTun("hub", "10.77.0.1");
         hub = new HubServer(config(clients), hubTun, ch, options, System::nanoTime);
         open.add(hub);
         hub.start();
@@ -54,12 +55,16 @@ abstract class HubHarness {
 
     Running startClient(Client c) throws Exception {
         ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(c, hubKeys, port), "test");
-        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        UdpSocket ch = socket();
         MemoryTun tun = new MemoryTun(c.name());
         HubClient client = new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, null, System::nanoTime);
         open.add(client);
         client.start();
         return new Running(client, tun);
+    }
+
+    static UdpSocket socket() throws java.io.IOException {
+        return UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
     }
 
     static void await(BooleanSupplier cond, long millis) throws InterruptedException {

@@ -156,7 +156,7 @@ class HubOperationsTest extends HubHarness {
                 plain.interfaceName(), plain.addresses(), plain.mtu(), plain.metricsPort(), plain.clientToClient(), pinned));
         // alice signs with the pinned key: admitted. bob has no token: refused at message 1.
         ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(alice, hubKeys, port), "t");
-        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        var ch = socket();
         MemoryTun tun = new MemoryTun("a");
         HubClient signed = new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, token, System::nanoTime);
         open.add(signed);
@@ -166,7 +166,7 @@ class HubOperationsTest extends HubHarness {
         await(() -> hub.counters().drops(HubDropReason.IDENTITY_REFUSED) >= 1, 3000);
         // A different token key is refused too.
         ClientConfig bc = HubConfigParser.parseClient(HubFixtures.clientJson(bob, hubKeys, port), "t");
-        HubClient impostor = new HubClient(bc, new MemoryTun("b"), DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)),
+        HubClient impostor = new HubClient(bc, new MemoryTun("b"), socket(),
                 new InetSocketAddress("127.0.0.1", port), FAST, InsecureInMemorySigner.generate(), System::nanoTime);
         open.add(impostor);
         long before = hub.counters().drops(HubDropReason.IDENTITY_REFUSED);

@@ -14,8 +14,21 @@ final class MemoryTun implements TunDevice {
     final BlockingQueue<byte[]> delivered = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
+    /** Kernel forwarding: IPv4 packets written here for another address are routed back out (null: none). */
+    private final byte[] local;
+
     MemoryTun(String name) {
+        this(name, null);
+    }
+
+    /** A TUN device on a host that forwards: packets not for {@code localV4} come back to be sent on. */
+    MemoryTun(String name, String localV4) {
         this.name = name;
+        try {
+            this.local = localV4 == null ? null : java.net.InetAddress.getByName(localV4).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     void inject(byte[] packet) {
@@ -54,6 +67,11 @@ final class MemoryTun implements TunDevice {
     public void write(ByteBuffer src) {
         byte[] p = new byte[src.remaining()];
         src.get(p);
+        if (local != null && p.length >= 20 && (p[0] >> 4) == 4
+                && !java.util.Arrays.equals(p, 16, 20, local, 0, 4)) {
+            toTunnel.add(p);
+            return;
+        }
         delivered.add(p);
     }
 

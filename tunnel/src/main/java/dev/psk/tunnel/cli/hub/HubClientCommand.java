@@ -15,7 +15,8 @@ import dev.psk.tunnel.hub.Timers;
 import dev.psk.tunnel.io.LinuxTun;
 import dev.psk.tunnel.io.TunConfigurator;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
+import dev.psk.tunnel.device.UdpSocket;
+import dev.psk.tunnel.wire.Psk2Wire;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +68,8 @@ public final class HubClientCommand implements Callable<Integer> {
                 }
                 TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), routes, cfg.mtu());
             }
-            DatagramChannel ch = DatagramChannel.open();
-            ch.bind(null);
+            UdpSocket ch = UdpSocket.bind(new InetSocketAddress(
+                    server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0), Psk2Wire.SOCKET_BUFFER_BYTES);
             client = new HubClient(cfg, tun, ch, server, Timers.Settings.defaults(cfg.persistentKeepaliveSeconds()), signer,
                     System::nanoTime);
             client.start();

@@ -11,7 +11,7 @@ import dev.psk.tunnel.hub.HubServer;
 import dev.psk.tunnel.io.LinuxTun;
 import dev.psk.tunnel.io.TunConfigurator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.channels.DatagramChannel;
+import dev.psk.tunnel.device.UdpSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,12 +40,28 @@ public final class HubServerCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
     Integer metricsPort;
 
+    /** Client-to-client traffic goes through the hub's kernel: say so when it will not forward. */
+    private static void warnIfNotForwarding(HubConfig cfg) {
+        if (!cfg.clientToClient()) {
+            return;
+        }
+        try {
+            String v = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+            if (v.equals("0")) {
+                System.err.println("warning: net.ipv4.ip_forward is 0: clients reach the hub but not each other"
+                        + " (sysctl -w net.ipv4.ip_forward=1, or set ClientToClient: false)");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux or no procfs: nothing to check
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
-        DatagramChannel ch = null;
+        UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
         HubMetrics metrics = null;
@@ -66,7 +82,8 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             hub.start();
             reloader.start();
-            System.err.println("hub " + cfg.fingerprint() + " on " + ch.getLocalAddress() + ", interface " + tun.name() + ", "
+            warnIfNotForwarding(cfg);
+            System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
                     + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
             Foreground.runUntilSignalled(hub, reloader, metrics);
             return 0;

@@ -19,7 +19,11 @@ class HubTunnelCommandTest {
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cl = CliRunner.commandLine(new HubTunnelCommand());
+        return runRoot(new HubTunnelCommand(), args);
+    }
+
+    static Run runRoot(Object root, String... args) {
+        CommandLine cl = CliRunner.commandLine(root);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
@@ -57,5 +61,20 @@ class HubTunnelCommandTest {
         assertThat(c.err()).contains("ClientX25519PrivateKey: is missing");
         Run pinWithoutKey = run("client", "--config", client.toString(), "--pin-file", "x");
         assertThat(pinWithoutKey.code()).isEqualTo(1);
+    }
+
+    @Test
+    void pskTunnelDispatchesToTheHubGroupWithoutItsOwnRequiredOptions() throws Exception {
+        Run help = runRoot(new dev.psk.tunnel.cli.PskTunnel(), "--help");
+        assertThat(help.out()).containsPattern("(?m)^ +hub ");
+        Path bad = dir.resolve("hub.json");
+        Files.writeString(bad, "{\"ListenPort\": 51820, \"AllowedClients\": []}");
+        Run r = runRoot(new dev.psk.tunnel.cli.PskTunnel(), "hub", "server", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("ServerX25519PrivateKey: is missing").doesNotContain("--psk");
+        // Without a subcommand the root still insists on its own options, with the same message.
+        Run root = runRoot(new dev.psk.tunnel.cli.PskTunnel());
+        assertThat(root.code()).isEqualTo(2);
+        assertThat(root.err()).contains("missing required option --psk");
     }
 }
