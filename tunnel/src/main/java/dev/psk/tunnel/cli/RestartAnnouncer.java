@@ -56,10 +56,6 @@ final class RestartAnnouncer implements AutoCloseable {
         }
     }
 
-    int sent() {
-        return sent;
-    }
-
     @Override
     public void close() {
         aead.close();

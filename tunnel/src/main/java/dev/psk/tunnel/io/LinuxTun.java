@@ -233,43 +233,7 @@ public final class LinuxTun implements TunDevice {
         if (!dst.isDirect()) {
             return readViaScratch(dst);
         }
-        if (!enter()) {
-            return -1;
-        }
-        try {
-            int pos = dst.position();
-            int room = dst.limit() - pos;
-            long target = reader.baseOf(dst) + pos;
-            while (true) {
-                long n = (long) Libc.READ_FAST.invokeExact(fd, target, (long) room);
-                if (n < 0) {
-                    n = (long) Libc.READ.invokeExact(reader.capture, fd, MemorySegment.ofBuffer(dst), (long) room);
-                }
-                if (n >= 0) {
-                    if (n > room) {
-                        oversizedDrops.incrementAndGet();
-                        continue;
-                    }
-                    dst.position(pos + (int) n);
-                    return (int) n;
-                }
-                int e = Libc.errno(reader.capture);
-                if (e == Libc.EAGAIN) {
-                    if (!await(reader)) {
-                        return -1;
-                    }
-                } else if (e != Libc.EINTR) {
-                    throw failure("read", e);
-                }
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("TUN device '" + name + "': read failed: " + t, t);
-        } finally {
-            Reference.reachabilityFence(dst);
-            leave();
-        }
+        return readDirect(dst, true);
     }
 
     /**
@@ -283,6 +247,14 @@ public final class LinuxTun implements TunDevice {
         if (!dst.isDirect()) {
             return 0;
         }
+        return readDirect(dst, false);
+    }
+
+    /**
+     * One packet into a direct buffer. On EAGAIN it waits in {@code poll(2)} when {@code wait} is
+     * set (-1 once closed), else returns 0.
+     */
+    private int readDirect(ByteBuffer dst, boolean wait) throws IOException {
         if (!enter()) {
             return -1;
         }
@@ -305,9 +277,13 @@ public final class LinuxTun implements TunDevice {
                 }
                 int e = Libc.errno(reader.capture);
                 if (e == Libc.EAGAIN) {
-                    return 0;
-                }
-                if (e != Libc.EINTR) {
+                    if (!wait) {
+                        return 0;
+                    }
+                    if (!await(reader)) {
+                        return -1;
+                    }
+                } else if (e != Libc.EINTR) {
                     throw failure("read", e);
                 }
             }
