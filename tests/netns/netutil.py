@@ -50,12 +50,19 @@ def send(a):
                 raise
             time.sleep(0.2)
     s.settimeout(a.timeout)
+    started = time.monotonic()
+    sent = 0
     with open(a.file, "rb") as f:
         while True:
             chunk = f.read(1 << 20)
             if not chunk:
                 break
             s.sendall(chunk)
+            sent += len(chunk)
+            if a.rate:  # pace to at most RATE MB/s, so a test can act mid-stream whatever the link speed
+                ahead = sent / (a.rate * 1e6) - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(ahead)
     s.shutdown(socket.SHUT_WR)
     s.recv(1)  # wait for the receiver to close: everything was read
     s.close()
@@ -86,6 +93,7 @@ def main():
     s.add_argument("port", type=int)
     s.add_argument("file")
     s.add_argument("--timeout", type=float, default=120)
+    s.add_argument("--rate", type=float, default=0, help="at most this many MB/s (0: unpaced)")
     x = sub.add_parser("replay")
     x.add_argument("addr")
     x.add_argument("port", type=int)

@@ -246,7 +246,8 @@ if want restart; then
   ip netns exec "$B" timeout 125 "$PY" "$here/netutil.py" recv $TUN_IP_B $port "$work/got" --timeout 120 &
   rpid=$!
   sleep 0.3
-  ip netns exec "$A" timeout 125 "$PY" "$here/netutil.py" send $TUN_IP_B $port "$work/data64" --timeout 120 &
+  # Paced (64 MiB at 16 MB/s: at least 4 s) so that 0.7 s in is mid-stream however fast the tunnel is.
+  ip netns exec "$A" timeout 125 "$PY" "$here/netutil.py" send $TUN_IP_B $port "$work/data64" --timeout 120 --rate 16 &
   spid=$!
   sleep 0.7
   if ! kill -0 $rpid 2>/dev/null; then
