@@ -73,6 +73,11 @@ public final class PskTunnel implements Callable<Integer> {
             description = "Status file read by 'psk-tunnel show' (default: " + StatusFile.DEFAULT_DIR + "/NAME.json).")
     Path statusFile;
 
+    @Option(names = "--tun-offload", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TCP segmentation and receive offload on the TUN device: the kernel hands over and takes "
+                    + "64 KiB TCP frames, cut and joined here; the wire is unchanged (default: on).")
+    boolean tunOffload;
+
     @Option(names = "--aead", defaultValue = PacketAeads.AUTO, paramLabel = "IMPL",
             description = "ChaCha20-Poly1305 implementation: auto (libcrypto if present), openssl or jce (default: ${DEFAULT-VALUE}).")
     String aead;

@@ -11,6 +11,11 @@ public interface TunFactory {
     /** Creates (or attaches to) interface {@code name} with {@code mtu}. */
     TunDevice open(String name, int mtu) throws IOException;
 
+    /** As {@link #open(String, int)}, with TUN offloads on or off where the device has them. */
+    default TunDevice open(String name, int mtu, boolean offload) throws IOException {
+        return open(name, mtu);
+    }
+
     /** Sets the MTU, LOCAL/24, link up and a route to REMOTE on interface {@code name}. */
     void configure(String name, String localIp, String remoteIp, int mtu) throws IOException;
 
@@ -18,6 +23,11 @@ public interface TunFactory {
         @Override
         public TunDevice open(String name, int mtu) throws IOException {
             return dev.psk.tunnel.io.LinuxTun.open(name, mtu);
+        }
+
+        @Override
+        public TunDevice open(String name, int mtu, boolean offload) throws IOException {
+            return dev.psk.tunnel.io.LinuxTun.open(name, mtu, offload);
         }
 
         @Override

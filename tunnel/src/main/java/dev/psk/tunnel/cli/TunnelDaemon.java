@@ -99,7 +99,7 @@ final class TunnelDaemon {
             }
             session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, this::warn);
             socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
-            tun = tunFactory.open(opt.tun, opt.mtu);
+            tun = tunFactory.open(opt.tun, opt.mtu, opt.tunOffload);
             tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
             Peer peer = new Peer(opt.remoteHost, session, remote, hsConfig == null);
             device = new Device(tun, socket, PeerDirectory.single(peer), opt.aead, this::warn);

@@ -61,6 +61,11 @@ final class ReceivePath implements Runnable {
                         device.counters().drop(DropReason.UNKNOWN_PEER); // not an IP sender: cannot be a peer
                     }
                 }
+                try {
+                    tun.flush(); // packets the device held back to join them go out before we wait again
+                } catch (IOException e) {
+                    device.counters().drop(DropReason.TUN_WRITE);
+                }
             }
         } finally {
             aead.close();

@@ -80,6 +80,9 @@ final class Libc {
     /** int ioctl(int fd, unsigned long request, void *arg): variadic after the request. */
     static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    /** ioctl with an integer argument (e.g. TUNSETOFFLOAD's flags), passed as unsigned long. */
+    static final MethodHandle IOCTL_INT = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     /** ssize_t read(int fd, void *buf, size_t n) */
     static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     /** ssize_t write(int fd, const void *buf, size_t n) */

@@ -55,6 +55,18 @@ public final class LinuxTun implements TunDevice {
     private volatile boolean closing;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong oversizedDrops = new AtomicLong();
+    private final AtomicLong malformedFrames = new AtomicLong();
+    private final AtomicLong gsoFrames = new AtomicLong();
+    /** Offloads on: frames carry a virtio header; reads are segmented, writes coalesced. */
+    private final boolean offload;
+    /** Reader side of the offload: the frame last read and what is left of it. */
+    private final ByteBuffer rxFrame;
+    private final TcpSegmenter segmenter;
+    /** Writer side of the offload; {@code coalescing} goes off for good if the kernel refuses a frame. */
+    private final TcpCoalescer coalescer;
+    private volatile boolean coalescing;
+    /** errno of the last failed write (writer thread only). */
+    private int lastWriteErrno;
 
     /** Per-direction native scratch: errno capture, two pollfds, a direct buffer for heap callers. */
     private static final class Direction {
@@ -84,7 +96,7 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
-    private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena) {
+    private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena, boolean offload, boolean coalesce) {
         this.name = name;
         this.mtu = mtu;
         this.fd = fd;
@@ -92,6 +104,16 @@ public final class LinuxTun implements TunDevice {
         this.arena = arena;
         this.reader = new Direction(arena, fd, wakeFd, Libc.POLLIN);
         this.writer = new Direction(arena, fd, wakeFd, Libc.POLLOUT);
+        this.offload = offload;
+        this.rxFrame = offload ? ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + TcpCoalescer.MAX_PACKET_BYTES) : null;
+        this.segmenter = offload ? new TcpSegmenter() : null;
+        this.coalescer = offload ? new TcpCoalescer() : null;
+        this.coalescing = coalesce;
+    }
+
+    /** {@link #open(String, int, boolean)} with offloads on. */
+    public static LinuxTun open(String name, int mtu) throws IOException {
+        return open(name, mtu, true);
     }
 
     /**
@@ -100,11 +122,18 @@ public final class LinuxTun implements TunDevice {
      *
      * @param name interface name, 1-15 bytes, no '/', ':' or whitespace; may contain one "%d"
      *     for the kernel to pick a number (the chosen name is {@link #name()})
+     * <p>With {@code offload}, the device is opened with {@code IFF_VNET_HDR} and TCP segmentation
+     * and checksum offload ({@code TUNSETOFFLOAD}): the kernel hands over TCP "super-packets" of up
+     * to 64 KiB that {@link #read} cuts into MTU-sized packets with complete checksums
+     * ({@link TcpSegmenter}), and {@link #write} joins consecutive segments of a TCP flow into one
+     * frame for the kernel ({@link TcpCoalescer}) until {@link #flush}. Callers see ordinary packets
+     * either way. If the kernel refuses the offload flags, the device still works without them.
+     *
      * @param mtu 68..65535
      * @throws IOException naming the device and the reason (missing tun module, no CAP_NET_ADMIN,
      *     name in use, ...)
      */
-    public static LinuxTun open(String name, int mtu) throws IOException {
+    public static LinuxTun open(String name, int mtu, boolean offload) throws IOException {
         validateName(name);
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw new IOException("TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
@@ -129,7 +158,8 @@ public final class LinuxTun implements TunDevice {
             }
             MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
             ifr.setString(0, name, StandardCharsets.US_ASCII);
-            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, (short) (Libc.IFF_TUN | Libc.IFF_NO_PI));
+            short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI | (offload ? VirtioNetHeader.IFF_VNET_HDR : 0));
+            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, flags);
             int rc = (int) Libc.IOCTL.invokeExact(capture, fd, Libc.TUNSETIFF, ifr);
             if (rc < 0) {
                 int e = Libc.errno(capture);
@@ -147,7 +177,10 @@ public final class LinuxTun implements TunDevice {
             if (wakeFd < 0) {
                 throw new IOException("TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
             }
-            LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena);
+            boolean offloadFlags = offload && (int) Libc.IOCTL_INT.invokeExact(capture, fd, VirtioNetHeader.TUNSETOFFLOAD,
+                    (long) (VirtioNetHeader.TUN_F_CSUM | VirtioNetHeader.TUN_F_TSO4 | VirtioNetHeader.TUN_F_TSO6
+                            | VirtioNetHeader.TUN_F_TSO_ECN)) == 0;
+            LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena, offload, offloadFlags);
             ok = true;
             return tun;
         } catch (IOException | RuntimeException | Error e) {
@@ -222,6 +255,31 @@ public final class LinuxTun implements TunDevice {
         return oversizedDrops.get();
     }
 
+    /** Offloaded frames from the kernel that could not be segmented (dropped). */
+    public long malformedFrames() {
+        return malformedFrames.get();
+    }
+
+    /** TCP frames larger than one packet that the kernel handed over and {@link #read} cut up. */
+    public long gsoFrames() {
+        return gsoFrames.get();
+    }
+
+    /** Whether frames carry a virtio header (TSO on reads; GSO frames on writes while {@link #coalescing()}). */
+    public boolean offload() {
+        return offload;
+    }
+
+    /** Whether writes are still being joined into GSO frames. */
+    public boolean coalescing() {
+        return coalescing;
+    }
+
+    /** Packets written inside joined frames rather than one by one. */
+    public long coalescedPackets() {
+        return offload ? coalescer.coalescedPackets() : 0;
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -255,6 +313,33 @@ public final class LinuxTun implements TunDevice {
      * set (-1 once closed), else returns 0.
      */
     private int readDirect(ByteBuffer dst, boolean wait) throws IOException {
+        if (!offload) {
+            return readRaw(dst, wait);
+        }
+        int room = dst.remaining();
+        while (true) {
+            if (segmenter.remaining() > 0) {
+                return segmenter.next(dst);
+            }
+            rxFrame.clear();
+            int n = readRaw(rxFrame, wait);
+            if (n <= 0) {
+                return n;
+            }
+            int packets = segmenter.load(rxFrame, 0, n);
+            if (packets == 0) {
+                malformedFrames.incrementAndGet();
+            } else if (segmenter.largestPacket() > room) {
+                oversizedDrops.incrementAndGet();
+                segmenter.load(rxFrame, 0, 0); // discard the rest of the frame
+            } else if (packets > 1) {
+                gsoFrames.incrementAndGet();
+            }
+        }
+    }
+
+    /** One read(2) of whatever the device gives (a frame when offloading) into {@code dst}. */
+    private int readRaw(ByteBuffer dst, boolean wait) throws IOException {
         if (!enter()) {
             return -1;
         }
@@ -297,8 +382,48 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With offloads on, a TCP segment may be held to be joined with the ones after it; it reaches
+     * the kernel at the latest on {@link #flush}, and in any case before any later packet.
+     */
     @Override
     public void write(ByteBuffer src) throws IOException {
+        if (offload) {
+            int off = src.position();
+            int len = src.remaining();
+            if (!coalescing || !coalescer.append(src, off, len)) {
+                flush();
+                coalescer.start(src, off, len);
+            }
+            src.position(off + len);
+            if (!coalescing || !coalescer.canGrow()) {
+                flush(); // only a frame that more segments may join waits (until flush() at the latest)
+            }
+            return;
+        }
+        writeRaw(src);
+    }
+
+    /** Writes out a packet held for joining, if any. */
+    @Override
+    public void flush() throws IOException {
+        if (offload && !coalescer.isEmpty()) {
+            boolean joined = coalescer.pendingSegments() > 1;
+            try {
+                writeRaw(coalescer.take());
+            } catch (IOException e) {
+                if (joined && lastWriteErrno == Libc.EINVAL) {
+                    coalescing = false; // this kernel does not take GSO frames from us: stop making them
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** One write(2) of {@code src}'s remaining bytes. */
+    private void writeRaw(ByteBuffer src) throws IOException {
         if (!src.isDirect()) {
             writeViaScratch(src);
             return;
@@ -325,6 +450,7 @@ public final class LinuxTun implements TunDevice {
                         throw new IOException("TUN device '" + name + "' is closed");
                     }
                 } else if (e != Libc.EINTR) {
+                    lastWriteErrno = e;
                     throw failure("write of " + len + " bytes", e);
                 }
             }
@@ -358,7 +484,7 @@ public final class LinuxTun implements TunDevice {
         }
         scratch.clear();
         scratch.put(src).flip();
-        write(scratch);
+        writeRaw(scratch);
     }
 
     /** Ends a call; the last call out of a closing device releases its descriptors. */

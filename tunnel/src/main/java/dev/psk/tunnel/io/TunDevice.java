@@ -35,8 +35,18 @@ public interface TunDevice extends AutoCloseable {
         return 0;
     }
 
-    /** Writes the bytes between position and limit of {@code src} as one packet. */
+    /**
+     * Writes the bytes between position and limit of {@code src} as one packet. A device may hold
+     * the packet back to join it with the next ones (TCP receive offload); it then goes out, in
+     * order, at the latest on {@link #flush}.
+     */
     void write(ByteBuffer src) throws IOException;
+
+    /**
+     * Hands over any packet {@link #write} held back. The writer calls it whenever it has no further
+     * packet at hand (e.g. at the end of each received batch). The default has nothing to do.
+     */
+    default void flush() throws IOException {}
 
     /** Unblocks readers and releases the device (a TUN interface disappears). Idempotent. */
     @Override
