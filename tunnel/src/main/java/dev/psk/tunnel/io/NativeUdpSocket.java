@@ -42,10 +42,19 @@ public final class NativeUdpSocket implements AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
+    // Segmentation offload state: written by the batch-sending thread (and the setter), read by stats.
+    private volatile boolean segmentationWanted = true;
+    private volatile boolean segmentationRefused;
+    private volatile long segmentationFallbacks;
+    private volatile long segmentedSends;
 
-    private NativeUdpSocket(int fd, boolean inet6) {
+    private NativeUdpSocket(int fd, boolean inet6, boolean segmentationSupported) {
         this.fd = fd;
         this.inet6 = inet6;
+        if (!segmentationSupported) {
+            segmentationRefused = true;
+            segmentationFallbacks = 1;
+        }
         this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.closeCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
@@ -86,8 +95,14 @@ public final class NativeUdpSocket implements AutoCloseable {
                     String hint = e == Libc.EADDRINUSE ? ": another process (or tunnel) uses this port" : "";
                     throw new IOException("cannot bind UDP socket to " + local + ": " + Libc.describe(e) + hint);
                 }
+                // Kernels before 4.18 ignore a SOL_UDP control message and would send a run as one
+                // large datagram, so probe: getsockopt(UDP_SEGMENT) fails (ENOPROTOOPT) there.
+                MemorySegment gso = scratch.allocate(ValueLayout.JAVA_INT);
+                MemorySegment gsoLen = scratch.allocateFrom(ValueLayout.JAVA_INT, 4);
+                boolean segmentation = (int) Libc.GETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP, Libc.UDP_SEGMENT,
+                        gso, gsoLen) == 0;
                 ok = true;
-                return new NativeUdpSocket(fd, v6);
+                return new NativeUdpSocket(fd, v6, segmentation);
             } finally {
                 if (!ok) {
                     Libc.closeQuietly(fd, scratch);
@@ -126,6 +141,22 @@ public final class NativeUdpSocket implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new IOException("getsockopt failed: " + t, t);
+        } finally {
+            leave();
+        }
+    }
+
+    /** setsockopt with an int value on the open socket (tests provoke kernel refusals with it). */
+    void setIntOption(int level, int name, int value) throws IOException {
+        if (!enter()) {
+            throw new IOException("UDP socket is closed");
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            setInt(scratch, scratch.allocate(Libc.CAPTURE_LAYOUT), fd, level, name, value, "option " + level + "/" + name);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("setsockopt failed: " + t, t);
         } finally {
             leave();
         }
@@ -216,6 +247,15 @@ public final class NativeUdpSocket implements AutoCloseable {
      * {@code sendmmsg} calls as the kernel allows. A datagram the kernel refuses (e.g. no route,
      * an ICMP error reported back) is skipped and marked not sent; the rest still go.
      *
+     * <p>With {@linkplain #segmentationOffload() segmentation offload} a run of consecutive slots to
+     * one destination with one length (the last may be shorter) goes as one message with a
+     * {@code UDP_SEGMENT} control message: the kernel builds one large datagram and cuts it into the
+     * original datagrams as late as possible (in the driver, or not at all on loopback to a
+     * {@code UDP_GRO} socket), so the per-datagram cost of the stack is paid once per run. The
+     * receiver sees exactly the datagrams a plain send would give. If the kernel refuses a run
+     * (EIO: the route's device lacks checksum offload; EINVAL; ENOPROTOOPT) while the same datagrams
+     * go plainly, the socket falls back to plain sends for good ({@link #segmentationFallbacks()}).
+     *
      * @return how many were sent, or -1 once the socket is closed
      */
     public int send(DatagramBatch batch, int n) {
@@ -224,32 +264,13 @@ public final class NativeUdpSocket implements AutoCloseable {
         }
         try {
             batch.prepareSend(n);
-            int done = 0;
-            int ok = 0;
-            while (done < n) {
-                int k = sendmmsg(txCapture, fd, done == 0 ? batch.vector : batch.vectorFrom(done), n - done);
-                if (closing) {
-                    return -1;
+            if (n > 1 && segmentationWanted && !segmentationRefused) {
+                int m = batch.planSegments(n, Libc.UDP_MAX_SEGMENTS, Libc.UDP_MAX_PAYLOAD_BYTES);
+                if (m < n) {
+                    return sendSegmented(batch, n, m);
                 }
-                if (k > 0) {
-                    for (int i = done; i < done + k; i++) {
-                        batch.markSent(i, true);
-                    }
-                    done += k;
-                    ok += k;
-                    continue;
-                }
-                int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
-                if (e == Libc.EINTR) {
-                    continue;
-                }
-                if (e == Libc.EBADF || e == Libc.EPIPE) {
-                    return -1;
-                }
-                batch.markSent(done, false); // this datagram failed; go on with the next
-                done++;
             }
-            return ok;
+            return sendPlain(batch, 0, n);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -257,6 +278,135 @@ public final class NativeUdpSocket implements AutoCloseable {
         } finally {
             leave();
         }
+    }
+
+    /** Slots {@code from..from+count-1}, one message each; how many went, or -1 once closed. */
+    private int sendPlain(DatagramBatch batch, int from, int count) throws Throwable {
+        int done = 0;
+        int ok = 0;
+        while (done < count) {
+            int k = sendmmsg(txCapture, fd, batch.vectorFrom(from + done), count - done);
+            if (closing) {
+                return -1;
+            }
+            if (k > 0) {
+                for (int i = from + done; i < from + done + k; i++) {
+                    batch.markSent(i, true);
+                }
+                done += k;
+                ok += k;
+                continue;
+            }
+            int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
+            if (e == Libc.EINTR) {
+                continue;
+            }
+            if (e == Libc.EBADF || e == Libc.EPIPE) {
+                return -1;
+            }
+            batch.markSent(from + done, false); // this datagram failed; go on with the next
+            done++;
+        }
+        return ok;
+    }
+
+    /**
+     * The {@code m} messages {@link DatagramBatch#planSegments} made of slots {@code 0..n-1}. A
+     * refused run is sent again plainly (a failed sendmsg sent nothing), so a refusal costs only the
+     * datagram that caused it, as on the plain path.
+     */
+    private int sendSegmented(DatagramBatch batch, int n, int m) throws Throwable {
+        int done = 0;
+        int ok = 0;
+        while (done < m) {
+            int k = sendmmsg(txCapture, fd, batch.segmentVectorFrom(done), m - done);
+            if (closing) {
+                return -1;
+            }
+            if (k > 0) {
+                long runs = 0;
+                for (int j = done; j < done + k; j++) {
+                    int first = batch.messageFirst(j);
+                    int count = batch.messageCount(j);
+                    for (int i = first; i < first + count; i++) {
+                        batch.markSent(i, true);
+                    }
+                    ok += count;
+                    if (count > 1) {
+                        runs++;
+                    }
+                }
+                if (runs > 0) {
+                    segmentedSends += runs;
+                }
+                done += k;
+                continue;
+            }
+            int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
+            if (e == Libc.EINTR) {
+                continue;
+            }
+            if (e == Libc.EBADF || e == Libc.EPIPE) {
+                return -1;
+            }
+            int first = batch.messageFirst(done);
+            int count = batch.messageCount(done);
+            done++;
+            if (count == 1) {
+                batch.markSent(first, false);
+                continue;
+            }
+            int r = sendPlain(batch, first, count);
+            if (r < 0) {
+                return -1;
+            }
+            ok += r;
+            if (r > 0 && refusesSegmentation(e)) {
+                // The datagrams go, the offload does not: stop asking, send the rest plainly.
+                segmentationRefused = true;
+                segmentationFallbacks++;
+                if (done < m) {
+                    int rest = batch.messageFirst(done);
+                    r = sendPlain(batch, rest, n - rest);
+                    if (r < 0) {
+                        return -1;
+                    }
+                    ok += r;
+                }
+                return ok;
+            }
+        }
+        return ok;
+    }
+
+    private static boolean refusesSegmentation(int errno) {
+        return errno == Libc.EIO || errno == Libc.EINVAL || errno == Libc.ENOPROTOOPT || errno == Libc.EOPNOTSUPP;
+    }
+
+    /**
+     * Whether batch sends coalesce runs with {@code UDP_SEGMENT}: asked for (the default) and
+     * neither unsupported by this kernel nor refused since.
+     */
+    public boolean segmentationOffload() {
+        return segmentationWanted && !segmentationRefused;
+    }
+
+    /**
+     * Asks for (default) or stops segmentation offload on batch sends; for comparisons and as an
+     * escape hatch. Turning it on again does not undo a fallback.
+     */
+    public void segmentationOffload(boolean on) {
+        segmentationWanted = on;
+    }
+
+    /** How often this socket fell back to plain sends because the kernel lacks or refused UDP_SEGMENT (0 or 1). */
+    public long segmentationFallbacks() {
+        return segmentationFallbacks;
+    }
+
+    /** How many coalesced messages (each several datagrams) the kernel accepted. */
+    public long segmentedSends() {
+        return segmentedSends;
     }
 
     // The downcalls sit in methods this small so that C2 inlines the whole binding chain and

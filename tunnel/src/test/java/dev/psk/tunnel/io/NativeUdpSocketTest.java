@@ -165,8 +165,19 @@ class NativeUdpSocketTest {
 
     @Test
     void batchCallsAllocateNothingInSteadyState() throws Exception {
+        assertSteadyStateAllocatesNothing(true);
+    }
+
+    @Test
+    void batchCallsAllocateNothingWithoutSegmentationOffloadEither() throws Exception {
+        assertSteadyStateAllocatesNothing(false);
+    }
+
+    /** The 16 equal datagrams of each round go as one UDP_SEGMENT message when {@code offload}. */
+    private static void assertSteadyStateAllocatesNothing(boolean offload) throws Exception {
         try (NativeUdpSocket a = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 22);
                 NativeUdpSocket b = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 22)) {
+            a.segmentationOffload(offload);
             ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long tid = Thread.currentThread().threadId();
             InetSocketAddress toB = b.localAddress();
@@ -181,6 +192,7 @@ class NativeUdpSocketTest {
                 best = Math.min(best, mx.getThreadAllocatedBytes(tid) - before);
             }
             assertThat(best).as("bytes allocated by 2,000 x (sendmmsg of 16 + recvmmsg)").isLessThan(256);
+            assertThat(a.segmentedSends() > 0).as("sends were coalesced").isEqualTo(offload);
         }
     }
 
