@@ -148,6 +148,18 @@ public final class DatagramBatch {
         }
     }
 
+    /**
+     * Receive side without recvmmsg: slot {@code i} gets {@code len} bytes of {@code from} at
+     * {@code offset} (cut to the slot) and the 32-byte address storage of {@code name} at
+     * {@code nameOffset}.
+     */
+    void fill(int i, MemorySegment from, long offset, int len, MemorySegment name, long nameOffset) {
+        int n = Math.min(len, slotBytes);
+        MemorySegment.copy(from, offset, data, (long) i * slotBytes, n);
+        MemorySegment.copy(name, nameOffset, names, i * 32L, 32);
+        lengths[i] = n;
+    }
+
     /** Points slots 0..n-1 at their buffers' position..limit and clears their sent flags. */
     void prepareSend(int n) {
         for (int i = 0; i < n; i++) {

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queued) and {@code sendmmsg(2)} (one call for a batch). {@link java.nio.channels.DatagramChannel}
  * offers one datagram per call and does not expose its descriptor.
  *
+ * <p>Offloads (Linux): batch sends coalesce runs of equal datagrams to one destination with
+ * {@code UDP_SEGMENT} (see {@link #send(DatagramBatch, int)}); receives ask for {@code UDP_GRO} and
+ * split what the kernel coalesced (see {@link #bind(InetSocketAddress, int, boolean)}). Either way
+ * callers and peers see exactly the datagrams a socket without offloads would give.
+ *
  * <p>Per call nothing is allocated: the errno capture is preallocated per direction and the
  * datagrams live in a {@link DatagramBatch}. {@link #send(ByteBuffer, InetSocketAddress)} is the
  * slow path for control messages (any thread).
@@ -30,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safety: one receiving thread, one batch-sending thread and any number of control senders.
  */
 public final class NativeUdpSocket implements AutoCloseable {
+    /** Whether {@link #bind(InetSocketAddress, int)} asks for UDP_GRO. */
+    public static final boolean RECEIVE_OFFLOAD_DEFAULT = true;
     private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
 
     private final int fd;
@@ -48,9 +55,13 @@ public final class NativeUdpSocket implements AutoCloseable {
     private volatile long segmentationFallbacks;
     private volatile long segmentedSends;
 
-    private NativeUdpSocket(int fd, boolean inet6, boolean segmentationSupported) {
+    /** Receive staging when the kernel coalesces (UDP_GRO), else null. */
+    private final GroStaging gro;
+
+    private NativeUdpSocket(int fd, boolean inet6, boolean segmentationSupported, boolean receiveOffload) {
         this.fd = fd;
         this.inet6 = inet6;
+        this.gro = receiveOffload ? new GroStaging(arena) : null;
         if (!segmentationSupported) {
             segmentationRefused = true;
             segmentationFallbacks = 1;
@@ -63,11 +74,25 @@ public final class NativeUdpSocket implements AutoCloseable {
     /**
      * Opens a UDP socket of {@code local}'s family (IPv6 sockets also take IPv4, v4-mapped), asks for
      * {@code bufferBytes} of receive and send buffer (the kernel caps them at rmem_max/wmem_max) and
-     * binds it.
+     * binds it. Segmentation offload on sends is on where the kernel has it; receive offload is
+     * {@link #RECEIVE_OFFLOAD_DEFAULT}.
      *
      * @throws IOException naming the address and the reason (address in use, permission, ...)
      */
     public static NativeUdpSocket bind(InetSocketAddress local, int bufferBytes) throws IOException {
+        return bind(local, bufferBytes, RECEIVE_OFFLOAD_DEFAULT);
+    }
+
+    /**
+     * As {@link #bind(InetSocketAddress, int)}, choosing receive offload: with {@code receiveOffload}
+     * the socket asks for {@code UDP_GRO} (Linux 5.0; silently without it on older kernels), so the
+     * kernel may deliver a sender's burst of equal datagrams as one buffer, which {@link #receive}
+     * splits back into one datagram per slot (a copy each, and about 2 MiB of staging memory).
+     *
+     * @throws IOException naming the address and the reason (address in use, permission, ...)
+     */
+    public static NativeUdpSocket bind(InetSocketAddress local, int bufferBytes, boolean receiveOffload)
+            throws IOException {
         InetAddress address = local.getAddress();
         if (address == null) {
             throw new IOException("cannot bind UDP socket to unresolved address " + local);
@@ -101,8 +126,10 @@ public final class NativeUdpSocket implements AutoCloseable {
                 MemorySegment gsoLen = scratch.allocateFrom(ValueLayout.JAVA_INT, 4);
                 boolean segmentation = (int) Libc.GETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP, Libc.UDP_SEGMENT,
                         gso, gsoLen) == 0;
+                boolean coalesce = receiveOffload && (int) Libc.SETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP,
+                        Libc.UDP_GRO, scratch.allocateFrom(ValueLayout.JAVA_INT, 1), 4) == 0;
                 ok = true;
-                return new NativeUdpSocket(fd, v6, segmentation);
+                return new NativeUdpSocket(fd, v6, segmentation, coalesce);
             } finally {
                 if (!ok) {
                     Libc.closeQuietly(fd, scratch);
@@ -214,6 +241,9 @@ public final class NativeUdpSocket implements AutoCloseable {
             return -1;
         }
         try {
+            if (gro != null) {
+                return receiveCoalesced(batch);
+            }
             int cap = batch.capacity();
             while (true) {
                 batch.prepareReceive(cap);
@@ -225,12 +255,8 @@ public final class NativeUdpSocket implements AutoCloseable {
                     batch.completeReceive(n);
                     return n;
                 }
-                int e = n < 0 ? Libc.errno(rxCapture) : Libc.EINTR;
-                if (e == Libc.EBADF) {
+                if (!retryReceive(n)) {
                     return -1;
-                }
-                if (e != Libc.EINTR && e != Libc.EAGAIN) {
-                    throw new IOException("UDP receive failed: " + Libc.describe(e));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -240,6 +266,52 @@ public final class NativeUdpSocket implements AutoCloseable {
         } finally {
             leave();
         }
+    }
+
+    /**
+     * Receive with UDP_GRO: datagrams left from the last call first (without a system call), else
+     * one recvmmsg into the staging buffers, split into the batch's slots.
+     */
+    private int receiveCoalesced(DatagramBatch batch) throws Throwable {
+        if (gro.pending()) {
+            return gro.drainInto(batch);
+        }
+        while (true) {
+            gro.prepareReceive();
+            int n = recvmmsg(rxCapture, fd, gro.vector, GroStaging.MESSAGES);
+            if (closing) {
+                return -1;
+            }
+            if (n > 0) {
+                gro.completeReceive(n);
+                return gro.drainInto(batch);
+            }
+            if (!retryReceive(n)) {
+                return -1;
+            }
+        }
+    }
+
+    /** After recvmmsg returned {@code n <= 0}: true to retry, false if the socket is closed; throws for a real error. */
+    private boolean retryReceive(int n) throws IOException {
+        int e = n < 0 ? Libc.errno(rxCapture) : Libc.EINTR;
+        if (e == Libc.EBADF) {
+            return false;
+        }
+        if (e != Libc.EINTR && e != Libc.EAGAIN) {
+            throw new IOException("UDP receive failed: " + Libc.describe(e));
+        }
+        return true;
+    }
+
+    /** Whether the kernel may coalesce received datagrams for this socket (UDP_GRO on). */
+    public boolean receiveOffload() {
+        return gro != null;
+    }
+
+    /** How many received buffers held several datagrams (0 without receive offload); receiving thread's view. */
+    public long coalescedReceives() {
+        return gro == null ? 0 : gro.coalesced();
     }
 
     /**
