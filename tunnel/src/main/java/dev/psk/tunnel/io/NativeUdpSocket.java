@@ -128,8 +128,9 @@ public final class NativeUdpSocket implements AutoCloseable {
                         gso, gsoLen) == 0;
                 boolean coalesce = receiveOffload && (int) Libc.SETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP,
                         Libc.UDP_GRO, scratch.allocateFrom(ValueLayout.JAVA_INT, 1), 4) == 0;
+                NativeUdpSocket socket = new NativeUdpSocket(fd, v6, segmentation, coalesce);
                 ok = true;
-                return new NativeUdpSocket(fd, v6, segmentation, coalesce);
+                return socket;
             } finally {
                 if (!ok) {
                     Libc.closeQuietly(fd, scratch);
@@ -325,8 +326,11 @@ public final class NativeUdpSocket implements AutoCloseable {
      * original datagrams as late as possible (in the driver, or not at all on loopback to a
      * {@code UDP_GRO} socket), so the per-datagram cost of the stack is paid once per run. The
      * receiver sees exactly the datagrams a plain send would give. If the kernel refuses a run
-     * (EIO: the route's device lacks checksum offload; EINVAL; ENOPROTOOPT) while the same datagrams
-     * go plainly, the socket falls back to plain sends for good ({@link #segmentationFallbacks()}).
+     * (EIO: the route's device lacks checksum offload; EINVAL: e.g. a datagram larger than the
+     * route's MTU, which only a plain send may fragment; ENOPROTOOPT, EOPNOTSUPP) while the same
+     * datagrams go plainly, the socket falls back to plain sends for good
+     * ({@link #segmentationFallbacks()}). A run refused for another reason (a bad destination, no
+     * buffer space) is sent again plainly, datagram by datagram, and the offload stays on.
      *
      * @return how many were sent, or -1 once the socket is closed
      */
