@@ -49,6 +49,29 @@ class UdpReceiveOffloadTest {
     }
 
     @Test
+    void dualStackReceiverReportsV4SendersAsIpv4() throws Exception {
+        try (NativeUdpSocket v6 = bindOrAbort("::");
+                NativeUdpSocket a = NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1 << 20)) {
+            List<Expected> expected = new ArrayList<>();
+            int[] sizes = new int[12];
+            Arrays.fill(sizes, 1200);
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), v6.localAddress().getPort());
+            sendBatch(a, to, 0, sizes, expected); // expected sources: a's IPv4 address, not ::ffff:
+            drain(v6, v6.newBatch(32, 2048), expected);
+            assertThat(v6.coalescedReceives()).isEqualTo(1);
+        }
+    }
+
+    private static NativeUdpSocket bindOrAbort(String host) throws IOException {
+        try {
+            return NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 1 << 20, true);
+        } catch (IOException e) {
+            Assumptions.abort("cannot bind " + host + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @Test
     void interleavedSendersKeepTheirSourcesAndOrder() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (NativeUdpSocket a = NativeUdpSocket.bind(new InetSocketAddress(loopback, 0), 1 << 20);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,6 +41,21 @@ class UdpSegmentationTest {
             assertThat(a.segmentationFallbacks()).isZero();
             exchange(a, loopback, 1, plan, 64);
             assertThat(a.segmentedSends()).as("runs the kernel accepted coalesced").isPositive();
+        }
+    }
+
+    @Test
+    void dualStackSocketCoalescesToV4MappedPeers() throws Exception {
+        // The tunnel binds :: and talks to IPv4 peers through v4-mapped addresses.
+        Assumptions.assumeTrue(hasIpv6(), "no IPv6");
+        List<Planned> plan = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            plan.add(new Planned(0, payload(i, i == 19 ? 77 : 1300)));
+        }
+        try (NativeUdpSocket a = NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getByName("::"), 0), 1 << 20)) {
+            exchange(a, InetAddress.getByName("127.0.0.1"), 1, plan, 32);
+            assertThat(a.segmentedSends()).isEqualTo(1);
+            assertThat(a.segmentationFallbacks()).isZero();
         }
     }
 
