@@ -12,6 +12,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,35 @@ class UdpSegmentationTest {
                 assertThat(a.segmentedSends()).isZero();
                 assertThat(a.segmentationOffload()).isFalse();
             }
+            assertThat(a.segmentationFallbacks()).isZero();
+        }
+    }
+
+    @Test
+    void randomBatchesArriveExactlyAsSent() throws Exception {
+        // Lengths drawn so that runs, shorter tails, empty datagrams and breaks all occur often.
+        long seed = Long.getLong("psk.test.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] lengths = {0, 1, 300, 1200, 1200, 1200, 1200, 1199};
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (NativeUdpSocket a = NativeUdpSocket.bind(new InetSocketAddress(loopback, 0), 4 << 20)) {
+            for (int round = 0; round < 40; round++) {
+                List<Planned> plan = new ArrayList<>();
+                int n = 1 + random.nextInt(64);
+                int receiver = 0;
+                for (int i = 0; i < n; i++) {
+                    if (random.nextInt(8) == 0) {
+                        receiver = random.nextInt(3);
+                    }
+                    plan.add(new Planned(receiver, payload(round * 100 + i, lengths[random.nextInt(lengths.length)])));
+                }
+                try {
+                    exchange(a, loopback, 3, plan, 64);
+                } catch (AssertionError e) {
+                    throw new AssertionError("seed " + seed + " (-Dpsk.test.seed), round " + round + ": " + e.getMessage(), e);
+                }
+            }
+            assertThat(a.segmentedSends()).isPositive();
             assertThat(a.segmentationFallbacks()).isZero();
         }
     }
