@@ -43,17 +43,12 @@ public final class NativeUdpSocket implements AutoCloseable {
     private final boolean inet6;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxCapture;
-    private final MemorySegment txCapture;
     private final MemorySegment closeCapture;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
-    // Segmentation offload state: written by the batch-sending thread (and the setter), read by stats.
-    private volatile boolean segmentationWanted = true;
-    private volatile boolean segmentationRefused;
-    private volatile long segmentationFallbacks;
-    private volatile long segmentedSends;
+    private final BatchSender sender;
 
     /** Receive staging when the kernel coalesces (UDP_GRO), else null. */
     private final GroStaging gro;
@@ -62,12 +57,8 @@ public final class NativeUdpSocket implements AutoCloseable {
         this.fd = fd;
         this.inet6 = inet6;
         this.gro = receiveOffload ? new GroStaging(arena) : null;
-        if (!segmentationSupported) {
-            segmentationRefused = true;
-            segmentationFallbacks = 1;
-        }
         this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
-        this.txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.sender = new BatchSender(this, fd, arena.allocate(Libc.CAPTURE_LAYOUT), segmentationSupported);
         this.closeCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     }
 
@@ -339,14 +330,7 @@ public final class NativeUdpSocket implements AutoCloseable {
             return -1;
         }
         try {
-            batch.prepareSend(n);
-            if (n > 1 && segmentationWanted && !segmentationRefused) {
-                int m = batch.planSegments(n, Libc.UDP_MAX_SEGMENTS, Libc.UDP_MAX_PAYLOAD_BYTES);
-                if (m < n) {
-                    return sendSegmented(batch, n, m);
-                }
-            }
-            return sendPlain(batch, 0, n);
+            return sender.send(batch, n);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -356,115 +340,12 @@ public final class NativeUdpSocket implements AutoCloseable {
         }
     }
 
-    /** Slots {@code from..from+count-1}, one message each; how many went, or -1 once closed. */
-    private int sendPlain(DatagramBatch batch, int from, int count) throws Throwable {
-        int done = 0;
-        int ok = 0;
-        while (done < count) {
-            int k = sendmmsg(txCapture, fd, batch.vectorFrom(from + done), count - done);
-            if (closing) {
-                return -1;
-            }
-            if (k > 0) {
-                for (int i = from + done; i < from + done + k; i++) {
-                    batch.markSent(i, true);
-                }
-                done += k;
-                ok += k;
-                continue;
-            }
-            int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
-            if (e == Libc.EINTR) {
-                continue;
-            }
-            if (e == Libc.EBADF || e == Libc.EPIPE) {
-                return -1;
-            }
-            batch.markSent(from + done, false); // this datagram failed; go on with the next
-            done++;
-        }
-        return ok;
-    }
-
-    /**
-     * The {@code m} messages {@link DatagramBatch#planSegments} made of slots {@code 0..n-1}. A
-     * refused run is sent again plainly (a failed sendmsg sent nothing), so a refusal costs only the
-     * datagram that caused it, as on the plain path.
-     */
-    private int sendSegmented(DatagramBatch batch, int n, int m) throws Throwable {
-        int done = 0;
-        int ok = 0;
-        while (done < m) {
-            int k = sendmmsg(txCapture, fd, batch.segmentVectorFrom(done), m - done);
-            if (closing) {
-                return -1;
-            }
-            if (k > 0) {
-                long runs = 0;
-                for (int j = done; j < done + k; j++) {
-                    int first = batch.messageFirst(j);
-                    int count = batch.messageCount(j);
-                    for (int i = first; i < first + count; i++) {
-                        batch.markSent(i, true);
-                    }
-                    ok += count;
-                    if (count > 1) {
-                        runs++;
-                    }
-                }
-                if (runs > 0) {
-                    segmentedSends += runs;
-                }
-                done += k;
-                continue;
-            }
-            int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
-            if (e == Libc.EINTR) {
-                continue;
-            }
-            if (e == Libc.EBADF || e == Libc.EPIPE) {
-                return -1;
-            }
-            int first = batch.messageFirst(done);
-            int count = batch.messageCount(done);
-            done++;
-            if (count == 1) {
-                batch.markSent(first, false);
-                continue;
-            }
-            int r = sendPlain(batch, first, count);
-            if (r < 0) {
-                return -1;
-            }
-            ok += r;
-            if (r > 0 && refusesSegmentation(e)) {
-                // The datagrams go, the offload does not: stop asking, send the rest plainly.
-                segmentationRefused = true;
-                segmentationFallbacks++;
-                if (done < m) {
-                    int rest = batch.messageFirst(done);
-                    r = sendPlain(batch, rest, n - rest);
-                    if (r < 0) {
-                        return -1;
-                    }
-                    ok += r;
-                }
-                return ok;
-            }
-        }
-        return ok;
-    }
-
-    private static boolean refusesSegmentation(int errno) {
-        return errno == Libc.EIO || errno == Libc.EINVAL || errno == Libc.ENOPROTOOPT || errno == Libc.EOPNOTSUPP;
-    }
-
     /**
      * Whether batch sends coalesce runs with {@code UDP_SEGMENT}: asked for (the default) and
      * neither unsupported by this kernel nor refused since.
      */
     public boolean segmentationOffload() {
-        return segmentationWanted && !segmentationRefused;
+        return sender.offload();
     }
 
     /**
@@ -472,30 +353,24 @@ public final class NativeUdpSocket implements AutoCloseable {
      * escape hatch. Turning it on again does not undo a fallback.
      */
     public void segmentationOffload(boolean on) {
-        segmentationWanted = on;
+        sender.offload(on);
     }
 
     /** How often this socket fell back to plain sends because the kernel lacks or refused UDP_SEGMENT (0 or 1). */
     public long segmentationFallbacks() {
-        return segmentationFallbacks;
+        return sender.fallbacks();
     }
 
     /** How many coalesced messages (each several datagrams) the kernel accepted. */
     public long segmentedSends() {
-        return segmentedSends;
+        return sender.segmentedSends();
     }
 
-    // The downcalls sit in methods this small so that C2 inlines the whole binding chain and
+    // The downcall sits in a method this small so that C2 inlines the whole binding chain and
     // scalar-replaces the slice the linker makes of the errno capture segment on every call
-    // (otherwise 40 bytes per call: measured by NativeUdpSocketTest). For sendmmsg that was not
-    // enough, so the first attempt goes without capture (see Libc.SENDMMSG_FAST).
+    // (otherwise 40 bytes per call: measured by NativeUdpSocketTest). sendmmsg: BatchSender.
     private static int recvmmsg(MemorySegment capture, int fd, MemorySegment vector, int n) throws Throwable {
         return (int) Libc.RECVMMSG.invokeExact(capture, fd, vector, n, Libc.MSG_WAITFORONE, MemorySegment.NULL);
-    }
-
-    private static int sendmmsg(MemorySegment capture, int fd, MemorySegment vector, int n) throws Throwable {
-        int k = (int) Libc.SENDMMSG_FAST.invokeExact(fd, vector, n, 0);
-        return k >= 0 ? k : (int) Libc.SENDMMSG.invokeExact(capture, fd, vector, n, 0);
     }
 
     /** Sends {@code datagram}'s remaining bytes to {@code to} (control messages; allocates). */
@@ -528,6 +403,11 @@ public final class NativeUdpSocket implements AutoCloseable {
         } finally {
             leave();
         }
+    }
+
+    /** Whether close() has begun: calls in flight give up at their next check. */
+    boolean closing() {
+        return closing;
     }
 
     public boolean isOpen() {
