@@ -292,6 +292,7 @@ final class TunnelDaemon {
         out.println("  crypto ChaCha20-Poly1305 (" + device.aeadName() + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "")
                 + "), replay window " + opt.replayWindow);
         out.println("  " + socket.bufferReport());
+        out.println("  " + socket.offloadReport());
         if (metrics != null) {
             out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1) + metrics.port() + "/metrics");
         }

@@ -61,6 +61,17 @@ public final class UdpSocket implements AutoCloseable {
                         ? " (raise net.core.rmem_max/wmem_max for more)" : "");
     }
 
+    /**
+     * One line for the banner: whether batch sends coalesce runs (UDP_SEGMENT) and receives take
+     * coalesced datagrams (UDP_GRO), as of now (sends fall back for good if the kernel refuses).
+     */
+    public String offloadReport() {
+        String send = socket.segmentationOffload() ? "on"
+                : socket.segmentationFallbacks() > 0 ? "off (not supported or refused by the kernel)" : "off";
+        return "UDP offloads: send segmentation (UDP_SEGMENT) " + send + ", receive coalescing (UDP_GRO) "
+                + (socket.receiveOffload() ? "on" : "off");
+    }
+
     public int grantedReceiveBytes() {
         return grantedReceiveBytes;
     }

@@ -41,6 +41,15 @@ public final class DatagramBatch {
     private final ByteBuffer[] buffers;
     private final boolean[] sent;
     private final int[] lengths;
+    // Segmentation offload (UDP_SEGMENT): a second mmsghdr vector whose messages each cover a run of
+    // consecutive slots (their iovecs are contiguous, so a message points into the slot iovec array),
+    // with one UDP_SEGMENT control message per entry. Filled by planSegments.
+    private final MemorySegment segmentVector;
+    private final MemorySegment[] segmentVectorFrom;
+    private final MemorySegment controls;
+    private final int[] sendLengths;
+    private final int[] messageFirst;
+    private final int[] messageCount;
     // Decoded-source cache, direct-mapped by a hash of the address.
     private final long[] cacheHi = new long[ADDRESS_CACHE];
     private final long[] cacheLo = new long[ADDRESS_CACHE];
@@ -64,10 +73,16 @@ public final class DatagramBatch {
         iovecs = arena.allocate((long) capacity * Libc.IOVEC_BYTES, 8);
         vector = arena.allocate((long) capacity * Libc.MMSGHDR_BYTES, 8);
         lastEncoded = arena.allocate(32, 8);
+        segmentVector = arena.allocate((long) capacity * Libc.MMSGHDR_BYTES, 8);
+        controls = arena.allocate((long) capacity * Libc.CMSG_SPACE_U16, 8);
         buffers = new ByteBuffer[capacity];
         vectorFrom = new MemorySegment[capacity];
+        segmentVectorFrom = new MemorySegment[capacity];
         sent = new boolean[capacity];
         lengths = new int[capacity];
+        sendLengths = new int[capacity];
+        messageFirst = new int[capacity];
+        messageCount = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             buffers[i] = data.asSlice((long) i * slotBytes, slotBytes).asByteBuffer();
             long msg = (long) i * Libc.MMSGHDR_BYTES;
@@ -75,6 +90,13 @@ public final class DatagramBatch {
             vector.set(ValueLayout.ADDRESS, msg + Libc.MSGHDR_NAME, names.asSlice(i * 32L, 32));
             vector.set(ValueLayout.ADDRESS, msg + Libc.MSGHDR_IOV, iovecs.asSlice((long) i * Libc.IOVEC_BYTES));
             vector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOVLEN, 1L);
+            // struct cmsghdr {size_t len; int level; int type;} then the u16 segment size.
+            long cmsg = (long) i * Libc.CMSG_SPACE_U16;
+            controls.set(ValueLayout.JAVA_LONG, cmsg, Libc.CMSG_LEN_U16);
+            controls.set(ValueLayout.JAVA_INT, cmsg + 8, Libc.SOL_UDP);
+            controls.set(ValueLayout.JAVA_INT, cmsg + 12, Libc.UDP_SEGMENT);
+            segmentVectorFrom[i] = segmentVector.asSlice(msg);
+            segmentVector.set(ValueLayout.ADDRESS, msg + Libc.MSGHDR_CONTROL, controls.asSlice(cmsg, Libc.CMSG_SPACE_U16));
         }
     }
 
@@ -126,6 +148,18 @@ public final class DatagramBatch {
         }
     }
 
+    /**
+     * Receive side without recvmmsg: slot {@code i} gets {@code len} bytes of {@code from} at
+     * {@code offset} (cut to the slot) and the 32-byte address storage of {@code name} at
+     * {@code nameOffset}.
+     */
+    void fill(int i, MemorySegment from, long offset, int len, MemorySegment name, long nameOffset) {
+        int n = Math.min(len, slotBytes);
+        MemorySegment.copy(from, offset, data, (long) i * slotBytes, n);
+        MemorySegment.copy(name, nameOffset, names, i * 32L, 32);
+        lengths[i] = n;
+    }
+
     /** Points slots 0..n-1 at their buffers' position..limit and clears their sent flags. */
     void prepareSend(int n) {
         for (int i = 0; i < n; i++) {
@@ -133,8 +167,82 @@ public final class DatagramBatch {
             long iov = (long) i * Libc.IOVEC_BYTES;
             iovecs.set(ValueLayout.JAVA_LONG, iov, data.address() + (long) i * slotBytes + b.position());
             iovecs.set(ValueLayout.JAVA_LONG, iov + 8, b.remaining());
+            sendLengths[i] = b.remaining();
             sent[i] = false;
         }
+    }
+
+    /**
+     * After {@link #prepareSend}: groups slots {@code 0..n-1} into messages of the segment vector.
+     * A message takes a run of consecutive slots to the same destination, all of one non-zero length
+     * except the last, which may be shorter (never empty: the kernel would not emit an empty
+     * segment), at most {@code maxSegments} slots and {@code maxBytes} in all; it carries a
+     * UDP_SEGMENT control message with the run's length. A slot that starts no run is a message of
+     * its own without control message, as in the plain vector.
+     *
+     * @return the number of messages (equal to {@code n} when nothing could be coalesced)
+     */
+    int planSegments(int n, int maxSegments, int maxBytes) {
+        int m = 0;
+        int i = 0;
+        while (i < n) {
+            int size = sendLengths[i];
+            int count = 1;
+            long total = size;
+            if (size > 0) {
+                while (i + count < n && count < maxSegments) {
+                    int next = sendLengths[i + count];
+                    if (next > size || next == 0 || total + next > maxBytes || !sameDestination(i, i + count)) {
+                        break;
+                    }
+                    total += next;
+                    count++;
+                    if (next < size) {
+                        break; // a shorter datagram ends the run
+                    }
+                }
+            }
+            long msg = (long) m * Libc.MMSGHDR_BYTES;
+            long plain = (long) i * Libc.MMSGHDR_BYTES;
+            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_NAME, names.address() + i * 32L);
+            segmentVector.set(ValueLayout.JAVA_INT, msg + Libc.MSGHDR_NAMELEN,
+                    vector.get(ValueLayout.JAVA_INT, plain + Libc.MSGHDR_NAMELEN));
+            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOV, iovecs.address() + (long) i * Libc.IOVEC_BYTES);
+            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOVLEN, count);
+            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_CONTROLLEN, count > 1 ? Libc.CMSG_SPACE_U16 : 0L);
+            controls.set(ValueLayout.JAVA_SHORT, (long) m * Libc.CMSG_SPACE_U16 + Libc.CMSG_DATA, (short) size);
+            messageFirst[m] = i;
+            messageCount[m] = count;
+            m++;
+            i += count;
+        }
+        return m;
+    }
+
+    private boolean sameDestination(int a, int b) {
+        long na = (long) a * 32;
+        long nb = (long) b * 32;
+        return vector.get(ValueLayout.JAVA_INT, (long) a * Libc.MMSGHDR_BYTES + Libc.MSGHDR_NAMELEN)
+                        == vector.get(ValueLayout.JAVA_INT, (long) b * Libc.MMSGHDR_BYTES + Libc.MSGHDR_NAMELEN)
+                && names.get(ValueLayout.JAVA_LONG, na) == names.get(ValueLayout.JAVA_LONG, nb)
+                && names.get(ValueLayout.JAVA_LONG, na + 8) == names.get(ValueLayout.JAVA_LONG, nb + 8)
+                && names.get(ValueLayout.JAVA_LONG, na + 16) == names.get(ValueLayout.JAVA_LONG, nb + 16)
+                && names.get(ValueLayout.JAVA_LONG, na + 24) == names.get(ValueLayout.JAVA_LONG, nb + 24);
+    }
+
+    /** The segment vector from message {@code m} on. */
+    MemorySegment segmentVectorFrom(int m) {
+        return segmentVectorFrom[m];
+    }
+
+    /** The first slot of message {@code m} of the last {@link #planSegments}. */
+    int messageFirst(int m) {
+        return messageFirst[m];
+    }
+
+    /** How many slots message {@code m} of the last {@link #planSegments} covers. */
+    int messageCount(int m) {
+        return messageCount[m];
     }
 
     void markSent(int i, boolean ok) {

@@ -36,9 +36,20 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    /** Send UDP over IPv4 without checksum; the kernel refuses UDP_SEGMENT then (EINVAL). */
+    static final int SO_NO_CHECK = 11;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
     static final int SHUT_RDWR = 2;
+    /** include/uapi/linux/udp.h: per-socket or per-message (cmsg) GSO segment size, Linux 4.18. */
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    /** Receive coalesced datagrams (GRO), the segment size in a cmsg; Linux 5.0. */
+    static final int UDP_GRO = 104;
+    /** include/net/udp.h UDP_MAX_SEGMENTS: 64 since Linux 4.18, 128 on recent kernels; 64 holds on all. */
+    static final int UDP_MAX_SEGMENTS = 64;
+    /** Largest UDP payload of one IPv4 datagram (65535 - 20 - 8); the bound for a GSO message. */
+    static final int UDP_MAX_PAYLOAD_BYTES = 65_507;
     /** recvmmsg(2): block for the first datagram only, then take what is queued. */
     static final int MSG_WAITFORONE = 0x10000;
     static final int MSG_DONTWAIT = 0x40;
@@ -46,7 +57,12 @@ final class Libc {
     static final int IOVEC_BYTES = 16;
     /** struct mmsghdr: struct msghdr (56 bytes on LP64) then unsigned msg_len, padded to 64. */
     static final int MMSGHDR_BYTES = 64;
-    static final int MSGHDR_NAME = 0, MSGHDR_NAMELEN = 8, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24, MMSGHDR_LEN = 56;
+    static final int MSGHDR_NAME = 0, MSGHDR_NAMELEN = 8, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24,
+            MSGHDR_CONTROL = 32, MSGHDR_CONTROLLEN = 40, MSGHDR_FLAGS = 48, MMSGHDR_LEN = 56;
+    /** struct cmsghdr: size_t len, int level, int type (16 bytes), then data aligned to 8. */
+    static final int CMSG_DATA = 16;
+    /** CMSG_LEN(sizeof(u16)) and CMSG_SPACE(sizeof(u16)) on LP64. */
+    static final int CMSG_LEN_U16 = 18, CMSG_SPACE_U16 = 24;
     /** struct sockaddr_in6 is 28 bytes; sockaddr_in (16) fits in the same storage. */
     static final int SOCKADDR_BYTES = 28;
     /** _IOW('T', 202, int): attach this fd to a TUN/TAP interface. */
@@ -66,7 +82,7 @@ final class Libc {
 
     static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
             EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, EPIPE = 32, ENAMETOOLONG = 36,
-            ENOTCONN = 107, EADDRINUSE = 98;
+            ENOTCONN = 107, EADDRINUSE = 98, ENOPROTOOPT = 92, EOPNOTSUPP = 95;
 
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queued) and {@code sendmmsg(2)} (one call for a batch). {@link java.nio.channels.DatagramChannel}
  * offers one datagram per call and does not expose its descriptor.
  *
+ * <p>Offloads (Linux): batch sends coalesce runs of equal datagrams to one destination with
+ * {@code UDP_SEGMENT} (see {@link #send(DatagramBatch, int)}); receives ask for {@code UDP_GRO} and
+ * split what the kernel coalesced (see {@link #bind(InetSocketAddress, int, boolean)}). Either way
+ * callers and peers see exactly the datagrams a socket without offloads would give.
+ *
  * <p>Per call nothing is allocated: the errno capture is preallocated per direction and the
  * datagrams live in a {@link DatagramBatch}. {@link #send(ByteBuffer, InetSocketAddress)} is the
  * slow path for control messages (any thread).
@@ -30,35 +35,55 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safety: one receiving thread, one batch-sending thread and any number of control senders.
  */
 public final class NativeUdpSocket implements AutoCloseable {
+    /** Whether {@link #bind(InetSocketAddress, int)} asks for UDP_GRO. */
+    public static final boolean RECEIVE_OFFLOAD_DEFAULT = true;
     private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
 
     private final int fd;
     private final boolean inet6;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxCapture;
-    private final MemorySegment txCapture;
     private final MemorySegment closeCapture;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
+    private final BatchSender sender;
 
-    private NativeUdpSocket(int fd, boolean inet6) {
+    /** Receive staging when the kernel coalesces (UDP_GRO), else null. */
+    private final GroStaging gro;
+
+    private NativeUdpSocket(int fd, boolean inet6, boolean segmentationSupported, boolean receiveOffload) {
         this.fd = fd;
         this.inet6 = inet6;
+        this.gro = receiveOffload ? new GroStaging(arena) : null;
         this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
-        this.txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.sender = new BatchSender(this, fd, arena.allocate(Libc.CAPTURE_LAYOUT), segmentationSupported);
         this.closeCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     }
 
     /**
      * Opens a UDP socket of {@code local}'s family (IPv6 sockets also take IPv4, v4-mapped), asks for
      * {@code bufferBytes} of receive and send buffer (the kernel caps them at rmem_max/wmem_max) and
-     * binds it.
+     * binds it. Segmentation offload on sends is on where the kernel has it; receive offload is
+     * {@link #RECEIVE_OFFLOAD_DEFAULT}.
      *
      * @throws IOException naming the address and the reason (address in use, permission, ...)
      */
     public static NativeUdpSocket bind(InetSocketAddress local, int bufferBytes) throws IOException {
+        return bind(local, bufferBytes, RECEIVE_OFFLOAD_DEFAULT);
+    }
+
+    /**
+     * As {@link #bind(InetSocketAddress, int)}, choosing receive offload: with {@code receiveOffload}
+     * the socket asks for {@code UDP_GRO} (Linux 5.0; silently without it on older kernels), so the
+     * kernel may deliver a sender's burst of equal datagrams as one buffer, which {@link #receive}
+     * splits back into one datagram per slot (a copy each, and about 2 MiB of staging memory).
+     *
+     * @throws IOException naming the address and the reason (address in use, permission, ...)
+     */
+    public static NativeUdpSocket bind(InetSocketAddress local, int bufferBytes, boolean receiveOffload)
+            throws IOException {
         InetAddress address = local.getAddress();
         if (address == null) {
             throw new IOException("cannot bind UDP socket to unresolved address " + local);
@@ -86,8 +111,17 @@ public final class NativeUdpSocket implements AutoCloseable {
                     String hint = e == Libc.EADDRINUSE ? ": another process (or tunnel) uses this port" : "";
                     throw new IOException("cannot bind UDP socket to " + local + ": " + Libc.describe(e) + hint);
                 }
+                // Kernels before 4.18 ignore a SOL_UDP control message and would send a run as one
+                // large datagram, so probe: getsockopt(UDP_SEGMENT) fails (ENOPROTOOPT) there.
+                MemorySegment gso = scratch.allocate(ValueLayout.JAVA_INT);
+                MemorySegment gsoLen = scratch.allocateFrom(ValueLayout.JAVA_INT, 4);
+                boolean segmentation = (int) Libc.GETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP, Libc.UDP_SEGMENT,
+                        gso, gsoLen) == 0;
+                boolean coalesce = receiveOffload && (int) Libc.SETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP,
+                        Libc.UDP_GRO, scratch.allocateFrom(ValueLayout.JAVA_INT, 1), 4) == 0;
+                NativeUdpSocket socket = new NativeUdpSocket(fd, v6, segmentation, coalesce);
                 ok = true;
-                return new NativeUdpSocket(fd, v6);
+                return socket;
             } finally {
                 if (!ok) {
                     Libc.closeQuietly(fd, scratch);
@@ -126,6 +160,22 @@ public final class NativeUdpSocket implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new IOException("getsockopt failed: " + t, t);
+        } finally {
+            leave();
+        }
+    }
+
+    /** setsockopt with an int value on the open socket (tests provoke kernel refusals with it). */
+    void setIntOption(int level, int name, int value) throws IOException {
+        if (!enter()) {
+            throw new IOException("UDP socket is closed");
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            setInt(scratch, scratch.allocate(Libc.CAPTURE_LAYOUT), fd, level, name, value, "option " + level + "/" + name);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("setsockopt failed: " + t, t);
         } finally {
             leave();
         }
@@ -183,6 +233,9 @@ public final class NativeUdpSocket implements AutoCloseable {
             return -1;
         }
         try {
+            if (gro != null) {
+                return receiveCoalesced(batch);
+            }
             int cap = batch.capacity();
             while (true) {
                 batch.prepareReceive(cap);
@@ -194,12 +247,8 @@ public final class NativeUdpSocket implements AutoCloseable {
                     batch.completeReceive(n);
                     return n;
                 }
-                int e = n < 0 ? Libc.errno(rxCapture) : Libc.EINTR;
-                if (e == Libc.EBADF) {
+                if (!retryReceive(n)) {
                     return -1;
-                }
-                if (e != Libc.EINTR && e != Libc.EAGAIN) {
-                    throw new IOException("UDP receive failed: " + Libc.describe(e));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -212,9 +261,67 @@ public final class NativeUdpSocket implements AutoCloseable {
     }
 
     /**
+     * Receive with UDP_GRO: datagrams left from the last call first (without a system call), else
+     * one recvmmsg into the staging buffers, split into the batch's slots.
+     */
+    private int receiveCoalesced(DatagramBatch batch) throws Throwable {
+        if (gro.pending()) {
+            return gro.drainInto(batch);
+        }
+        while (true) {
+            gro.prepareReceive();
+            int n = recvmmsg(rxCapture, fd, gro.vector, GroStaging.MESSAGES);
+            if (closing) {
+                return -1;
+            }
+            if (n > 0) {
+                gro.completeReceive(n);
+                return gro.drainInto(batch);
+            }
+            if (!retryReceive(n)) {
+                return -1;
+            }
+        }
+    }
+
+    /** After recvmmsg returned {@code n <= 0}: true to retry, false if the socket is closed; throws for a real error. */
+    private boolean retryReceive(int n) throws IOException {
+        int e = n < 0 ? Libc.errno(rxCapture) : Libc.EINTR;
+        if (e == Libc.EBADF) {
+            return false;
+        }
+        if (e != Libc.EINTR && e != Libc.EAGAIN) {
+            throw new IOException("UDP receive failed: " + Libc.describe(e));
+        }
+        return true;
+    }
+
+    /** Whether the kernel may coalesce received datagrams for this socket (UDP_GRO on). */
+    public boolean receiveOffload() {
+        return gro != null;
+    }
+
+    /** How many received buffers held several datagrams (0 without receive offload); receiving thread's view. */
+    public long coalescedReceives() {
+        return gro == null ? 0 : gro.coalesced();
+    }
+
+    /**
      * Sends slots {@code 0..n-1} of {@code batch} in order, each to its destination, in as few
      * {@code sendmmsg} calls as the kernel allows. A datagram the kernel refuses (e.g. no route,
      * an ICMP error reported back) is skipped and marked not sent; the rest still go.
+     *
+     * <p>With {@linkplain #segmentationOffload() segmentation offload} a run of consecutive slots to
+     * one destination with one length (the last may be shorter) goes as one message with a
+     * {@code UDP_SEGMENT} control message: the kernel builds one large datagram and cuts it into the
+     * original datagrams as late as possible (in the driver, or not at all on loopback to a
+     * {@code UDP_GRO} socket), so the per-datagram cost of the stack is paid once per run. The
+     * receiver sees exactly the datagrams a plain send would give. If the kernel refuses a run
+     * (EIO: the route's device lacks checksum offload; EINVAL: e.g. a datagram larger than the
+     * route's MTU, which only a plain send may fragment; ENOPROTOOPT, EOPNOTSUPP) while the same
+     * datagrams go plainly, the socket falls back to plain sends for good
+     * ({@link #segmentationFallbacks()}). A run refused for another reason (a bad destination, no
+     * buffer space) is sent again plainly, datagram by datagram, and the offload stays on.
      *
      * @return how many were sent, or -1 once the socket is closed
      */
@@ -223,33 +330,7 @@ public final class NativeUdpSocket implements AutoCloseable {
             return -1;
         }
         try {
-            batch.prepareSend(n);
-            int done = 0;
-            int ok = 0;
-            while (done < n) {
-                int k = sendmmsg(txCapture, fd, done == 0 ? batch.vector : batch.vectorFrom(done), n - done);
-                if (closing) {
-                    return -1;
-                }
-                if (k > 0) {
-                    for (int i = done; i < done + k; i++) {
-                        batch.markSent(i, true);
-                    }
-                    done += k;
-                    ok += k;
-                    continue;
-                }
-                int e = k < 0 ? Libc.errno(txCapture) : Libc.EINTR;
-                if (e == Libc.EINTR) {
-                    continue;
-                }
-                if (e == Libc.EBADF || e == Libc.EPIPE) {
-                    return -1;
-                }
-                batch.markSent(done, false); // this datagram failed; go on with the next
-                done++;
-            }
-            return ok;
+            return sender.send(batch, n);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -259,17 +340,37 @@ public final class NativeUdpSocket implements AutoCloseable {
         }
     }
 
-    // The downcalls sit in methods this small so that C2 inlines the whole binding chain and
-    // scalar-replaces the slice the linker makes of the errno capture segment on every call
-    // (otherwise 40 bytes per call: measured by NativeUdpSocketTest). For sendmmsg that was not
-    // enough, so the first attempt goes without capture (see Libc.SENDMMSG_FAST).
-    private static int recvmmsg(MemorySegment capture, int fd, MemorySegment vector, int n) throws Throwable {
-        return (int) Libc.RECVMMSG.invokeExact(capture, fd, vector, n, Libc.MSG_WAITFORONE, MemorySegment.NULL);
+    /**
+     * Whether batch sends coalesce runs with {@code UDP_SEGMENT}: asked for (the default) and
+     * neither unsupported by this kernel nor refused since.
+     */
+    public boolean segmentationOffload() {
+        return sender.offload();
     }
 
-    private static int sendmmsg(MemorySegment capture, int fd, MemorySegment vector, int n) throws Throwable {
-        int k = (int) Libc.SENDMMSG_FAST.invokeExact(fd, vector, n, 0);
-        return k >= 0 ? k : (int) Libc.SENDMMSG.invokeExact(capture, fd, vector, n, 0);
+    /**
+     * Asks for (default) or stops segmentation offload on batch sends; for comparisons and as an
+     * escape hatch. Turning it on again does not undo a fallback.
+     */
+    public void segmentationOffload(boolean on) {
+        sender.offload(on);
+    }
+
+    /** How often this socket fell back to plain sends because the kernel lacks or refused UDP_SEGMENT (0 or 1). */
+    public long segmentationFallbacks() {
+        return sender.fallbacks();
+    }
+
+    /** How many coalesced messages (each several datagrams) the kernel accepted. */
+    public long segmentedSends() {
+        return sender.segmentedSends();
+    }
+
+    // The downcall sits in a method this small so that C2 inlines the whole binding chain and
+    // scalar-replaces the slice the linker makes of the errno capture segment on every call
+    // (otherwise 40 bytes per call: measured by NativeUdpSocketTest). sendmmsg: BatchSender.
+    private static int recvmmsg(MemorySegment capture, int fd, MemorySegment vector, int n) throws Throwable {
+        return (int) Libc.RECVMMSG.invokeExact(capture, fd, vector, n, Libc.MSG_WAITFORONE, MemorySegment.NULL);
     }
 
     /** Sends {@code datagram}'s remaining bytes to {@code to} (control messages; allocates). */
@@ -302,6 +403,11 @@ public final class NativeUdpSocket implements AutoCloseable {
         } finally {
             leave();
         }
+    }
+
+    /** Whether close() has begun: calls in flight give up at their next check. */
+    boolean closing() {
+        return closing;
     }
 
     public boolean isOpen() {

@@ -165,8 +165,22 @@ class NativeUdpSocketTest {
 
     @Test
     void batchCallsAllocateNothingInSteadyState() throws Exception {
+        assertSteadyStateAllocatesNothing(true);
+    }
+
+    @Test
+    void batchCallsAllocateNothingWithoutOffloadsEither() throws Exception {
+        assertSteadyStateAllocatesNothing(false);
+    }
+
+    /**
+     * With {@code offload}, the 16 equal datagrams of each round go as one UDP_SEGMENT message and
+     * arrive as one UDP_GRO buffer that receive splits into slots.
+     */
+    private static void assertSteadyStateAllocatesNothing(boolean offload) throws Exception {
         try (NativeUdpSocket a = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 22);
-                NativeUdpSocket b = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 22)) {
+                NativeUdpSocket b = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 22, offload)) {
+            a.segmentationOffload(offload);
             ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long tid = Thread.currentThread().threadId();
             InetSocketAddress toB = b.localAddress();
@@ -181,6 +195,8 @@ class NativeUdpSocketTest {
                 best = Math.min(best, mx.getThreadAllocatedBytes(tid) - before);
             }
             assertThat(best).as("bytes allocated by 2,000 x (sendmmsg of 16 + recvmmsg)").isLessThan(256);
+            assertThat(a.segmentedSends() > 0).as("sends were coalesced").isEqualTo(offload);
+            assertThat(b.coalescedReceives() > 0).as("receives were coalesced").isEqualTo(offload);
         }
     }
 
