@@ -19,13 +19,14 @@
 #   --txqueuelen N  set the psk-tunnel TUN devices' txqueuelen (the kernel's per-TUN packet ring,
 #              default 500) to study queueing delay under load
 #   --jfr      record a Java Flight Recording of each psk-tunnel end into DIR (profile settings)
+#   --psk-opt OPTION  pass OPTION to both psk-tunnel ends (repeatable), e.g. --psk-opt --no-tun-offload
 # Needs root, iproute2, iperf3, ethtool, wireguard-go, wireguard-tools (wg), iputils-ping, python3.
 set -euo pipefail
 export LC_ALL=C
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 PY=${PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
-T=10 WARM=6 tunnel=java jfr="" txqlen=""
+T=10 WARM=6 tunnel=java jfr="" txqlen="" extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --time) T=$2; shift 2 ;;
@@ -33,7 +34,8 @@ while [ $# -gt 0 ]; do
     --tunnel) tunnel=$2; shift 2 ;;
     --txqueuelen) txqlen=$2; shift 2 ;;
     --jfr) jfr=$(readlink -f "$2"); mkdir -p "$jfr"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --psk-opt) extra+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench-tunnel.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,7 +93,7 @@ for side in b a; do
   # shellcheck disable=SC2046
   if [ "$tunnel" = java ]; then
     [ -z "$jfr" ] || export PSK_JAVA_OPTS="${PSK_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$jfr/psk-$side.jfr,settings=profile"
-    ip netns exec "$ns" "$root/bin/psk-tunnel" $(psk_args $side) >"$work/psk-$side.log" 2>&1 &
+    ip netns exec "$ns" "$root/bin/psk-tunnel" $(psk_args $side) "${extra[@]}" >"$work/psk-$side.log" 2>&1 &
   else
     ip netns exec "$ns" "$PY" "$root/tests/peers/psk2_peer.py" $(psk_args $side) >"$work/psk-$side.log" 2>&1 &
   fi

@@ -293,6 +293,7 @@ final class TunnelDaemon {
                 + "), replay window " + opt.replayWindow);
         out.println("  " + socket.bufferReport());
         out.println("  " + socket.offloadReport());
+        out.println("  " + device.tun().offloadReport());
         if (metrics != null) {
             out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1) + metrics.port() + "/metrics");
         }

@@ -270,6 +270,16 @@ public final class LinuxTun implements TunDevice {
         return offload;
     }
 
+    @Override
+    public String offloadReport() {
+        if (!offload) {
+            return "TUN offloads: off (--no-tun-offload)";
+        }
+        return coalescing
+                ? "TUN offloads: TCP segmentation (TSO4/6) and receive coalescing, both in user space"
+                : "TUN offloads: refused by the kernel (TUNSETOFFLOAD); packets go one by one";
+    }
+
     /** Whether writes are still being joined into GSO frames. */
     public boolean coalescing() {
         return coalescing;

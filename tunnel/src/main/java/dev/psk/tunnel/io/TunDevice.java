@@ -48,6 +48,11 @@ public interface TunDevice extends AutoCloseable {
      */
     default void flush() throws IOException {}
 
+    /** One line on the device's offloads, for the start-up banner. */
+    default String offloadReport() {
+        return "TUN offloads: none";
+    }
+
     /** Unblocks readers and releases the device (a TUN interface disappears). Idempotent. */
     @Override
     void close();
