@@ -83,7 +83,7 @@ class UdpReceiveOffloadTest {
             List<Expected> expected = new ArrayList<>();
             sendBatch(a, toB, 0, new int[] {500, 500, 500, 500, 500, 500, 500, 500, 500, 500}, expected);
             for (int i = 0; i < 3; i++) {
-                byte[] p = payload(100 + i, 300 + i);
+                byte[] p = UdpSegmentationTest.payload(100 + i, 300 + i);
                 c.send(ByteBuffer.wrap(p), toB);
                 expected.add(new Expected(fromC, p));
             }
@@ -118,7 +118,7 @@ class UdpReceiveOffloadTest {
         DatagramBatch out = a.newBatch(sizes.length, 2048);
         InetSocketAddress from = a.localAddress();
         for (int i = 0; i < sizes.length; i++) {
-            byte[] p = payload(seed + i, sizes[i]);
+            byte[] p = UdpSegmentationTest.payload(seed + i, sizes[i]);
             out.buffer(i).clear().put(p).flip();
             out.destination(i, to);
             expected.add(new Expected(from, p));
@@ -152,14 +152,6 @@ class UdpReceiveOffloadTest {
             }
         }
         return counts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static byte[] payload(int index, int length) {
-        byte[] b = new byte[length];
-        for (int j = 0; j < length; j++) {
-            b[j] = (byte) (index * 31 + j * 7 + (j >> 8));
-        }
-        return b;
     }
 
     private static InetAddress loopback(String host) throws IOException {

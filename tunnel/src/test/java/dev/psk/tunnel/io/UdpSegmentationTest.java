@@ -259,7 +259,8 @@ class UdpSegmentationTest {
         return Arrays.copyOfRange(p.getData(), 0, p.getLength());
     }
 
-    private static byte[] payload(int index, int length) {
+    /** Distinct, recognisable bytes for datagram {@code index}. */
+    static byte[] payload(int index, int length) {
         byte[] b = new byte[length];
         for (int j = 0; j < length; j++) {
             b[j] = (byte) (index * 31 + j * 7 + (j >> 8));
