@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * TCP through two real TUN devices with offloads, against the kernel's own TCP stacks: namespace A's
@@ -31,23 +31,28 @@ class TunOffloadRootTest {
     private static final int MTU = 1420;
     private static final int BYTES = 24 << 20;
 
-    @ParameterizedTest(name = "offload {0}")
-    @ValueSource(booleans = {true, false})
-    void tcpTransferArrivesIntactThroughTheOffloadedDevices(boolean offload) throws Exception {
+    @ParameterizedTest(name = "offload {0}, IPv6 {1}")
+    @CsvSource({"true, false", "false, false", "true, true"})
+    void tcpTransferArrivesIntactThroughTheOffloadedDevices(boolean offload, boolean v6) throws Exception {
         try (NetnsThread a = new NetnsThread(); NetnsThread b = new NetnsThread()) {
             LinuxTun tunA = a.call(() -> open(offload, "10.203.0.1", "10.203.0.2"));
             LinuxTun tunB = b.call(() -> open(offload, "10.203.0.2", "10.203.0.1"));
+            String host = v6 ? "fd00:203::2" : "10.203.0.2";
+            if (v6) {
+                ipv6(a, tunA, "fd00:203::1");
+                ipv6(b, tunB, "fd00:203::2");
+            }
             AtomicBoolean stop = new AtomicBoolean();
             Thread ab = relay(tunA, tunB, stop);
             Thread ba = relay(tunB, tunA, stop);
-            try (ServerSocket server = b.call(() -> new ServerSocket(5201, 1, InetAddress.getByName("10.203.0.2")))) {
+            try (ServerSocket server = b.call(() -> new ServerSocket(5201, 1, InetAddress.getByName(host)))) {
                 CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> drain(server));
                 byte[] chunk = new byte[256 * 1024];
                 new Random(3).nextBytes(chunk);
                 MessageDigest sent = MessageDigest.getInstance("SHA-256");
                 try (Socket client = a.call(() -> {
                     Socket s = new Socket();
-                    s.connect(new InetSocketAddress("10.203.0.2", 5201), 10_000);
+                    s.connect(new InetSocketAddress(host, 5201), 10_000);
                     return s;
                 })) {
                     client.setSoTimeout(30_000);
@@ -78,6 +83,13 @@ class TunOffloadRootTest {
             }
             assertThat(tunA.malformedFrames() + tunB.malformedFrames()).isZero();
         }
+    }
+
+    /** Turns IPv6 on in the namespace (NetnsThread turns it off) and adds {@code address}/64, no DAD. */
+    private static void ipv6(NetnsThread ns, LinuxTun tun, String address) throws Exception {
+        ns.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0").requireSuccess("enable IPv6");
+        ns.exec("sysctl", "-qw", "net.ipv6.conf." + tun.name() + ".disable_ipv6=0").requireSuccess("enable IPv6 on " + tun.name());
+        ns.exec("ip", "-6", "addr", "add", address + "/64", "dev", tun.name(), "nodad").requireSuccess("ip -6 addr add");
     }
 
     private static LinuxTun open(boolean offload, String local, String remote) throws Exception {
