@@ -200,6 +200,49 @@ class TcpCoalescerTest {
         }
     }
 
+    @Test
+    void segmentingAndJoiningAllocateNothingPerPacket() {
+        byte[] superPacket = TcpPackets.build(TcpPackets.data(false, 1, TcpPackets.payload(47 * MSS, 1)));
+        ByteBuffer frame = ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + superPacket.length);
+        VirtioNetHeader.put(frame, 0, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4, 52, MSS, 20, 16);
+        frame.put(VirtioNetHeader.BYTES, superPacket);
+        TcpSegmenter segmenter = new TcpSegmenter();
+        TcpCoalescer coalescer = new TcpCoalescer();
+        ByteBuffer packet = ByteBuffer.allocateDirect(2048);
+        long joined = cycle(frame, segmenter, coalescer, packet, 3000); // warm-up: let C2 compile the path
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        joined = cycle(frame, segmenter, coalescer, packet, 2000);
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertThat(joined).as("frames that came back whole").isEqualTo(2000);
+        // 2000 frames = 94,000 packets cut and joined; one allocation per packet would be > 1 MB.
+        assertThat(allocated).as("bytes allocated").isLessThan(16 * 1024);
+    }
+
+    /** Cuts {@code frames} times a 47-segment frame and joins the segments again; counts whole frames. */
+    private static long cycle(ByteBuffer frame, TcpSegmenter s, TcpCoalescer c, ByteBuffer packet, int frames) {
+        long whole = 0;
+        for (int f = 0; f < frames; f++) {
+            int n = s.load(frame, 0, frame.capacity());
+            for (int i = 0; i < n; i++) {
+                packet.clear();
+                int len = s.next(packet);
+                if (!c.append(packet, 0, len)) {
+                    if (!c.isEmpty()) {
+                        c.take();
+                    }
+                    c.start(packet, 0, len);
+                }
+            }
+            if (c.pendingSegments() == n) {
+                whole++;
+            }
+            c.take();
+        }
+        return whole;
+    }
+
     /** Changes byte {@code i} of a packet to {@code v} and recomputes its checksums. */
     private static byte[] rebuild(byte[] p, int i, int v) {
         byte[] q = p.clone();
