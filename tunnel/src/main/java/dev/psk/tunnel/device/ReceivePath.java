@@ -16,8 +16,8 @@ import java.nio.ByteBuffer;
  * Non-PSK2 datagrams go to the control handler.
  */
 final class ReceivePath implements Runnable {
-    /** Datagrams per recvmmsg. */
-    static final int BATCH = 32;
+    /** Datagrams per receive: as many as SendPath sends per batch, so a whole TSO burst is joined into one TUN frame. */
+    static final int BATCH = 64;
 
     private final Device device;
     private final NativeUdpSocket socket;
