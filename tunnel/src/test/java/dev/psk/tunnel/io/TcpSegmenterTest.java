@@ -81,6 +81,36 @@ class TcpSegmenterTest {
     }
 
     @Test
+    void partialUdpChecksumIsFinishedAndZeroBecomesAllOnes() {
+        TcpSegmenter s = new TcpSegmenter();
+        ByteBuffer dst = ByteBuffer.allocateDirect(2000);
+        boolean sawZero = false;
+        for (int v = 0; v < 0x10000 && !sawZero; v++) {
+            // IPv4 10.0.0.1:1000 -> 10.0.0.2:2000, 8 bytes of data whose last word sweeps the sum.
+            byte[] p = {0x45, 0, 0, 36, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+                    0x03, (byte) 0xe8, 0x07, (byte) 0xd0, 0, 16, 0, 0, 1, 2, 3, 4, 5, 6, (byte) (v >>> 8), (byte) v};
+            int pseudo = TcpPackets.referenceSum(p, 12, 8, 0) + 17 + 16;
+            int partial = TcpPackets.referenceSum(new byte[0], 0, 0, pseudo);
+            p[26] = (byte) (partial >>> 8);
+            p[27] = (byte) partial;
+            assertThat(s.load(frame(p, VirtioNetHeader.F_NEEDS_CSUM, 0, 0, 20, 6), 0, VirtioNetHeader.BYTES + p.length)).isEqualTo(1);
+            byte[] out = next(s, dst);
+            int field = TcpPackets.u16(out, 26);
+            assertThat(field).as("0 means 'no checksum' in UDP (RFC 768)").isNotZero();
+            out[26] = 0;
+            out[27] = 0;
+            int expected = ~TcpPackets.referenceSum(out, 20, 16, TcpPackets.referenceSum(new byte[0], 0, 0, pseudo)) & 0xffff;
+            if (expected == 0) {
+                sawZero = true;
+                assertThat(field).isEqualTo(0xffff);
+            } else {
+                assertThat(field).isEqualTo(expected);
+            }
+        }
+        assertThat(sawZero).as("the sweep reached a datagram whose checksum computes to zero").isTrue();
+    }
+
+    @Test
     void malformedFramesYieldNothing() {
         byte[] good = TcpPackets.build(TcpPackets.data(false, 1, TcpPackets.payload(4000, 4)));
         TcpSegmenter s = new TcpSegmenter();
