@@ -39,7 +39,7 @@ final class TokenSlots {
             for (long i = 0; i < n; i++) {
                 long slot = ids.getAtIndex(JAVA_LONG, i);
                 MemorySegment ti = a.allocate(Ck.TOKEN_INFO_BYTES, 8);
-                long rv = ck.call(Fn.C_GetTokenInfo, slot, ti);
+                long rv = tokenInfo(ck, slot, ti);
                 if (rv == Ck.CKR_TOKEN_NOT_PRESENT || rv == Ck.CKR_TOKEN_NOT_RECOGNIZED) {
                     continue;
                 }
@@ -57,6 +57,36 @@ final class TokenSlots {
             }
         }
         return out;
+    }
+
+    /** Tries of C_GetTokenInfo on a transient failure, and the pause before the second try. */
+    private static final int TOKEN_INFO_TRIES = 5;
+    private static final long TOKEN_INFO_PAUSE_MILLIS = 20;
+
+    /**
+     * C_GetTokenInfo, repeated a few times (20, 40, 60, 80 ms apart) on CKR_GENERAL_ERROR,
+     * CKR_DEVICE_ERROR or CKR_FUNCTION_FAILED. SoftHSM2's file store fails a token's integrity check
+     * while another process is rewriting that token's file (a login updates it), and reports
+     * CKR_GENERAL_ERROR for a token this process may not even want: two tunnel ends starting at the
+     * same moment on one host hit it. The error persists only if the token is really broken.
+     */
+    private static long tokenInfo(Cryptoki ck, long slot, MemorySegment ti) throws Pkcs11Exception {
+        long rv = Ck.CKR_OK;
+        for (int attempt = 1; attempt <= TOKEN_INFO_TRIES; attempt++) {
+            rv = ck.call(Fn.C_GetTokenInfo, slot, ti);
+            if (rv != Ck.CKR_GENERAL_ERROR && rv != Ck.CKR_DEVICE_ERROR && rv != Ck.CKR_FUNCTION_FAILED) {
+                return rv;
+            }
+            if (attempt < TOKEN_INFO_TRIES) {
+                try {
+                    Thread.sleep(TOKEN_INFO_PAUSE_MILLIS * attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return rv;
+                }
+            }
+        }
+        return rv;
     }
 
     /** C_GetInfo: manufacturer, description and "major.minor" version of the library. */
