@@ -38,7 +38,7 @@ public enum DropReason {
     TUN_WRITE("tun_write"),
     /** Sending to the UDP socket failed or the kernel buffer was full. */
     UDP_SEND("udp_send"),
-    /** An outgoing packet larger than the MTU, or an unusable TUN read. */
+    /** An outgoing packet larger than the MTU, or an unusable TUN read (e.g. an offload frame that cannot be cut up). */
     TX_SIZE("tx_size"),
     /** No peer owns the outgoing packet's destination (hub routing), or the peer has no endpoint. */
     NO_ROUTE("no_route"),

@@ -34,6 +34,8 @@ final class SendPath implements Runnable {
     /** Per slot of the batch being filled: its peer and plaintext length (for the counters). */
     private final Peer[] slotPeer = new Peer[BATCH];
     private final int[] slotLength = new int[BATCH];
+    /** The device's own read drops already added to the counters. */
+    private long reportedTunDrops;
 
     SendPath(Device device, NativeUdpSocket socket, TunDevice tun, PeerDirectory peers, PacketAead aead) {
         this.device = device;
@@ -78,6 +80,11 @@ final class SendPath implements Runnable {
                 }
                 if (filled > 0 && !flush(filled)) {
                     return;
+                }
+                long tunDrops = tun.readDrops();
+                if (tunDrops != reportedTunDrops) {
+                    device.counters().drop(DropReason.TX_SIZE, tunDrops - reportedTunDrops);
+                    reportedTunDrops = tunDrops;
                 }
                 if (tunClosed) {
                     return;

@@ -27,6 +27,11 @@ public final class TrafficCounters {
         v.incrementAndGet(BASE + reason.ordinal());
     }
 
+    /** Counts {@code n} drops at once (drops a device reports in bulk). */
+    public void drop(DropReason reason, long n) {
+        v.addAndGet(BASE + reason.ordinal(), n);
+    }
+
     public long txPackets() {
         return v.get(TX_PACKETS);
     }

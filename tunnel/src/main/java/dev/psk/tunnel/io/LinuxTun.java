@@ -255,6 +255,11 @@ public final class LinuxTun implements TunDevice {
         return oversizedDrops.get();
     }
 
+    @Override
+    public long readDrops() {
+        return oversizedDrops.get() + malformedFrames.get();
+    }
+
     /** Offloaded frames from the kernel that could not be segmented (dropped). */
     public long malformedFrames() {
         return malformedFrames.get();

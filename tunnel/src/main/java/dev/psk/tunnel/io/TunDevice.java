@@ -48,6 +48,14 @@ public interface TunDevice extends AutoCloseable {
      */
     default void flush() throws IOException {}
 
+    /**
+     * Packets the device dropped inside {@link #read} so far (too long for the buffer given, or an
+     * offload frame that could not be cut up); the send path reports them as {@code tx_size}.
+     */
+    default long readDrops() {
+        return 0;
+    }
+
     /** One line on the device's offloads, for the start-up banner. */
     default String offloadReport() {
         return "TUN offloads: none";
