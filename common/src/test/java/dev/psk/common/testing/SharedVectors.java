@@ -5,7 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Finds the test vectors in {@code ../shared/vectors} (from the project root). Surefire passes
- * {@code psk.shared.dir}; a test run from elsewhere falls back to walking up from the working directory.
+ * {@code psk.shared.dir}; a test run from elsewhere falls back to walking up from the working
+ * directory, and a checkout with no shared directory beside it uses the committed copy in
+ * {@code testdata/vectors}.
  */
 public final class SharedVectors {
     private SharedVectors() {}
@@ -24,6 +26,10 @@ public final class SharedVectors {
             if (Files.isDirectory(sib)) {
                 return sib;
             }
+        }
+        Path committed = projectDir().resolve("testdata").resolve("vectors");
+        if (Files.isDirectory(committed)) {
+            return committed;
         }
         throw new IllegalStateException("shared/vectors not found: set -Dpsk.shared.dir=<path to shared>");
     }
