@@ -38,6 +38,10 @@ public final class HubClientCommand implements Callable<Integer> {
     @Option(names = "--no-configure", description = "Do not address the TUN interface or add routes (done elsewhere).")
     boolean noConfigure;
 
+    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
+            + "(on by default; the wire is the same either way).")
+    boolean noTunOffload;
+
     @Option(names = "--identity-key", paramLabel = "PKCS11-URI",
             description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
     String identityKey;
@@ -58,7 +62,7 @@ public final class HubClientCommand implements Callable<Integer> {
         if (server.isUnresolved()) {
             throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
         }
-        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !noTunOffload);
         HubClient client = null;
         try {
             if (!noConfigure) {

@@ -36,6 +36,10 @@ public final class HubServerCommand implements Callable<Integer> {
     @Option(names = "--no-configure", description = "Do not address the TUN interface or bring it up (done elsewhere).")
     boolean noConfigure;
 
+    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
+            + "(on by default; the wire is the same either way).")
+    boolean noTunOffload;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
     Integer metricsPort;
@@ -60,7 +64,7 @@ public final class HubServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
         ConfigPermissions.warnIfOpen(config);
-        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu());
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !noTunOffload);
         UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
