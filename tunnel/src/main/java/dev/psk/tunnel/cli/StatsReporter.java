@@ -40,8 +40,12 @@ final class StatsReporter {
         StringJoiner detail = new StringJoiner(", ", " (", ")");
         detail.setEmptyValue("");
         drops.forEach((r, n) -> detail.add(r.label() + " " + n));
-        return String.format(Locale.ROOT, "stats: tx %d packets %s, rx %d packets %s | auth failures %d, replays %d | drops %d%s",
-                txp, bytes(txb), rxp, bytes(rxb), auth, replays, total, detail);
+        long cut = device.tun().gsoFrames();
+        long joined = device.tun().coalescedPackets();
+        String offload = cut + joined == 0 ? ""
+                : String.format(Locale.ROOT, " | tun offload: %d frames cut, %d packets joined", cut, joined);
+        return String.format(Locale.ROOT, "stats: tx %d packets %s, rx %d packets %s | auth failures %d, replays %d | drops %d%s%s",
+                txp, bytes(txb), rxp, bytes(rxb), auth, replays, total, detail, offload);
     }
 
     static String padLine(PadStatus s) {

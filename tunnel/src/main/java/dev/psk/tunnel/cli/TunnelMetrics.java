@@ -65,6 +65,12 @@ final class TunnelMetrics implements AutoCloseable {
                         }
                     }
                 }).register(reg);
+        CounterWithCallback.builder().name("psk_tunnel_tun_offload_frames_cut")
+                .help("TCP frames of several packets read from the TUN device and cut into packets")
+                .callback(cb -> cb.call(device.tun().gsoFrames())).register(reg);
+        CounterWithCallback.builder().name("psk_tunnel_tun_offload_packets_joined")
+                .help("Received packets written to the TUN device inside joined frames")
+                .callback(cb -> cb.call(device.tun().coalescedPackets())).register(reg);
         gauge(reg, "psk_tunnel_pad_data_slots", "Data slots of the pad", () -> session.padStatus().dataSlots());
         gauge(reg, "psk_tunnel_pad_tx_slots_remaining", "Slots left for sending", () -> session.padStatus().txSlotsRemaining());
         gauge(reg, "psk_tunnel_pad_tx_packets_remaining", "Packets left for sending", () -> session.padStatus().txPacketsRemaining());

@@ -265,7 +265,7 @@ public final class LinuxTun implements TunDevice {
         return malformedFrames.get();
     }
 
-    /** TCP frames larger than one packet that the kernel handed over and {@link #read} cut up. */
+    @Override
     public long gsoFrames() {
         return gsoFrames.get();
     }
@@ -290,7 +290,7 @@ public final class LinuxTun implements TunDevice {
         return coalescing;
     }
 
-    /** Packets written inside joined frames rather than one by one. */
+    @Override
     public long coalescedPackets() {
         return offload ? coalescer.coalescedPackets() : 0;
     }

@@ -58,7 +58,10 @@ final class TcpCoalescer {
         return length == 0 ? 0 : segments;
     }
 
-    /** Packets that went out inside a joined frame rather than on their own. */
+    /**
+     * Packets that went out inside a joined frame rather than on their own. Written by the owning
+     * thread only; another thread (stats) may read a slightly stale value.
+     */
     long coalescedPackets() {
         return coalesced;
     }

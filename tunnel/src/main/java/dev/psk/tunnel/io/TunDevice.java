@@ -56,6 +56,16 @@ public interface TunDevice extends AutoCloseable {
         return 0;
     }
 
+    /** TCP frames of several packets the kernel handed over and {@link #read} cut up (offloads). */
+    default long gsoFrames() {
+        return 0;
+    }
+
+    /** Packets {@link #write} joined into larger frames for the kernel (offloads). */
+    default long coalescedPackets() {
+        return 0;
+    }
+
     /** One line on the device's offloads, for the start-up banner. */
     default String offloadReport() {
         return "TUN offloads: none";

@@ -112,6 +112,82 @@ class PskTunnelCliTest {
     }
 
     @Test
+    void tunOffloadCountersAndReadDropsReachStatsAndMetrics() throws Exception {
+        Path pad = TestPads.create(dir, "pad", 50, 3);
+        int portA = freePort(), portB = freePort();
+        MemoryTun tunA = new MemoryTun("oa", 1420, 1024), tunB = new MemoryTun("ob", 1420, 1024);
+        TunDevice counting = new CountingTun(tunA); // as an offloading device reports: 7 cut, 11 joined, 3 dropped
+        Daemon a = daemon(pad, "a", portA, portB, true, counting, null, "--metrics", "127.0.0.1:0");
+        Daemon b = daemon(pad, "b", portB, portA, false, tunB);
+        try {
+            awaitFile(dir.resolve("a-status.json"), a);
+            byte[] p = new byte[60];
+            p[0] = 0x45;
+            tunA.inject(p); // one send batch, after which the send path reports the device's read drops
+            assertThat(tunB.take(5000)).isNotNull();
+            Thread.sleep(1300); // a stats line
+            String banner = a.out.toString(StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics (http://\\S+)").matcher(banner);
+            assertThat(m.find()).as("metrics URL in the banner").isTrue();
+            String scrape;
+            try (var client = java.net.http.HttpClient.newHttpClient()) {
+                scrape = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(scrape).contains("psk_tunnel_tun_offload_frames_cut_total 7.0",
+                    "psk_tunnel_tun_offload_packets_joined_total 11.0", "reason=\"tx_size\"} 3.0");
+            assertThat(a.out.toString(StandardCharsets.UTF_8)).contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
+        } finally {
+            a.daemon.requestStop("test");
+            b.daemon.requestStop("test");
+        }
+        assertThat(a.result.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    /** A device that reports fixed offload counters and read drops, passing packets to a MemoryTun. */
+    private record CountingTun(MemoryTun inner) implements TunDevice {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public int mtu() {
+            return inner.mtu();
+        }
+
+        @Override
+        public int read(java.nio.ByteBuffer dst) throws IOException {
+            return inner.read(dst);
+        }
+
+        @Override
+        public void write(java.nio.ByteBuffer src) throws IOException {
+            inner.write(src);
+        }
+
+        @Override
+        public long readDrops() {
+            return 3;
+        }
+
+        @Override
+        public long gsoFrames() {
+            return 7;
+        }
+
+        @Override
+        public long coalescedPackets() {
+            return 11;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
     void padExhaustionWarnsThenStopsCleanly() throws Exception {
         Path pad = TestPads.create(dir, "pad", 3, 4); // 2 data slots: 2000 packets per direction
         int portA = freePort(), portB = freePort();
@@ -153,8 +229,8 @@ class PskTunnelCliTest {
         return daemon(pad, name, local, remote, initiator, tun, null);
     }
 
-    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, MemoryTun tun,
-            ByteArrayOutputStream errSink) {
+    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun,
+            ByteArrayOutputStream errSink, String... extra) {
         PskTunnel opts = new PskTunnel();
         List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
                 "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
@@ -163,6 +239,7 @@ class PskTunnelCliTest {
         if (initiator) {
             args.add("--initiator");
         }
+        args.addAll(List.of(extra));
         new CommandLine(opts).parseArgs(args.toArray(String[]::new));
         opts.validate();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
