@@ -72,6 +72,16 @@ class HubNetnsTest {
         return Files.exists(p) ? Files.readString(p) : "";
     }
 
+    /** {@code psk-tunnel show --status-file FILE}, in process. */
+    static String show(Path statusFile) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = dev.psk.common.cli.CliRunner.commandLine(new dev.psk.tunnel.cli.PskTunnel());
+        cl.setOut(new java.io.PrintWriter(out));
+        int code = cl.execute("show", "--status-file", statusFile.toString());
+        assertThat(code).as("show exit code; output:\n" + out).isZero();
+        return out.toString();
+    }
+
     String metrics() throws Exception {
         return in(H, "curl", "-s", "--max-time", "2", "http://127.0.0.1:" + METRICS + "/metrics").stdout();
     }
@@ -158,9 +168,12 @@ class HubNetnsTest {
         String otherPub = java.util.Base64.getEncoder().encodeToString(dev.psk.tunnel.hub.HubConfigParser.readClient(m).serverPublicKey());
         Files.writeString(m, Files.readString(m).replace(otherPub, hubPub));
 
-        Process hub = java(H, "hub", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "server", "--config", hubFile.toString());
-        java(A, "a", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", a.toString());
-        java(B, "b", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", b.toString());
+        Process hub = java(H, "hub", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "server", "--config", hubFile.toString(),
+                "--status-file", dir.resolve("hub-status.json").toString());
+        java(A, "a", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", a.toString(),
+                "--status-file", dir.resolve("a-status.json").toString());
+        java(B, "b", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", b.toString(),
+                "--status-file", dir.resolve("b-status.json").toString());
 
         // Test that both clients reach the hub and each other through it.
         waitFor("client a reaches the hub", 20_000, () -> ping(A, "10.77.0.1"));
@@ -168,6 +181,13 @@ class HubNetnsTest {
         assertThat(ping(A, "10.77.0.3")).as("a -> b through the hub").isTrue();
         assertThat(ping(B, "10.77.0.2")).as("b -> a through the hub").isTrue();
         assertThat(ping(H, "10.77.0.2")).as("hub -> a").isTrue();
+
+        // Test that 'psk-tunnel show' reports the hub and a client: role, peers with traffic, no pad section.
+        Thread.sleep(1200); // one status refresh after the pings
+        String hubShow = show(dir.resolve("hub-status.json"));
+        assertThat(hubShow).contains("role: hub server", "received").doesNotContain("pad:");
+        assertThat(hubShow.lines().filter(l -> l.startsWith("peer: ")).count()).as("a and b, by key fingerprint").isEqualTo(2);
+        assertThat(show(dir.resolve("a-status.json"))).contains("role: hub client", "received", "endpoint: ");
 
         // Test that a client sending with the other's inner source address is dropped and counted.
         String tunA = "pskh" + PID + "t";
@@ -177,7 +197,8 @@ class HubNetnsTest {
         assertThat(metric(metrics(), "psk_hub_drops_total{reason=\"allowed_ips\"}")).isGreaterThanOrEqualTo(1);
 
         // Test that an unknown key is refused at message 1.
-        java(B, "m", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--no-configure", "--config", m.toString());
+        java(B, "m", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--no-configure", "--config", m.toString(),
+                "--status-file", dir.resolve("m-status.json").toString());
         waitFor("unknown key refused", 15_000,
                 () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"unknown_key\",result=\"rejected\"}") >= 1);
 

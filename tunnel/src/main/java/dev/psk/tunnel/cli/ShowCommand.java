@@ -108,12 +108,14 @@ public final class ShowCommand implements Callable<Integer> {
         out.println("  mtu: " + n.path("mtu").asInt() + ", aead: " + n.path("aead").asString());
         out.println("  started: " + n.path("started").asString() + ", updated: " + n.path("updated").asString());
         JsonNode pad = n.path("pad");
-        out.println("  pad: " + pad.path("file").asString() + " (fingerprint " + pad.path("fingerprint").asString() + ")");
-        out.println("    slots: " + pad.path("tx_slots_used").asLong() + " used, " + pad.path("tx_slots_remaining").asLong()
-                + " remaining of " + pad.path("data_slots").asLong() + " (est. " + pad.path("tx_packets_remaining").asLong()
-                + " packets), " + pad.path("erased_slots").asLong() + " erased" + (pad.path("erasable").asBoolean(true) ? "" : " (read-only pad)"));
-        out.println("    state: " + pad.path("state_file").asString() + ", next tx seq " + pad.path("tx_next_seq").asLong()
-                + ", highest rx seq " + pad.path("rx_highest_seq").asLong());
+        if (pad.isObject()) { // point-to-point only: a hub's keys come from Noise handshakes, not a pad
+            out.println("  pad: " + pad.path("file").asString() + " (fingerprint " + pad.path("fingerprint").asString() + ")");
+            out.println("    slots: " + pad.path("tx_slots_used").asLong() + " used, " + pad.path("tx_slots_remaining").asLong()
+                    + " remaining of " + pad.path("data_slots").asLong() + " (est. " + pad.path("tx_packets_remaining").asLong()
+                    + " packets), " + pad.path("erased_slots").asLong() + " erased" + (pad.path("erasable").asBoolean(true) ? "" : " (read-only pad)"));
+            out.println("    state: " + pad.path("state_file").asString() + ", next tx seq " + pad.path("tx_next_seq").asLong()
+                    + ", highest rx seq " + pad.path("rx_highest_seq").asLong());
+        }
         printDrops(out, "  device drops: ", n.path("device_drops"));
         for (JsonNode p : n.path("peers")) {
             out.println();

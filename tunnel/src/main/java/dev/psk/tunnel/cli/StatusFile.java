@@ -31,9 +31,27 @@ final class StatusFile {
         return Path.of(DEFAULT_DIR, tun + ".json");
     }
 
-    /** The status document of a running device. */
+    /** The status document of a running point-to-point tunnel: the device's part and its pad. */
     static ObjectNode document(Device device, String role, int listenPort, PadStatus pad, String padPath, String fingerprint,
             String stateFile, Instant started) {
+        ObjectNode n = document(device, role, listenPort, started);
+        ObjectNode padNode = n.putObject("pad");
+        padNode.put("file", padPath);
+        padNode.put("fingerprint", fingerprint);
+        padNode.put("state_file", stateFile);
+        padNode.put("data_slots", pad.dataSlots());
+        padNode.put("tx_next_seq", pad.txNext());
+        padNode.put("tx_slots_used", pad.txSlotsUsed());
+        padNode.put("tx_slots_remaining", pad.txSlotsRemaining());
+        padNode.put("tx_packets_remaining", pad.txPacketsRemaining());
+        padNode.put("rx_highest_seq", pad.rxHighest());
+        padNode.put("erased_slots", pad.erasedSlots());
+        padNode.put("erasable", pad.padWritable());
+        return n;
+    }
+
+    /** The status document of a running device without a pad (hub server and client). */
+    static ObjectNode document(Device device, String role, int listenPort, Instant started) {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("interface", device.tun().name());
@@ -65,18 +83,6 @@ final class StatusFile {
                 }
             }
         }
-        ObjectNode padNode = n.putObject("pad");
-        padNode.put("file", padPath);
-        padNode.put("fingerprint", fingerprint);
-        padNode.put("state_file", stateFile);
-        padNode.put("data_slots", pad.dataSlots());
-        padNode.put("tx_next_seq", pad.txNext());
-        padNode.put("tx_slots_used", pad.txSlotsUsed());
-        padNode.put("tx_slots_remaining", pad.txSlotsRemaining());
-        padNode.put("tx_packets_remaining", pad.txPacketsRemaining());
-        padNode.put("rx_highest_seq", pad.rxHighest());
-        padNode.put("erased_slots", pad.erasedSlots());
-        padNode.put("erasable", pad.padWritable());
         return n;
     }
 

@@ -7,6 +7,8 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.TokenSigner;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
+import dev.psk.tunnel.cli.StatusWriter;
+import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.ClientConfig;
 import dev.psk.tunnel.hub.HubClient;
@@ -14,9 +16,8 @@ import dev.psk.tunnel.hub.HubConfigParser;
 import dev.psk.tunnel.hub.Timers;
 import dev.psk.tunnel.io.LinuxTun;
 import dev.psk.tunnel.io.TunConfigurator;
-import java.net.InetSocketAddress;
-import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.wire.Psk2Wire;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,10 @@ public final class HubClientCommand implements Callable<Integer> {
             + "(on by default; the wire is the same either way).")
     boolean noTunOffload;
 
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
+    java.nio.file.Path statusFile;
+
     @Option(names = "--identity-key", paramLabel = "PKCS11-URI",
             description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
     String identityKey;
@@ -64,6 +69,7 @@ public final class HubClientCommand implements Callable<Integer> {
         }
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !noTunOffload);
         HubClient client = null;
+        StatusWriter status = null;
         try {
             if (!noConfigure) {
                 List<String> routes = new ArrayList<>();
@@ -78,9 +84,14 @@ public final class HubClientCommand implements Callable<Integer> {
                     System::nanoTime);
             client.start();
             System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
-            Foreground.runUntilSignalled(client, signer);
+            status = StatusWriter.start(statusFile != null ? statusFile : StatusWriter.defaultPath(tun.name()), client.device(),
+                    "hub client", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
+            Foreground.runUntilSignalled(client, signer, status);
             return 0;
         } catch (Exception e) {
+            if (status != null) {
+                status.close();
+            }
             if (client != null) {
                 client.close();
             } else {

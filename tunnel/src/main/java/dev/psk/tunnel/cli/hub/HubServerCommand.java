@@ -2,6 +2,8 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.StatusWriter;
+import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.HubConfig;
 import dev.psk.tunnel.hub.HubConfigParser;
@@ -11,7 +13,6 @@ import dev.psk.tunnel.hub.HubServer;
 import dev.psk.tunnel.io.LinuxTun;
 import dev.psk.tunnel.io.TunConfigurator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import dev.psk.tunnel.device.UdpSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +40,10 @@ public final class HubServerCommand implements Callable<Integer> {
     @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
             + "(on by default; the wire is the same either way).")
     boolean noTunOffload;
+
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
+    java.nio.file.Path statusFile;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
@@ -69,6 +74,7 @@ public final class HubServerCommand implements Callable<Integer> {
         HubServer hub = null;
         HubReloader reloader = null;
         HubMetrics metrics = null;
+        StatusWriter status = null;
         try {
             if (!noConfigure) {
                 TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), List.of(), cfg.mtu());
@@ -89,10 +95,12 @@ public final class HubServerCommand implements Callable<Integer> {
             warnIfNotForwarding(cfg);
             System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
                     + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
-            Foreground.runUntilSignalled(hub, reloader, metrics);
+            status = StatusWriter.start(statusFile != null ? statusFile : StatusWriter.defaultPath(tun.name()), hub.device(),
+                    "hub server", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
+            Foreground.runUntilSignalled(hub, reloader, metrics, status);
             return 0;
         } catch (Exception e) {
-            for (AutoCloseable c : new AutoCloseable[] {metrics, reloader, hub}) {
+            for (AutoCloseable c : new AutoCloseable[] {status, metrics, reloader, hub}) {
                 if (c != null) {
                     c.close();
                 }
