@@ -12,9 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Linux TUN interface (IFF_TUN | IFF_NO_PI) opened through {@code /dev/net/tun} with the Foreign
- * Function &amp; Memory API: one IP packet per {@link #read}/{@link #write}, no packet-information
- * prefix, not persistent (the interface disappears when this object is closed or the process dies).
+ * A Linux TUN interface (IFF_TUN | IFF_NO_PI, and IFF_VNET_HDR with offloads) opened through
+ * {@code /dev/net/tun} with the Foreign Function &amp; Memory API: one IP packet per
+ * {@link #read}/{@link #write} for the caller, no packet-information prefix, not persistent (the
+ * interface disappears when this object is closed or the process dies). With offloads the device
+ * exchanges larger TCP frames with the kernel, cut up on read ({@link TcpSegmenter}) and joined on
+ * write until {@link #flush} ({@link TcpCoalescer}); see {@link #open(String, int, boolean)}.
  *
  * <p>Hot path: with a <em>direct</em> {@link ByteBuffer} a call is one {@code read(2)} or
  * {@code write(2)} straight into or out of the buffer's memory (made without errno capture, whose
