@@ -39,13 +39,8 @@ public final class HubClientCommand implements Callable<Integer> {
     @Option(names = "--no-configure", description = "Do not address the TUN interface or add routes (done elsewhere).")
     boolean noConfigure;
 
-    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
-            + "(on by default; the wire is the same either way).")
-    boolean noTunOffload;
-
-    @Option(names = "--status-file", paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
-    java.nio.file.Path statusFile;
+    @Mixin
+    HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
     @Option(names = "--identity-key", paramLabel = "PKCS11-URI",
             description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
@@ -67,7 +62,7 @@ public final class HubClientCommand implements Callable<Integer> {
         if (server.isUnresolved()) {
             throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
         }
-        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !noTunOffload);
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
         StatusWriter status = null;
         try {
@@ -84,7 +79,7 @@ public final class HubClientCommand implements Callable<Integer> {
                     System::nanoTime);
             client.start();
             System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
-            status = StatusWriter.start(statusFile != null ? statusFile : StatusWriter.defaultPath(tun.name()), client.device(),
+            status = StatusWriter.start(deviceOptions.statusFile(tun.name()), client.device(),
                     "hub client", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
             Foreground.runUntilSignalled(client, signer, status);
             return 0;

@@ -37,13 +37,8 @@ public final class HubServerCommand implements Callable<Integer> {
     @Option(names = "--no-configure", description = "Do not address the TUN interface or bring it up (done elsewhere).")
     boolean noConfigure;
 
-    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
-            + "(on by default; the wire is the same either way).")
-    boolean noTunOffload;
-
-    @Option(names = "--status-file", paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
-    java.nio.file.Path statusFile;
+    @Mixin
+    HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
@@ -69,7 +64,7 @@ public final class HubServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
         ConfigPermissions.warnIfOpen(config);
-        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !noTunOffload);
+        LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
@@ -95,7 +90,7 @@ public final class HubServerCommand implements Callable<Integer> {
             warnIfNotForwarding(cfg);
             System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
                     + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
-            status = StatusWriter.start(statusFile != null ? statusFile : StatusWriter.defaultPath(tun.name()), hub.device(),
+            status = StatusWriter.start(deviceOptions.statusFile(tun.name()), hub.device(),
                     "hub server", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
             Foreground.runUntilSignalled(hub, reloader, metrics, status);
             return 0;

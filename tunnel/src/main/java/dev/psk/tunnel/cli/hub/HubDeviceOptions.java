@@ -1,0 +1,21 @@
+package dev.psk.tunnel.cli.hub;
+
+import dev.psk.tunnel.cli.StatusWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The TUN device and status options the hub server and client share (a picocli mixin). */
+final class HubDeviceOptions {
+    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
+            + "(on by default; the wire is the same either way).")
+    boolean noTunOffload;
+
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
+    Path statusFile;
+
+    /** The status file for interface {@code name}: the option, else the default path. */
+    Path statusFile(String name) {
+        return statusFile != null ? statusFile : StatusWriter.defaultPath(name);
+    }
+}
