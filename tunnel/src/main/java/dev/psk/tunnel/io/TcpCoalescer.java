@@ -3,6 +3,8 @@ package dev.psk.tunnel.io;
 import static dev.psk.tunnel.io.InternetChecksum.PROTO_TCP;
 import static dev.psk.tunnel.io.InternetChecksum.put16;
 import static dev.psk.tunnel.io.InternetChecksum.u16;
+import static dev.psk.tunnel.io.TcpIpHeaders.ACK;
+import static dev.psk.tunnel.io.TcpIpHeaders.PSH;
 
 import java.nio.ByteBuffer;
 
@@ -28,7 +30,6 @@ final class TcpCoalescer {
     /** IP total length field limit; also the largest frame the TUN driver takes. */
     static final int MAX_PACKET_BYTES = 65535;
     static final int MAX_SEGMENTS = 64;
-    private static final int ACK = 0x10, PSH = 0x08;
 
     private final ByteBuffer frame = ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + MAX_PACKET_BYTES);
     private final int ip = VirtioNetHeader.BYTES;
@@ -165,28 +166,13 @@ final class TcpCoalescer {
     /** Reads the started packet's headers; true if later segments may join it. */
     private boolean parseCandidate() {
         int len = length;
-        if (len < 40) {
-            return false;
-        }
-        int version = (frame.get(ip) & 0xff) >>> 4;
-        if (version == 4) {
-            v6 = false;
-            ipHeaderLen = 20;
-            if ((frame.get(ip) & 0x0f) != 5 || (frame.get(ip + 9) & 0xff) != PROTO_TCP || u16(frame, ip + 2) != len
-                    || (u16(frame, ip + 6) & 0x3fff) != 0) {
-                return false;
-            }
-        } else if (version == 6) {
-            v6 = true;
-            ipHeaderLen = 40;
-            if (len < 60 || (frame.get(ip + 6) & 0xff) != PROTO_TCP || u16(frame, ip + 4) != len - 40) {
-                return false;
-            }
-        } else {
+        ipHeaderLen = TcpIpHeaders.ipHeaderLength(frame, ip, len);
+        v6 = ipHeaderLen > 0 && TcpIpHeaders.isV6(frame, ip);
+        if (ipHeaderLen < 0 || (!v6 && ipHeaderLen != 20)) { // IPv4 options are never joined
             return false;
         }
         int tcp = ip + ipHeaderLen;
-        int tcpHeaderLen = ((frame.get(tcp + 12) & 0xff) >>> 4) * 4;
+        int tcpHeaderLen = TcpIpHeaders.tcpHeaderLength(frame, tcp);
         int flags = frame.get(tcp + 13) & 0xff;
         headersLen = ipHeaderLen + tcpHeaderLen;
         if (tcpHeaderLen < 20 || headersLen >= len || flags != ACK || u16(frame, tcp + 18) != 0) {
@@ -215,8 +201,6 @@ final class TcpCoalescer {
 
     /** True if the TCP checksum of the IP packet {@code b[off, off + len)} verifies. */
     private boolean validChecksum(ByteBuffer b, int off, int len) {
-        int l4Len = len - ipHeaderLen;
-        long sum = InternetChecksum.pseudoHeader(b, off, v6, PROTO_TCP, l4Len);
-        return InternetChecksum.fold(InternetChecksum.add(b, off + ipHeaderLen, l4Len, sum)) == 0xffff;
+        return TcpIpHeaders.tcpSum(b, off, v6, ipHeaderLen, len - ipHeaderLen) == 0xffff;
     }
 }

@@ -1,10 +1,12 @@
 package dev.psk.tunnel.io;
 
-import static dev.psk.tunnel.io.InternetChecksum.PROTO_TCP;
 import static dev.psk.tunnel.io.InternetChecksum.PROTO_UDP;
 import static dev.psk.tunnel.io.InternetChecksum.put16;
 import static dev.psk.tunnel.io.InternetChecksum.put32;
 import static dev.psk.tunnel.io.InternetChecksum.u16;
+import static dev.psk.tunnel.io.TcpIpHeaders.CWR;
+import static dev.psk.tunnel.io.TcpIpHeaders.FIN;
+import static dev.psk.tunnel.io.TcpIpHeaders.PSH;
 
 import java.nio.ByteBuffer;
 
@@ -29,8 +31,6 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe: owned by the TUN reader.
  */
 final class TcpSegmenter {
-    private static final int FIN = 0x01, PSH = 0x08, CWR = 0x80;
-
     private ByteBuffer frame;
     private int ip;
     private boolean v6;
@@ -78,26 +78,11 @@ final class TcpSegmenter {
             return 0;
         }
         v6 = gso == VirtioNetHeader.GSO_TCPV6;
-        int version = (b.get(ip) & 0xff) >>> 4;
-        if (version != (v6 ? 6 : 4)) {
+        ipHeaderLen = TcpIpHeaders.ipHeaderLength(b, ip, packetLen);
+        if (ipHeaderLen < 0 || TcpIpHeaders.isV6(b, ip) != v6) {
             return 0;
         }
-        if (v6) {
-            if (packetLen < 60 || (b.get(ip + 6) & 0xff) != PROTO_TCP || u16(b, ip + 4) != packetLen - 40) {
-                return 0;
-            }
-            ipHeaderLen = 40;
-        } else {
-            ipHeaderLen = (b.get(ip) & 0x0f) * 4;
-            if (ipHeaderLen < 20 || (b.get(ip + 9) & 0xff) != PROTO_TCP || u16(b, ip + 2) != packetLen
-                    || (u16(b, ip + 6) & 0x3fff) != 0) { // MF or a fragment offset: not a TSO frame
-                return 0;
-            }
-        }
-        if (packetLen < ipHeaderLen + 20) {
-            return 0;
-        }
-        int tcpHeaderLen = ((b.get(ip + ipHeaderLen + 12) & 0xff) >>> 4) * 4;
+        int tcpHeaderLen = TcpIpHeaders.tcpHeaderLength(b, ip + ipHeaderLen);
         headersLen = ipHeaderLen + tcpHeaderLen;
         mss = VirtioNetHeader.gsoSize(b, at);
         if (tcpHeaderLen < 20 || headersLen >= packetLen || mss == 0) {
@@ -152,9 +137,7 @@ final class TcpSegmenter {
         }
         dst.put(tcp + 13, (byte) flags);
         put16(dst, tcp + 16, 0);
-        int l4Len = total - ipHeaderLen;
-        long sum = InternetChecksum.pseudoHeader(dst, p, v6, PROTO_TCP, l4Len);
-        put16(dst, tcp + 16, ~InternetChecksum.fold(InternetChecksum.add(dst, tcp, l4Len, sum)) & 0xffff);
+        put16(dst, tcp + 16, ~TcpIpHeaders.tcpSum(dst, p, v6, ipHeaderLen, total - ipHeaderLen) & 0xffff);
         dst.position(p + total);
         return total;
     }
