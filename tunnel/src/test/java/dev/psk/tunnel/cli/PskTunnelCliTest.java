@@ -142,6 +142,7 @@ class PskTunnelCliTest {
             b.daemon.requestStop("test");
         }
         assertThat(a.result.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(b.result.get(10, TimeUnit.SECONDS)).isZero(); // both stopped before the temp dir goes
     }
 
     /** A device that reports fixed offload counters and read drops, passing packets to a MemoryTun. */
