@@ -189,7 +189,8 @@ final class TunnelDaemon {
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
         long nextStats = System.nanoTime() + intervalNanos;
-        boolean statusWarned = false;
+        StatusWriter status = new StatusWriter(opt.statusFilePath(), () -> StatusFile.document(device, role.label(), port,
+                session.padStatus(), opt.psk.toString(), pad.fingerprintHex(), opt.state.toString(), started), "tunnel", this::warn);
         while (true) {
             if (announcer != null) {
                 announcer.tick();
@@ -199,16 +200,8 @@ final class TunnelDaemon {
                 peerRestartsLogged = restarts;
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
+            status.write();
             PadStatus ps = session.padStatus();
-            try {
-                StatusFile.write(opt.statusFilePath(), StatusFile.document(device, role.label(), port, ps,
-                        opt.psk.toString(), pad.fingerprintHex(), opt.state.toString(), started));
-            } catch (IOException | RuntimeException e) {
-                if (!statusWarned) {
-                    statusWarned = true;
-                    warn("status file " + opt.statusFilePath() + " cannot be written (" + e.getMessage() + "); 'psk-tunnel show' will not see this tunnel");
-                }
-            }
             String w = stats.padWarning(ps);
             if (w != null) {
                 warn(w);
