@@ -123,8 +123,6 @@ public final class LinuxTun implements TunDevice {
      * Creates (or attaches to a free) TUN interface {@code name} and sets its MTU. The interface is
      * left down and unaddressed: see {@link TunConfigurator}.
      *
-     * @param name interface name, 1-15 bytes, no '/', ':' or whitespace; may contain one "%d"
-     *     for the kernel to pick a number (the chosen name is {@link #name()})
      * <p>With {@code offload}, the device is opened with {@code IFF_VNET_HDR} and TCP segmentation
      * and checksum offload ({@code TUNSETOFFLOAD}): the kernel hands over TCP "super-packets" of up
      * to 64 KiB that {@link #read} cuts into MTU-sized packets with complete checksums
@@ -132,6 +130,8 @@ public final class LinuxTun implements TunDevice {
      * frame for the kernel ({@link TcpCoalescer}) until {@link #flush}. Callers see ordinary packets
      * either way. If the kernel refuses the offload flags, the device still works without them.
      *
+     * @param name interface name, 1-15 bytes, no '/', ':' or whitespace; may contain one "%d"
+     *     for the kernel to pick a number (the chosen name is {@link #name()})
      * @param mtu 68..65535
      * @throws IOException naming the device and the reason (missing tun module, no CAP_NET_ADMIN,
      *     name in use, ...)
@@ -285,7 +285,7 @@ public final class LinuxTun implements TunDevice {
         }
         return coalescing
                 ? "TUN offloads: TCP segmentation (TSO4/6) and receive coalescing, both in user space"
-                : "TUN offloads: refused by the kernel (TUNSETOFFLOAD); packets go one by one";
+                : "TUN offloads: refused by the kernel (TUNSETOFFLOAD, or a joined frame); packets go one by one";
     }
 
     /** Whether writes are still being joined into GSO frames. */
