@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * the socket's one receiving thread only.
  */
 final class GroStaging {
-    /** Messages per recvmmsg: as many as a receive batch of the packet path takes. */
+    /** Buffers per recvmmsg; each may hold a whole coalesced group, so they fill a 64-slot receive batch and more. */
     static final int MESSAGES = 32;
     /** One whole UDP datagram, or one coalesced group (the kernel keeps those below 64 KiB). */
     static final int MESSAGE_BYTES = 65_536;
