@@ -6,18 +6,9 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,10 +55,10 @@ class HandshakeCliTest {
     @Test
     void pskHandshakeGatesDataThenCarriesIt() throws Exception {
         Path pad = TestPads.create(dir, "pad", 50, 21);
-        int portA = freePort(), portB = freePort();
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
         MemoryTun tunA = new MemoryTun("ha", 1420, 256), tunB = new MemoryTun("hb", 1420, 256);
-        Daemon b = daemon(pad, "b", portB, portA, false, tunB, "--handshake", "psk");
-        Daemon a = daemon(pad, "a", portA, portB, true, tunA, "--handshake", "psk");
+        TestDaemon b = daemon(pad, "b", portB, portA, false, tunB, "--handshake", "psk");
+        TestDaemon a = daemon(pad, "a", portA, portB, true, tunA, "--handshake", "psk");
         try {
             for (int i = 0; i < 100 && !(a.err().toString().contains("handshake: established")
                     && b.err().toString().contains("handshake: established")); i++) {
@@ -94,9 +85,9 @@ class HandshakeCliTest {
     void differentPadsAreNamedByBothDaemons() throws Exception {
         Path padA = TestPads.create(dir, "padA", 50, 1);
         Path padB = TestPads.create(dir, "padB", 50, 2);
-        int portA = freePort(), portB = freePort();
-        Daemon b = daemon(padB, "b", portB, portA, false, new MemoryTun("hb", 1420, 16), "--handshake", "psk");
-        Daemon a = daemon(padA, "a", portA, portB, true, new MemoryTun("ha", 1420, 16), "--handshake", "psk");
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
+        TestDaemon b = daemon(padB, "b", portB, portA, false, new MemoryTun("hb", 1420, 16), "--handshake", "psk");
+        TestDaemon a = daemon(padA, "a", portA, portB, true, new MemoryTun("ha", 1420, 16), "--handshake", "psk");
         try {
             for (int i = 0; i < 100 && !(a.err().toString().contains("different pad") && b.err().toString().contains("different pad")); i++) {
                 Thread.sleep(50);
@@ -111,47 +102,7 @@ class HandshakeCliTest {
         assertThat(b.err().toString()).contains("uses a different pad").doesNotContain("established");
     }
 
-    private record Daemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out, ByteArrayOutputStream err) {}
-
-    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, MemoryTun tun, String... extra) {
-        PskTunnel opts = new PskTunnel();
-        List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
-                "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
-                "--state", dir.resolve(name + ".json").toString(), "--tun", tun.name(), "--stats-interval", "0",
-                "--status-file", dir.resolve(name + "-status.json").toString()));
-        if (initiator) {
-            args.add("--initiator");
-        }
-        args.addAll(List.of(extra));
-        new CommandLine(opts).parseArgs(args.toArray(String[]::new));
-        opts.validate();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        TunFactory f = new TunFactory() {
-            @Override
-            public TunDevice open(String n, int mtu) {
-                return tun;
-            }
-
-            @Override
-            public void configure(String n, String l, String r, int mtu) {}
-        };
-        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
-            try {
-                return d.run();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).start(r));
-        return new Daemon(d, result, out, err);
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramChannel c = DatagramChannel.open()) {
-            c.bind(new InetSocketAddress("127.0.0.1", 0));
-            return ((InetSocketAddress) c.getLocalAddress()).getPort();
-        }
+    private TestDaemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
+        return TestDaemon.start(dir, pad, name, local, remote, initiator, tun, "0", extra);
     }
 }

@@ -7,19 +7,12 @@ import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,13 +66,13 @@ class PskTunnelCliTest {
     @Test
     void twoDaemonsCarryTrafficReportStatusAndStopCleanly() throws Exception {
         Path pad = TestPads.create(dir, "pad", 50, 3);
-        int portA = freePort(), portB = freePort();
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
         MemoryTun tunA = new MemoryTun("ta", 1420, 1024), tunB = new MemoryTun("tb", 1420, 1024);
-        Daemon a = daemon(pad, "a", portA, portB, true, tunA);
-        Daemon b = daemon(pad, "b", portB, portA, false, tunB);
+        TestDaemon a = daemon(pad, "a", portA, portB, true, tunA);
+        TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
-            awaitFile(dir.resolve("a-status.json"), a);
-            awaitFile(dir.resolve("b-status.json"), b);
+            a.awaitFile(dir.resolve("a-status.json"));
+            b.awaitFile(dir.resolve("b-status.json"));
             for (int i = 0; i < 100; i++) {
                 byte[] p = new byte[100];
                 p[0] = 0x45;
@@ -99,12 +92,12 @@ class PskTunnelCliTest {
             assertThat(show.toString()).contains("interface: tb", "role: responder", "peer: 127.0.0.1", "100 received",
                     "slots:", "fingerprint");
         } finally {
-            a.daemon.requestStop("test");
-            b.daemon.requestStop("test");
+            a.daemon().requestStop("test");
+            b.daemon().requestStop("test");
         }
-        assertThat(a.result.get(10, TimeUnit.SECONDS)).isZero();
-        assertThat(b.result.get(10, TimeUnit.SECONDS)).isZero();
-        assertThat(a.out.toString()).contains("psk-tunnel: initiator on ta", "stats: tx 100 packets", "pad: ", "stopped");
+        assertThat(a.result().get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(b.result().get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(a.out().toString()).contains("psk-tunnel: initiator on ta", "stats: tx 100 packets", "pad: ", "stopped");
         assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).as("exact after a clean stop").isEqualTo(100);
         assertThat(StateFile.read(dir.resolve("b.json")).rxFloor()).isEqualTo(100);
         assertThat(Files.exists(dir.resolve("a-status.json"))).as("status removed").isFalse();
@@ -114,19 +107,19 @@ class PskTunnelCliTest {
     @Test
     void tunOffloadCountersAndReadDropsReachStatsAndMetrics() throws Exception {
         Path pad = TestPads.create(dir, "pad", 50, 3);
-        int portA = freePort(), portB = freePort();
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
         MemoryTun tunA = new MemoryTun("oa", 1420, 1024), tunB = new MemoryTun("ob", 1420, 1024);
         TunDevice counting = new CountingTun(tunA); // as an offloading device reports: 7 cut, 11 joined, 3 dropped
-        Daemon a = daemon(pad, "a", portA, portB, true, counting, null, "--metrics", "127.0.0.1:0");
-        Daemon b = daemon(pad, "b", portB, portA, false, tunB);
+        TestDaemon a = daemon(pad, "a", portA, portB, true, counting, "--metrics", "127.0.0.1:0");
+        TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
-            awaitFile(dir.resolve("a-status.json"), a);
+            a.awaitFile(dir.resolve("a-status.json"));
             byte[] p = new byte[60];
             p[0] = 0x45;
             tunA.inject(p); // one send batch, after which the send path reports the device's read drops
             assertThat(tunB.take(5000)).isNotNull();
             Thread.sleep(1300); // a stats line
-            String banner = a.out.toString(StandardCharsets.UTF_8);
+            String banner = a.out().toString(StandardCharsets.UTF_8);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics (http://\\S+)").matcher(banner);
             assertThat(m.find()).as("metrics URL in the banner").isTrue();
             String scrape;
@@ -136,13 +129,13 @@ class PskTunnelCliTest {
             }
             assertThat(scrape).contains("psk_tunnel_tun_offload_frames_cut_total 7.0",
                     "psk_tunnel_tun_offload_packets_joined_total 11.0", "reason=\"tx_size\"} 3.0");
-            assertThat(a.out.toString(StandardCharsets.UTF_8)).contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
+            assertThat(a.out().toString(StandardCharsets.UTF_8)).contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
         } finally {
-            a.daemon.requestStop("test");
-            b.daemon.requestStop("test");
+            a.daemon().requestStop("test");
+            b.daemon().requestStop("test");
         }
-        assertThat(a.result.get(10, TimeUnit.SECONDS)).isZero();
-        assertThat(b.result.get(10, TimeUnit.SECONDS)).isZero(); // both stopped before the temp dir goes
+        assertThat(a.result().get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(b.result().get(10, TimeUnit.SECONDS)).isZero(); // both stopped before the temp dir goes
     }
 
     /** A device that reports fixed offload counters and read drops, passing packets to a MemoryTun. */
@@ -191,17 +184,16 @@ class PskTunnelCliTest {
     @Test
     void padExhaustionWarnsThenStopsCleanly() throws Exception {
         Path pad = TestPads.create(dir, "pad", 3, 4); // 2 data slots: 2000 packets per direction
-        int portA = freePort(), portB = freePort();
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
         MemoryTun tunA = new MemoryTun("ea", 1420, 4096), tunB = new MemoryTun("eb", 1420, 4096);
-        ByteArrayOutputStream errA = new ByteArrayOutputStream();
-        Daemon a = daemon(pad, "a", portA, portB, true, tunA, errA);
-        Daemon b = daemon(pad, "b", portB, portA, false, tunB, new ByteArrayOutputStream());
+                TestDaemon a = daemon(pad, "a", portA, portB, true, tunA);
+        TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
-            awaitFile(dir.resolve("a-status.json"), a);
+            a.awaitFile(dir.resolve("a-status.json"));
             // 1850 packets (7.5 % left), a tick; 145 more (0.25 % left), a tick; then past the end.
             int sent = 0;
             for (int target : new int[] {1850, 1995, 2100}) {
-                for (; sent < target && !a.result.isDone(); sent++) {
+                for (; sent < target && !a.result().isDone(); sent++) {
                     try {
                         tunA.inject(new byte[] {0x45, 0, 0, 20});
                     } catch (IllegalStateException closed) {
@@ -213,73 +205,19 @@ class PskTunnelCliTest {
                 }
                 Thread.sleep(target < 2100 ? 1300 : 0);
             }
-            assertThat(a.result.get(10, TimeUnit.SECONDS)).as("exit code after exhaustion").isEqualTo(1);
-            String err = errA.toString(StandardCharsets.UTF_8);
+            assertThat(a.result().get(10, TimeUnit.SECONDS)).as("exit code after exhaustion").isEqualTo(1);
+            String err = a.err().toString(StandardCharsets.UTF_8);
             assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
             assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);
         } finally {
-            a.daemon.requestStop("test");
-            b.daemon.requestStop("test");
-            b.result.get(10, TimeUnit.SECONDS);
+            a.daemon().requestStop("test");
+            b.daemon().requestStop("test");
+            b.result().get(10, TimeUnit.SECONDS);
         }
     }
 
-    private record Daemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out) {}
-
-    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, MemoryTun tun) {
-        return daemon(pad, name, local, remote, initiator, tun, null);
-    }
-
-    private Daemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun,
-            ByteArrayOutputStream errSink, String... extra) {
-        PskTunnel opts = new PskTunnel();
-        List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
-                "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
-                "--state", dir.resolve(name + ".json").toString(), "--tun", tun.name(), "--stats-interval", "1s",
-                "--status-file", dir.resolve(name + "-status.json").toString()));
-        if (initiator) {
-            args.add("--initiator");
-        }
-        args.addAll(List.of(extra));
-        new CommandLine(opts).parseArgs(args.toArray(String[]::new));
-        opts.validate();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TunFactory f = new TunFactory() {
-            @Override
-            public TunDevice open(String n, int mtu) {
-                return tun;
-            }
-
-            @Override
-            public void configure(String n, String l, String r, int mtu) {}
-        };
-        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8),
-                errSink == null ? System.err : new PrintStream(errSink, true, StandardCharsets.UTF_8));
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
-            try {
-                return d.run();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).start(r)); // not the common pool: it may have one thread
-        return new Daemon(d, result, out);
-    }
-
-    private static void awaitFile(Path f, Daemon d) throws Exception {
-        for (int i = 0; i < 100 && !Files.exists(f); i++) {
-            if (d.result.isDone()) {
-                d.result.get(); // surfaces the daemon's failure
-            }
-            Thread.sleep(50);
-        }
-        assertThat(f).exists();
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramChannel c = DatagramChannel.open()) {
-            c.bind(new InetSocketAddress("127.0.0.1", 0));
-            return ((InetSocketAddress) c.getLocalAddress()).getPort();
-        }
+    private TestDaemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
+        return TestDaemon.start(dir, pad, name, local, remote, initiator, tun, "1s", extra);
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -1,0 +1,86 @@
+package dev.psk.tunnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.psk.tunnel.io.TunDevice;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+
+/**
+ * A {@link TunnelDaemon} for CLI tests: one end of a loopback tunnel on an in-memory device, run
+ * on a thread of its own, with its standard output and error captured.
+ */
+record TestDaemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+
+    /**
+     * Starts end {@code name} (state {@code DIR/NAME.json}, status {@code DIR/NAME-status.json}) on
+     * 127.0.0.1:{@code local} towards 127.0.0.1:{@code remote}.
+     *
+     * @param statsInterval the {@code --stats-interval} value ("0" for none)
+     * @param extra further options, e.g. {@code --handshake psk}
+     */
+    static TestDaemon start(Path dir, Path pad, String name, int local, int remote, boolean initiator, TunDevice tun,
+            String statsInterval, String... extra) {
+        PskTunnel opts = new PskTunnel();
+        List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
+                "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
+                "--state", dir.resolve(name + ".json").toString(), "--tun", tun.name(), "--stats-interval", statsInterval,
+                "--status-file", dir.resolve(name + "-status.json").toString()));
+        if (initiator) {
+            args.add("--initiator");
+        }
+        args.addAll(List.of(extra));
+        new CommandLine(opts).parseArgs(args.toArray(String[]::new));
+        opts.validate();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        TunFactory f = new TunFactory() {
+            @Override
+            public TunDevice open(String n, int mtu) {
+                return tun;
+            }
+
+            @Override
+            public void configure(String n, String l, String r, int mtu) {}
+        };
+        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return d.run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon(true).start(r)); // not the common pool: it may have one thread
+        return new TestDaemon(d, result, out, err);
+    }
+
+    /** Waits up to 5 s for {@code f} (e.g. the status file), surfacing the daemon's failure if it stopped. */
+    void awaitFile(Path f) throws Exception {
+        for (int i = 0; i < 100 && !Files.exists(f); i++) {
+            if (result.isDone()) {
+                result.get();
+            }
+            Thread.sleep(50);
+        }
+        assertThat(f).exists();
+    }
+
+    /** A UDP port free on 127.0.0.1 right now. */
+    static int freePort() throws IOException {
+        try (DatagramChannel c = DatagramChannel.open()) {
+            c.bind(new InetSocketAddress("127.0.0.1", 0));
+            return ((InetSocketAddress) c.getLocalAddress()).getPort();
+        }
+    }
+}
