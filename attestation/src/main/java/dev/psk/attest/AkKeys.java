@@ -37,7 +37,8 @@ public final class AkKeys {
             }
             byte[] der;
             try {
-                der = Base64.getMimeDecoder().decode(text.substring(b + PEM_BEGIN.length(), e).strip());
+                der = Base64.getMimeDecoder()
+                        .decode(text.substring(b + PEM_BEGIN.length(), e).strip());
             } catch (IllegalArgumentException ex) {
                 throw new TpmFormatException("AK: PEM body is not base64 (" + ex.getMessage() + ")");
             }
@@ -50,7 +51,8 @@ public final class AkKeys {
             key = pub.toPublicKey();
         }
         if (key instanceof RSAPublicKey r && r.getModulus().bitLength() < MIN_RSA_BITS) {
-            throw new TpmFormatException("AK: RSA key of " + r.getModulus().bitLength() + " bits, at least " + MIN_RSA_BITS + " required");
+            throw new TpmFormatException(
+                    "AK: RSA key of " + r.getModulus().bitLength() + " bits, at least " + MIN_RSA_BITS + " required");
         }
         return key;
     }
@@ -66,8 +68,10 @@ public final class AkKeys {
         int a = pub.attributes();
         int need = Tpm2.TPMA_OBJECT_RESTRICTED | Tpm2.TPMA_OBJECT_SIGN | Tpm2.TPMA_OBJECT_FIXED_TPM;
         if ((a & need) != need || (a & Tpm2.TPMA_OBJECT_DECRYPT) != 0) {
-            throw new TpmFormatException(String.format("AK: objectAttributes 0x%08x are not those of an attestation key "
-                    + "(restricted, sign and fixedTPM set, decrypt clear)", a));
+            throw new TpmFormatException(String.format(
+                    "AK: objectAttributes 0x%08x are not those of an attestation key "
+                            + "(restricted, sign and fixedTPM set, decrypt clear)",
+                    a));
         }
     }
 
@@ -83,7 +87,8 @@ public final class AkKeys {
             try {
                 return TpmtPublic.unmarshal(bytes);
             } catch (TpmFormatException second) {
-                throw new TpmFormatException("AK: not PEM, DER SubjectPublicKeyInfo, TPM2B_PUBLIC or TPMT_PUBLIC (" + first.getMessage() + ")");
+                throw new TpmFormatException("AK: not PEM, DER SubjectPublicKeyInfo, TPM2B_PUBLIC or TPMT_PUBLIC ("
+                        + first.getMessage() + ")");
             }
         }
     }
@@ -101,7 +106,8 @@ public final class AkKeys {
 
     /** PEM SubjectPublicKeyInfo text for a key (64-column base64), as tpm2-tools writes it. */
     public static String toPem(PublicKey key) {
-        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
         return PEM_BEGIN + "\n" + b64 + "\n" + PEM_END + "\n";
     }
 }

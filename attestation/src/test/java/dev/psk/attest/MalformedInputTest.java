@@ -99,23 +99,42 @@ class MalformedInputTest {
 
     @Test
     void pcrSelectionAndToolsFile() throws IOException {
-        mutate("TPML_PCR_SELECTION", Arrays.copyOfRange(resource("q2.msg"), 0x55, 0x55 + 18), PcrSelection::unmarshal, 5);
+        mutate(
+                "TPML_PCR_SELECTION",
+                Arrays.copyOfRange(resource("q2.msg"), 0x55, 0x55 + 18),
+                PcrSelection::unmarshal,
+                5);
         mutate("tpm2-tools PCR file", resource("q2.pcrs"), ToolsPcrFile::parse, 6);
     }
 
     @Test
     void eventLog() {
-        byte[] log = new EventLogBuilder(List.of(HashAlg.SHA1, HashAlg.SHA256, HashAlg.SHA384)).startupLocality(3)
-                .event(0, 8, "a".getBytes()).event(7, 0x800000e0, "secure boot".getBytes()).build();
+        byte[] log = new EventLogBuilder(List.of(HashAlg.SHA1, HashAlg.SHA256, HashAlg.SHA384))
+                .startupLocality(3)
+                .event(0, 8, "a".getBytes())
+                .event(7, 0x800000e0, "secure boot".getBytes())
+                .build();
         mutate("event log", log, EventLog::parse, 7);
     }
 
     @Test
     void tpmtPublicAndPolicy() {
-        mutate("TPMT_PUBLIC", TpmtPublic.eccAkTemplate(), b -> TpmtPublic.unmarshal(b).toPublicKey(), 8);
-        mutate("TPMT_PUBLIC rsa", TpmtPublic.rsaAkTemplate(), b -> TpmtPublic.unmarshal(b).toPublicKey(), 9);
-        mutate("policy", ("{\"description\":\"x\",\"pcrs\":{\"sha256\":{\"7\":\"" + "00".repeat(32) + "\"}}}").getBytes(StandardCharsets.UTF_8),
-                PcrPolicy::parse, 10);
+        mutate(
+                "TPMT_PUBLIC",
+                TpmtPublic.eccAkTemplate(),
+                b -> TpmtPublic.unmarshal(b).toPublicKey(),
+                8);
+        mutate(
+                "TPMT_PUBLIC rsa",
+                TpmtPublic.rsaAkTemplate(),
+                b -> TpmtPublic.unmarshal(b).toPublicKey(),
+                9);
+        mutate(
+                "policy",
+                ("{\"description\":\"x\",\"pcrs\":{\"sha256\":{\"7\":\"" + "00".repeat(32) + "\"}}}")
+                        .getBytes(StandardCharsets.UTF_8),
+                PcrPolicy::parse,
+                10);
     }
 
     @Test
@@ -128,26 +147,49 @@ class MalformedInputTest {
         byte[] msg = resource("q.msg");
         byte[] sig = resource("q.sig");
         byte[] pcrs = resource("q.pcrs");
-        Expectations exp = Expectations.builder(AkKeys.parse(resource("ak.pem")), dev.psk.common.Hex.decode("0102030405060708"),
-                PcrSelection.parse("sha256:0-7")).build();
-        assertThat(QuoteVerifier.verify(new QuoteEvidence(msg, sig, pcrs), exp).line()).isEqualTo("ACCEPT");
-        mutate("verify(message)", msg, b -> assertThat(QuoteVerifier.verify(new QuoteEvidence(b, sig, pcrs), exp).accepted())
-                .as("mutated message accepted").isFalse(), 12);
-        mutate("verify(signature)", sig, b -> assertThat(QuoteVerifier.verify(new QuoteEvidence(msg, b, pcrs), exp).accepted())
-                .as("mutated signature accepted").isFalse(), 13);
+        Expectations exp = Expectations.builder(
+                        AkKeys.parse(resource("ak.pem")),
+                        dev.psk.common.Hex.decode("0102030405060708"),
+                        PcrSelection.parse("sha256:0-7"))
+                .build();
+        assertThat(QuoteVerifier.verify(new QuoteEvidence(msg, sig, pcrs), exp).line())
+                .isEqualTo("ACCEPT");
+        mutate(
+                "verify(message)",
+                msg,
+                b -> assertThat(QuoteVerifier.verify(new QuoteEvidence(b, sig, pcrs), exp)
+                                .accepted())
+                        .as("mutated message accepted")
+                        .isFalse(),
+                12);
+        mutate(
+                "verify(signature)",
+                sig,
+                b -> assertThat(QuoteVerifier.verify(new QuoteEvidence(msg, b, pcrs), exp)
+                                .accepted())
+                        .as("mutated signature accepted")
+                        .isFalse(),
+                13);
     }
 
     @Test
     void specificMessages() {
-        assertThatThrownBy(() -> TpmsAttest.unmarshal(new byte[] {(byte) 0xff, 0x54, 0x43, 0x47, (byte) 0x80, 0x18, (byte) 0xff, (byte) 0xff}))
-                .isInstanceOf(TpmFormatException.class).hasMessage("TPMS_ATTEST: qualifiedSigner at offset 6 has size 65535, at most 66 allowed");
+        assertThatThrownBy(() -> TpmsAttest.unmarshal(
+                        new byte[] {(byte) 0xff, 0x54, 0x43, 0x47, (byte) 0x80, 0x18, (byte) 0xff, (byte) 0xff}))
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessage("TPMS_ATTEST: qualifiedSigner at offset 6 has size 65535, at most 66 allowed");
         assertThatThrownBy(() -> DerEcdsa.decode(dev.psk.common.Hex.decode("3007020200010201010000")))
-                .isInstanceOf(TpmFormatException.class).hasMessageContaining("SEQUENCE length");
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("SEQUENCE length");
         assertThatThrownBy(() -> DerEcdsa.decode(dev.psk.common.Hex.decode("300702020001020101")))
-                .isInstanceOf(TpmFormatException.class).hasMessageContaining("superfluous leading zero");
-        assertThatThrownBy(() -> EventLog.parse(new byte[32])).isInstanceOf(TpmFormatException.class).hasMessageContaining("not a crypto-agile log");
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("superfluous leading zero");
+        assertThatThrownBy(() -> EventLog.parse(new byte[32]))
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("not a crypto-agile log");
         assertThatThrownBy(() -> TpmtSignature.unmarshal(dev.psk.common.Hex.decode("001a000b00000000")))
-                .isInstanceOf(TpmFormatException.class).hasMessageContaining("ECDAA");
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("ECDAA");
     }
 
     interface ThrowingSupplier<T> {

@@ -1,13 +1,13 @@
 package dev.psk.attest;
 
 import dev.psk.attest.tpm.ClockInfo;
+import dev.psk.attest.tpm.DerEcdsa;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.attest.tpm.PcrSelection;
 import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmWriter;
 import dev.psk.attest.tpm.TpmsAttest;
 import dev.psk.attest.tpm.TpmtSignature;
-import dev.psk.attest.tpm.DerEcdsa;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -48,8 +48,15 @@ public final class SoftQuotes {
     public static byte[] attest(int type, byte[] nonce, PcrSelection sel, byte[] values, HashAlg h) {
         byte[] signer = new byte[34];
         signer[1] = 0x0b;
-        return TpmsAttest.marshalQuote(Tpm2.TPM_GENERATED_VALUE, type, signer, nonce,
-                new ClockInfo(123456, 7, 2, true), 0x2019102300163636L, sel, h.hash(values));
+        return TpmsAttest.marshalQuote(
+                Tpm2.TPM_GENERATED_VALUE,
+                type,
+                signer,
+                nonce,
+                new ClockInfo(123456, 7, 2, true),
+                0x2019102300163636L,
+                sel,
+                h.hash(values));
     }
 
     /** A TPMT_SIGNATURE over {@code msg}: ECDSA for EC keys, RSASSA for RSA keys. */
@@ -60,7 +67,12 @@ public final class SoftQuotes {
             s.initSign(k.getPrivate());
             s.update(msg);
             BigInteger[] rs = rs(s.sign());
-            int len = (((java.security.interfaces.ECPublicKey) k.getPublic()).getParams().getOrder().bitLength() + 7) / 8;
+            int len = (((java.security.interfaces.ECPublicKey) k.getPublic())
+                                    .getParams()
+                                    .getOrder()
+                                    .bitLength()
+                            + 7)
+                    / 8;
             return marshal(new TpmtSignature.Ecdsa(h, rs[0], rs[1]), len);
         }
         Signature s = Signature.getInstance(hn + "withRSA");
@@ -80,7 +92,6 @@ public final class SoftQuotes {
     public static byte[] marshal(TpmtSignature sig, int coordBytes) {
         return TpmtSignature.marshal(sig, coordBytes);
     }
-
 
     /** Unchecked decode for tests. */
     static BigInteger[] rs(byte[] der) {

@@ -39,11 +39,25 @@ public final class Swtpm implements AutoCloseable {
             if (!free(port) || !free(port + 1)) {
                 continue;
             }
-            Processes.Result r = Processes.run(List.of("swtpm", "socket", "--tpm2",
-                    "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                    "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                    "--tpmstate", "dir=" + dir, "--flags", "not-need-init,startup-clear",
-                    "--pid", "file=" + dir.resolve("swtpm.pid"), "--daemon"), null, dir, Duration.ofSeconds(30));
+            Processes.Result r = Processes.run(
+                    List.of(
+                            "swtpm",
+                            "socket",
+                            "--tpm2",
+                            "--server",
+                            "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                            "--ctrl",
+                            "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                            "--tpmstate",
+                            "dir=" + dir,
+                            "--flags",
+                            "not-need-init,startup-clear",
+                            "--pid",
+                            "file=" + dir.resolve("swtpm.pid"),
+                            "--daemon"),
+                    null,
+                    dir,
+                    Duration.ofSeconds(30));
             if (r.exitCode() != 0) {
                 last = new IOException("swtpm failed: " + r.stderr());
                 continue;
@@ -107,9 +121,14 @@ public final class Swtpm implements AutoCloseable {
 
     /** Number of transient objects loaded in the TPM now. */
     public int transientObjects() throws IOException, InterruptedException {
-        Processes.Result r = Processes.run(List.of("tpm2_getcap", "handles-transient"), Map.of("TPM2TOOLS_TCTI", address()), dir, Duration.ofSeconds(30));
+        Processes.Result r = Processes.run(
+                List.of("tpm2_getcap", "handles-transient"),
+                Map.of("TPM2TOOLS_TCTI", address()),
+                dir,
+                Duration.ofSeconds(30));
         r.requireSuccess("tpm2_getcap");
-        return (int) r.stdout().lines().filter(l -> l.strip().startsWith("- 0x80")).count();
+        return (int)
+                r.stdout().lines().filter(l -> l.strip().startsWith("- 0x80")).count();
     }
 
     @Override

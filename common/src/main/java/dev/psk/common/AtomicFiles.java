@@ -45,7 +45,9 @@ public final class AtomicFiles {
         Path tmp = tempSibling(abs);
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            try (FileChannel ch = FileChannel.open(
+                    tmp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(mode))) {
                 writer.write(ch);
                 ch.force(true);
@@ -76,7 +78,8 @@ public final class AtomicFiles {
     /** The temporary name used for {@code target}: hidden, in the same directory, unique per process. */
     public static Path tempSibling(Path target) {
         Path abs = target.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        return abs.resolveSibling(
+                "." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     }
 
     /** Makes a rename or create in {@code dir} durable. */

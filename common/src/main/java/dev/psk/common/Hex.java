@@ -32,7 +32,8 @@ public final class Hex {
         }
         for (int i = 0; i < s.length(); i++) {
             if (Character.digit(s.charAt(i), 16) < 0) {
-                throw new IllegalArgumentException(what + ": expected hex digits, found '" + s.charAt(i) + "' at position " + (i + 1));
+                throw new IllegalArgumentException(
+                        what + ": expected hex digits, found '" + s.charAt(i) + "' at position " + (i + 1));
             }
         }
         return FORMAT.parseHex(s);

@@ -13,14 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void writesWithOwnerOnlyModeAndLeavesNoTemp() throws IOException {
         Path f = dir.resolve("state.json");
         AtomicFiles.write(f, "abc".getBytes(), AtomicFiles.OWNER_ONLY);
         assertThat(Files.readString(f)).isEqualTo("abc");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
         try (var s = Files.list(dir)) {
             assertThat(s).containsExactly(f);
         }
@@ -31,9 +33,10 @@ class AtomicFilesTest {
         Path f = dir.resolve("pad");
         AtomicFiles.write(f, "old".getBytes(), AtomicFiles.OWNER_ONLY);
         assertThatThrownBy(() -> AtomicFiles.write(f, AtomicFiles.OWNER_ONLY, true, ch -> {
-            ch.write(ByteBuffer.wrap("partial".getBytes()));
-            throw new IOException("No space left on device");
-        })).hasMessageContaining("No space");
+                    ch.write(ByteBuffer.wrap("partial".getBytes()));
+                    throw new IOException("No space left on device");
+                }))
+                .hasMessageContaining("No space");
         assertThat(Files.readString(f)).isEqualTo("old");
         try (var s = Files.list(dir)) {
             assertThat(s).containsExactly(f);
@@ -52,8 +55,12 @@ class AtomicFilesTest {
     @Test
     void hexRejectsOddAndNonHexNamingTheInput() {
         assertThat(Hex.decode("0aFF")).containsExactly(0x0a, 0xff);
-        assertThatThrownBy(() -> Hex.decode("abc", "--nonce")).hasMessageContaining("--nonce").hasMessageContaining("even");
-        assertThatThrownBy(() -> Hex.decode("zz", "--salt")).hasMessageContaining("'z'").hasMessageContaining("position 1");
+        assertThatThrownBy(() -> Hex.decode("abc", "--nonce"))
+                .hasMessageContaining("--nonce")
+                .hasMessageContaining("even");
+        assertThatThrownBy(() -> Hex.decode("zz", "--salt"))
+                .hasMessageContaining("'z'")
+                .hasMessageContaining("position 1");
     }
 
     @Test

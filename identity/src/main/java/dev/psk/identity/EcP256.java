@@ -17,20 +17,22 @@ import java.util.Arrays;
 public final class EcP256 {
     /** Uncompressed point: 0x04 ‖ X ‖ Y (SEC 1 section 2.3.3). */
     public static final int POINT_BYTES = 65;
+
     public static final int FIELD_BYTES = 32;
     /** r ‖ s, each left-padded to 32 bytes. */
     public static final int P1363_SIGNATURE_BYTES = 64;
     /** SubjectPublicKeyInfo DER of a P-256 key: this 26-byte prefix, then the uncompressed point. */
-    private static final byte[] SPKI_PREFIX = dev.psk.common.Hex.decode(
-            "3059301306072a8648ce3d020106082a8648ce3d030107034200");
+    private static final byte[] SPKI_PREFIX =
+            dev.psk.common.Hex.decode("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+
     public static final int SPKI_BYTES = 91;
 
-    private static final BigInteger P = new BigInteger(
-            "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
-    private static final BigInteger B = new BigInteger(
-            "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16);
-    private static final BigInteger N = new BigInteger(
-            "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+    private static final BigInteger P =
+            new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
+    private static final BigInteger B =
+            new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16);
+    private static final BigInteger N =
+            new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
 
     private EcP256() {}
 
@@ -85,14 +87,17 @@ public final class EcP256 {
     }
 
     public static boolean isP256(ECParameterSpec params) {
-        return params != null && params.getOrder().equals(N) && params.getCurve().getB().equals(B)
+        return params != null
+                && params.getOrder().equals(N)
+                && params.getCurve().getB().equals(B)
                 && params.getCurve().getField().getFieldSize() == 256;
     }
 
     /** DER Ecdsa-Sig-Value from r ‖ s (64 bytes). */
     public static byte[] p1363ToDer(byte[] rs) throws IdentityException {
         if (rs.length != P1363_SIGNATURE_BYTES) {
-            throw new IdentityException("ECDSA signature: expected " + P1363_SIGNATURE_BYTES + " bytes r||s, got " + rs.length);
+            throw new IdentityException(
+                    "ECDSA signature: expected " + P1363_SIGNATURE_BYTES + " bytes r||s, got " + rs.length);
         }
         byte[] r = new BigInteger(1, Arrays.copyOfRange(rs, 0, FIELD_BYTES)).toByteArray();
         byte[] s = new BigInteger(1, Arrays.copyOfRange(rs, FIELD_BYTES, P1363_SIGNATURE_BYTES)).toByteArray();
@@ -159,8 +164,14 @@ public final class EcP256 {
         }
         BigInteger x = new BigInteger(1, Arrays.copyOfRange(point, 1, 1 + FIELD_BYTES));
         BigInteger y = new BigInteger(1, Arrays.copyOfRange(point, 1 + FIELD_BYTES, POINT_BYTES));
-        if (x.compareTo(P) >= 0 || y.compareTo(P) >= 0
-                || !y.multiply(y).subtract(x.pow(3).subtract(x.multiply(BigInteger.valueOf(3))).add(B)).mod(P).equals(BigInteger.ZERO)) {
+        if (x.compareTo(P) >= 0
+                || y.compareTo(P) >= 0
+                || !y.multiply(y)
+                        .subtract(x.pow(3)
+                                .subtract(x.multiply(BigInteger.valueOf(3)))
+                                .add(B))
+                        .mod(P)
+                        .equals(BigInteger.ZERO)) {
             throw new IdentityException("EC point: not on the P-256 curve");
         }
     }

@@ -37,7 +37,8 @@ public final class IdentityId {
     /** The id of a SubjectPublicKeyInfo DER encoding. */
     public static IdentityId ofSpki(byte[] spkiDer) {
         try {
-            return new IdentityId(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(spkiDer), BYTES));
+            return new IdentityId(
+                    Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(spkiDer), BYTES));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

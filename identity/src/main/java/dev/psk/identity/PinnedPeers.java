@@ -55,7 +55,8 @@ public final class PinnedPeers {
         } catch (NoSuchFileException e) {
             throw new IdentityException("peers file " + file + ": no such file");
         } catch (IOException e) {
-            throw new IdentityException("peers file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new IdentityException(
+                    "peers file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         try {
             return parse(text);
@@ -110,10 +111,12 @@ public final class PinnedPeers {
     public PinnedPeers with(PinnedPeer peer) throws IdentityException {
         for (PinnedPeer p : peers) {
             if (p.name().equals(peer.name())) {
-                throw new IdentityException("peer '" + peer.name() + "' is already pinned (identity_id " + p.identityId() + ")");
+                throw new IdentityException(
+                        "peer '" + peer.name() + "' is already pinned (identity_id " + p.identityId() + ")");
             }
             if (p.identityId().equals(peer.identityId())) {
-                throw new IdentityException("identity_id " + peer.identityId() + " is already pinned as '" + p.name() + "'");
+                throw new IdentityException(
+                        "identity_id " + peer.identityId() + " is already pinned as '" + p.name() + "'");
             }
         }
         List<PinnedPeer> out = new ArrayList<>(peers);
@@ -147,7 +150,8 @@ public final class PinnedPeers {
                 return p;
             }
         }
-        List<String> names = peers.stream().map(p -> p.name() + " (" + p.identityId() + ")").toList();
+        List<String> names =
+                peers.stream().map(p -> p.name() + " (" + p.identityId() + ")").toList();
         throw new IdentityException("no pinned peer named or with identity_id \"" + nameOrId + "\"; pinned: "
                 + (names.isEmpty() ? "none" : String.join(", ", names)));
     }
@@ -168,6 +172,7 @@ public final class PinnedPeers {
 
     /** Writes the file atomically (temp, fsync, rename), mode 0644: it holds public keys only. */
     public void save(Path file) throws IOException {
-        AtomicFiles.write(file, format().getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
+        AtomicFiles.write(
+                file, format().getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
     }
 }

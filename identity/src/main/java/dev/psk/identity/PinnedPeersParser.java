@@ -49,14 +49,16 @@ final class PinnedPeersParser {
                 if (!line.startsWith("[peer ") || !line.endsWith("]")) {
                     throw new IdentityException("line " + n + ": expected \"[peer NAME]\"");
                 }
-                String name = line.substring("[peer ".length(), line.length() - 1).strip();
+                String name =
+                        line.substring("[peer ".length(), line.length() - 1).strip();
                 if (!PinnedPeer.NAME.matcher(name).matches()) {
                     throw new IdentityException("line " + n + ": peer name \"" + name
                             + "\": expected 1-64 letters, digits, '.', '_' or '-'");
                 }
                 for (Entry e : entries) {
                     if (e.name.equals(name)) {
-                        throw new IdentityException("entry '" + name + "' (line " + n + "): name already used at line " + e.line);
+                        throw new IdentityException(
+                                "entry '" + name + "' (line " + n + "): name already used at line " + e.line);
                     }
                 }
                 cur = new Entry(name, n);

@@ -23,8 +23,9 @@ public final class SerialIdentity {
     /** The domain-separation prefix, exactly as the seed hashes it. */
     public static final byte[] CONTEXT = "psk-tunnel/v1".getBytes(StandardCharsets.US_ASCII);
     /** Where the serial is read from, in this order, relative to the root. */
-    public static final List<String> SERIAL_PATHS = List.of(
-            "proc/device-tree/serial-number", "sys/class/dmi/id/product_uuid", "sys/class/dmi/id/board_serial");
+    public static final List<String> SERIAL_PATHS =
+            List.of("proc/device-tree/serial-number", "sys/class/dmi/id/product_uuid", "sys/class/dmi/id/board_serial");
+
     public static final int SHORT_BYTES = 8;
     public static final int LONG_BYTES = 16;
 

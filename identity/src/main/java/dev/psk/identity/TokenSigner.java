@@ -68,7 +68,8 @@ public final class TokenSigner implements Signer {
         }
         KeyAttributes attrs = token.attributes(key);
         if (!attrs.hardwareBound()) {
-            throw new IdentityException("key '" + key.label() + "' on token " + token.info().describe()
+            throw new IdentityException("key '" + key.label() + "' on token "
+                    + token.info().describe()
                     + " is not hardware-bound: " + attrs.violations() + " (an identity key must be generated on the"
                     + " token, sensitive and never extractable)");
         }

@@ -33,7 +33,8 @@ class EcdsaWycheproofTest {
         for (JsonNode group : root.get("testGroups")) {
             ECPublicKey key;
             try {
-                key = EcP256.publicKeyFromSpki(Hex.decode(group.get("publicKeyDer").asString()));
+                key = EcP256.publicKeyFromSpki(
+                        Hex.decode(group.get("publicKeyDer").asString()));
             } catch (IdentityException e) {
                 for (JsonNode t : group.get("tests")) {
                     failed.add("tcId " + t.get("tcId").asInt() + ": key rejected: " + e.getMessage());
@@ -41,17 +42,22 @@ class EcdsaWycheproofTest {
                 continue;
             }
             for (JsonNode t : group.get("tests")) {
-                boolean ok = Verifier.verify(key, Hex.decode(t.get("msg").asString()),
-                        Hex.decode(t.get("sig").asString()), format);
+                boolean ok = Verifier.verify(
+                        key,
+                        Hex.decode(t.get("msg").asString()),
+                        Hex.decode(t.get("sig").asString()),
+                        format);
                 String result = t.get("result").asString();
                 if (result.equals("acceptable") || ok == result.equals("valid")) {
                     passed++;
                 } else {
-                    failed.add("tcId " + t.get("tcId").asInt() + " (" + result + ", " + t.get("comment").asString() + ")");
+                    failed.add("tcId " + t.get("tcId").asInt() + " (" + result + ", "
+                            + t.get("comment").asString() + ")");
                 }
             }
         }
-        System.out.println("ecdsa vectors: " + passed + " passed, " + failed.size() + " failed (" + file.getFileName() + ")");
+        System.out.println(
+                "ecdsa vectors: " + passed + " passed, " + failed.size() + " failed (" + file.getFileName() + ")");
         assertThat(failed).isEmpty();
         assertThat(passed).isEqualTo(root.get("numberOfTests").asInt());
     }

@@ -20,9 +20,17 @@ class IdentityIdTest {
             InsecureInMemorySigner s = InsecureInMemorySigner.generate();
             Path pem = dir.resolve("k" + i + ".pem");
             Files.writeString(pem, Pem.encode(s.publicKey()));
-            Processes.Result r = Processes.run(List.of("sh", "-c",
-                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16", "sh", pem.toString()),
-                    null, null, Duration.ofSeconds(30)).requireSuccess("openssl");
+            Processes.Result r = Processes.run(
+                            List.of(
+                                    "sh",
+                                    "-c",
+                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
+                                    "sh",
+                                    pem.toString()),
+                            null,
+                            null,
+                            Duration.ofSeconds(30))
+                    .requireSuccess("openssl");
             assertThat(s.identityId().hex()).isEqualTo(r.stdout().strip()).hasSize(16);
             assertThat(IdentityId.ofSpki(EcP256.spki(s.publicKey()))).isEqualTo(s.identityId());
         }
@@ -32,7 +40,8 @@ class IdentityIdTest {
     void parsesAndRejects() throws Exception {
         IdentityId id = IdentityId.parse("0123456789ABCDEF");
         assertThat(id.hex()).isEqualTo("0123456789abcdef");
-        assertThat(id.matches(new byte[] {1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef})).isTrue();
+        assertThat(id.matches(new byte[] {1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef}))
+                .isTrue();
         assertThat(id.matches(new byte[7])).isFalse();
         assertThatThrownBy(() -> IdentityId.parse("0123")).hasMessageContaining("expected 16 hex digits");
         assertThatThrownBy(() -> IdentityId.parse("0123456789abcdeg")).hasMessageContaining("'g'");

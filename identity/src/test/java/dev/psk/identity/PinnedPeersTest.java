@@ -27,8 +27,12 @@ class PinnedPeersTest {
         assertThat(back.peers()).extracting(PinnedPeer::name).containsExactly("site-a", "site-b");
         assertThat(back.find(a.identityId())).map(PinnedPeer::name).contains("site-a");
         assertThat(back.find(b.identityId())).isEmpty();
-        assertThat(back.withEnabled("site-b", true).find(b.identityId())).map(PinnedPeer::name).contains("site-b");
-        assertThat(back.without(a.identityId().hex()).peers()).extracting(PinnedPeer::name).containsExactly("site-b");
+        assertThat(back.withEnabled("site-b", true).find(b.identityId()))
+                .map(PinnedPeer::name)
+                .contains("site-b");
+        assertThat(back.without(a.identityId().hex()).peers())
+                .extracting(PinnedPeer::name)
+                .containsExactly("site-b");
         assertThat(Files.readString(f)).contains("[peer site-a]", "identity_id = " + a.identityId(), "enabled = false");
     }
 
@@ -39,19 +43,26 @@ class PinnedPeersTest {
         byte[] msg = "transcript".getBytes();
         for (SignatureFormat f : SignatureFormat.values()) {
             byte[] sig = a.sign(msg, f);
-            assertThat(v.verify(a.identityId(), msg, sig, f)).map(PinnedPeer::name).contains("site-a");
+            assertThat(v.verify(a.identityId(), msg, sig, f))
+                    .map(PinnedPeer::name)
+                    .contains("site-a");
             assertThat(v.verify(a.identityId(), "other".getBytes(), sig, f)).isEmpty();
             assertThat(v.verify(b.identityId(), msg, b.sign(msg, f), f)).isEmpty();
         }
-        assertThat(v.verify(a.identityId(), msg, a.sign(msg, SignatureFormat.DER), SignatureFormat.P1363)).isEmpty();
+        assertThat(v.verify(a.identityId(), msg, a.sign(msg, SignatureFormat.DER), SignatureFormat.P1363))
+                .isEmpty();
     }
 
     @Test
     void refusesDuplicates() throws Exception {
         PinnedPeers p = PinnedPeers.empty().with(PinnedPeer.create("x", null, a.publicKey(), true));
-        assertThatThrownBy(() -> p.with(PinnedPeer.create("x", null, b.publicKey(), true))).hasMessageContaining("already pinned");
-        assertThatThrownBy(() -> p.with(PinnedPeer.create("y", null, a.publicKey(), true))).hasMessageContaining("already pinned as 'x'");
-        assertThatThrownBy(() -> p.without("zz")).hasMessageContaining("no pinned peer").hasMessageContaining("x (");
+        assertThatThrownBy(() -> p.with(PinnedPeer.create("x", null, b.publicKey(), true)))
+                .hasMessageContaining("already pinned");
+        assertThatThrownBy(() -> p.with(PinnedPeer.create("y", null, a.publicKey(), true)))
+                .hasMessageContaining("already pinned as 'x'");
+        assertThatThrownBy(() -> p.without("zz"))
+                .hasMessageContaining("no pinned peer")
+                .hasMessageContaining("x (");
     }
 
     @Test
@@ -59,25 +70,37 @@ class PinnedPeersTest {
         String good = block("good", a, "");
         String wrongId = "[peer typo]\nidentity_id = 0000000000000000\n" + Pem.encode(b.publicKey());
         assertThatThrownBy(() -> PinnedPeers.parse(good + wrongId))
-                .hasMessageContaining("entry 'typo'").hasMessageContaining("does not match its public key");
+                .hasMessageContaining("entry 'typo'")
+                .hasMessageContaining("does not match its public key");
         assertThatThrownBy(() -> PinnedPeers.parse(good + "[peer nokey]\nidentity_id = " + b.identityId() + "\n"))
-                .hasMessageContaining("entry 'nokey'").hasMessageContaining("missing public key");
+                .hasMessageContaining("entry 'nokey'")
+                .hasMessageContaining("missing public key");
         assertThatThrownBy(() -> PinnedPeers.parse(good + "[peer noid]\n" + Pem.encode(b.publicKey())))
-                .hasMessageContaining("entry 'noid'").hasMessageContaining("missing identity_id");
+                .hasMessageContaining("entry 'noid'")
+                .hasMessageContaining("missing identity_id");
         assertThatThrownBy(() -> PinnedPeers.parse(block("e", b, "enabled = yes\n")))
-                .hasMessageContaining("entry 'e' (line 3)").hasMessageContaining("expected true or false");
+                .hasMessageContaining("entry 'e' (line 3)")
+                .hasMessageContaining("expected true or false");
         assertThatThrownBy(() -> PinnedPeers.parse(block("c", b, "color = red\n")))
-                .hasMessageContaining("entry 'c'").hasMessageContaining("unknown setting \"color\"");
+                .hasMessageContaining("entry 'c'")
+                .hasMessageContaining("unknown setting \"color\"");
         assertThatThrownBy(() -> PinnedPeers.parse(good + block("good", b, "")))
-                .hasMessageContaining("entry 'good'").hasMessageContaining("already used");
+                .hasMessageContaining("entry 'good'")
+                .hasMessageContaining("already used");
         assertThatThrownBy(() -> PinnedPeers.parse(good + block("dup", a, "")))
-                .hasMessageContaining("entry 'dup'").hasMessageContaining("already pinned as 'good'");
+                .hasMessageContaining("entry 'dup'")
+                .hasMessageContaining("already pinned as 'good'");
         assertThatThrownBy(() -> PinnedPeers.parse("identity_id = 00\n")).hasMessageContaining("line 1");
         assertThatThrownBy(() -> PinnedPeers.parse("[peer bad name!]\n")).hasMessageContaining("line 1");
-        String brokenPem = "[peer p]\nidentity_id = " + a.identityId() + "\n-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n";
-        assertThatThrownBy(() -> PinnedPeers.parse(brokenPem)).hasMessageContaining("entry 'p'").hasMessageContaining("base64");
+        String brokenPem = "[peer p]\nidentity_id = " + a.identityId()
+                + "\n-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n";
+        assertThatThrownBy(() -> PinnedPeers.parse(brokenPem))
+                .hasMessageContaining("entry 'p'")
+                .hasMessageContaining("base64");
         String open = "[peer q]\nidentity_id = " + a.identityId() + "\n-----BEGIN PUBLIC KEY-----\nAAAA\n";
-        assertThatThrownBy(() -> PinnedPeers.parse(open)).hasMessageContaining("entry 'q'").hasMessageContaining("not closed");
+        assertThatThrownBy(() -> PinnedPeers.parse(open))
+                .hasMessageContaining("entry 'q'")
+                .hasMessageContaining("not closed");
     }
 
     /** Seeded random mutations of a valid file: parsed, or refused with IdentityException; nothing else. */

@@ -21,9 +21,18 @@ class SerialIdentityTest {
         for (int i = 0; i < saltHex.length(); i += 2) {
             esc.append("\\x").append(saltHex, i, i + 2);
         }
-        Processes.Result r = Processes.run(List.of("bash", "-c",
-                "{ printf 'psk-tunnel/v1'; printf \"$1\"; printf '%s' \"$2\"; } | sha256sum | cut -d' ' -f1",
-                "bash", esc.toString(), serial), null, null, Duration.ofSeconds(30)).requireSuccess("sha256sum");
+        Processes.Result r = Processes.run(
+                        List.of(
+                                "bash",
+                                "-c",
+                                "{ printf 'psk-tunnel/v1'; printf \"$1\"; printf '%s' \"$2\"; } | sha256sum | cut -d' ' -f1",
+                                "bash",
+                                esc.toString(),
+                                serial),
+                        null,
+                        null,
+                        Duration.ofSeconds(30))
+                .requireSuccess("sha256sum");
         return r.stdout().strip();
     }
 
@@ -38,7 +47,8 @@ class SerialIdentityTest {
         write(root, "proc/device-tree/serial-number", "10000000abcdef01\0".getBytes());
         write(root, "sys/class/dmi/id/product_uuid", "4c4c4544-0000-1000-8000-000000000000\n".getBytes());
         String expected = shell(SALT, "10000000abcdef01");
-        assertThat(Hex.encode(SerialIdentity.derive(Hex.decode(SALT), 16, root))).isEqualTo(expected.substring(0, 32));
+        assertThat(Hex.encode(SerialIdentity.derive(Hex.decode(SALT), 16, root)))
+                .isEqualTo(expected.substring(0, 32));
         assertThat(Hex.encode(SerialIdentity.derive(Hex.decode(SALT), 8, root))).isEqualTo(expected.substring(0, 16));
     }
 
@@ -58,8 +68,10 @@ class SerialIdentityTest {
         assertThatThrownBy(() -> SerialIdentity.derive(new byte[] {1}, 8, root))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageContaining("no stable hardware serial found")
-                .hasMessageContaining(root.resolve("proc/device-tree/serial-number").toString())
-                .hasMessageContaining("product_uuid").hasMessageContaining("board_serial");
+                .hasMessageContaining(
+                        root.resolve("proc/device-tree/serial-number").toString())
+                .hasMessageContaining("product_uuid")
+                .hasMessageContaining("board_serial");
         assertThatThrownBy(() -> SerialIdentity.derive(new byte[] {1}, "x".getBytes(), 12))
                 .hasMessageContaining("expected 8 or 16");
     }

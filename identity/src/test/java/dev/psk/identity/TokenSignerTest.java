@@ -39,18 +39,31 @@ class TokenSignerTest {
                 for (SignatureFormat f : SignatureFormat.values()) {
                     byte[] sig = s.sign(msg, f);
                     assertThat(Verifier.verify(s.publicKey(), msg, sig, f)).isTrue();
-                    assertThat(Verifier.verify(s.publicKey(), "x".getBytes(), sig, f)).isFalse();
+                    assertThat(Verifier.verify(s.publicKey(), "x".getBytes(), sig, f))
+                            .isFalse();
                 }
                 Files.write(hsm.dir().resolve("sig.der"), s.sign(msg, SignatureFormat.DER));
-                Processes.Result r = Processes.run(List.of("openssl", "dgst", "-sha256", "-verify", pem.toString(),
-                        "-signature", hsm.dir().resolve("sig.der").toString(), hsm.dir().resolve("msg").toString()),
-                        null, null, Duration.ofSeconds(30));
+                Processes.Result r = Processes.run(
+                        List.of(
+                                "openssl",
+                                "dgst",
+                                "-sha256",
+                                "-verify",
+                                pem.toString(),
+                                "-signature",
+                                hsm.dir().resolve("sig.der").toString(),
+                                hsm.dir().resolve("msg").toString()),
+                        null,
+                        null,
+                        Duration.ofSeconds(30));
                 assertThat(r.stdout()).contains("Verified OK");
                 assertThat(s.identityId()).isEqualTo(IdentityId.of(s.publicKey()));
             }
-            assertThatThrownBy(() -> TokenSigner.open(Pkcs11Uri.parse("pkcs11:token=signer;object=other?module-path="
-                    + SoftHsm.MODULE), PinSource.file(pin)))
-                    .isInstanceOf(Pkcs11Exception.KeyNotFoundException.class).hasMessageContaining("'dev'");
+            assertThatThrownBy(() -> TokenSigner.open(
+                            Pkcs11Uri.parse("pkcs11:token=signer;object=other?module-path=" + SoftHsm.MODULE),
+                            PinSource.file(pin)))
+                    .isInstanceOf(Pkcs11Exception.KeyNotFoundException.class)
+                    .hasMessageContaining("'dev'");
         }
     }
 }

@@ -42,6 +42,7 @@ public final class PadGenerator {
     /** Sidecar mode: a checksum is not secret and is meant to be compared by others. */
     public static final java.util.Set<java.nio.file.attribute.PosixFilePermission> SIDECAR_MODE =
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+
     private static final long POLL_MILLIS = 100;
 
     /** Told after every buffer written; called on the generating thread. */
@@ -70,7 +71,8 @@ public final class PadGenerator {
     private final Cancellation cancellation;
     private Sink sink = PadGenerator::writeFully;
 
-    public PadGenerator(EntropySource source, HealthTestParameters health, ProgressListener progress, Cancellation cancellation) {
+    public PadGenerator(
+            EntropySource source, HealthTestParameters health, ProgressListener progress, Cancellation cancellation) {
         this.source = source;
         this.health = health;
         this.progress = progress == null ? (d, t) -> {} : progress;
@@ -103,8 +105,12 @@ public final class PadGenerator {
                     ch.force(true);
                     cancellation.beginCommit();
                     String line = Sidecar.line(digest[0], pad.getFileName().toString());
-                    AtomicFiles.write(sidecar, SIDECAR_MODE, overwrite,
-                            sc -> writeFully(sc, ByteBuffer.wrap(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    AtomicFiles.write(
+                            sidecar,
+                            SIDECAR_MODE,
+                            overwrite,
+                            sc -> writeFully(
+                                    sc, ByteBuffer.wrap(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
                 } catch (PskException e) {
                     throw new Carrier(e);
                 }
@@ -154,7 +160,9 @@ public final class PadGenerator {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> producers = new ArrayList<>();
         for (int i = 0; i < readers; i++) {
-            producers.add(Thread.ofPlatform().daemon().name("psk-keygen-source-" + i)
+            producers.add(Thread.ofPlatform()
+                    .daemon()
+                    .name("psk-keygen-source-" + i)
                     .start(() -> produce(free, filled, claimed, total, bufferBytes, failure)));
         }
         BackgroundSync sync = new BackgroundSync(ch);
@@ -198,8 +206,13 @@ public final class PadGenerator {
         return sha.digest();
     }
 
-    private void produce(BlockingQueue<ByteBuffer> free, BlockingQueue<ByteBuffer> filled, AtomicLong claimed,
-            long total, int bufferBytes, AtomicReference<Throwable> failure) {
+    private void produce(
+            BlockingQueue<ByteBuffer> free,
+            BlockingQueue<ByteBuffer> filled,
+            AtomicLong claimed,
+            long total,
+            int bufferBytes,
+            AtomicReference<Throwable> failure) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 ByteBuffer b = free.take();
@@ -223,7 +236,8 @@ public final class PadGenerator {
         switch (t) {
             case null -> {}
             case PskException e -> throw e;
-            case IOException e -> throw new dev.psk.keygen.source.EntropySourceException("reading the source failed: " + describe(e), e);
+            case IOException e ->
+                throw new dev.psk.keygen.source.EntropySourceException("reading the source failed: " + describe(e), e);
             case RuntimeException e -> throw e;
             case Error e -> throw e;
             default -> throw new IllegalStateException(t);

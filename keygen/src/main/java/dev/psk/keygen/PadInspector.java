@@ -25,7 +25,8 @@ public final class PadInspector {
      */
     public static PadInfo inspect(Path pad) throws IOException, dev.psk.common.PskException {
         if (!Files.isRegularFile(pad)) {
-            throw new dev.psk.common.PskException(pad + ": " + (Files.exists(pad) ? "not a regular file" : "no such file"));
+            throw new dev.psk.common.PskException(
+                    pad + ": " + (Files.exists(pad) ? "not a regular file" : "no such file"));
         }
         PadCapacity capacity = new PadCapacity(Files.size(pad));
         if (capacity.slots() < 1) {

@@ -33,7 +33,8 @@ public record PadSize(long requestedBytes, long bytes) {
 
     public PadSize {
         if (bytes % PadLayout.SLOT_BYTES != 0 || bytes > requestedBytes || bytes <= 0) {
-            throw new IllegalArgumentException("pad size " + bytes + " is not a positive whole-slot rounding of " + requestedBytes);
+            throw new IllegalArgumentException(
+                    "pad size " + bytes + " is not a positive whole-slot rounding of " + requestedBytes);
         }
     }
 
@@ -49,7 +50,8 @@ public record PadSize(long requestedBytes, long bytes) {
         }
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("size '" + text + "': expected a number with an optional unit such as 1GiB, 512MiB, 2GB or 120000");
+            throw new IllegalArgumentException(
+                    "size '" + text + "': expected a number with an optional unit such as 1GiB, 512MiB, 2GB or 120000");
         }
         long multiplier = multiplier(m.group(2), text);
         BigDecimal value = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(multiplier));
@@ -98,8 +100,9 @@ public record PadSize(long requestedBytes, long bytes) {
             case "mb" -> 1_000_000L;
             case "gb" -> 1_000_000_000L;
             case "tb" -> 1_000_000_000_000L;
-            default -> throw new IllegalArgumentException("size '" + text + "': unknown unit '" + unit
-                    + "' (expected K, M, G, T, KiB, MiB, GiB, TiB, KB, MB, GB, TB or bytes)");
+            default ->
+                throw new IllegalArgumentException("size '" + text + "': unknown unit '" + unit
+                        + "' (expected K, M, G, T, KiB, MiB, GiB, TiB, KB, MB, GB, TB or bytes)");
         };
     }
 }

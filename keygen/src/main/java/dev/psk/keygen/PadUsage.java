@@ -14,7 +14,8 @@ public record PadUsage(PadCapacity capacity, TunnelState state) {
     /**
      * @throws TunnelState.StateFileException when the state claims more than the pad holds
      */
-    public static PadUsage of(PadCapacity capacity, TunnelState state, String what) throws TunnelState.StateFileException {
+    public static PadUsage of(PadCapacity capacity, TunnelState state, String what)
+            throws TunnelState.StateFileException {
         long limit = capacity.dataPacketsPerDirection();
         check(state.txReservedUntil(), limit, "tx_reserved_until", what);
         check(state.rxFloor(), limit, "rx_floor", what);
@@ -42,6 +43,7 @@ public record PadUsage(PadCapacity capacity, TunnelState state) {
 
     private Direction direction(String name, long bound) {
         long used = Math.ceilDiv(bound, (long) PadLayout.PACKETS_PER_SLOT);
-        return new Direction(name, bound, used, capacity.dataSlots() - used, capacity.dataPacketsPerDirection() - bound);
+        return new Direction(
+                name, bound, used, capacity.dataSlots() - used, capacity.dataPacketsPerDirection() - bound);
     }
 }

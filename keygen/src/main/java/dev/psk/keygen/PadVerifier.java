@@ -36,23 +36,28 @@ public final class PadVerifier {
     public static Verified verify(Path pad) throws VerificationFailure, IOException {
         Path abs = pad.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs)) {
-            throw new VerificationFailure(VerificationFailure.Reason.PAD_MISSING,
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.PAD_MISSING,
                     pad + ": " + (Files.exists(abs) ? "not a regular file" : "no such file"));
         }
         Path sidecarPath = Sidecar.pathFor(abs);
         if (!Files.exists(sidecarPath)) {
-            throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_MISSING,
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.SIDECAR_MISSING,
                     "no checksum file " + Sidecar.pathFor(pad) + " (psk-keygen generate writes it beside the pad)");
         }
         Sidecar sidecar = readSidecar(sidecarPath);
         Path named = abs.resolveSibling(sidecar.fileName()).normalize();
         if (!named.equals(abs)) {
-            throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_NAMES_OTHER_FILE,
-                    sidecarPath + " is the checksum of '" + sidecar.fileName() + "', not of '" + abs.getFileName() + "'");
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.SIDECAR_NAMES_OTHER_FILE,
+                    sidecarPath + " is the checksum of '" + sidecar.fileName() + "', not of '" + abs.getFileName()
+                            + "'");
         }
         long size = Files.size(abs);
         if (size % PadLayout.SLOT_BYTES != 0 || size == 0) {
-            throw new VerificationFailure(VerificationFailure.Reason.NOT_WHOLE_SLOTS,
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.NOT_WHOLE_SLOTS,
                     pad + ": size " + size + " is not a whole number of " + PadLayout.SLOT_BYTES + "-byte slots ("
                             + size % PadLayout.SLOT_BYTES + " bytes past the last slot)");
         }
@@ -61,9 +66,10 @@ public final class PadVerifier {
             String hint = firstSlotZeroed(abs)
                     ? "; its first slot is all zeros, so psk-tunnel has erased used slots: verify checks a pad before first use"
                     : "";
-            throw new VerificationFailure(VerificationFailure.Reason.MISMATCH,
-                    pad + ": SHA-256 " + Hex.encode(actual) + " does not match " + Hex.encode(sidecar.sha256())
-                            + " in " + sidecarPath.getFileName() + hint);
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.MISMATCH,
+                    pad + ": SHA-256 " + Hex.encode(actual) + " does not match " + Hex.encode(sidecar.sha256()) + " in "
+                            + sidecarPath.getFileName() + hint);
         }
         return new Verified(abs, size, actual);
     }
@@ -82,13 +88,15 @@ public final class PadVerifier {
 
     private static Sidecar readSidecar(Path sidecarPath) throws VerificationFailure, IOException {
         if (Files.size(sidecarPath) > 64 << 10) {
-            throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_MALFORMED,
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.SIDECAR_MALFORMED,
                     sidecarPath + ": too large for a one-line checksum file");
         }
         try {
             return Sidecar.parse(Files.readString(sidecarPath, StandardCharsets.UTF_8), sidecarPath.toString());
         } catch (MalformedInputException e) {
-            throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_MALFORMED, sidecarPath + ": not UTF-8 text");
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.SIDECAR_MALFORMED, sidecarPath + ": not UTF-8 text");
         } catch (IllegalArgumentException e) {
             throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_MALFORMED, e.getMessage());
         }

@@ -90,7 +90,8 @@ public record Sidecar(byte[] sha256, String fileName) {
             switch (s.charAt(i)) {
                 case '\\' -> b.append('\\');
                 case 'n' -> b.append('\n');
-                default -> throw new IllegalArgumentException(what + ": unknown escape '\\" + s.charAt(i) + "' in file name");
+                default ->
+                    throw new IllegalArgumentException(what + ": unknown escape '\\" + s.charAt(i) + "' in file name");
             }
         }
         return b.toString();

@@ -22,11 +22,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param rxFloor the receiver accepts only sequences at or above this
  * @param erasedSlots slots {@code [0, erasedSlots)} have been overwritten
  */
-public record TunnelState(String padFingerprint, boolean initiator, long txReservedUntil, long rxFloor, long erasedSlots) {
+public record TunnelState(
+        String padFingerprint, boolean initiator, long txReservedUntil, long rxFloor, long erasedSlots) {
     public static final String FORMAT = "psk-tunnel-state/1";
     private static final long MAX_BYTES = 1 << 20;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{" + 2 * PadLayout.FINGERPRINT_BYTES + "}");
-    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** A state file that cannot be read or does not hold what is expected. */
     public static final class StateFileException extends PskException {
@@ -63,27 +66,36 @@ public record TunnelState(String padFingerprint, boolean initiator, long txReser
         try {
             root = JSON.readTree(json);
         } catch (JacksonException e) {
-            throw new StateFileException(what + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
+            throw new StateFileException(
+                    what + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
         }
         if (root == null || !root.isObject()) {
             throw new StateFileException(what + ": expected a JSON object");
         }
         String format = string(root, "format", what);
         if (!FORMAT.equals(format)) {
-            throw new StateFileException(what + ": field \"format\" is \"" + format + "\", expected \"" + FORMAT + "\"");
+            throw new StateFileException(
+                    what + ": field \"format\" is \"" + format + "\", expected \"" + FORMAT + "\"");
         }
         String fp = string(root, "pad_fingerprint", what);
         if (!FINGERPRINT.matcher(fp).matches()) {
-            throw new StateFileException(what + ": field \"pad_fingerprint\" must be " + 2 * PadLayout.FINGERPRINT_BYTES + " hex digits");
+            throw new StateFileException(
+                    what + ": field \"pad_fingerprint\" must be " + 2 * PadLayout.FINGERPRINT_BYTES + " hex digits");
         }
         String role = string(root, "role", what);
         boolean initiator = switch (role) {
             case "initiator" -> true;
             case "responder" -> false;
-            default -> throw new StateFileException(what + ": field \"role\" is \"" + role + "\", expected \"initiator\" or \"responder\"");
+            default ->
+                throw new StateFileException(
+                        what + ": field \"role\" is \"" + role + "\", expected \"initiator\" or \"responder\"");
         };
-        return new TunnelState(fp.toLowerCase(Locale.ROOT), initiator,
-                count(root, "tx_reserved_until", what), count(root, "rx_floor", what), count(root, "erased_slots", what));
+        return new TunnelState(
+                fp.toLowerCase(Locale.ROOT),
+                initiator,
+                count(root, "tx_reserved_until", what),
+                count(root, "rx_floor", what),
+                count(root, "erased_slots", what));
     }
 
     private static String string(JsonNode root, String field, String what) throws StateFileException {

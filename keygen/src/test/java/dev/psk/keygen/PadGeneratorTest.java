@@ -61,14 +61,16 @@ class PadGeneratorTest {
         Path out = dir.resolve("pad.bin");
         Files.writeString(out, "old pad");
         assertThatThrownBy(() -> gen(new FakeSource(3, 4096)).generate(out, PadSize.ofBytes(1200), false))
-                .isInstanceOf(PadWriteException.class).hasMessageContaining("already exists (use --force");
+                .isInstanceOf(PadWriteException.class)
+                .hasMessageContaining("already exists (use --force");
         assertThat(Files.readString(out)).isEqualTo("old pad");
         assertThat(onlyFiles()).containsExactly("pad.bin");
 
         Path other = dir.resolve("other.bin");
         Files.writeString(Sidecar.pathFor(other), "stale");
         assertThatThrownBy(() -> gen(new FakeSource(3, 4096)).generate(other, PadSize.ofBytes(1200), false))
-                .isInstanceOf(PadWriteException.class).hasMessageContaining("other.bin.sha256 already exists");
+                .isInstanceOf(PadWriteException.class)
+                .hasMessageContaining("other.bin.sha256 already exists");
         assertThat(Files.exists(other)).isFalse();
 
         gen(new FakeSource(3, 4096)).generate(out, PadSize.ofBytes(1200), true);
@@ -99,16 +101,20 @@ class PadGeneratorTest {
     @Test
     void stuckSourceAbortsWithNoPad() throws Exception {
         Path out = dir.resolve("pad.bin");
-        assertThatThrownBy(() -> gen(new FakeSource(5, 4096).stuckFrom(50_000)).generate(out, PadSize.ofBytes(120_000), false))
-                .isInstanceOfSatisfying(HealthTestFailure.class, f -> assertThat(f.offset()).isBetween(50_005L, 50_006L));
+        assertThatThrownBy(() ->
+                        gen(new FakeSource(5, 4096).stuckFrom(50_000)).generate(out, PadSize.ofBytes(120_000), false))
+                .isInstanceOfSatisfying(
+                        HealthTestFailure.class, f -> assertThat(f.offset()).isBetween(50_005L, 50_006L));
         assertThat(onlyFiles()).isEmpty();
     }
 
     @Test
     void failingSourceAbortsWithNoPad() throws Exception {
         Path out = dir.resolve("pad.bin");
-        assertThatThrownBy(() -> gen(new FakeSource(6, 4096).failFrom(70_000)).generate(out, PadSize.ofBytes(120_000), false))
-                .isInstanceOf(EntropySourceException.class).hasMessageContaining("broke at byte 70000");
+        assertThatThrownBy(() ->
+                        gen(new FakeSource(6, 4096).failFrom(70_000)).generate(out, PadSize.ofBytes(120_000), false))
+                .isInstanceOf(EntropySourceException.class)
+                .hasMessageContaining("broke at byte 70000");
         assertThat(onlyFiles()).isEmpty();
     }
 
@@ -116,13 +122,18 @@ class PadGeneratorTest {
     void cancellationBeforeCommitLeavesNothing() throws Exception {
         Path out = dir.resolve("pad.bin");
         Cancellation c = new Cancellation();
-        PadGenerator g = new PadGenerator(new FakeSource(7, 4096).slow(5), H7, (d, t) -> {
-            if (d >= 40_000) {
-                c.cancel();
-            }
-        }, c);
+        PadGenerator g = new PadGenerator(
+                new FakeSource(7, 4096).slow(5),
+                H7,
+                (d, t) -> {
+                    if (d >= 40_000) {
+                        c.cancel();
+                    }
+                },
+                c);
         assertThatThrownBy(() -> g.generate(out, PadSize.ofBytes(1_200_000), false))
-                .isInstanceOf(GenerationCancelledException.class).hasMessage("interrupted: no pad written");
+                .isInstanceOf(GenerationCancelledException.class)
+                .hasMessage("interrupted: no pad written");
         assertThat(onlyFiles()).isEmpty();
     }
 
@@ -141,14 +152,16 @@ class PadGeneratorTest {
     void missingDirectoryIsNamed() throws Exception {
         Path out = dir.resolve("no/such/dir/pad.bin");
         assertThatThrownBy(() -> gen(new FakeSource(8, 4096)).generate(out, PadSize.ofBytes(1200), false))
-                .isInstanceOf(PadWriteException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(PadWriteException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void directoryAsOutIsRefused() throws Exception {
         Path out = Files.createDirectory(dir.resolve("sub"));
         assertThatThrownBy(() -> gen(new FakeSource(8, 4096)).generate(out, PadSize.ofBytes(1200), true))
-                .isInstanceOf(PadWriteException.class).hasMessageContaining("is a directory");
+                .isInstanceOf(PadWriteException.class)
+                .hasMessageContaining("is a directory");
     }
 
     @Test
@@ -158,7 +171,8 @@ class PadGeneratorTest {
                 .generate(out, PadSize.parse("20MiB"), false);
         assertThat(Files.size(out)).isEqualTo(PadSize.parse("20MiB").bytes());
         assertThat(PadVerifier.sha256(out)).isEqualTo(r.sha256());
-        assertThat(Files.readString(Sidecar.pathFor(out), StandardCharsets.UTF_8)).startsWith(Hex.encode(r.sha256()));
+        assertThat(Files.readString(Sidecar.pathFor(out), StandardCharsets.UTF_8))
+                .startsWith(Hex.encode(r.sha256()));
     }
 
     private static PadGenerator gen(FakeSource s) {

@@ -35,10 +35,11 @@ class ParsersFuzzTest {
         String text = new String(data, StandardCharsets.UTF_8);
         try {
             Sidecar s = Sidecar.parse(text, "f");
-            assertThat(Sidecar.parse(Sidecar.line(s.sha256(), s.fileName()), "f")).satisfies(again -> {
-                assertThat(again.fileName()).isEqualTo(s.fileName());
-                assertThat(again.sha256()).isEqualTo(s.sha256());
-            });
+            assertThat(Sidecar.parse(Sidecar.line(s.sha256(), s.fileName()), "f"))
+                    .satisfies(again -> {
+                        assertThat(again.fileName()).isEqualTo(s.fileName());
+                        assertThat(again.sha256()).isEqualTo(s.sha256());
+                    });
         } catch (IllegalArgumentException expected) {
             assertThat(expected.getMessage()).startsWith("f: ");
         }
@@ -88,9 +89,15 @@ class ParsersFuzzTest {
         for (int k = 1 + r.nextInt(4); k > 0; k--) {
             int at = a.length == 0 ? 0 : r.nextInt(a.length);
             switch (r.nextInt(4)) {
-                case 0 -> { if (a.length > 0) a[at] = (byte) r.nextInt(256); }
-                case 1 -> { if (a.length > 0) a[at] = (byte) "0123456789\"{}:,.-eE kKmMgGiBb*\n".charAt(r.nextInt(31)); }
-                case 2 -> a = java.util.Arrays.copyOf(a, Math.max(0, a.length - 1 - r.nextInt(Math.max(1, a.length / 4 + 1))));
+                case 0 -> {
+                    if (a.length > 0) a[at] = (byte) r.nextInt(256);
+                }
+                case 1 -> {
+                    if (a.length > 0) a[at] = (byte) "0123456789\"{}:,.-eE kKmMgGiBb*\n".charAt(r.nextInt(31));
+                }
+                case 2 ->
+                    a = java.util.Arrays.copyOf(
+                            a, Math.max(0, a.length - 1 - r.nextInt(Math.max(1, a.length / 4 + 1))));
                 default -> {
                     byte[] longer = java.util.Arrays.copyOf(a, a.length + 1);
                     System.arraycopy(a, at, longer, at + 1, a.length - at);

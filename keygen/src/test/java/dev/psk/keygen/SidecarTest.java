@@ -33,20 +33,29 @@ class SidecarTest {
 
     @Test
     void acceptsBinaryMarkerUpperCaseHexAndCrlf() {
-        assertThat(Sidecar.parse(Hex.encode(D).toUpperCase() + " *pad.bin\r\n\n", "x").fileName()).isEqualTo("pad.bin");
+        assertThat(Sidecar.parse(Hex.encode(D).toUpperCase() + " *pad.bin\r\n\n", "x")
+                        .fileName())
+                .isEqualTo("pad.bin");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "\n\n", "abc  pad.bin", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85  pad.bin",
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 pad.bin",
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  ",
-        "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  pad.bin",
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\tpad.bin",
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  b",
-        "\\e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\\",
-        "\\e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\\t"})
+    @ValueSource(
+            strings = {
+                "",
+                "\n\n",
+                "abc  pad.bin",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85  pad.bin",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 pad.bin",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  ",
+                "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  pad.bin",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\tpad.bin",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  b",
+                "\\e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\\",
+                "\\e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a\\t"
+            })
     void malformedIsRefusedNamingTheInput(String text) {
-        assertThatThrownBy(() -> Sidecar.parse(text, "pad.bin.sha256")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Sidecar.parse(text, "pad.bin.sha256"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("pad.bin.sha256: ");
     }
 
@@ -62,8 +71,12 @@ class SidecarTest {
                 int at = r.nextInt(b.length() + 1);
                 switch (r.nextInt(3)) {
                     case 0 -> b.insert(at, (char) r.nextInt(128));
-                    case 1 -> { if (at < b.length()) b.deleteCharAt(at); }
-                    default -> { if (at < b.length()) b.setCharAt(at, (char) r.nextInt(0x3000)); }
+                    case 1 -> {
+                        if (at < b.length()) b.deleteCharAt(at);
+                    }
+                    default -> {
+                        if (at < b.length()) b.setCharAt(at, (char) r.nextInt(0x3000));
+                    }
                 }
             }
             try {

@@ -47,34 +47,42 @@ public class TunnelStateTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "{                                                                  | not valid JSON",
-        "[]                                                                 | expected a JSON object",
-        "{}                                                                 | missing field \"format\"",
-        "{\"format\":\"psk-tunnel-state/2\"}                                | field \"format\" is \"psk-tunnel-state/2\"",
-        "{\"format\":1}                                                     | field \"format\" must be a string",
-        "{\"format\":\"psk-tunnel-state/1\"}                                | missing field \"pad_fingerprint\"",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"00\"}     | field \"pad_fingerprint\" must be 32 hex digits",
-        "{\"format\":\"psk-tunnel-state/1\",\"format\":\"psk-tunnel-state/1\"} | not valid JSON",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{                                                                  | not valid JSON",
+                "[]                                                                 | expected a JSON object",
+                "{}                                                                 | missing field \"format\"",
+                "{\"format\":\"psk-tunnel-state/2\"}                                | field \"format\" is \"psk-tunnel-state/2\"",
+                "{\"format\":1}                                                     | field \"format\" must be a string",
+                "{\"format\":\"psk-tunnel-state/1\"}                                | missing field \"pad_fingerprint\"",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"00\"}     | field \"pad_fingerprint\" must be 32 hex digits",
+                "{\"format\":\"psk-tunnel-state/1\",\"format\":\"psk-tunnel-state/1\"} | not valid JSON",
+            })
     void malformedStateNamesTheField(String json, String expected) {
-        assertThatThrownBy(() -> TunnelState.parse(json, "state s.json")).isInstanceOf(TunnelState.StateFileException.class)
-                .hasMessageStartingWith("state s.json: ").hasMessageContaining(expected);
+        assertThatThrownBy(() -> TunnelState.parse(json, "state s.json"))
+                .isInstanceOf(TunnelState.StateFileException.class)
+                .hasMessageStartingWith("state s.json: ")
+                .hasMessageContaining(expected);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "role              | \"observer\"    | field \"role\" is \"observer\"",
-        "tx_reserved_until | -1              | field \"tx_reserved_until\" must be a non-negative integer",
-        "rx_floor          | 1.5             | field \"rx_floor\" must be a non-negative integer",
-        "erased_slots      | \"3\"           | field \"erased_slots\" must be a non-negative integer",
-        "tx_reserved_until | 99999999999999999999999 | field \"tx_reserved_until\" must be a non-negative integer",
-        "rx_floor          | null            | missing field \"rx_floor\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "role              | \"observer\"    | field \"role\" is \"observer\"",
+                "tx_reserved_until | -1              | field \"tx_reserved_until\" must be a non-negative integer",
+                "rx_floor          | 1.5             | field \"rx_floor\" must be a non-negative integer",
+                "erased_slots      | \"3\"           | field \"erased_slots\" must be a non-negative integer",
+                "tx_reserved_until | 99999999999999999999999 | field \"tx_reserved_until\" must be a non-negative integer",
+                "rx_floor          | null            | missing field \"rx_floor\"",
+            })
     void badFieldValuesAreNamed(String field, String value, String expected) {
-        String json = state("initiator", 1, 1, 1).replaceFirst("\"" + field + "\": [^,]+,", "\"" + field + "\": " + value + ",");
+        String json = state("initiator", 1, 1, 1)
+                .replaceFirst("\"" + field + "\": [^,]+,", "\"" + field + "\": " + value + ",");
         assertThat(json).contains("\"" + field + "\": " + value);
-        assertThatThrownBy(() -> TunnelState.parse(json, "s")).isInstanceOf(TunnelState.StateFileException.class)
+        assertThatThrownBy(() -> TunnelState.parse(json, "s"))
+                .isInstanceOf(TunnelState.StateFileException.class)
                 .hasMessageContaining(expected);
     }
 }

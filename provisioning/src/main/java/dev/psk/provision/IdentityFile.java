@@ -29,8 +29,16 @@ import tools.jackson.databind.node.ObjectNode;
  * @param attributes CKA_ name to "true" / "false" / "unavailable", as read back from the token
  * @param token label, serial, manufacturer, model of the token
  */
-public record IdentityFile(String format, String label, String keyUri, IdentityId identityId, String algorithm,
-        String profile, Map<String, String> attributes, Map<String, String> token, Instant created,
+public record IdentityFile(
+        String format,
+        String label,
+        String keyUri,
+        IdentityId identityId,
+        String algorithm,
+        String profile,
+        Map<String, String> attributes,
+        Map<String, String> token,
+        Instant created,
         ECPublicKey publicKey) {
 
     public static final String FORMAT = "psk-identity/1";
@@ -77,7 +85,8 @@ public record IdentityFile(String format, String label, String keyUri, IdentityI
         } catch (NoSuchFileException e) {
             throw new ProvisionException("identity file " + file + ": no such file");
         } catch (IOException e) {
-            throw new ProvisionException("identity file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ProvisionException("identity file " + file + ": cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (JacksonException e) {
             throw new ProvisionException("identity file " + file + ": not JSON (" + e.getOriginalMessage() + ")");
         }
@@ -86,7 +95,8 @@ public record IdentityFile(String format, String label, String keyUri, IdentityI
         }
         String format = text(file, n, "format");
         if (!FORMAT.equals(format)) {
-            throw new ProvisionException("identity file " + file + ": format \"" + format + "\", expected \"" + FORMAT + "\"");
+            throw new ProvisionException(
+                    "identity file " + file + ": format \"" + format + "\", expected \"" + FORMAT + "\"");
         }
         try {
             ECPublicKey key = Pem.decode(text(file, n, "public_key_pem"));
@@ -111,8 +121,17 @@ public record IdentityFile(String format, String label, String keyUri, IdentityI
             } catch (java.time.format.DateTimeParseException e) {
                 throw new ProvisionException("identity file " + file + ": created is not an ISO-8601 instant");
             }
-            return new IdentityFile(format, text(file, n, "label"), text(file, n, "key_uri"), id,
-                    text(file, n, "algorithm"), n.path("profile").asString("generic"), attrs, token, created, key);
+            return new IdentityFile(
+                    format,
+                    text(file, n, "label"),
+                    text(file, n, "key_uri"),
+                    id,
+                    text(file, n, "algorithm"),
+                    n.path("profile").asString("generic"),
+                    attrs,
+                    token,
+                    created,
+                    key);
         } catch (IdentityException e) {
             throw new ProvisionException("identity file " + file + ": " + e.getMessage());
         }

@@ -43,7 +43,12 @@ public final class IdentityProvisioner {
     }
 
     /** The request: where, what, and under which profile. */
-    public record Request(Pkcs11Uri tokenUri, String label, Path outDir, KeyProfile profile, KeyType keyType,
+    public record Request(
+            Pkcs11Uri tokenUri,
+            String label,
+            Path outDir,
+            KeyProfile profile,
+            KeyType keyType,
             OptionalInt ateccSlot) {}
 
     /** The result: the identity file as written, and where the two files went. */
@@ -72,7 +77,8 @@ public final class IdentityProvisioner {
             if (req.ateccSlot().isPresent()) {
                 throw new ProvisionException("--slot is only meaningful with --profile atecc608a");
             }
-            if (label == null || !dev.psk.identity.PinnedPeer.NAME.matcher(label).matches()) {
+            if (label == null
+                    || !dev.psk.identity.PinnedPeer.NAME.matcher(label).matches()) {
                 throw new ProvisionException("label \"" + label + "\": expected 1-64 letters, digits, '.', '_' or '-'"
                         + " (it names the key on the token and the files written)");
             }
@@ -80,8 +86,8 @@ public final class IdentityProvisioner {
             new SecureRandom().nextBytes(id);
         }
         if (!token.loggedIn()) {
-            throw new ProvisionException("creating a key on token " + token.info().describe()
-                    + " needs the user PIN: give --pin-file or pin-source=file:… in the URI");
+            throw new ProvisionException("creating a key on token "
+                    + token.info().describe() + " needs the user PIN: give --pin-file or pin-source=file:… in the URI");
         }
         Path pem = req.outDir().resolve(label + ".pub.pem");
         Path json = req.outDir().resolve(label + ".identity.json");
@@ -94,8 +100,8 @@ public final class IdentityProvisioner {
             throw new ProvisionException("--out " + req.outDir() + ": not a directory");
         }
         if (token.labelExists(label)) {
-            throw new ProvisionException("a key labelled '" + label + "' already exists on token " + token.info().describe()
-                    + "; choose another label (identities are never replaced in place)");
+            throw new ProvisionException("a key labelled '" + label + "' already exists on token "
+                    + token.info().describe() + "; choose another label (identities are never replaced in place)");
         }
 
         TokenKey key = token.generateEcP256(label, id);
@@ -105,7 +111,8 @@ public final class IdentityProvisioner {
             attrs = token.attributes(key);
             if (!attrs.hardwareBound()) {
                 throw new ProvisionException("token " + token.info().describe() + " generated key '" + label
-                        + "' with unsafe attributes " + attrs.violations() + " (expected CKA_SENSITIVE, CKA_NEVER_EXTRACTABLE,"
+                        + "' with unsafe attributes " + attrs.violations()
+                        + " (expected CKA_SENSITIVE, CKA_NEVER_EXTRACTABLE,"
                         + " CKA_ALWAYS_SENSITIVE, CKA_LOCAL, CKA_TOKEN, CKA_PRIVATE, CKA_SIGN true and CKA_EXTRACTABLE false);"
                         + " the key was destroyed");
             }
@@ -120,9 +127,17 @@ public final class IdentityProvisioner {
             throw e;
         }
 
-        IdentityFile file = new IdentityFile(IdentityFile.FORMAT, label, keyUri(token, req.tokenUri(), label, id),
-                IdentityId.of(pub), IdentityFile.ALGORITHM, req.profile().toString(), attrs.asMap(), tokenMap(token.info()),
-                clock.instant(), pub);
+        IdentityFile file = new IdentityFile(
+                IdentityFile.FORMAT,
+                label,
+                keyUri(token, req.tokenUri(), label, id),
+                IdentityId.of(pub),
+                IdentityFile.ALGORITHM,
+                req.profile().toString(),
+                attrs.asMap(),
+                tokenMap(token.info()),
+                clock.instant(),
+                pub);
         try {
             dev.psk.common.AtomicFiles.write(pem, PosixFilePermissions.fromString("rw-r--r--"), false, ch -> {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Pem.encode(pub).getBytes(StandardCharsets.US_ASCII));
@@ -137,8 +152,10 @@ public final class IdentityProvisioner {
                 throw e;
             }
         } catch (IOException e) {
-            throw new ProvisionException("key '" + label + "' was created on the token (identity_id " + file.identityId()
-                    + ") but its files could not be written to " + req.outDir() + ": " + e.getMessage(), e);
+            throw new ProvisionException(
+                    "key '" + label + "' was created on the token (identity_id " + file.identityId()
+                            + ") but its files could not be written to " + req.outDir() + ": " + e.getMessage(),
+                    e);
         }
         return new Result(file, pem, json);
     }
@@ -172,7 +189,10 @@ public final class IdentityProvisioner {
             if (!token.info().serial().isEmpty()) {
                 b.path("serial", token.info().serial());
             }
-            b.path("object", label).id(id).path("type", "private").query("module-path", token.modulePath().toString());
+            b.path("object", label)
+                    .id(id)
+                    .path("type", "private")
+                    .query("module-path", token.modulePath().toString());
             tokenUri.pinSource().ifPresent(p -> b.query("pin-source", p));
             return b.build().format();
         } catch (Pkcs11UriException e) {

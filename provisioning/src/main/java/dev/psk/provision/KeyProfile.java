@@ -21,7 +21,8 @@ import java.util.OptionalInt;
  * </ul>
  */
 public enum KeyProfile {
-    GENERIC, ATECC608A;
+    GENERIC,
+    ATECC608A;
 
     /** ATECC608A slots this profile generates keys in, in order of preference. */
     public static final List<Integer> ATECC_GENERATABLE_SLOTS = List.of(2, 3, 4);
@@ -47,18 +48,21 @@ public enum KeyProfile {
             return;
         }
         if (this == ATECC608A) {
-            throw new ProvisionException("profile atecc608a: the ATECC608A generates only EC P-256 keys (no other curve, no RSA,"
-                    + " no Ed25519); refusing " + type);
+            throw new ProvisionException(
+                    "profile atecc608a: the ATECC608A generates only EC P-256 keys (no other curve, no RSA,"
+                            + " no Ed25519); refusing " + type);
         }
-        throw new ProvisionException("key type " + type + ": identity keys are EC P-256 only (the algorithm TPM 2.0 and the"
-                + " ATECC608A share, and the one the tunnel handshake verifies)");
+        throw new ProvisionException(
+                "key type " + type + ": identity keys are EC P-256 only (the algorithm TPM 2.0 and the"
+                        + " ATECC608A share, and the one the tunnel handshake verifies)");
     }
 
     /** Refuses token initialization where the hardware has none. */
     public void checkTokenInit() throws ProvisionException {
         if (this == ATECC608A) {
-            throw new ProvisionException("profile atecc608a: an ATECC608A token cannot be initialized with C_InitToken; its"
-                    + " slots are fixed by the chip's locked configuration zone and CryptoAuthLib's slot configuration");
+            throw new ProvisionException(
+                    "profile atecc608a: an ATECC608A token cannot be initialized with C_InitToken; its"
+                            + " slots are fixed by the chip's locked configuration zone and CryptoAuthLib's slot configuration");
         }
     }
 
@@ -73,7 +77,8 @@ public enum KeyProfile {
      *
      * @throws ProvisionException for another slot, a slot holding a key, or no empty slot left
      */
-    public static int chooseAteccSlot(Pkcs11Token token, OptionalInt requested) throws ProvisionException, Pkcs11Exception {
+    public static int chooseAteccSlot(Pkcs11Token token, OptionalInt requested)
+            throws ProvisionException, Pkcs11Exception {
         if (requested.isPresent()) {
             int s = requested.getAsInt();
             if (s == ATECC_DEVICE_KEY_SLOT) {
@@ -81,8 +86,8 @@ public enum KeyProfile {
                         + " (pkcs11:object=" + ateccLabel(0) + ") and never regenerated");
             }
             if (!ATECC_GENERATABLE_SLOTS.contains(s)) {
-                throw new ProvisionException("profile atecc608a: slot " + s + " cannot hold a generated key; expected one of "
-                        + ATECC_GENERATABLE_SLOTS);
+                throw new ProvisionException("profile atecc608a: slot " + s
+                        + " cannot hold a generated key; expected one of " + ATECC_GENERATABLE_SLOTS);
             }
             if (token.idExists(new byte[] {(byte) s})) {
                 throw new ProvisionException("profile atecc608a: slot " + s + " already holds a key ('" + ateccLabel(s)

@@ -9,7 +9,11 @@ import java.util.Locale;
  * exist so that a request for them is refused by name instead of as a syntax error.
  */
 public enum KeyType {
-    EC_P256("ec-p256"), EC_P384("ec-p384"), EC_P521("ec-p521"), RSA_2048("rsa-2048"), RSA_3072("rsa-3072"),
+    EC_P256("ec-p256"),
+    EC_P384("ec-p384"),
+    EC_P521("ec-p521"),
+    RSA_2048("rsa-2048"),
+    RSA_3072("rsa-3072"),
     ED25519("ed25519");
 
     private final String text;

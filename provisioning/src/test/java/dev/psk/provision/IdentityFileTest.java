@@ -16,9 +16,17 @@ class IdentityFileTest {
     private final InsecureInMemorySigner key = InsecureInMemorySigner.generate();
 
     private IdentityFile sample() {
-        return new IdentityFile(IdentityFile.FORMAT, "site-a", "pkcs11:token=t;object=site-a", key.identityId(),
-                IdentityFile.ALGORITHM, "generic", Map.of("CKA_EXTRACTABLE", "false"), Map.of("label", "t"),
-                Instant.parse("2026-11-22T03:00:00Z"), key.publicKey());
+        return new IdentityFile(
+                IdentityFile.FORMAT,
+                "site-a",
+                "pkcs11:token=t;object=site-a",
+                key.identityId(),
+                IdentityFile.ALGORITHM,
+                "generic",
+                Map.of("CKA_EXTRACTABLE", "false"),
+                Map.of("label", "t"),
+                Instant.parse("2026-11-22T03:00:00Z"),
+                key.publicKey());
     }
 
     @Test
@@ -38,7 +46,8 @@ class IdentityFileTest {
         Path f = dir.resolve("x.identity.json");
         String good = sample().toJson();
         Files.writeString(f, good.replace(key.identityId().hex(), "0000000000000000"));
-        assertThatThrownBy(() -> IdentityFile.read(f)).hasMessageContaining("x.identity.json")
+        assertThatThrownBy(() -> IdentityFile.read(f))
+                .hasMessageContaining("x.identity.json")
                 .hasMessageContaining("does not match public_key_pem");
         Files.writeString(f, good.replace("psk-identity/1", "other/9"));
         assertThatThrownBy(() -> IdentityFile.read(f)).hasMessageContaining("format \"other/9\"");

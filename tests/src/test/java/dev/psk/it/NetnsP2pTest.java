@@ -16,8 +16,9 @@ class NetnsP2pTest {
     @Test
     void javaToJavaSuitePasses() throws Exception {
         var r = ScriptRunner.run(Duration.ofMinutes(7), "tests/netns/p2p.sh", "--ends", "java:java");
-        assertThat(r.exitCode()).as("tests/netns/p2p.sh --ends java:java exited %d after %s:%n%s",
-                r.exitCode(), r.took(), r.output()).isZero();
+        assertThat(r.exitCode())
+                .as("tests/netns/p2p.sh --ends java:java exited %d after %s:%n%s", r.exitCode(), r.took(), r.output())
+                .isZero();
         assertThat(r.output()).contains("0 failed").doesNotContain("FAIL:");
     }
 }

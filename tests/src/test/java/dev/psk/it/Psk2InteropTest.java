@@ -18,10 +18,11 @@ class Psk2InteropTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"java:python", "python:java"})
     void javaAndTheIndependentPeerInteroperate(String ends) throws Exception {
-        var r = ScriptRunner.run(Duration.ofMinutes(4), "tests/netns/p2p.sh", "--ends", ends,
-                "--only", "ping,transfer,replay,mtu");
-        assertThat(r.exitCode()).as("tests/netns/p2p.sh --ends %s exited %d after %s:%n%s",
-                ends, r.exitCode(), r.took(), r.output()).isZero();
+        var r = ScriptRunner.run(
+                Duration.ofMinutes(4), "tests/netns/p2p.sh", "--ends", ends, "--only", "ping,transfer,replay,mtu");
+        assertThat(r.exitCode())
+                .as("tests/netns/p2p.sh --ends %s exited %d after %s:%n%s", ends, r.exitCode(), r.took(), r.output())
+                .isZero();
         assertThat(r.output()).contains("PASS: 64 MiB TCP transfer").doesNotContain("FAIL:");
     }
 }

@@ -17,8 +17,11 @@ class Psk2PeerVectorsTest {
     void pythonPeerPassesEveryVector() throws Exception {
         var vectors = SharedVectors.file("psk2.vectors", "psk2-packets.json");
         var peer = ScriptRunner.projectDir().resolve("tests/peers/psk2_peer.py");
-        var r = Processes.run(List.of(ScriptRunner.python(), peer.toString(), "--self-test", "--vectors", vectors.toString()),
-                null, null, Duration.ofMinutes(1));
+        var r = Processes.run(
+                List.of(ScriptRunner.python(), peer.toString(), "--self-test", "--vectors", vectors.toString()),
+                null,
+                null,
+                Duration.ofMinutes(1));
         System.out.print(r.stdout());
         assertThat(r.stdout()).as(r.stdout() + r.stderr()).containsPattern("psk2 vectors: \\d+ passed, 0 failed");
         assertThat(r.exitCode()).isZero();

@@ -34,8 +34,11 @@ final class ScriptRunner {
         Path out = Files.createTempFile("tsys-script", ".log");
         long t0 = System.nanoTime();
         try {
-            Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            Process p = new ProcessBuilder(cmd)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             int code;
             if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -48,7 +51,10 @@ final class ScriptRunner {
                     p.waitFor(5, TimeUnit.SECONDS);
                 }
                 code = -1;
-                Files.writeString(out, "\n*** timed out after " + timeout + " ***\n", StandardCharsets.UTF_8,
+                Files.writeString(
+                        out,
+                        "\n*** timed out after " + timeout + " ***\n",
+                        StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.APPEND);
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);

@@ -21,8 +21,8 @@ final class InputFiles {
             }
             return b;
         } catch (IOException e) {
-            throw new UsageException(option + " " + file + ": cannot read (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new UsageException(option + " " + file + ": cannot read ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
 }

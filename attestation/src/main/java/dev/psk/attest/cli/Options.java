@@ -21,7 +21,8 @@ final class Options {
         try {
             byte[] n = Hex.decode(hex, "--nonce");
             if (n.length == 0 || n.length > dev.psk.attest.tpm.Tpm2.MAX_DATA_BYTES) {
-                throw new UsageException("--nonce: 1 to " + dev.psk.attest.tpm.Tpm2.MAX_DATA_BYTES + " bytes expected, got " + n.length);
+                throw new UsageException(
+                        "--nonce: 1 to " + dev.psk.attest.tpm.Tpm2.MAX_DATA_BYTES + " bytes expected, got " + n.length);
             }
             return n;
         } catch (IllegalArgumentException e) {
@@ -30,6 +31,8 @@ final class Options {
     }
 
     static HashAlg hash(String name, String option) {
-        return HashAlg.fromName(name).orElseThrow(() -> new UsageException(option + ": unknown hash '" + name + "' (sha1, sha256, sha384, sha512)"));
+        return HashAlg.fromName(name)
+                .orElseThrow(() ->
+                        new UsageException(option + ": unknown hash '" + name + "' (sha1, sha256, sha384, sha512)"));
     }
 }

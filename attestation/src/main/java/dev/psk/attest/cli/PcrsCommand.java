@@ -13,15 +13,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest pcrs}: read PCR values (like tpm2_pcrread). */
-@Command(name = "pcrs", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Read PCR values from a TPM.",
-                "Prints BANK:INDEX HEX lines; --out also writes the values concatenated in selection order "
-                        + "(the format of tpm2_pcrread -o and verify --pcr-values)."})
+@Command(
+        name = "pcrs",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Read PCR values from a TPM.",
+            "Prints BANK:INDEX HEX lines; --out also writes the values concatenated in selection order "
+                    + "(the format of tpm2_pcrread -o and verify --pcr-values)."
+        })
 public final class PcrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,10 +37,17 @@ public final class PcrsCommand implements Callable<Integer> {
     @Mixin
     TpmOption tpm;
 
-    @Option(names = {"--pcrs", "-l"}, defaultValue = "sha256:0-7", paramLabel = "SELECTION", description = "PCR selection. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--pcrs", "-l"},
+            defaultValue = "sha256:0-7",
+            paramLabel = "SELECTION",
+            description = "PCR selection. Default: ${DEFAULT-VALUE}.")
     String pcrs;
 
-    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Also write the values, concatenated.")
+    @Option(
+            names = {"--out", "-o"},
+            paramLabel = "FILE",
+            description = "Also write the values, concatenated.")
     Path out;
 
     @Override
@@ -46,7 +58,8 @@ public final class PcrsCommand implements Callable<Integer> {
         int off = 0;
         for (PcrSelection.Bank b : sel.banks()) {
             for (int i : b.indices()) {
-                w.println(b.hash().toolName() + ":" + i + " " + Hex.encode(values, off, b.hash().digestBytes()));
+                w.println(b.hash().toolName() + ":" + i + " "
+                        + Hex.encode(values, off, b.hash().digestBytes()));
                 off += b.hash().digestBytes();
             }
         }

@@ -23,15 +23,20 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest policy}: write a golden-value policy from a known-good TPM or event log. */
-@Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Write a golden-value PCR policy (JSON) from a TPM or an event log.",
-                "Takes the current PCRs of a known-good machine (--tpm) or replays its TCG event log (--eventlog). "
-                        + "Review the result before pinning it: see docs/attestation.md."})
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Write a golden-value PCR policy (JSON) from a TPM or an event log.",
+            "Takes the current PCRs of a known-good machine (--tpm) or replays its TCG event log (--eventlog). "
+                    + "Review the result before pinning it: see docs/attestation.md."
+        })
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,13 +55,20 @@ public final class PolicyCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = {"--pcrs", "-l"}, defaultValue = "sha256:0-7", paramLabel = "SELECTION", description = "PCRs to pin. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--pcrs", "-l"},
+            defaultValue = "sha256:0-7",
+            paramLabel = "SELECTION",
+            description = "PCRs to pin. Default: ${DEFAULT-VALUE}.")
     String pcrs;
 
     @Option(names = "--description", paramLabel = "TEXT", description = "Free text stored in the policy.")
     String description;
 
-    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+    @Option(
+            names = {"--out", "-o"},
+            paramLabel = "FILE",
+            description = "Write here instead of standard output.")
     Path out;
 
     @Override

@@ -5,7 +5,10 @@ import dev.psk.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
 
 /** {@code psk-attest}: produce TPM 2.0 quotes and verify them against a pinned AK and a PCR policy. */
-@Command(name = "psk-attest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "psk-attest",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Produce TPM 2.0 quotes and verify them strictly (interoperable with tpm2-tools).",
         subcommands = {QuoteCommand.class, VerifyCommand.class, PcrsCommand.class, PolicyCommand.class},
         footer = {"", "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."})
@@ -19,6 +22,7 @@ public final class PskAttest implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: quote, verify, pcrs or policy");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "a subcommand is required: quote, verify, pcrs or policy");
     }
 }

@@ -2,13 +2,13 @@ package dev.psk.attest.cli;
 
 import dev.psk.attest.AkKeys;
 import dev.psk.attest.AttestException;
+import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.quote.AkSource;
 import dev.psk.attest.quote.Quote;
 import dev.psk.attest.quote.Quoter;
 import dev.psk.attest.tpm.DerEcdsa;
 import dev.psk.attest.tpm.ToolsPcrFile;
 import dev.psk.attest.tpm.TpmtSignature;
-import dev.psk.attest.TpmFormatException;
 import dev.psk.common.AtomicFiles;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
@@ -21,18 +21,23 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code psk-attest quote}: quote PCRs with a nonce and write tpm2-tools-compatible files. */
-@Command(name = "quote", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
-                "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "
-                        + "key on every run) unless --ak-handle names a persistent one. Writes DIR/ak.pub.pem, DIR/ak.tpm2b "
-                        + "(the AK's TPM2B_PUBLIC: pinning it lets verify check the key is restricted), DIR/quote.msg, "
-                        + "DIR/quote.sig, DIR/pcrs.values (the formats of tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 "
-                        + "(tpm2-tools' serialized PCRs, which tpm2_checkquote -f reads)."})
+@Command(
+        name = "quote",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
+            "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "
+                    + "key on every run) unless --ak-handle names a persistent one. Writes DIR/ak.pub.pem, DIR/ak.tpm2b "
+                    + "(the AK's TPM2B_PUBLIC: pinning it lets verify check the key is restricted), DIR/quote.msg, "
+                    + "DIR/quote.sig, DIR/pcrs.values (the formats of tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 "
+                    + "(tpm2-tools' serialized PCRs, which tpm2_checkquote -f reads)."
+        })
 public final class QuoteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,24 +48,47 @@ public final class QuoteCommand implements Callable<Integer> {
     @Mixin
     TpmOption tpm;
 
-    @Option(names = {"--nonce", "-q"}, required = true, paramLabel = "HEX", description = "The verifier's nonce (1-64 bytes).")
+    @Option(
+            names = {"--nonce", "-q"},
+            required = true,
+            paramLabel = "HEX",
+            description = "The verifier's nonce (1-64 bytes).")
     String nonce;
 
-    @Option(names = {"--pcrs", "-l"}, required = true, paramLabel = "SELECTION", description = "PCR selection, e.g. sha256:0-7.")
+    @Option(
+            names = {"--pcrs", "-l"},
+            required = true,
+            paramLabel = "SELECTION",
+            description = "PCR selection, e.g. sha256:0-7.")
     String pcrs;
 
-    @Option(names = {"--out", "-o"}, required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+    @Option(
+            names = {"--out", "-o"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Output directory (created if missing).")
     Path out;
 
-    @Option(names = "--ak-alg", paramLabel = "ecc|rsa", defaultValue = "ecc",
-            description = "Primary AK to derive: ecc (P-256, ECDSA-SHA256) or rsa (2048, RSASSA-SHA256). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--ak-alg",
+            paramLabel = "ecc|rsa",
+            defaultValue = "ecc",
+            description =
+                    "Primary AK to derive: ecc (P-256, ECDSA-SHA256) or rsa (2048, RSASSA-SHA256). Default: ${DEFAULT-VALUE}.")
     String akAlg;
 
-    @Option(names = "--ak-handle", paramLabel = "0x81XXXXXX", description = "Use the persistent AK at this handle instead of a primary.")
+    @Option(
+            names = "--ak-handle",
+            paramLabel = "0x81XXXXXX",
+            description = "Use the persistent AK at this handle instead of a primary.")
     String akHandle;
 
-    @Option(names = "--signature-format", paramLabel = "tss|plain", defaultValue = "tss",
-            description = "quote.sig as a TPMT_SIGNATURE (tss) or plain (DER ECDSA / raw RSA). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--signature-format",
+            paramLabel = "tss|plain",
+            defaultValue = "tss",
+            description =
+                    "quote.sig as a TPMT_SIGNATURE (tss) or plain (DER ECDSA / raw RSA). Default: ${DEFAULT-VALUE}.")
     String sigFormat;
 
     @Override
@@ -77,12 +105,19 @@ public final class QuoteCommand implements Callable<Integer> {
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);
         byte[] area = q.akPublic().raw();
-        AtomicFiles.write(out.resolve("ak.tpm2b"), new dev.psk.attest.tpm.TpmWriter().tpm2b(area).toByteArray(), mode);
+        AtomicFiles.write(
+                out.resolve("ak.tpm2b"),
+                new dev.psk.attest.tpm.TpmWriter().tpm2b(area).toByteArray(),
+                mode);
         AtomicFiles.write(out.resolve("quote.msg"), q.attest(), mode);
         AtomicFiles.write(out.resolve("quote.sig"), plain ? plain(q.signature()) : q.signature(), mode);
         AtomicFiles.write(out.resolve("pcrs.values"), q.pcrValues(), mode);
         AtomicFiles.write(out.resolve("pcrs.tpm2"), ToolsPcrFile.write(sel, q.pcrValues()), mode);
-        spec.commandLine().getOut().println("quoted " + sel + " with " + (q.ak() instanceof java.security.interfaces.ECPublicKey ? "an ECC" : "an RSA") + " AK into " + out);
+        spec.commandLine()
+                .getOut()
+                .println("quoted " + sel + " with "
+                        + (q.ak() instanceof java.security.interfaces.ECPublicKey ? "an ECC" : "an RSA") + " AK into "
+                        + out);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 
 /** {@code --tpm ADDRESS}, defaulting to $PSK_TPM, then device:/dev/tpmrm0. */
 final class TpmOption {
-    @Option(names = "--tpm", paramLabel = "ADDRESS",
-            description = "TPM: swtpm:host=127.0.0.1,port=P or device:/dev/tpmrm0 (default: $PSK_TPM, else device:/dev/tpmrm0).")
+    @Option(
+            names = "--tpm",
+            paramLabel = "ADDRESS",
+            description =
+                    "TPM: swtpm:host=127.0.0.1,port=P or device:/dev/tpmrm0 (default: $PSK_TPM, else device:/dev/tpmrm0).")
     String tpm;
 
     String address() {

@@ -24,19 +24,24 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-attest verify}: checks a quote; prints ACCEPT or REJECT: reason; exit 0 only on ACCEPT. */
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
-                "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "
-                        + "exact PCR selection, PCR digest, and optionally event-log replay, golden-value policy and clock. "
-                        + "Reads the files tpm2_quote writes. Exit 0 ACCEPT, 1 REJECT, 2 usage error."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
+            "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "
+                    + "exact PCR selection, PCR digest, and optionally event-log replay, golden-value policy and clock. "
+                    + "Reads the files tpm2_quote writes. Exit 0 ACCEPT, 1 REJECT, 2 usage error."
+        })
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,40 +49,78 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--ak", required = true, paramLabel = "FILE", description = "Pinned AK public key: PEM/DER SubjectPublicKeyInfo, TPM2B_PUBLIC or TPMT_PUBLIC.")
+    @Option(
+            names = "--ak",
+            required = true,
+            paramLabel = "FILE",
+            description = "Pinned AK public key: PEM/DER SubjectPublicKeyInfo, TPM2B_PUBLIC or TPMT_PUBLIC.")
     Path ak;
 
-    @Option(names = {"--message", "-m"}, required = true, paramLabel = "FILE", description = "Raw TPMS_ATTEST (tpm2_quote -m).")
+    @Option(
+            names = {"--message", "-m"},
+            required = true,
+            paramLabel = "FILE",
+            description = "Raw TPMS_ATTEST (tpm2_quote -m).")
     Path message;
 
-    @Option(names = {"--signature", "-s"}, required = true, paramLabel = "FILE", description = "TPMT_SIGNATURE, DER ECDSA or raw RSA signature (told apart automatically).")
+    @Option(
+            names = {"--signature", "-s"},
+            required = true,
+            paramLabel = "FILE",
+            description = "TPMT_SIGNATURE, DER ECDSA or raw RSA signature (told apart automatically).")
     Path signature;
 
-    @Option(names = {"--nonce", "-q"}, required = true, paramLabel = "HEX", description = "The nonce this verifier issued (qualifying data).")
+    @Option(
+            names = {"--nonce", "-q"},
+            required = true,
+            paramLabel = "HEX",
+            description = "The nonce this verifier issued (qualifying data).")
     String nonce;
 
-    @Option(names = {"--pcrs", "-l"}, required = true, paramLabel = "SELECTION", description = "Demanded PCR selection, exactly, e.g. sha256:0-7 or sha1:0+sha256:0,1,2.")
+    @Option(
+            names = {"--pcrs", "-l"},
+            required = true,
+            paramLabel = "SELECTION",
+            description = "Demanded PCR selection, exactly, e.g. sha256:0-7 or sha1:0+sha256:0,1,2.")
     String pcrs;
 
-    @Option(names = {"--pcr-values", "-f"}, required = true, paramLabel = "FILE", description = "PCR values: raw, concatenated in selection order (tpm2_quote -F values, tpm2_pcrread -o -F values), or tpm2-tools serialized (tpm2_quote -o default).")
+    @Option(
+            names = {"--pcr-values", "-f"},
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "PCR values: raw, concatenated in selection order (tpm2_quote -F values, tpm2_pcrread -o -F values), or tpm2-tools serialized (tpm2_quote -o default).")
     Path pcrValues;
 
-    @Option(names = {"--eventlog", "-e"}, paramLabel = "FILE", description = "TCG crypto-agile binary event log that must replay to the PCR values.")
+    @Option(
+            names = {"--eventlog", "-e"},
+            paramLabel = "FILE",
+            description = "TCG crypto-agile binary event log that must replay to the PCR values.")
     Path eventLog;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Golden PCR values (JSON, see docs/attestation.md).")
     Path policy;
 
-    @Option(names = {"--hash", "-g"}, paramLabel = "ALG", description = "Signature and PCR-digest hash (default: sha256 for RSA and P-256, sha384 for P-384).")
+    @Option(
+            names = {"--hash", "-g"},
+            paramLabel = "ALG",
+            description = "Signature and PCR-digest hash (default: sha256 for RSA and P-256, sha384 for P-384).")
     String hash;
 
-    @Option(names = "--plain-rsa-scheme", paramLabel = "rsassa|rsapss", defaultValue = "rsassa", description = "How to read a raw (plain) RSA signature. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--plain-rsa-scheme",
+            paramLabel = "rsassa|rsapss",
+            defaultValue = "rsassa",
+            description = "How to read a raw (plain) RSA signature. Default: ${DEFAULT-VALUE}.")
     String plainRsaScheme;
 
     @Option(names = "--require-safe-clock", description = "Reject when clockInfo.safe is 0.")
     boolean requireSafe;
 
-    @Option(names = "--clock-state", paramLabel = "FILE", description = "Last-seen boot counters of this device: reject older ones; updated on ACCEPT.")
+    @Option(
+            names = "--clock-state",
+            paramLabel = "FILE",
+            description = "Last-seen boot counters of this device: reject older ones; updated on ACCEPT.")
     Path clockState;
 
     @Option(names = "--json", description = "Print a JSON verdict with every check instead of one line.")
@@ -90,11 +133,14 @@ public final class VerifyCommand implements Callable<Integer> {
         if (hash != null) {
             b.hash(Options.hash(hash, "--hash"));
         }
-        b.plainRsaScheme(switch (plainRsaScheme.toLowerCase(Locale.ROOT)) {
-            case "rsassa" -> Tpm2.TPM_ALG_RSASSA;
-            case "rsapss" -> Tpm2.TPM_ALG_RSAPSS;
-            default -> throw new UsageException("--plain-rsa-scheme: expected rsassa or rsapss, got " + plainRsaScheme);
-        });
+        b.plainRsaScheme(
+                switch (plainRsaScheme.toLowerCase(Locale.ROOT)) {
+                    case "rsassa" -> Tpm2.TPM_ALG_RSASSA;
+                    case "rsapss" -> Tpm2.TPM_ALG_RSAPSS;
+                    default ->
+                        throw new UsageException(
+                                "--plain-rsa-scheme: expected rsassa or rsapss, got " + plainRsaScheme);
+                });
         if (policy != null) {
             try {
                 b.policy(PcrPolicy.parse(InputFiles.read(policy, "--policy")));

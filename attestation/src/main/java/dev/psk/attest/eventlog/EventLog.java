@@ -28,6 +28,7 @@ public final class EventLog {
     static final byte[] SPEC_ID_SIGNATURE = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
     /** EV_NO_ACTION data that sets PCR 0's starting locality (§10.4.5.3). */
     static final byte[] STARTUP_LOCALITY_SIGNATURE = "StartupLocality\0".getBytes(StandardCharsets.US_ASCII);
+
     static final int SHA1_DIGEST_BYTES = 20;
 
     /** Largest log accepted (firmware logs are tens of KiB; a kernel's rarely exceeds 1 MiB). */
@@ -77,7 +78,9 @@ public final class EventLog {
             int type = in.u32("TCG_PCR_EVENT2.eventType");
             int count = in.u32("TCG_PCR_EVENT2.digests.count");
             if (count < 0 || count > sizes.size()) {
-                throw in.error("TCG_PCR_EVENT2.digests.count", "is " + Integer.toUnsignedString(count) + ", header declares " + sizes.size() + " algorithms");
+                throw in.error(
+                        "TCG_PCR_EVENT2.digests.count",
+                        "is " + Integer.toUnsignedString(count) + ", header declares " + sizes.size() + " algorithms");
             }
             Map<HashAlg, byte[]> digests = new EnumMap<>(HashAlg.class);
             List<Integer> seen = new ArrayList<>();
@@ -85,7 +88,8 @@ public final class EventLog {
                 int alg = in.u16("TPMT_HA.hashAlg");
                 Integer size = sizes.get(alg);
                 if (size == null) {
-                    throw in.error("TPMT_HA.hashAlg", String.format("0x%04x is not declared in the Spec ID header", alg));
+                    throw in.error(
+                            "TPMT_HA.hashAlg", String.format("0x%04x is not declared in the Spec ID header", alg));
                 }
                 if (seen.contains(alg)) {
                     throw in.error("TPMT_HA.hashAlg", String.format("0x%04x appears twice in one event", alg));
@@ -96,11 +100,15 @@ public final class EventLog {
             }
             int dataSize = in.u32("TCG_PCR_EVENT2.eventSize");
             if (dataSize < 0 || dataSize > MAX_EVENT_DATA_BYTES) {
-                throw in.error("TCG_PCR_EVENT2.eventSize", "is " + Integer.toUnsignedString(dataSize) + ", at most " + MAX_EVENT_DATA_BYTES);
+                throw in.error(
+                        "TCG_PCR_EVENT2.eventSize",
+                        "is " + Integer.toUnsignedString(dataSize) + ", at most " + MAX_EVENT_DATA_BYTES);
             }
             byte[] data = in.bytes(dataSize, "TCG_PCR_EVENT2.event");
             if (type == EV_NO_ACTION) {
-                if (startsWith(data, STARTUP_LOCALITY_SIGNATURE) && data.length == STARTUP_LOCALITY_SIGNATURE.length + 1 && pcr == 0) {
+                if (startsWith(data, STARTUP_LOCALITY_SIGNATURE)
+                        && data.length == STARTUP_LOCALITY_SIGNATURE.length + 1
+                        && pcr == 0) {
                     locality = data[data.length - 1] & 0xff;
                 }
             } else if (pcr < 0 || pcr >= Tpm2.PCR_COUNT) {
@@ -116,12 +124,15 @@ public final class EventLog {
         in.u32("header.pcrIndex");
         int type = in.u32("header.eventType");
         if (type != EV_NO_ACTION) {
-            throw in.error("header.eventType", "is " + Integer.toUnsignedString(type) + ", expected EV_NO_ACTION (3): not a crypto-agile log");
+            throw in.error(
+                    "header.eventType",
+                    "is " + Integer.toUnsignedString(type) + ", expected EV_NO_ACTION (3): not a crypto-agile log");
         }
         in.skip(SHA1_DIGEST_BYTES, "header.digest");
         int size = in.u32("header.eventSize");
         if (size < 0 || size > in.remaining()) {
-            throw in.error("header.eventSize", "is " + Integer.toUnsignedString(size) + ", " + in.remaining() + " bytes left");
+            throw in.error(
+                    "header.eventSize", "is " + Integer.toUnsignedString(size) + ", " + in.remaining() + " bytes left");
         }
         int end = in.position() + size;
         byte[] sig = in.bytes(SPEC_ID_SIGNATURE.length, "TCG_EfiSpecIDEvent.signature");
@@ -138,7 +149,9 @@ public final class EventLog {
         in.u8("TCG_EfiSpecIDEvent.uintnSize");
         int n = in.u32("TCG_EfiSpecIDEvent.numberOfAlgorithms");
         if (n <= 0 || n > MAX_ALGORITHMS) {
-            throw in.error("TCG_EfiSpecIDEvent.numberOfAlgorithms", "is " + Integer.toUnsignedString(n) + ", expected 1-" + MAX_ALGORITHMS);
+            throw in.error(
+                    "TCG_EfiSpecIDEvent.numberOfAlgorithms",
+                    "is " + Integer.toUnsignedString(n) + ", expected 1-" + MAX_ALGORITHMS);
         }
         Map<Integer, Integer> sizes = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -146,7 +159,10 @@ public final class EventLog {
             int dsize = in.u16("digestSizes.digestSize");
             var known = HashAlg.fromId(alg);
             if (known.isPresent() && known.get().digestBytes() != dsize) {
-                throw in.error("digestSizes.digestSize", "is " + dsize + " for " + known.get().toolName() + ", expected " + known.get().digestBytes());
+                throw in.error(
+                        "digestSizes.digestSize",
+                        "is " + dsize + " for " + known.get().toolName() + ", expected "
+                                + known.get().digestBytes());
             }
             if (dsize == 0 || dsize > Tpm2.MAX_DIGEST_BYTES || sizes.put(alg, dsize) != null) {
                 throw in.error("digestSizes", String.format("entry for 0x%04x is repeated or has size %d", alg, dsize));
@@ -155,7 +171,8 @@ public final class EventLog {
         int vendor = in.u8("TCG_EfiSpecIDEvent.vendorInfoSize");
         in.skip(vendor, "TCG_EfiSpecIDEvent.vendorInfo");
         if (in.position() != end) {
-            throw in.error("header.eventSize", "says the header ends at " + end + ", its fields end at " + in.position());
+            throw in.error(
+                    "header.eventSize", "says the header ends at " + end + ", its fields end at " + in.position());
         }
         return sizes;
     }

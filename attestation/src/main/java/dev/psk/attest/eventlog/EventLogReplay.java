@@ -22,7 +22,10 @@ public final class EventLogReplay {
     public static byte[][] replay(EventLog log, HashAlg bank) throws AttestException {
         if (!log.digestSizes().containsKey(bank.id())) {
             throw new AttestException("event log has no " + bank.toolName() + " bank (header declares "
-                    + log.digestSizes().keySet().stream().map(a -> HashAlg.fromId(a).map(HashAlg::toolName).orElse(String.format("0x%04x", a))).toList() + ")");
+                    + log.digestSizes().keySet().stream()
+                            .map(a -> HashAlg.fromId(a).map(HashAlg::toolName).orElse(String.format("0x%04x", a)))
+                            .toList()
+                    + ")");
         }
         byte[][] pcrs = new byte[Tpm2.PCR_COUNT][bank.digestBytes()];
         pcrs[0][bank.digestBytes() - 1] = (byte) log.startupLocality();
@@ -35,7 +38,8 @@ public final class EventLogReplay {
             }
             byte[] d = e.digests().get(bank);
             if (d == null) {
-                throw new AttestException("event log event " + index + " (PCR " + e.pcrIndex() + ") has no " + bank.toolName() + " digest");
+                throw new AttestException("event log event " + index + " (PCR " + e.pcrIndex() + ") has no "
+                        + bank.toolName() + " digest");
             }
             md.update(pcrs[e.pcrIndex()]);
             md.update(d);

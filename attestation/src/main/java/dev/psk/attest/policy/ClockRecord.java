@@ -34,7 +34,8 @@ public record ClockRecord(long resetCount, long restartCount, long clock) {
             return "resetCount " + now.resetCount() + " is lower than the last seen " + resetCount;
         }
         if (now.resetCount() == resetCount && now.restartCount() < restartCount) {
-            return "restartCount " + now.restartCount() + " is lower than the last seen " + restartCount + " with the same resetCount";
+            return "restartCount " + now.restartCount() + " is lower than the last seen " + restartCount
+                    + " with the same resetCount";
         }
         return null;
     }
@@ -52,7 +53,8 @@ public record ClockRecord(long resetCount, long restartCount, long clock) {
         }
         try {
             JsonNode n = MAPPER.readTree(b);
-            return Optional.of(new ClockRecord(counter(n, "resetCount", file), counter(n, "restartCount", file), counter(n, "clock", file)));
+            return Optional.of(new ClockRecord(
+                    counter(n, "resetCount", file), counter(n, "restartCount", file), counter(n, "clock", file)));
         } catch (JacksonException e) {
             throw new TpmFormatException("clock state " + file + ": not JSON (" + e.getOriginalMessage() + ")");
         }
@@ -68,7 +70,8 @@ public record ClockRecord(long resetCount, long restartCount, long clock) {
 
     /** Replaces the file atomically (temp, fsync, rename, directory fsync). */
     public void write(Path file) throws IOException {
-        String json = "{\"resetCount\": " + resetCount + ", \"restartCount\": " + restartCount + ", \"clock\": " + clock + "}\n";
+        String json = "{\"resetCount\": " + resetCount + ", \"restartCount\": " + restartCount + ", \"clock\": " + clock
+                + "}\n";
         AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY);
     }
 }

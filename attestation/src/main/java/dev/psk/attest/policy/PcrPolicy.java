@@ -46,7 +46,8 @@ public final class PcrPolicy {
             Map<Integer, byte[]> bank = new TreeMap<>();
             m.forEach((i, v) -> {
                 if (i < 0 || i >= Tpm2.PCR_COUNT || v.length != h.digestBytes()) {
-                    throw new IllegalArgumentException("policy PCR " + h.toolName() + ":" + i + " needs index 0-23 and " + h.digestBytes() + " bytes");
+                    throw new IllegalArgumentException("policy PCR " + h.toolName() + ":" + i + " needs index 0-23 and "
+                            + h.digestBytes() + " bytes");
                 }
                 bank.put(i, v.clone());
             });
@@ -95,7 +96,8 @@ public final class PcrPolicy {
                     return "policy PCR " + h.toolName() + ":" + pcr.getKey() + " is not in the quote";
                 }
                 if (offset + h.digestBytes() > values.length
-                        || !Arrays.equals(values, offset, offset + h.digestBytes(), pcr.getValue(), 0, h.digestBytes())) {
+                        || !Arrays.equals(
+                                values, offset, offset + h.digestBytes(), pcr.getValue(), 0, h.digestBytes())) {
                     return "PCR " + h.toolName() + ":" + pcr.getKey() + " differs from the policy";
                 }
             }
@@ -132,7 +134,8 @@ public final class PcrPolicy {
         }
         for (String f : root.propertyNames()) {
             if (!f.equals("pcrs") && !f.equals("description")) {
-                throw new TpmFormatException("policy: unknown field \"" + f + "\" (expected \"pcrs\", \"description\")");
+                throw new TpmFormatException(
+                        "policy: unknown field \"" + f + "\" (expected \"pcrs\", \"description\")");
             }
         }
         String description = "";
@@ -145,14 +148,17 @@ public final class PcrPolicy {
         }
         JsonNode banks = root.get("pcrs");
         if (banks == null || !banks.isObject() || banks.isEmpty()) {
-            throw new TpmFormatException("policy: \"pcrs\" must be a non-empty object of banks, e.g. {\"sha256\": {\"0\": \"…\"}}");
+            throw new TpmFormatException(
+                    "policy: \"pcrs\" must be a non-empty object of banks, e.g. {\"sha256\": {\"0\": \"…\"}}");
         }
         Map<HashAlg, Map<Integer, byte[]>> values = new EnumMap<>(HashAlg.class);
         for (String bankName : banks.propertyNames()) {
-            HashAlg h = HashAlg.fromName(bankName).orElseThrow(() -> new TpmFormatException("policy: unknown bank \"" + bankName + "\""));
+            HashAlg h = HashAlg.fromName(bankName)
+                    .orElseThrow(() -> new TpmFormatException("policy: unknown bank \"" + bankName + "\""));
             JsonNode bank = banks.get(bankName);
             if (!bank.isObject() || bank.isEmpty()) {
-                throw new TpmFormatException("policy: bank \"" + bankName + "\" must be a non-empty object of PCR index to hex value");
+                throw new TpmFormatException(
+                        "policy: bank \"" + bankName + "\" must be a non-empty object of PCR index to hex value");
             }
             Map<Integer, byte[]> m = new TreeMap<>();
             for (String idx : bank.propertyNames()) {
@@ -168,7 +174,8 @@ public final class PcrPolicy {
                     throw new TpmFormatException("policy: " + e.getMessage());
                 }
                 if (b.length != h.digestBytes()) {
-                    throw new TpmFormatException("policy: " + bankName + ":" + idx + " has " + b.length + " bytes, " + h.toolName() + " needs " + h.digestBytes());
+                    throw new TpmFormatException("policy: " + bankName + ":" + idx + " has " + b.length + " bytes, "
+                            + h.toolName() + " needs " + h.digestBytes());
                 }
                 m.put(i, b);
             }

@@ -22,7 +22,8 @@ public sealed interface AkSource {
     record Persistent(int handle) implements AkSource {
         public Persistent {
             if ((handle >>> 24) != Tpm2.TPM_HT_PERSISTENT) {
-                throw new IllegalArgumentException(String.format("0x%08x is not a persistent handle (0x81xxxxxx)", handle));
+                throw new IllegalArgumentException(
+                        String.format("0x%08x is not a persistent handle (0x81xxxxxx)", handle));
             }
         }
     }

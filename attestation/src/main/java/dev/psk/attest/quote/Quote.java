@@ -11,4 +11,5 @@ import java.security.PublicKey;
  * PEM form goes to a verifier to pin. Feed the first three to
  * {@link dev.psk.attest.verify.QuoteEvidence}.
  */
-public record Quote(byte[] attest, byte[] signature, byte[] pcrValues, PcrSelection selection, PublicKey ak, TpmtPublic akPublic) {}
+public record Quote(
+        byte[] attest, byte[] signature, byte[] pcrValues, PcrSelection selection, PublicKey ak, TpmtPublic akPublic) {}

@@ -32,7 +32,8 @@ public final class Quoter {
      * Quotes {@code selection} with {@code nonce} (1-64 bytes) on the TPM at {@code tpmAddress}
      * ({@code swtpm:host=H,port=P} or {@code device:/dev/tpmrm0}).
      */
-    public static Quote quote(String tpmAddress, AkSource ak, byte[] nonce, PcrSelection selection) throws AttestException {
+    public static Quote quote(String tpmAddress, AkSource ak, byte[] nonce, PcrSelection selection)
+            throws AttestException {
         try (Tpm tpm = Tpm.open(address(tpmAddress))) {
             return quote(tpm, ak, nonce, selection);
         }
@@ -41,7 +42,8 @@ public final class Quoter {
     /** As {@link #quote(String, AkSource, byte[], PcrSelection)} on an open TPM. */
     public static Quote quote(Tpm tpm, AkSource ak, byte[] nonce, PcrSelection selection) throws AttestException {
         if (nonce.length == 0 || nonce.length > Tpm2.MAX_DATA_BYTES) {
-            throw new IllegalArgumentException("nonce must be 1 to " + Tpm2.MAX_DATA_BYTES + " bytes, not " + nonce.length);
+            throw new IllegalArgumentException(
+                    "nonce must be 1 to " + Tpm2.MAX_DATA_BYTES + " bytes, not " + nonce.length);
         }
         Tpm.Loaded key = load(tpm, ak);
         AttestException failure = null;
@@ -55,10 +57,17 @@ public final class Quoter {
                 Tpm.QuoteResult q = tpm.quote(key.handle(), nonce, selection);
                 TpmsAttest parsed = TpmsAttest.unmarshal(q.attest());
                 if (MessageDigest.isEqual(parsed.quotePcrDigest(), h.hash(values))) {
-                    return new Quote(q.attest(), q.signature(), values, selection, key.publicArea().toPublicKey(), key.publicArea());
+                    return new Quote(
+                            q.attest(),
+                            q.signature(),
+                            values,
+                            selection,
+                            key.publicArea().toPublicKey(),
+                            key.publicArea());
                 }
                 if (attempt == MAX_ATTEMPTS) {
-                    throw new AttestException("PCRs changed between TPM2_PCR_Read and TPM2_Quote " + MAX_ATTEMPTS + " times in a row");
+                    throw new AttestException(
+                            "PCRs changed between TPM2_PCR_Read and TPM2_Quote " + MAX_ATTEMPTS + " times in a row");
                 }
             }
         } catch (AttestException e) {

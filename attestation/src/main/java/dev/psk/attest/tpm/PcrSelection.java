@@ -64,7 +64,8 @@ public final class PcrSelection {
         for (int i = 0; i < banks.size(); i++) {
             for (int j = i + 1; j < banks.size(); j++) {
                 if (banks.get(i).hash() == banks.get(j).hash()) {
-                    throw new IllegalArgumentException("bank " + banks.get(i).hash().toolName() + " selected twice");
+                    throw new IllegalArgumentException(
+                            "bank " + banks.get(i).hash().toolName() + " selected twice");
                 }
             }
         }
@@ -103,11 +104,13 @@ public final class PcrSelection {
         for (String part : text.strip().split("\\+", -1)) {
             int colon = part.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("PCR selection '" + part + "': expected BANK:LIST, e.g. sha256:0,1,2");
+                throw new IllegalArgumentException(
+                        "PCR selection '" + part + "': expected BANK:LIST, e.g. sha256:0,1,2");
             }
             String alg = part.substring(0, colon);
-            HashAlg hash = HashAlg.fromName(alg).orElseThrow(() -> new IllegalArgumentException(
-                    "PCR selection '" + part + "': unknown bank '" + alg + "' (sha1, sha256, sha384, sha512)"));
+            HashAlg hash = HashAlg.fromName(alg)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "PCR selection '" + part + "': unknown bank '" + alg + "' (sha1, sha256, sha384, sha512)"));
             String list = part.substring(colon + 1).strip();
             int mask = 0;
             if (list.equalsIgnoreCase("all")) {
@@ -119,7 +122,8 @@ public final class PcrSelection {
                     int lo = pcrIndex(dash < 0 ? it : it.substring(0, dash), part);
                     int hi = dash < 0 ? lo : pcrIndex(it.substring(dash + 1), part);
                     if (hi < lo) {
-                        throw new IllegalArgumentException("PCR selection '" + part + "': range " + it + " runs backwards");
+                        throw new IllegalArgumentException(
+                                "PCR selection '" + part + "': range " + it + " runs backwards");
                     }
                     for (int i = lo; i <= hi; i++) {
                         mask |= 1 << i;
@@ -147,7 +151,9 @@ public final class PcrSelection {
     public static PcrSelection unmarshal(TpmReader in) throws TpmFormatException {
         int count = in.u32("TPML_PCR_SELECTION.count");
         if (count < 0 || count > Tpm2.MAX_PCR_BANKS) {
-            throw in.error("TPML_PCR_SELECTION.count", "is " + Integer.toUnsignedString(count) + ", at most " + Tpm2.MAX_PCR_BANKS);
+            throw in.error(
+                    "TPML_PCR_SELECTION.count",
+                    "is " + Integer.toUnsignedString(count) + ", at most " + Tpm2.MAX_PCR_BANKS);
         }
         List<Bank> banks = new ArrayList<>();
         for (int i = 0; i < count; i++) {

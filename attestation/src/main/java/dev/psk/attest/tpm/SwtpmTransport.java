@@ -51,7 +51,10 @@ public final class SwtpmTransport implements TpmTransport {
             out.flush();
             byte[] header = new byte[Tpm2.HEADER_BYTES];
             in.readFully(header);
-            int size = ((header[2] & 0xff) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5] & 0xff);
+            int size = ((header[2] & 0xff) << 24)
+                    | ((header[3] & 0xff) << 16)
+                    | ((header[4] & 0xff) << 8)
+                    | (header[5] & 0xff);
             if (size < Tpm2.HEADER_BYTES || size > Tpm2.MAX_RESPONSE_BYTES) {
                 throw new TpmException(where + ": response size " + Integer.toUnsignedString(size) + " out of range");
             }
@@ -62,10 +65,14 @@ public final class SwtpmTransport implements TpmTransport {
         } catch (java.net.SocketTimeoutException e) {
             // swtpm serves one connection at a time: a client that keeps its connection open
             // (tpm2-abrmd, a stuck tool) makes every other client wait.
-            throw new TpmException(where + ": no response within " + Tpm2.COMMAND_TIMEOUT.toSeconds()
-                    + " s (swtpm serves one connection at a time: is tpm2-abrmd or another client holding it?)", e);
+            throw new TpmException(
+                    where + ": no response within " + Tpm2.COMMAND_TIMEOUT.toSeconds()
+                            + " s (swtpm serves one connection at a time: is tpm2-abrmd or another client holding it?)",
+                    e);
         } catch (IOException e) {
-            throw new TpmException(where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            throw new TpmException(
+                    where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    e);
         }
     }
 

@@ -37,7 +37,9 @@ public final class ToolsPcrFile {
         TpmReader in = TpmReader.littleEndian(file, "tpm2-tools PCR file");
         int count = in.u32("TPML_PCR_SELECTION.count");
         if (count <= 0 || count > SELECTION_SLOTS) {
-            throw in.error("TPML_PCR_SELECTION.count", "is " + Integer.toUnsignedString(count) + ", expected 1-" + SELECTION_SLOTS);
+            throw in.error(
+                    "TPML_PCR_SELECTION.count",
+                    "is " + Integer.toUnsignedString(count) + ", expected 1-" + SELECTION_SLOTS);
         }
         List<PcrSelection.Bank> banks = new ArrayList<>();
         for (int i = 0; i < SELECTION_SLOTS; i++) {
@@ -51,7 +53,9 @@ public final class ToolsPcrFile {
             if (i >= count) {
                 continue;
             }
-            HashAlg h = HashAlg.fromId(alg).orElseThrow(() -> in.error("TPMS_PCR_SELECTION.hash", "is unknown algorithm 0x" + Integer.toHexString(alg)));
+            HashAlg h = HashAlg.fromId(alg)
+                    .orElseThrow(() ->
+                            in.error("TPMS_PCR_SELECTION.hash", "is unknown algorithm 0x" + Integer.toHexString(alg)));
             if (size > 4) {
                 throw in.error("TPMS_PCR_SELECTION.sizeofSelect", "is " + size + ", at most 4");
             }
@@ -70,7 +74,8 @@ public final class ToolsPcrFile {
         }
         int blocks = in.u32("digest block count");
         if (blocks <= 0 || blocks > MAX_BLOCKS) {
-            throw in.error("digest block count", "is " + Integer.toUnsignedString(blocks) + ", expected 1-" + MAX_BLOCKS);
+            throw in.error(
+                    "digest block count", "is " + Integer.toUnsignedString(blocks) + ", expected 1-" + MAX_BLOCKS);
         }
         ByteArrayOutputStream values = new ByteArrayOutputStream();
         List<Integer> sizes = new ArrayList<>();
@@ -92,8 +97,10 @@ public final class ToolsPcrFile {
                     continue;
                 }
                 if (next >= sizes.size() || size != sizes.get(next)) {
-                    throw in.error("TPM2B_DIGEST.size", "is " + size + " for value " + next + ", selection " + sel + " expects "
-                            + (next < sizes.size() ? sizes.get(next) + " bytes" : "no more values"));
+                    throw in.error(
+                            "TPM2B_DIGEST.size",
+                            "is " + size + " for value " + next + ", selection " + sel + " expects "
+                                    + (next < sizes.size() ? sizes.get(next) + " bytes" : "no more values"));
                 }
                 values.write(v, 0, size);
                 next++;

@@ -25,6 +25,7 @@ public final class Tpm implements AutoCloseable {
 
     /** TPM_RC_RETRY, TPM_RC_YIELDED, TPM_RC_TESTING: the command may simply be sent again. */
     private static final int RC_RETRY = 0x922;
+
     private static final int RC_YIELDED = 0x908;
     private static final int RC_TESTING = 0x90a;
     private static final int MAX_RETRIES = 5;
@@ -47,7 +48,8 @@ public final class Tpm implements AutoCloseable {
         params.tpm2b(template);
         params.u16(0); // outsideInfo
         params.u32(0); // creationPCR: none
-        TpmReader r = call("TPM2_CreatePrimary", Tpm2.TPM_CC_CREATE_PRIMARY, new int[] {hierarchy}, true, params.toByteArray());
+        TpmReader r = call(
+                "TPM2_CreatePrimary", Tpm2.TPM_CC_CREATE_PRIMARY, new int[] {hierarchy}, true, params.toByteArray());
         try {
             int handle = r.u32("objectHandle");
             r.u32("parameterSize");
@@ -98,7 +100,8 @@ public final class Tpm implements AutoCloseable {
             } else if (alg == Tpm2.TPM_ALG_RSASSA || alg == Tpm2.TPM_ALG_RSAPSS) {
                 r.tpm2b(Tpm2.MAX_RSA_KEY_BYTES, "sig");
             } else {
-                throw new TpmException("TPM2_Quote: signature scheme " + TpmtSignature.schemeName(alg) + " not supported");
+                throw new TpmException(
+                        "TPM2_Quote: signature scheme " + TpmtSignature.schemeName(alg) + " not supported");
             }
             return new QuoteResult(attest, r.slice(start, r.position()));
         } catch (TpmFormatException e) {
@@ -143,7 +146,8 @@ public final class Tpm implements AutoCloseable {
                         for (int i : b.indices()) {
                             byte[] v = r.tpm2b(Tpm2.MAX_DIGEST_BYTES, "pcrValues.digest");
                             if (v.length != b.hash().digestBytes()) {
-                                throw new TpmException("TPM2_PCR_Read: " + b.hash().toolName() + " value of " + v.length + " bytes");
+                                throw new TpmException(
+                                        "TPM2_PCR_Read: " + b.hash().toolName() + " value of " + v.length + " bytes");
                             }
                             got.computeIfAbsent(b.hash(), h -> new TreeMap<>()).put(i, v);
                         }
@@ -211,8 +215,12 @@ public final class Tpm implements AutoCloseable {
         }
         body.bytes(params);
         byte[] b = body.toByteArray();
-        byte[] cmd = new TpmWriter().u16(auth ? Tpm2.TPM_ST_SESSIONS : Tpm2.TPM_ST_NO_SESSIONS)
-                .u32(Tpm2.HEADER_BYTES + b.length).u32(cc).bytes(b).toByteArray();
+        byte[] cmd = new TpmWriter()
+                .u16(auth ? Tpm2.TPM_ST_SESSIONS : Tpm2.TPM_ST_NO_SESSIONS)
+                .u32(Tpm2.HEADER_BYTES + b.length)
+                .u32(cc)
+                .bytes(b)
+                .toByteArray();
         for (int attempt = 0; ; attempt++) {
             byte[] resp = transport.transact(cmd);
             TpmReader r = TpmReader.of(resp, name + " response");

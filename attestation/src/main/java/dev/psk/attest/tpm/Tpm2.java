@@ -16,6 +16,7 @@ public final class Tpm2 {
 
     /** TPM_ST (§6.9): command tags and attestation structure types. */
     public static final int TPM_ST_NO_SESSIONS = 0x8001;
+
     public static final int TPM_ST_SESSIONS = 0x8002;
     public static final int TPM_ST_ATTEST_NV = 0x8014;
     public static final int TPM_ST_ATTEST_COMMAND_AUDIT = 0x8015;
@@ -28,6 +29,7 @@ public final class Tpm2 {
 
     /** TPM_ALG_ID (§6.3). Hash algorithms live in {@link HashAlg}. */
     public static final int TPM_ALG_RSA = 0x0001;
+
     public static final int TPM_ALG_HMAC = 0x0005;
     public static final int TPM_ALG_KEYEDHASH = 0x0008;
     public static final int TPM_ALG_NULL = 0x0010;
@@ -42,11 +44,13 @@ public final class Tpm2 {
 
     /** TPM_ECC_CURVE (§6.4). */
     public static final int TPM_ECC_NIST_P256 = 0x0003;
+
     public static final int TPM_ECC_NIST_P384 = 0x0004;
     public static final int TPM_ECC_NIST_P521 = 0x0005;
 
     /** TPM_CC (§6.5.2). */
     public static final int TPM_CC_EVICT_CONTROL = 0x00000120;
+
     public static final int TPM_CC_CREATE_PRIMARY = 0x00000131;
     public static final int TPM_CC_QUOTE = 0x00000158;
     public static final int TPM_CC_FLUSH_CONTEXT = 0x00000165;
@@ -56,15 +60,18 @@ public final class Tpm2 {
 
     /** TPM_RH / TPM_RS (§7.4): hierarchies and the password session handle. */
     public static final int TPM_RH_OWNER = 0x40000001;
+
     public static final int TPM_RS_PW = 0x40000009;
     public static final int TPM_RH_ENDORSEMENT = 0x4000000b;
 
     /** TPM_HT (§7.2): the top byte of a handle. */
     public static final int TPM_HT_TRANSIENT = 0x80;
+
     public static final int TPM_HT_PERSISTENT = 0x81;
 
     /** TPMA_OBJECT bits (§8.3). */
     public static final int TPMA_OBJECT_FIXED_TPM = 1 << 1;
+
     public static final int TPMA_OBJECT_FIXED_PARENT = 1 << 4;
     public static final int TPMA_OBJECT_SENSITIVE_DATA_ORIGIN = 1 << 5;
     public static final int TPMA_OBJECT_USER_WITH_AUTH = 1 << 6;

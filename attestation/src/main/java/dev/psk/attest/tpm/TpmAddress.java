@@ -41,7 +41,9 @@ public record TpmAddress(String host, int port, Path device) {
                             throw new IllegalArgumentException("TPM address '" + text + "': port must be 1-65535");
                         }
                     }
-                    default -> throw new IllegalArgumentException("TPM address '" + text + "': unknown key '" + kv + "' (host=, port=)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "TPM address '" + text + "': unknown key '" + kv + "' (host=, port=)");
                 }
             }
             if (host.isEmpty()) {
@@ -49,7 +51,8 @@ public record TpmAddress(String host, int port, Path device) {
             }
             return new TpmAddress(host, port, null);
         }
-        throw new IllegalArgumentException("TPM address '" + text + "': expected swtpm:host=H,port=P or device:/dev/tpmrm0");
+        throw new IllegalArgumentException(
+                "TPM address '" + text + "': expected swtpm:host=H,port=P or device:/dev/tpmrm0");
     }
 
     public TpmTransport open() throws TpmException {

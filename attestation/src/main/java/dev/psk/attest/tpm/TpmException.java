@@ -35,7 +35,8 @@ public final class TpmException extends AttestException {
             // Format-one code: bits 0-5 error, bit 6 parameter flag, bits 8-11 number.
             int err = rc & 0x3f;
             int n = (rc >>> 8) & 0xf;
-            String where = (rc & 0x40) != 0 ? "parameter " + n : (n & 0x8) != 0 ? "session " + (n & 0x7) : "handle " + n;
+            String where =
+                    (rc & 0x40) != 0 ? "parameter " + n : (n & 0x8) != 0 ? "session " + (n & 0x7) : "handle " + n;
             String what = switch (err) {
                 case 0x01 -> "asymmetric algorithm not supported or not correct";
                 case 0x02 -> "inconsistent attributes";
@@ -58,7 +59,8 @@ public final class TpmException extends AttestException {
             case 0x143 -> " (TPM_RC_COMMAND_CODE: command not supported)";
             case 0x184 -> " (TPM_RC_VALUE)";
             case 0x18b -> " (TPM_RC_HANDLE: handle does not exist)";
-            case 0x902 -> " (TPM_RC_OBJECT_MEMORY: out of object slots; flush transient objects or use a resource manager)";
+            case 0x902 ->
+                " (TPM_RC_OBJECT_MEMORY: out of object slots; flush transient objects or use a resource manager)";
             case 0x903 -> " (TPM_RC_SESSION_MEMORY)";
             case 0x921 -> " (TPM_RC_LOCKOUT: dictionary-attack lockout)";
             case 0x922 -> " (TPM_RC_RETRY)";

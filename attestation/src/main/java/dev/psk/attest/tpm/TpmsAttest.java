@@ -64,8 +64,15 @@ public record TpmsAttest(
     }
 
     /** Writes a quote TPMS_ATTEST; for tests and tools that build evidence, not for the TPM path. */
-    public static byte[] marshalQuote(int magic, int type, byte[] qualifiedSigner, byte[] extraData,
-            ClockInfo clock, long firmwareVersion, PcrSelection pcrs, byte[] pcrDigest) {
+    public static byte[] marshalQuote(
+            int magic,
+            int type,
+            byte[] qualifiedSigner,
+            byte[] extraData,
+            ClockInfo clock,
+            long firmwareVersion,
+            PcrSelection pcrs,
+            byte[] pcrDigest) {
         TpmWriter out = new TpmWriter();
         out.u32(magic).u16(type).tpm2b(qualifiedSigner).tpm2b(extraData);
         clock.marshal(out);

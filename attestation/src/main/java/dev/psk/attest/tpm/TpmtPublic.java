@@ -39,9 +39,12 @@ public record TpmtPublic(
         byte[] raw) {
 
     /** Attributes of an attestation key: fixedTPM, fixedParent, sensitiveDataOrigin, userWithAuth, restricted, sign. */
-    public static final int AK_ATTRIBUTES = Tpm2.TPMA_OBJECT_FIXED_TPM | Tpm2.TPMA_OBJECT_FIXED_PARENT
-            | Tpm2.TPMA_OBJECT_SENSITIVE_DATA_ORIGIN | Tpm2.TPMA_OBJECT_USER_WITH_AUTH
-            | Tpm2.TPMA_OBJECT_RESTRICTED | Tpm2.TPMA_OBJECT_SIGN;
+    public static final int AK_ATTRIBUTES = Tpm2.TPMA_OBJECT_FIXED_TPM
+            | Tpm2.TPMA_OBJECT_FIXED_PARENT
+            | Tpm2.TPMA_OBJECT_SENSITIVE_DATA_ORIGIN
+            | Tpm2.TPMA_OBJECT_USER_WITH_AUTH
+            | Tpm2.TPMA_OBJECT_RESTRICTED
+            | Tpm2.TPMA_OBJECT_SIGN;
 
     /** Template of an ECC P-256 restricted signing key with ECDSA-SHA256 (unique left empty). */
     public static byte[] eccAkTemplate() {
@@ -78,7 +81,8 @@ public record TpmtPublic(
         int start = in.position();
         int type = in.u16("type");
         int nameId = in.u16("nameAlg");
-        HashAlg nameAlg = HashAlg.fromId(nameId).orElseThrow(() -> in.error("nameAlg", "is unknown algorithm 0x" + Integer.toHexString(nameId)));
+        HashAlg nameAlg = HashAlg.fromId(nameId)
+                .orElseThrow(() -> in.error("nameAlg", "is unknown algorithm 0x" + Integer.toHexString(nameId)));
         int attrs = in.u32("objectAttributes");
         byte[] policy = in.tpm2b(Tpm2.MAX_DIGEST_BYTES, "authPolicy");
         int sym = in.u16("symmetric.algorithm");
@@ -90,7 +94,8 @@ public record TpmtPublic(
         HashAlg schemeHash = null;
         if (scheme != Tpm2.TPM_ALG_NULL && scheme != 0x0015 /* RSAES: no details */) {
             int h = in.u16("scheme.hashAlg");
-            schemeHash = HashAlg.fromId(h).orElseThrow(() -> in.error("scheme.hashAlg", "is unknown algorithm 0x" + Integer.toHexString(h)));
+            schemeHash = HashAlg.fromId(h)
+                    .orElseThrow(() -> in.error("scheme.hashAlg", "is unknown algorithm 0x" + Integer.toHexString(h)));
             if (scheme == Tpm2.TPM_ALG_ECDAA) {
                 in.u16("scheme.count");
             }
@@ -111,7 +116,8 @@ public record TpmtPublic(
                 int bits = in.u16("keyBits");
                 long exp = Integer.toUnsignedLong(in.u32("exponent"));
                 byte[] n = in.tpm2b(Tpm2.MAX_RSA_KEY_BYTES, "unique.rsa");
-                out = new TpmtPublic(type, nameAlg, attrs, policy, sym, scheme, schemeHash, bits, exp, n, new byte[0], null);
+                out = new TpmtPublic(
+                        type, nameAlg, attrs, policy, sym, scheme, schemeHash, bits, exp, n, new byte[0], null);
             }
             default -> throw in.error("type", String.format("is 0x%04x; expected RSA (0x0001) or ECC (0x0023)", type));
         }
@@ -122,7 +128,19 @@ public record TpmtPublic(
     }
 
     private TpmtPublic withRaw(byte[] bytes) {
-        return new TpmtPublic(type, nameAlg, attributes, authPolicy, symmetric, scheme, schemeHash, curveOrBits, exponent, uniqueX, uniqueY, bytes);
+        return new TpmtPublic(
+                type,
+                nameAlg,
+                attributes,
+                authPolicy,
+                symmetric,
+                scheme,
+                schemeHash,
+                curveOrBits,
+                exponent,
+                uniqueX,
+                uniqueY,
+                bytes);
     }
 
     /** The object's Name: nameAlg (UINT16) || H_nameAlg(TPMT_PUBLIC). */
@@ -140,10 +158,12 @@ public record TpmtPublic(
         try {
             if (type == Tpm2.TPM_ALG_RSA) {
                 long e = exponent == 0 ? 65537 : exponent;
-                return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(new BigInteger(1, uniqueX), BigInteger.valueOf(e)));
+                return KeyFactory.getInstance("RSA")
+                        .generatePublic(new RSAPublicKeySpec(new BigInteger(1, uniqueX), BigInteger.valueOf(e)));
             }
             EcCurves.Curve c = EcCurves.byTpmId(curveOrBits)
-                    .orElseThrow(() -> new TpmFormatException(String.format("TPMT_PUBLIC: curve 0x%04x not supported (P-256, P-384, P-521)", curveOrBits)));
+                    .orElseThrow(() -> new TpmFormatException(String.format(
+                            "TPMT_PUBLIC: curve 0x%04x not supported (P-256, P-384, P-521)", curveOrBits)));
             ECPoint w = new ECPoint(new BigInteger(1, uniqueX), new BigInteger(1, uniqueY));
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, c.params()));
         } catch (GeneralSecurityException e) {
@@ -157,7 +177,8 @@ public record TpmtPublic(
             return r.getModulus().equals(new BigInteger(1, uniqueX));
         }
         if (k instanceof ECPublicKey e && type == Tpm2.TPM_ALG_ECC) {
-            return e.getW().getAffineX().equals(new BigInteger(1, uniqueX)) && e.getW().getAffineY().equals(new BigInteger(1, uniqueY));
+            return e.getW().getAffineX().equals(new BigInteger(1, uniqueX))
+                    && e.getW().getAffineY().equals(new BigInteger(1, uniqueY));
         }
         return false;
     }

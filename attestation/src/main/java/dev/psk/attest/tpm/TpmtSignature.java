@@ -52,7 +52,8 @@ public sealed interface TpmtSignature {
 
     private static HashAlg hash(TpmReader in) throws TpmFormatException {
         int id = in.u16("hash");
-        return HashAlg.fromId(id).orElseThrow(() -> in.error("hash", "is unknown algorithm 0x" + Integer.toHexString(id)));
+        return HashAlg.fromId(id)
+                .orElseThrow(() -> in.error("hash", "is unknown algorithm 0x" + Integer.toHexString(id)));
     }
 
     /**
@@ -100,6 +101,6 @@ public sealed interface TpmtSignature {
             case Tpm2.TPM_ALG_HMAC -> "HMAC";
             case Tpm2.TPM_ALG_NULL -> "NULL";
             default -> String.format("unknown scheme 0x%04x", alg);
-        } ;
+        };
     }
 }

@@ -23,10 +23,17 @@ public final class EvidenceCodec {
     private EvidenceCodec() {}
 
     public static byte[] encode(QuoteEvidence e) {
-        if (e.attest().length > TpmsAttest.MAX_BYTES || e.signature().length > MAX_SIGNATURE_BYTES || e.pcrValues().length > MAX_VALUES_BYTES) {
+        if (e.attest().length > TpmsAttest.MAX_BYTES
+                || e.signature().length > MAX_SIGNATURE_BYTES
+                || e.pcrValues().length > MAX_VALUES_BYTES) {
             throw new IllegalArgumentException("evidence larger than the codec's bounds");
         }
-        return new TpmWriter().u8(VERSION).tpm2b(e.attest()).tpm2b(e.signature()).tpm2b(e.pcrValues()).toByteArray();
+        return new TpmWriter()
+                .u8(VERSION)
+                .tpm2b(e.attest())
+                .tpm2b(e.signature())
+                .tpm2b(e.pcrValues())
+                .toByteArray();
     }
 
     public static QuoteEvidence decode(byte[] bytes) throws TpmFormatException {

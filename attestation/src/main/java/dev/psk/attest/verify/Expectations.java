@@ -110,7 +110,8 @@ public final class Expectations {
             this.nonce = Objects.requireNonNull(nonce, "nonce");
             this.pcrs = Objects.requireNonNull(pcrs, "pcrs");
             if (nonce.length == 0 || nonce.length > Tpm2.MAX_DATA_BYTES) {
-                throw new IllegalArgumentException("nonce must be 1 to " + Tpm2.MAX_DATA_BYTES + " bytes, not " + nonce.length);
+                throw new IllegalArgumentException(
+                        "nonce must be 1 to " + Tpm2.MAX_DATA_BYTES + " bytes, not " + nonce.length);
             }
             if (!(ak instanceof ECPublicKey) && !(ak instanceof RSAPublicKey)) {
                 throw new IllegalArgumentException("AK must be an EC or RSA public key, not " + ak.getAlgorithm());
@@ -146,7 +147,8 @@ public final class Expectations {
         /** How to read a raw (plain) RSA signature: TPM_ALG_RSASSA (default) or TPM_ALG_RSAPSS. */
         public Builder plainRsaScheme(int scheme) {
             if (scheme != Tpm2.TPM_ALG_RSASSA && scheme != Tpm2.TPM_ALG_RSAPSS) {
-                throw new IllegalArgumentException("plain RSA scheme must be RSASSA or RSAPSS, not " + TpmtSignature.schemeName(scheme));
+                throw new IllegalArgumentException(
+                        "plain RSA scheme must be RSASSA or RSAPSS, not " + TpmtSignature.schemeName(scheme));
             }
             this.plainRsaScheme = scheme;
             return this;

@@ -34,14 +34,21 @@ final class NativeEcdsa {
     private static final int CACHE_ENTRIES = 8;
     private static final Handles H = load();
 
-    private record Handles(MethodHandle d2iPubkey, MethodHandle pkeyFree, MethodHandle mdCtxNew, MethodHandle mdCtxFree,
-            MethodHandle verifyInit, MethodHandle verify, MethodHandle errClear, Map<HashAlg, MemorySegment> mds) {}
+    private record Handles(
+            MethodHandle d2iPubkey,
+            MethodHandle pkeyFree,
+            MethodHandle mdCtxNew,
+            MethodHandle mdCtxFree,
+            MethodHandle verifyInit,
+            MethodHandle verify,
+            MethodHandle errClear,
+            Map<HashAlg, MemorySegment> mds) {}
 
     /** A parsed EVP_PKEY for one SubjectPublicKeyInfo. */
     private record CachedKey(byte[] spki, MemorySegment pkey) {}
 
-    private static final ThreadLocal<LinkedHashMap<Integer, CachedKey>> KEYS = ThreadLocal.withInitial(() ->
-            new LinkedHashMap<>(16, 0.75f, true) {
+    private static final ThreadLocal<LinkedHashMap<Integer, CachedKey>> KEYS =
+            ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Integer, CachedKey> eldest) {
                     if (size() > CACHE_ENTRIES) {
@@ -70,13 +77,19 @@ final class NativeEcdsa {
             } catch (IllegalArgumentException e) {
                 return null;
             }
-            MethodHandle d2i = linker.downcallHandle(lib.findOrThrow("d2i_PUBKEY"), FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-            MethodHandle free = linker.downcallHandle(lib.findOrThrow("EVP_PKEY_free"), FunctionDescriptor.ofVoid(ADDRESS));
-            MethodHandle ctxNew = linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ADDRESS));
-            MethodHandle ctxFree = linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ADDRESS));
-            MethodHandle init = linker.downcallHandle(lib.findOrThrow("EVP_DigestVerifyInit"),
+            MethodHandle d2i = linker.downcallHandle(
+                    lib.findOrThrow("d2i_PUBKEY"), FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+            MethodHandle free =
+                    linker.downcallHandle(lib.findOrThrow("EVP_PKEY_free"), FunctionDescriptor.ofVoid(ADDRESS));
+            MethodHandle ctxNew =
+                    linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ADDRESS));
+            MethodHandle ctxFree =
+                    linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ADDRESS));
+            MethodHandle init = linker.downcallHandle(
+                    lib.findOrThrow("EVP_DigestVerifyInit"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-            MethodHandle verify = linker.downcallHandle(lib.findOrThrow("EVP_DigestVerify"),
+            MethodHandle verify = linker.downcallHandle(
+                    lib.findOrThrow("EVP_DigestVerify"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
             MethodHandle clear = linker.downcallHandle(lib.findOrThrow("ERR_clear_error"), FunctionDescriptor.ofVoid());
             Map<HashAlg, MemorySegment> mds = new java.util.EnumMap<>(HashAlg.class);
@@ -105,13 +118,15 @@ final class NativeEcdsa {
                 return false;
             }
             try {
-                int rc = (int) H.verifyInit().invokeExact(ctx, MemorySegment.NULL, H.mds().get(sig.hash()), MemorySegment.NULL, pkey);
+                int rc = (int) H.verifyInit()
+                        .invokeExact(ctx, MemorySegment.NULL, H.mds().get(sig.hash()), MemorySegment.NULL, pkey);
                 if (rc != 1) {
                     H.errClear().invokeExact();
                     return false;
                 }
                 MemorySegment s = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, der);
-                MemorySegment m = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, message.length == 0 ? new byte[1] : message);
+                MemorySegment m = arena.allocateFrom(
+                        java.lang.foreign.ValueLayout.JAVA_BYTE, message.length == 0 ? new byte[1] : message);
                 rc = (int) H.verify().invokeExact(ctx, s, (long) der.length, m, (long) message.length);
                 if (rc != 1) {
                     H.errClear().invokeExact();

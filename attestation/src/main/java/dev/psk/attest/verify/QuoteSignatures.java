@@ -33,7 +33,8 @@ public final class QuoteSignatures {
      * {@code plainRsaScheme} says RSAPSS). Plain encodings carry no hash: {@code expectedHash} is
      * assumed and checked by the signature itself.
      */
-    public static Decoded decode(byte[] bytes, PublicKey key, HashAlg expectedHash, int plainRsaScheme) throws TpmFormatException {
+    public static Decoded decode(byte[] bytes, PublicKey key, HashAlg expectedHash, int plainRsaScheme)
+            throws TpmFormatException {
         TpmFormatException tpmtError;
         try {
             return new Decoded(TpmtSignature.unmarshal(bytes), SignatureFormat.TPMT);
@@ -45,10 +46,11 @@ public final class QuoteSignatures {
             return new Decoded(new TpmtSignature.Ecdsa(expectedHash, rs[0], rs[1]), SignatureFormat.PLAIN_DER);
         }
         if (key instanceof RSAPublicKey rsa && bytes.length == modulusBytes(rsa)) {
-            return new Decoded(new TpmtSignature.Rsa(plainRsaScheme, expectedHash, bytes.clone()), SignatureFormat.PLAIN_RSA);
+            return new Decoded(
+                    new TpmtSignature.Rsa(plainRsaScheme, expectedHash, bytes.clone()), SignatureFormat.PLAIN_RSA);
         }
-        throw new TpmFormatException("signature: neither a TPMT_SIGNATURE (" + tpmtError.getMessage()
-                + ") nor a plain " + (key instanceof ECPublicKey ? "DER ECDSA" : "RSA") + " signature for the pinned key");
+        throw new TpmFormatException("signature: neither a TPMT_SIGNATURE (" + tpmtError.getMessage() + ") nor a plain "
+                + (key instanceof ECPublicKey ? "DER ECDSA" : "RSA") + " signature for the pinned key");
     }
 
     static int modulusBytes(RSAPublicKey k) {
@@ -65,13 +67,15 @@ public final class QuoteSignatures {
         boolean rsa = key instanceof RSAPublicKey;
         String keyKind = ec ? "an EC" : rsa ? "an RSA" : "a " + key.getAlgorithm();
         switch (sig) {
-            case TpmtSignature.Ecdsa e when !ec -> {
+            case TpmtSignature.Ecdsa e
+            when !ec -> {
                 return "ECDSA signature but the pinned AK is " + keyKind + " key";
             }
-            case TpmtSignature.Rsa r when !rsa -> {
+            case TpmtSignature.Rsa r
+            when !rsa -> {
                 return "RSA signature but the pinned AK is " + keyKind + " key";
             }
-            default -> { }
+            default -> {}
         }
         if (sig.hash() != expectedHash) {
             return "signature hash is " + sig.hash().toolName() + ", expected " + expectedHash.toolName();
@@ -91,7 +95,10 @@ public final class QuoteSignatures {
     static boolean verify(TpmtSignature sig, byte[] message, PublicKey key, boolean allowNative) {
         try {
             return switch (sig) {
-                case TpmtSignature.Ecdsa e -> allowNative ? verifyEcdsa(e, message, (ECPublicKey) key) : verifyEcdsaRangeJca(e, message, (ECPublicKey) key);
+                case TpmtSignature.Ecdsa e ->
+                    allowNative
+                            ? verifyEcdsa(e, message, (ECPublicKey) key)
+                            : verifyEcdsaRangeJca(e, message, (ECPublicKey) key);
                 case TpmtSignature.Rsa r -> verifyRsa(r, message, (RSAPublicKey) key);
             };
         } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
@@ -99,7 +106,8 @@ public final class QuoteSignatures {
         }
     }
 
-    private static boolean verifyEcdsaRangeJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key) throws GeneralSecurityException {
+    private static boolean verifyEcdsaRangeJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key)
+            throws GeneralSecurityException {
         EcCurves.Curve curve = EcCurves.of(key).orElseThrow(() -> new GeneralSecurityException("curve"));
         return inRange(e, curve) && verifyEcdsaJca(e, message, key, curve);
     }
@@ -110,7 +118,8 @@ public final class QuoteSignatures {
         return e.r().signum() > 0 && e.s().signum() > 0 && e.r().compareTo(n) < 0 && e.s().compareTo(n) < 0;
     }
 
-    private static boolean verifyEcdsa(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key) throws GeneralSecurityException {
+    private static boolean verifyEcdsa(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key)
+            throws GeneralSecurityException {
         EcCurves.Curve curve = EcCurves.of(key).orElseThrow(() -> new GeneralSecurityException("curve"));
         if (!inRange(e, curve)) {
             return false;
@@ -127,7 +136,8 @@ public final class QuoteSignatures {
     }
 
     /** ECDSA through the JDK only (after the caller's range checks); the fallback and a test oracle. */
-    static boolean verifyEcdsaJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key, EcCurves.Curve curve) throws GeneralSecurityException {
+    static boolean verifyEcdsaJca(TpmtSignature.Ecdsa e, byte[] message, ECPublicKey key, EcCurves.Curve curve)
+            throws GeneralSecurityException {
         int len = curve.coordBytes();
         byte[] p1363 = new byte[2 * len];
         System.arraycopy(TpmtSignature.fixed(e.r(), len), 0, p1363, 0, len);
@@ -138,7 +148,8 @@ public final class QuoteSignatures {
         return s.verify(p1363);
     }
 
-    private static boolean verifyRsa(TpmtSignature.Rsa r, byte[] message, RSAPublicKey key) throws GeneralSecurityException {
+    private static boolean verifyRsa(TpmtSignature.Rsa r, byte[] message, RSAPublicKey key)
+            throws GeneralSecurityException {
         if (r.sig().length != modulusBytes(key)) {
             return false;
         }
@@ -149,7 +160,8 @@ public final class QuoteSignatures {
             // TPM 2.0 Part 1 §B.7: the TPM uses a salt as long as the digest.
             s = Signature.getInstance("RSASSA-PSS");
             MGF1ParameterSpec mgf = new MGF1ParameterSpec(r.hash().jcaName());
-            s.setParameter(new PSSParameterSpec(r.hash().jcaName(), "MGF1", mgf, r.hash().digestBytes(), 1));
+            s.setParameter(new PSSParameterSpec(
+                    r.hash().jcaName(), "MGF1", mgf, r.hash().digestBytes(), 1));
         }
         s.initVerify(key);
         s.update(message);

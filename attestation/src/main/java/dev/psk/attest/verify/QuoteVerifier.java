@@ -7,9 +7,9 @@ import dev.psk.attest.eventlog.EventLogReplay;
 import dev.psk.attest.policy.PcrPolicy;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.attest.tpm.PcrSelection;
+import dev.psk.attest.tpm.ToolsPcrFile;
 import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmsAttest;
-import dev.psk.attest.tpm.ToolsPcrFile;
 import dev.psk.common.Hex;
 import dev.psk.common.Secrets;
 import java.util.ArrayList;
@@ -53,16 +53,28 @@ public final class QuoteVerifier {
             }
             return Verdict.of(checks, null);
         }
-        checks.add(attest.magic() == Tpm2.TPM_GENERATED_VALUE
-                ? Check.pass(CheckName.MAGIC, "0xff544347")
-                : Check.fail(CheckName.MAGIC, String.format("is 0x%08x, expected TPM_GENERATED_VALUE 0xff544347", attest.magic())));
-        checks.add(attest.isQuote()
-                ? Check.pass(CheckName.TYPE, TpmsAttest.typeName(attest.type()))
-                : Check.fail(CheckName.TYPE, "is " + TpmsAttest.typeName(attest.type()) + ", expected TPM_ST_ATTEST_QUOTE (0x8018)"));
+        checks.add(
+                attest.magic() == Tpm2.TPM_GENERATED_VALUE
+                        ? Check.pass(CheckName.MAGIC, "0xff544347")
+                        : Check.fail(
+                                CheckName.MAGIC,
+                                String.format("is 0x%08x, expected TPM_GENERATED_VALUE 0xff544347", attest.magic())));
+        checks.add(
+                attest.isQuote()
+                        ? Check.pass(CheckName.TYPE, TpmsAttest.typeName(attest.type()))
+                        : Check.fail(
+                                CheckName.TYPE,
+                                "is " + TpmsAttest.typeName(attest.type())
+                                        + ", expected TPM_ST_ATTEST_QUOTE (0x8018)"));
         signatureChecks(evidence, exp, checks);
         nonceCheck(attest, exp, checks);
         if (!attest.isQuote()) {
-            for (CheckName n : List.of(CheckName.PCR_SELECTION, CheckName.PCR_VALUES, CheckName.PCR_DIGEST, CheckName.EVENT_LOG, CheckName.POLICY)) {
+            for (CheckName n : List.of(
+                    CheckName.PCR_SELECTION,
+                    CheckName.PCR_VALUES,
+                    CheckName.PCR_DIGEST,
+                    CheckName.EVENT_LOG,
+                    CheckName.POLICY)) {
                 checks.add(Check.skip(n, "not a quote"));
             }
         } else {
@@ -76,7 +88,8 @@ public final class QuoteVerifier {
         QuoteSignatures.Decoded sig;
         try {
             sig = QuoteSignatures.decode(ev.signature(), exp.ak(), exp.hash(), exp.plainRsaScheme());
-            checks.add(Check.pass(CheckName.SIGNATURE_FORMAT, sig.format().name().toLowerCase(java.util.Locale.ROOT)));
+            checks.add(
+                    Check.pass(CheckName.SIGNATURE_FORMAT, sig.format().name().toLowerCase(java.util.Locale.ROOT)));
         } catch (TpmFormatException e) {
             checks.add(Check.fail(CheckName.SIGNATURE_FORMAT, e.getMessage()));
             checks.add(Check.skip(CheckName.SIGNATURE_SCHEME, "signature did not parse"));
@@ -89,11 +102,16 @@ public final class QuoteVerifier {
             checks.add(Check.skip(CheckName.SIGNATURE, "scheme not acceptable"));
             return;
         }
-        checks.add(Check.pass(CheckName.SIGNATURE_SCHEME,
-                dev.psk.attest.tpm.TpmtSignature.schemeName(sig.signature().scheme()) + " with " + sig.signature().hash().toolName()));
-        checks.add(QuoteSignatures.verify(sig.signature(), ev.attest(), exp.ak())
-                ? Check.pass(CheckName.SIGNATURE, "valid under the pinned AK")
-                : Check.fail(CheckName.SIGNATURE, "does not verify under the pinned AK (another key, or altered message)"));
+        checks.add(Check.pass(
+                CheckName.SIGNATURE_SCHEME,
+                dev.psk.attest.tpm.TpmtSignature.schemeName(sig.signature().scheme()) + " with "
+                        + sig.signature().hash().toolName()));
+        checks.add(
+                QuoteSignatures.verify(sig.signature(), ev.attest(), exp.ak())
+                        ? Check.pass(CheckName.SIGNATURE, "valid under the pinned AK")
+                        : Check.fail(
+                                CheckName.SIGNATURE,
+                                "does not verify under the pinned AK (another key, or altered message)"));
     }
 
     private static void nonceCheck(TpmsAttest attest, Expectations exp, List<Check> checks) {
@@ -101,15 +119,21 @@ public final class QuoteVerifier {
         byte[] got = attest.extraData();
         // Lengths are public; contents are compared in constant time.
         boolean ok = got.length == want.length && Secrets.equal(got, want);
-        checks.add(ok ? Check.pass(CheckName.NONCE, want.length + " bytes match")
-                : Check.fail(CheckName.NONCE, "extraData (" + got.length + " bytes) differs from the expected nonce (" + want.length + " bytes)"));
+        checks.add(
+                ok
+                        ? Check.pass(CheckName.NONCE, want.length + " bytes match")
+                        : Check.fail(
+                                CheckName.NONCE,
+                                "extraData (" + got.length + " bytes) differs from the expected nonce (" + want.length
+                                        + " bytes)"));
     }
 
     private static void pcrChecks(TpmsAttest attest, QuoteEvidence ev, Expectations exp, List<Check> checks) {
         PcrSelection quoted = attest.quotePcrs();
-        checks.add(quoted.equals(exp.pcrs())
-                ? Check.pass(CheckName.PCR_SELECTION, quoted.toString())
-                : Check.fail(CheckName.PCR_SELECTION, "quote covers " + quoted + ", demanded " + exp.pcrs()));
+        checks.add(
+                quoted.equals(exp.pcrs())
+                        ? Check.pass(CheckName.PCR_SELECTION, quoted.toString())
+                        : Check.fail(CheckName.PCR_SELECTION, "quote covers " + quoted + ", demanded " + exp.pcrs()));
         byte[] values = ev.pcrValues();
         int want = quoted.valuesBytes();
         String format = "raw values";
@@ -117,7 +141,9 @@ public final class QuoteVerifier {
             try {
                 ToolsPcrFile.Contents c = ToolsPcrFile.parse(values);
                 if (!c.selection().equals(quoted)) {
-                    checks.add(Check.fail(CheckName.PCR_VALUES, "tpm2-tools PCR file covers " + c.selection() + ", the quote " + quoted));
+                    checks.add(Check.fail(
+                            CheckName.PCR_VALUES,
+                            "tpm2-tools PCR file covers " + c.selection() + ", the quote " + quoted));
                     skipAfterValues(checks);
                     return;
                 }
@@ -130,7 +156,9 @@ public final class QuoteVerifier {
             }
         }
         if (values.length != want) {
-            checks.add(Check.fail(CheckName.PCR_VALUES, values.length + " bytes supplied, the quoted selection " + quoted + " needs " + want));
+            checks.add(Check.fail(
+                    CheckName.PCR_VALUES,
+                    values.length + " bytes supplied, the quoted selection " + quoted + " needs " + want));
             skipAfterValues(checks);
             return;
         }
@@ -138,16 +166,25 @@ public final class QuoteVerifier {
         // TPM 2.0 Part 3 §18.4: pcrDigest is computed with the hash of the signing scheme.
         HashAlg h = exp.hash();
         byte[] digest = h.hash(values);
-        boolean digestOk = attest.quotePcrDigest().length == digest.length && Secrets.equal(attest.quotePcrDigest(), digest);
-        checks.add(digestOk ? Check.pass(CheckName.PCR_DIGEST, h.toolName() + " " + Hex.encode(digest))
-                : Check.fail(CheckName.PCR_DIGEST, "quoted " + Hex.encode(attest.quotePcrDigest()) + " but " + h.toolName() + " of the supplied values is " + Hex.encode(digest)));
+        boolean digestOk =
+                attest.quotePcrDigest().length == digest.length && Secrets.equal(attest.quotePcrDigest(), digest);
+        checks.add(
+                digestOk
+                        ? Check.pass(CheckName.PCR_DIGEST, h.toolName() + " " + Hex.encode(digest))
+                        : Check.fail(
+                                CheckName.PCR_DIGEST,
+                                "quoted " + Hex.encode(attest.quotePcrDigest()) + " but " + h.toolName()
+                                        + " of the supplied values is " + Hex.encode(digest)));
         checks.add(eventLogCheck(ev.eventLog(), quoted, values));
         PcrPolicy policy = exp.policy();
         if (policy == null) {
             checks.add(Check.skip(CheckName.POLICY, "no policy"));
         } else {
             String m = policy.mismatch(quoted, values);
-            checks.add(m == null ? Check.pass(CheckName.POLICY, policy.selection() + " match") : Check.fail(CheckName.POLICY, m));
+            checks.add(
+                    m == null
+                            ? Check.pass(CheckName.POLICY, policy.selection() + " match")
+                            : Check.fail(CheckName.POLICY, m));
         }
     }
 
@@ -169,8 +206,10 @@ public final class QuoteVerifier {
                 int n = bank.hash().digestBytes();
                 for (int i : bank.indices()) {
                     if (!Arrays.equals(values, offset, offset + n, replayed[i], 0, n)) {
-                        return Check.fail(CheckName.EVENT_LOG, "replay gives " + bank.hash().toolName() + ":" + i + " = "
-                                + Hex.encode(replayed[i]) + ", quoted value is " + Hex.encode(values, offset, n));
+                        return Check.fail(
+                                CheckName.EVENT_LOG,
+                                "replay gives " + bank.hash().toolName() + ":" + i + " = " + Hex.encode(replayed[i])
+                                        + ", quoted value is " + Hex.encode(values, offset, n));
                     }
                     offset += n;
                 }
@@ -194,8 +233,12 @@ public final class QuoteVerifier {
             return;
         }
         String regression = exp.lastSeen() == null ? null : exp.lastSeen().regression(ci);
-        checks.add(regression == null
-                ? Check.pass(CheckName.CLOCK, "resetCount " + ci.resetCount() + ", restartCount " + ci.restartCount() + (ci.safe() ? ", safe" : ""))
-                : Check.fail(CheckName.CLOCK, regression));
+        checks.add(
+                regression == null
+                        ? Check.pass(
+                                CheckName.CLOCK,
+                                "resetCount " + ci.resetCount() + ", restartCount " + ci.restartCount()
+                                        + (ci.safe() ? ", safe" : ""))
+                        : Check.fail(CheckName.CLOCK, regression));
     }
 }

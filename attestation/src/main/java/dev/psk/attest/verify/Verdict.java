@@ -30,6 +30,10 @@ public record Verdict(boolean accepted, String reason, List<Check> checks, TpmsA
 
     /** The first failed check, or null when accepted. */
     public CheckName failedCheck() {
-        return checks.stream().filter(Check::failed).map(Check::name).findFirst().orElse(null);
+        return checks.stream()
+                .filter(Check::failed)
+                .map(Check::name)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -39,7 +39,11 @@ public class VerifyBenchmark {
     @Setup
     public void setUp() throws Exception {
         evidence = new QuoteEvidence(fixture("q.msg"), fixture("q.sig"), fixture("q.pcrs"));
-        expectations = Expectations.builder(AkKeys.parse(fixture("ak.pem")), Hex.decode("0102030405060708"), PcrSelection.parse("sha256:0-7")).build();
+        expectations = Expectations.builder(
+                        AkKeys.parse(fixture("ak.pem")),
+                        Hex.decode("0102030405060708"),
+                        PcrSelection.parse("sha256:0-7"))
+                .build();
         if (!QuoteVerifier.verify(evidence, expectations).accepted()) {
             throw new IllegalStateException("fixture quote does not verify");
         }

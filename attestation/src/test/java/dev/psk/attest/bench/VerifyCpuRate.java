@@ -31,7 +31,8 @@ public final class VerifyCpuRate {
         }
         double wall = (System.nanoTime() - wall0) / 1e9;
         double cpu = (tm.getCurrentThreadCpuTime() - cpu0) / 1e9;
-        System.out.printf("verify: %.0f/s wall, %.0f/s per CPU-second (%d verifications, %.1f s wall, %.1f s CPU, native ECDSA %s)%n",
+        System.out.printf(
+                "verify: %.0f/s wall, %.0f/s per CPU-second (%d verifications, %.1f s wall, %.1f s CPU, native ECDSA %s)%n",
                 n / wall, n / cpu, n, wall, cpu, dev.psk.attest.verify.QuoteSignatures.nativeEcdsa());
     }
 }

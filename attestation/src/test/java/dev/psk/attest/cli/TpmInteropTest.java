@@ -33,10 +33,78 @@ class TpmInteropTest {
         tpm = Swtpm.start();
         d = tpm.dir();
         tpm.toolOk("tpm2_createek", "-c", "ek.ctx", "-G", "ecc", "-u", "ek.pub");
-        tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "ak.ctx", "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", "ak.pem", "-f", "pem", "-n", "ak.name");
-        tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "ak2.ctx", "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", "ak2.pem", "-f", "pem", "-n", "ak2.name");
-        tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "akrsa.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsassa", "-u", "akrsa.pem", "-f", "pem", "-n", "akrsa.name");
-        tpm.toolOk("tpm2_createak", "-C", "ek.ctx", "-c", "akpss.ctx", "-G", "rsa", "-g", "sha256", "-s", "rsapss", "-u", "akpss.pem", "-f", "pem", "-n", "akpss.name");
+        tpm.toolOk(
+                "tpm2_createak",
+                "-C",
+                "ek.ctx",
+                "-c",
+                "ak.ctx",
+                "-G",
+                "ecc",
+                "-g",
+                "sha256",
+                "-s",
+                "ecdsa",
+                "-u",
+                "ak.pem",
+                "-f",
+                "pem",
+                "-n",
+                "ak.name");
+        tpm.toolOk(
+                "tpm2_createak",
+                "-C",
+                "ek.ctx",
+                "-c",
+                "ak2.ctx",
+                "-G",
+                "ecc",
+                "-g",
+                "sha256",
+                "-s",
+                "ecdsa",
+                "-u",
+                "ak2.pem",
+                "-f",
+                "pem",
+                "-n",
+                "ak2.name");
+        tpm.toolOk(
+                "tpm2_createak",
+                "-C",
+                "ek.ctx",
+                "-c",
+                "akrsa.ctx",
+                "-G",
+                "rsa",
+                "-g",
+                "sha256",
+                "-s",
+                "rsassa",
+                "-u",
+                "akrsa.pem",
+                "-f",
+                "pem",
+                "-n",
+                "akrsa.name");
+        tpm.toolOk(
+                "tpm2_createak",
+                "-C",
+                "ek.ctx",
+                "-c",
+                "akpss.ctx",
+                "-G",
+                "rsa",
+                "-g",
+                "sha256",
+                "-s",
+                "rsapss",
+                "-u",
+                "akpss.pem",
+                "-f",
+                "pem",
+                "-n",
+                "akpss.name");
         tpm.toolOk("tpm2_pcrextend", "4:sha256=" + "ab".repeat(32));
     }
 
@@ -49,16 +117,41 @@ class TpmInteropTest {
 
     /** tpm2_quote into files named PREFIX.msg/.sig/.pcrs. */
     static void toolsQuote(String ctx, String prefix, String nonce, String sel, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("tpm2_quote", "-c", ctx, "-l", sel, "-q", nonce, "-g", "sha256",
-                "-m", prefix + ".msg", "-s", prefix + ".sig", "-o", prefix + ".pcrs"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "tpm2_quote",
+                "-c",
+                ctx,
+                "-l",
+                sel,
+                "-q",
+                nonce,
+                "-g",
+                "sha256",
+                "-m",
+                prefix + ".msg",
+                "-s",
+                prefix + ".sig",
+                "-o",
+                prefix + ".pcrs"));
         cmd.addAll(List.of(extra));
         tpm.toolOk(cmd.toArray(String[]::new));
     }
 
     static Cli.Run verify(String ak, String prefix, String nonce, String sel, String... extra) {
-        List<String> args = new ArrayList<>(List.of("verify", "--ak", d.resolve(ak).toString(), "--message", d.resolve(prefix + ".msg").toString(),
-                "--signature", d.resolve(prefix + ".sig").toString(), "--nonce", nonce, "--pcrs", sel,
-                "--pcr-values", d.resolve(prefix + ".pcrs").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "verify",
+                "--ak",
+                d.resolve(ak).toString(),
+                "--message",
+                d.resolve(prefix + ".msg").toString(),
+                "--signature",
+                d.resolve(prefix + ".sig").toString(),
+                "--nonce",
+                nonce,
+                "--pcrs",
+                sel,
+                "--pcr-values",
+                d.resolve(prefix + ".pcrs").toString()));
         args.addAll(List.of(extra));
         return Cli.run(args.toArray(String[]::new));
     }
@@ -111,33 +204,89 @@ class TpmInteropTest {
         for (String alg : List.of("ecc", "rsa")) {
             for (String fmt : List.of("tss", "plain")) {
                 Path out = d.resolve("ours-" + alg + "-" + fmt);
-                Cli.Run q = Cli.run("quote", "--tpm", tpm.address(), "--nonce", NONCE, "--pcrs", "sha256:0-7", "--out", out.toString(),
-                        "--ak-alg", alg, "--signature-format", fmt);
+                Cli.Run q = Cli.run(
+                        "quote",
+                        "--tpm",
+                        tpm.address(),
+                        "--nonce",
+                        NONCE,
+                        "--pcrs",
+                        "sha256:0-7",
+                        "--out",
+                        out.toString(),
+                        "--ak-alg",
+                        alg,
+                        "--signature-format",
+                        fmt);
                 assertThat(q.exit()).as(q.err()).isZero();
-                Cli.Run v = Cli.run("verify", "--ak", out.resolve("ak.pub.pem").toString(), "--message", out.resolve("quote.msg").toString(),
-                        "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
-                        "--pcr-values", out.resolve("pcrs.values").toString());
+                Cli.Run v = Cli.run(
+                        "verify",
+                        "--ak",
+                        out.resolve("ak.pub.pem").toString(),
+                        "--message",
+                        out.resolve("quote.msg").toString(),
+                        "--signature",
+                        out.resolve("quote.sig").toString(),
+                        "--nonce",
+                        NONCE,
+                        "--pcrs",
+                        SEL,
+                        "--pcr-values",
+                        out.resolve("pcrs.values").toString());
                 assertAccept(v);
-                Cli.Run pinnedArea = Cli.run("verify", "--ak", out.resolve("ak.tpm2b").toString(), "--message", out.resolve("quote.msg").toString(),
-                        "--signature", out.resolve("quote.sig").toString(), "--nonce", NONCE, "--pcrs", SEL,
-                        "--pcr-values", out.resolve("pcrs.values").toString());
+                Cli.Run pinnedArea = Cli.run(
+                        "verify",
+                        "--ak",
+                        out.resolve("ak.tpm2b").toString(),
+                        "--message",
+                        out.resolve("quote.msg").toString(),
+                        "--signature",
+                        out.resolve("quote.sig").toString(),
+                        "--nonce",
+                        NONCE,
+                        "--pcrs",
+                        SEL,
+                        "--pcr-values",
+                        out.resolve("pcrs.values").toString());
                 assertAccept(pinnedArea);
                 // tpm2_checkquote reads TPMT signatures and plain ones (DER ECDSA, raw RSASSA).
-                Processes.Result c = Processes.run("tpm2_checkquote", "-u", out.resolve("ak.pub.pem").toString(),
-                        "-m", out.resolve("quote.msg").toString(), "-s", out.resolve("quote.sig").toString(),
-                        "-f", out.resolve("pcrs.tpm2").toString(), "-g", "sha256", "-q", NONCE);
+                Processes.Result c = Processes.run(
+                        "tpm2_checkquote",
+                        "-u",
+                        out.resolve("ak.pub.pem").toString(),
+                        "-m",
+                        out.resolve("quote.msg").toString(),
+                        "-s",
+                        out.resolve("quote.sig").toString(),
+                        "-f",
+                        out.resolve("pcrs.tpm2").toString(),
+                        "-g",
+                        "sha256",
+                        "-q",
+                        NONCE);
                 assertThat(c.exitCode()).as(alg + "/" + fmt + ": " + c.stderr()).isZero();
-                assertThat(tpm.transientObjects()).as("transient objects left by psk-attest quote").isZero();
+                assertThat(tpm.transientObjects())
+                        .as("transient objects left by psk-attest quote")
+                        .isZero();
             }
         }
         // The primary AK is re-derived, not re-generated: the same key on every run.
-        assertThat(Files.readString(d.resolve("ours-ecc-tss/ak.pub.pem"))).isEqualTo(Files.readString(d.resolve("ours-ecc-plain/ak.pub.pem")));
+        assertThat(Files.readString(d.resolve("ours-ecc-tss/ak.pub.pem")))
+                .isEqualTo(Files.readString(d.resolve("ours-ecc-plain/ak.pub.pem")));
     }
 
     @Test
     void unrestrictedKeyAreaIsRefusedAsAk() throws Exception {
-        tpm.toolOk("tpm2_createprimary", "-C", "o", "-G", "ecc256:ecdsa-sha256:null", "-a",
-                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign", "-c", "plain-signer.ctx");
+        tpm.toolOk(
+                "tpm2_createprimary",
+                "-C",
+                "o",
+                "-G",
+                "ecc256:ecdsa-sha256:null",
+                "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign",
+                "-c",
+                "plain-signer.ctx");
         tpm.toolOk("tpm2_readpublic", "-c", "plain-signer.ctx", "-o", "plain-signer.tpm2b");
         toolsQuote("ak.ctx", "unrestricted", NONCE, SEL, "-F", "values");
         Cli.Run r = verify("plain-signer.tpm2b", "unrestricted", NONCE, SEL);
@@ -193,7 +342,9 @@ class TpmInteropTest {
     @Test
     void rejectsEcdsaSignatureAgainstRsaAk() throws Exception {
         toolsQuote("ak.ctx", "ecdsa-vs-rsa", NONCE, SEL, "-F", "values");
-        assertReject(verify("akrsa.pem", "ecdsa-vs-rsa", NONCE, SEL), "signature-scheme: ECDSA signature but the pinned AK is an RSA key");
+        assertReject(
+                verify("akrsa.pem", "ecdsa-vs-rsa", NONCE, SEL),
+                "signature-scheme: ECDSA signature but the pinned AK is an RSA key");
     }
 
     @Test
@@ -204,17 +355,54 @@ class TpmInteropTest {
 
     @Test
     void rejectsTimeAttestationThatTpm2CheckquoteAccepts() throws Exception {
-        tpm.toolOk("tpm2_gettime", "-c", "ak.ctx", "-q", NONCE, "-g", "sha256", "--attestation", "time.msg", "-o", "time.sig");
+        tpm.toolOk(
+                "tpm2_gettime",
+                "-c",
+                "ak.ctx",
+                "-q",
+                NONCE,
+                "-g",
+                "sha256",
+                "--attestation",
+                "time.msg",
+                "-o",
+                "time.sig");
         toolsQuote("ak.ctx", "timevals", NONCE, SEL, "-F", "values"); // only for a values file
-        Processes.Result c = Processes.run("tpm2_checkquote", "-u", d.resolve("ak.pem").toString(), "-m", d.resolve("time.msg").toString(),
-                "-s", d.resolve("time.sig").toString(), "-g", "sha256", "-q", NONCE);
-        Cli.Run r = Cli.run("verify", "--ak", d.resolve("ak.pem").toString(), "--message", d.resolve("time.msg").toString(),
-                "--signature", d.resolve("time.sig").toString(), "--nonce", NONCE, "--pcrs", SEL, "--pcr-values", d.resolve("timevals.pcrs").toString(), "--json");
+        Processes.Result c = Processes.run(
+                "tpm2_checkquote",
+                "-u",
+                d.resolve("ak.pem").toString(),
+                "-m",
+                d.resolve("time.msg").toString(),
+                "-s",
+                d.resolve("time.sig").toString(),
+                "-g",
+                "sha256",
+                "-q",
+                NONCE);
+        Cli.Run r = Cli.run(
+                "verify",
+                "--ak",
+                d.resolve("ak.pem").toString(),
+                "--message",
+                d.resolve("time.msg").toString(),
+                "--signature",
+                d.resolve("time.sig").toString(),
+                "--nonce",
+                NONCE,
+                "--pcrs",
+                SEL,
+                "--pcr-values",
+                d.resolve("timevals.pcrs").toString(),
+                "--json");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("\"reason\":\"type: is TPM_ST_ATTEST_TIME (0x8019), expected TPM_ST_ATTEST_QUOTE (0x8018)\"")
+        assertThat(r.out())
+                .contains("\"reason\":\"type: is TPM_ST_ATTEST_TIME (0x8019), expected TPM_ST_ATTEST_QUOTE (0x8018)\"")
                 .contains("{\"check\":\"signature\",\"status\":\"pass\"");
         // Documented in docs/attestation.md: tpm2_checkquote 5.4 takes the TIME structure for a quote.
-        assertThat(c.exitCode()).as("tpm2_checkquote on a TPM_ST_ATTEST_TIME: " + c.stderr()).isZero();
+        assertThat(c.exitCode())
+                .as("tpm2_checkquote on a TPM_ST_ATTEST_TIME: " + c.stderr())
+                .isZero();
     }
 
     @Test
@@ -226,22 +414,44 @@ class TpmInteropTest {
             log.event(Integer.parseInt(e[0]), 0x0d, e[1].getBytes());
             StringBuilder spec = new StringBuilder(e[0] + ":");
             for (HashAlg h : banks) {
-                spec.append(h == banks.get(0) ? "" : ",").append(h.toolName()).append('=').append(Hex.encode(h.hash(e[1].getBytes())));
+                spec.append(h == banks.get(0) ? "" : ",")
+                        .append(h.toolName())
+                        .append('=')
+                        .append(Hex.encode(h.hash(e[1].getBytes())));
             }
             tpm.toolOk("tpm2_pcrextend", spec.toString());
         }
         Files.write(d.resolve("good.log"), log.build());
         String sel = "sha1:8,9+sha256:8,9+sha384:8,9";
         toolsQuote("ak.ctx", "ev", NONCE, sel, "-F", "values");
-        assertAccept(verify("ak.pem", "ev", NONCE, sel, "--eventlog", d.resolve("good.log").toString()));
+        assertAccept(verify(
+                "ak.pem", "ev", NONCE, sel, "--eventlog", d.resolve("good.log").toString()));
         EventLogBuilder bad = new EventLogBuilder(banks);
-        bad.event(9, 0x0d, "shim".getBytes()).event(9, 0x0d, "evil grub".getBytes()).event(8, 0x0d, "kernel cmdline".getBytes());
+        bad.event(9, 0x0d, "shim".getBytes())
+                .event(9, 0x0d, "evil grub".getBytes())
+                .event(8, 0x0d, "kernel cmdline".getBytes());
         Files.write(d.resolve("bad.log"), bad.build());
-        assertReject(verify("ak.pem", "ev", NONCE, sel, "--eventlog", d.resolve("bad.log").toString()), "event-log: replay gives sha1:9");
+        assertReject(
+                verify(
+                        "ak.pem",
+                        "ev",
+                        NONCE,
+                        sel,
+                        "--eventlog",
+                        d.resolve("bad.log").toString()),
+                "event-log: replay gives sha1:9");
         // Golden values straight from the log, then a policy check.
-        Cli.Run p = Cli.run("policy", "--eventlog", d.resolve("good.log").toString(), "--pcrs", "sha256:8,9", "--out", d.resolve("golden.json").toString());
+        Cli.Run p = Cli.run(
+                "policy",
+                "--eventlog",
+                d.resolve("good.log").toString(),
+                "--pcrs",
+                "sha256:8,9",
+                "--out",
+                d.resolve("golden.json").toString());
         assertThat(p.exit()).as(p.err()).isZero();
-        assertAccept(verify("ak.pem", "ev", NONCE, sel, "--policy", d.resolve("golden.json").toString()));
+        assertAccept(verify(
+                "ak.pem", "ev", NONCE, sel, "--policy", d.resolve("golden.json").toString()));
     }
 
     @Test
@@ -252,12 +462,28 @@ class TpmInteropTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readAllBytes(ours)).isEqualTo(Files.readAllBytes(d.resolve("pcrread.bin")));
         assertThat(r.out()).contains("sha256:4 ");
-        Cli.Run p = Cli.run("policy", "--tpm", tpm.address(), "--pcrs", "sha256:0-7", "--out", d.resolve("p.json").toString());
+        Cli.Run p = Cli.run(
+                "policy",
+                "--tpm",
+                tpm.address(),
+                "--pcrs",
+                "sha256:0-7",
+                "--out",
+                d.resolve("p.json").toString());
         assertThat(p.exit()).as(p.err()).isZero();
         toolsQuote("ak.ctx", "pol", NONCE, SEL, "-F", "values");
-        assertAccept(verify("ak.pem", "pol", NONCE, SEL, "--policy", d.resolve("p.json").toString()));
+        assertAccept(verify(
+                "ak.pem", "pol", NONCE, SEL, "--policy", d.resolve("p.json").toString()));
         tpm.toolOk("tpm2_pcrextend", "7:sha256=" + "cd".repeat(32));
         toolsQuote("ak.ctx", "pol2", NONCE, SEL, "-F", "values");
-        assertReject(verify("ak.pem", "pol2", NONCE, SEL, "--policy", d.resolve("p.json").toString()), "policy: PCR sha256:7 differs");
+        assertReject(
+                verify(
+                        "ak.pem",
+                        "pol2",
+                        NONCE,
+                        SEL,
+                        "--policy",
+                        d.resolve("p.json").toString()),
+                "policy: PCR sha256:7 differs");
     }
 }

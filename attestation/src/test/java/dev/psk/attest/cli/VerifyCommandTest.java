@@ -24,8 +24,19 @@ class VerifyCommandTest {
     }
 
     static Cli.Run verify(String... extra) {
-        String[] base = {"verify", "--ak", dir.resolve("ak.pem").toString(), "-m", dir.resolve("q.msg").toString(),
-            "-s", dir.resolve("q.sig").toString(), "-f", dir.resolve("q.pcrs").toString(), "--pcrs", "sha256:0-7"};
+        String[] base = {
+            "verify",
+            "--ak",
+            dir.resolve("ak.pem").toString(),
+            "-m",
+            dir.resolve("q.msg").toString(),
+            "-s",
+            dir.resolve("q.sig").toString(),
+            "-f",
+            dir.resolve("q.pcrs").toString(),
+            "--pcrs",
+            "sha256:0-7"
+        };
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -46,14 +57,29 @@ class VerifyCommandTest {
     void jsonListsEveryCheck() {
         Cli.Run r = verify("--nonce", "0102030405060708", "--json");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("{\"verdict\":\"ACCEPT\",\"reason\":\"ok\"").contains("\"check\":\"clock\"").contains("\"pcrDigest\":\"8eb10a2e");
+        assertThat(r.out())
+                .startsWith("{\"verdict\":\"ACCEPT\",\"reason\":\"ok\"")
+                .contains("\"check\":\"clock\"")
+                .contains("\"pcrDigest\":\"8eb10a2e");
     }
 
     @Test
     void malformedEvidenceIsARejectWithAParseReason() throws Exception {
         Files.write(dir.resolve("garbage.msg"), new byte[] {(byte) 0xff, 0x54, 0x43});
-        Cli.Run r = Cli.run("verify", "--ak", dir.resolve("ak.pem").toString(), "-m", dir.resolve("garbage.msg").toString(),
-                "-s", dir.resolve("q.sig").toString(), "-f", dir.resolve("q.pcrs").toString(), "--pcrs", "sha256:0-7", "--nonce", "01");
+        Cli.Run r = Cli.run(
+                "verify",
+                "--ak",
+                dir.resolve("ak.pem").toString(),
+                "-m",
+                dir.resolve("garbage.msg").toString(),
+                "-s",
+                dir.resolve("q.sig").toString(),
+                "-f",
+                dir.resolve("q.pcrs").toString(),
+                "--pcrs",
+                "sha256:0-7",
+                "--nonce",
+                "01");
         assertThat(r.out()).isEqualTo("REJECT: parse: TPMS_ATTEST: magic at offset 0 needs 4 bytes, 3 left\n");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEmpty();
@@ -75,7 +101,20 @@ class VerifyCommandTest {
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).doesNotContain("\tat ").contains("verify");
         }
-        Cli.Run noKey = Cli.run("verify", "--ak", dir.resolve("notakey.pem").toString(), "-m", "x", "-s", "y", "-f", "z", "--pcrs", "sha256:0", "--nonce", "01");
+        Cli.Run noKey = Cli.run(
+                "verify",
+                "--ak",
+                dir.resolve("notakey.pem").toString(),
+                "-m",
+                "x",
+                "-s",
+                "y",
+                "-f",
+                "z",
+                "--pcrs",
+                "sha256:0",
+                "--nonce",
+                "01");
         assertThat(noKey.exit()).isEqualTo(2);
         assertThat(noKey.err()).contains("--ak").doesNotContain("\tat ");
         assertThat(Cli.run("verify").exit()).isEqualTo(2);
@@ -87,7 +126,9 @@ class VerifyCommandTest {
     void clockStateIsUpdatedOnAcceptAndEnforced() throws Exception {
         Path state = dir.resolve("clock.json");
         Files.writeString(state, "{\"resetCount\": 1, \"restartCount\": 0, \"clock\": 5}");
-        assertThat(verify("--nonce", "0102030405060708", "--clock-state", state.toString(), "--require-safe-clock").exit()).isZero();
+        assertThat(verify("--nonce", "0102030405060708", "--clock-state", state.toString(), "--require-safe-clock")
+                        .exit())
+                .isZero();
         assertThat(Files.readString(state)).contains("\"clock\": 219");
         Files.writeString(state, "{\"resetCount\": 2, \"restartCount\": 0, \"clock\": 5}");
         Cli.Run r = verify("--nonce", "0102030405060708", "--clock-state", state.toString());

@@ -22,7 +22,13 @@ class PcrPolicyTest {
 
     @Test
     void roundTrips() throws Exception {
-        PcrPolicy p = PcrPolicy.of("golden", Map.of(HashAlg.SHA256, Map.of(7, new byte[32], 0, new byte[32]), HashAlg.SHA1, Map.of(0, new byte[20])));
+        PcrPolicy p = PcrPolicy.of(
+                "golden",
+                Map.of(
+                        HashAlg.SHA256,
+                        Map.of(7, new byte[32], 0, new byte[32]),
+                        HashAlg.SHA1,
+                        Map.of(0, new byte[20])));
         PcrPolicy back = PcrPolicy.parse(p.toJson().getBytes(StandardCharsets.UTF_8));
         assertThat(back.toJson()).isEqualTo(p.toJson());
         assertThat(back.selection()).hasToString("sha1:0+sha256:0,7");
@@ -31,13 +37,26 @@ class PcrPolicyTest {
 
     @Test
     void rejectsMalformedPolicies() {
-        String[] bad = {"", "[]", "{}", "{\"pcrs\":{}}", "{\"pcrs\":{\"md5\":{\"0\":\"" + Z32 + "\"}}}",
-            "{\"pcrs\":{\"sha256\":{\"24\":\"" + Z32 + "\"}}}", "{\"pcrs\":{\"sha256\":{\"0\":\"00\"}}}",
-            "{\"pcrs\":{\"sha256\":{\"0\":5}}}", "{\"pcrs\":{\"sha256\":{\"x\":\"" + Z32 + "\"}}}",
-            "{\"pcrs\":{\"sha256\":{\"0\":\"zz\"}}}", "{\"pcrs\":{\"sha256\":{\"0\":\"" + Z32 + "\"}},\"extra\":1}",
-            "{\"pcrs\":{\"sha256\":{\"0\":\"" + Z32 + "\"}},\"description\":7}", "{\"pcrs\":{\"sha256\":{}}}"};
+        String[] bad = {
+            "",
+            "[]",
+            "{}",
+            "{\"pcrs\":{}}",
+            "{\"pcrs\":{\"md5\":{\"0\":\"" + Z32 + "\"}}}",
+            "{\"pcrs\":{\"sha256\":{\"24\":\"" + Z32 + "\"}}}",
+            "{\"pcrs\":{\"sha256\":{\"0\":\"00\"}}}",
+            "{\"pcrs\":{\"sha256\":{\"0\":5}}}",
+            "{\"pcrs\":{\"sha256\":{\"x\":\"" + Z32 + "\"}}}",
+            "{\"pcrs\":{\"sha256\":{\"0\":\"zz\"}}}",
+            "{\"pcrs\":{\"sha256\":{\"0\":\"" + Z32 + "\"}},\"extra\":1}",
+            "{\"pcrs\":{\"sha256\":{\"0\":\"" + Z32 + "\"}},\"description\":7}",
+            "{\"pcrs\":{\"sha256\":{}}}"
+        };
         for (String b : bad) {
-            assertThatThrownBy(() -> parse(b)).as(b).isInstanceOf(TpmFormatException.class).hasMessageStartingWith("policy: ");
+            assertThatThrownBy(() -> parse(b))
+                    .as(b)
+                    .isInstanceOf(TpmFormatException.class)
+                    .hasMessageStartingWith("policy: ");
         }
     }
 

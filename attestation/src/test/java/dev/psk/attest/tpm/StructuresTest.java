@@ -24,10 +24,12 @@ class StructuresTest {
         assertThat(a.isQuote()).isTrue();
         assertThat(Hex.encode(a.extraData())).isEqualTo("0102030405060708");
         assertThat(a.quotePcrs()).hasToString("sha256:0,1,2,3,4,5,6,7");
-        assertThat(Hex.encode(a.quotePcrDigest())).isEqualTo("8eb10a2eed0318e85ac0edf06e17b46bf56eb50a2695535c874bec7f0a9b7c3e");
+        assertThat(Hex.encode(a.quotePcrDigest()))
+                .isEqualTo("8eb10a2eed0318e85ac0edf06e17b46bf56eb50a2695535c874bec7f0a9b7c3e");
         assertThat(a.clockInfo().resetCount()).isEqualTo(1);
         assertThat(a.clockInfo().safe()).isTrue();
-        assertThat(TpmsAttest.unmarshal(resource("q2.msg")).quotePcrs()).hasToString("sha256:0,1,2,3,4,5,6,7+sha1:0,16");
+        assertThat(TpmsAttest.unmarshal(resource("q2.msg")).quotePcrs())
+                .hasToString("sha256:0,1,2,3,4,5,6,7+sha1:0,16");
     }
 
     @Test
@@ -55,7 +57,8 @@ class StructuresTest {
         assertThat(c.selection()).hasToString("sha256:0,1,2,3,4,5,6,7+sha1:0,16");
         assertThat(c.values()).hasSize(8 * 32 + 2 * 20);
         assertThat(ToolsPcrFile.write(c.selection(), c.values())).isEqualTo(file);
-        assertThat(HashAlg.SHA256.hash(c.values())).isEqualTo(TpmsAttest.unmarshal(resource("q2.msg")).quotePcrDigest());
+        assertThat(HashAlg.SHA256.hash(c.values()))
+                .isEqualTo(TpmsAttest.unmarshal(resource("q2.msg")).quotePcrDigest());
     }
 
     @Test
@@ -64,7 +67,18 @@ class StructuresTest {
         assertThat(PcrSelection.parse("sha1:0,16+sha256:1-3,7").banks()).hasSize(2);
         assertThat(PcrSelection.parse("SHA256:all").count()).isEqualTo(24);
         assertThat(PcrSelection.parse("sha256:0,1").valuesBytes()).isEqualTo(64);
-        for (String bad : new String[] {"", "sha256", "sha256:", "md5:0", "sha256:24", "sha256:3-1", "sha256:0+sha256:1", "sha256:x", "sha256:0,,1", "sha256:-1"}) {
+        for (String bad : new String[] {
+            "",
+            "sha256",
+            "sha256:",
+            "md5:0",
+            "sha256:24",
+            "sha256:3-1",
+            "sha256:0+sha256:1",
+            "sha256:x",
+            "sha256:0,,1",
+            "sha256:-1"
+        }) {
             assertThatThrownBy(() -> PcrSelection.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

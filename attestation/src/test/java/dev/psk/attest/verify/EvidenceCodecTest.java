@@ -23,9 +23,13 @@ class EvidenceCodecTest {
             assertThatThrownBy(() -> EvidenceCodec.decode(cut)).isInstanceOf(TpmFormatException.class);
         }
         byte[] trailing = Arrays.copyOf(enc, enc.length + 1);
-        assertThatThrownBy(() -> EvidenceCodec.decode(trailing)).isInstanceOf(TpmFormatException.class).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> EvidenceCodec.decode(trailing))
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("trailing");
         byte[] v2 = enc.clone();
         v2[0] = 2;
-        assertThatThrownBy(() -> EvidenceCodec.decode(v2)).isInstanceOf(TpmFormatException.class).hasMessageContaining("version");
+        assertThatThrownBy(() -> EvidenceCodec.decode(v2))
+                .isInstanceOf(TpmFormatException.class)
+                .hasMessageContaining("version");
     }
 }

@@ -27,7 +27,9 @@ class WycheproofEcdsaTest {
     @Test
     void ecdsaP256Sha256DerNativeOrDefaultPath() throws Exception {
         if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"))) {
-            assertThat(QuoteSignatures.nativeEcdsa()).as("libcrypto present: the native path must load").isTrue();
+            assertThat(QuoteSignatures.nativeEcdsa())
+                    .as("libcrypto present: the native path must load")
+                    .isTrue();
         }
         run("ecdsa", true);
     }
@@ -39,7 +41,12 @@ class WycheproofEcdsaTest {
 
     @Test
     void ecdsaP256Sha256P1363AsTpmtSignatures() throws Exception {
-        run("ecdsa p1363 as TPMT", "psk.vectors.wycheproof.ecdsaP1363", "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json", true, true);
+        run(
+                "ecdsa p1363 as TPMT",
+                "psk.vectors.wycheproof.ecdsaP1363",
+                "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json",
+                true,
+                true);
     }
 
     static void run(String name, boolean allowNative) throws Exception {
@@ -51,14 +58,17 @@ class WycheproofEcdsaTest {
      * so the vectors exercise the TPM form's decoding and the r, s range checks; an odd length
      * cannot be split into r and s and counts as rejected.
      */
-    static void run(String name, String property, String relative, boolean allowNative, boolean asTpmt) throws Exception {
+    static void run(String name, String property, String relative, boolean allowNative, boolean asTpmt)
+            throws Exception {
         Path file = SharedVectors.file(property, relative);
         JsonNode root = JsonMapper.builder().build().readTree(Files.readAllBytes(file));
         int passed = 0;
         int skipped = 0;
         List<String> failed = new ArrayList<>();
         for (JsonNode group : root.get("testGroups")) {
-            PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Hex.decode(group.get("publicKeyDer").stringValue())));
+            PublicKey key = KeyFactory.getInstance("EC")
+                    .generatePublic(new X509EncodedKeySpec(
+                            Hex.decode(group.get("publicKeyDer").stringValue())));
             for (JsonNode t : group.get("tests")) {
                 String result = t.get("result").stringValue();
                 byte[] sig = Hex.decode(t.get("sig").stringValue());
@@ -70,7 +80,9 @@ class WycheproofEcdsaTest {
                 }
                 boolean ok;
                 if (asTpmt) {
-                    ok = sig.length % 2 == 0 && sig.length > 0 && acceptsTpmt(key, Hex.decode(t.get("msg").stringValue()), tpmt(sig));
+                    ok = sig.length % 2 == 0
+                            && sig.length > 0
+                            && acceptsTpmt(key, Hex.decode(t.get("msg").stringValue()), tpmt(sig));
                 } else {
                     ok = accepts(key, Hex.decode(t.get("msg").stringValue()), sig, allowNative);
                 }
@@ -78,7 +90,8 @@ class WycheproofEcdsaTest {
                 if (ok == expectOk || result.equals("acceptable")) {
                     passed++;
                 } else {
-                    failed.add(t.get("tcId").asInt() + " (" + t.get("comment").stringValue() + ": expected " + result + ")");
+                    failed.add(t.get("tcId").asInt() + " (" + t.get("comment").stringValue() + ": expected " + result
+                            + ")");
                 }
             }
         }
@@ -104,14 +117,20 @@ class WycheproofEcdsaTest {
 
     static byte[] tpmt(byte[] p1363) {
         int half = p1363.length / 2;
-        return new dev.psk.attest.tpm.TpmWriter().u16(0x0018).u16(0x000b)
-                .tpm2b(java.util.Arrays.copyOfRange(p1363, 0, half)).tpm2b(java.util.Arrays.copyOfRange(p1363, half, p1363.length)).toByteArray();
+        return new dev.psk.attest.tpm.TpmWriter()
+                .u16(0x0018)
+                .u16(0x000b)
+                .tpm2b(java.util.Arrays.copyOfRange(p1363, 0, half))
+                .tpm2b(java.util.Arrays.copyOfRange(p1363, half, p1363.length))
+                .toByteArray();
     }
 
     static boolean acceptsTpmt(PublicKey key, byte[] msg, byte[] sig) {
         try {
-            QuoteSignatures.Decoded d = QuoteSignatures.decode(sig, key, HashAlg.SHA256, dev.psk.attest.tpm.Tpm2.TPM_ALG_RSASSA);
-            return d.format() == SignatureFormat.TPMT && QuoteSignatures.schemeMismatch(d.signature(), key, HashAlg.SHA256) == null
+            QuoteSignatures.Decoded d =
+                    QuoteSignatures.decode(sig, key, HashAlg.SHA256, dev.psk.attest.tpm.Tpm2.TPM_ALG_RSASSA);
+            return d.format() == SignatureFormat.TPMT
+                    && QuoteSignatures.schemeMismatch(d.signature(), key, HashAlg.SHA256) == null
                     && QuoteSignatures.verify(d.signature(), msg, key);
         } catch (TpmFormatException e) {
             return false;
@@ -120,11 +139,13 @@ class WycheproofEcdsaTest {
 
     static boolean accepts(PublicKey key, byte[] msg, byte[] sig, boolean allowNative) {
         try {
-            QuoteSignatures.Decoded d = QuoteSignatures.decode(sig, key, HashAlg.SHA256, dev.psk.attest.tpm.Tpm2.TPM_ALG_RSASSA);
+            QuoteSignatures.Decoded d =
+                    QuoteSignatures.decode(sig, key, HashAlg.SHA256, dev.psk.attest.tpm.Tpm2.TPM_ALG_RSASSA);
             if (d.format() != SignatureFormat.PLAIN_DER) {
                 return false;
             }
-            return QuoteSignatures.schemeMismatch(d.signature(), key, HashAlg.SHA256) == null && QuoteSignatures.verify(d.signature(), msg, key, allowNative);
+            return QuoteSignatures.schemeMismatch(d.signature(), key, HashAlg.SHA256) == null
+                    && QuoteSignatures.verify(d.signature(), msg, key, allowNative);
         } catch (TpmFormatException e) {
             return false;
         }

@@ -23,6 +23,7 @@ public final class PadLayout {
     public static final int KEY_BYTES = 32;
     /** Offsets inside a slot: A->B (initiator to responder) first, then B->A. */
     public static final int A2B_TAG = 0, A2B_NONCE = 16, A2B_KEY = 28;
+
     public static final int B2A_TAG = 60, B2A_NONCE = 76, B2A_KEY = 88;
 
     // Implementation constants (ours).
@@ -59,7 +60,8 @@ public final class PadLayout {
      */
     public static byte[] fingerprint(byte[] controlSlot) {
         if (controlSlot.length != SLOT_BYTES) {
-            throw new IllegalArgumentException("control slot must be " + SLOT_BYTES + " bytes, not " + controlSlot.length);
+            throw new IllegalArgumentException(
+                    "control slot must be " + SLOT_BYTES + " bytes, not " + controlSlot.length);
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

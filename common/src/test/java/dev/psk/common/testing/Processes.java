@@ -42,7 +42,8 @@ public final class Processes {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out after " + timeout + ": " + command);
             }
-            return new Result(p.exitValue(),
+            return new Result(
+                    p.exitValue(),
                     java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
                     java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
         } finally {

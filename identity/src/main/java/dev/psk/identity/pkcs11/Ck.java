@@ -102,17 +102,21 @@ final class Ck {
     static final long FUNCTION_LIST_FIRST_OFFSET = 8;
     /** CK_ATTRIBUTE and CK_MECHANISM: {CK_ULONG, void*, CK_ULONG}. */
     static final long ATTRIBUTE_BYTES = 24;
+
     static final long MECHANISM_BYTES = 24;
     /** CK_TOKEN_INFO: 96 bytes of text, 11 CK_ULONGs, 2 CK_VERSIONs, utcTime[16], padded. */
     static final long TOKEN_INFO_BYTES = 208;
+
     static final long TOKEN_INFO_FLAGS_OFFSET = 96;
     /** CK_SLOT_INFO: description[64], manufacturerID[32], flags, 2 CK_VERSIONs, padded. */
     static final long SLOT_INFO_BYTES = 112;
+
     static final long SLOT_INFO_FLAGS_OFFSET = 96;
     /** CK_INFO: version, manufacturerID[32], flags (at 40), libraryDescription[32] (at 48), libraryVersion (at 80). */
     static final long INFO_BYTES = 88;
     /** CK_C_INITIALIZE_ARGS: four mutex callbacks, flags, pReserved. */
     static final long INITIALIZE_ARGS_BYTES = 48;
+
     static final long INITIALIZE_ARGS_FLAGS_OFFSET = 32;
 
     /** DER of the named curve prime256v1 / secp256r1 (OID 1.2.840.10045.3.1.7) for CKA_EC_PARAMS. */

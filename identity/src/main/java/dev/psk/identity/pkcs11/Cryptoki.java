@@ -139,18 +139,19 @@ final class Cryptoki {
             // Arena.global(): the module stays mapped for the life of the process (see class comment).
             lookup = SymbolLookup.libraryLookup(abs, Arena.global());
         } catch (IllegalArgumentException | IllegalCallerException e) {
-            throw new Pkcs11Exception.ModuleException("PKCS#11 module " + abs + ": cannot be loaded ("
-                    + e.getMessage() + ")");
+            throw new Pkcs11Exception.ModuleException(
+                    "PKCS#11 module " + abs + ": cannot be loaded (" + e.getMessage() + ")");
         }
-        MemorySegment getList = lookup.find("C_GetFunctionList").orElseThrow(() ->
-                new Pkcs11Exception.ModuleException("PKCS#11 module " + abs + ": no C_GetFunctionList (not a PKCS#11 module)"));
+        MemorySegment getList = lookup.find("C_GetFunctionList")
+                .orElseThrow(() -> new Pkcs11Exception.ModuleException(
+                        "PKCS#11 module " + abs + ": no C_GetFunctionList (not a PKCS#11 module)"));
         MethodHandle mh = LINKER.downcallHandle(getList, FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment pp = a.allocate(ADDRESS);
             long rv = (long) mh.invokeExact(pp);
             if (rv != Ck.CKR_OK) {
-                throw new Pkcs11Exception.ModuleException("PKCS#11 module " + abs + ": C_GetFunctionList returned "
-                        + Ck.rvName(rv), rv);
+                throw new Pkcs11Exception.ModuleException(
+                        "PKCS#11 module " + abs + ": C_GetFunctionList returned " + Ck.rvName(rv), rv);
             }
             return new Cryptoki(abs, pp.get(ADDRESS, 0));
         } catch (Pkcs11Exception.ModuleException e) {
@@ -171,8 +172,8 @@ final class Cryptoki {
                 return;
             }
             if (rv != Ck.CKR_OK) {
-                throw new Pkcs11Exception.ModuleException("PKCS#11 module " + path + ": C_Initialize returned "
-                        + Ck.rvName(rv) + hint(rv), rv);
+                throw new Pkcs11Exception.ModuleException(
+                        "PKCS#11 module " + path + ": C_Initialize returned " + Ck.rvName(rv) + hint(rv), rv);
             }
             initializedByUs = true;
         }
@@ -217,7 +218,9 @@ final class Cryptoki {
 
     static Pkcs11Exception failure(Fn fn, long rv) {
         String msg = fn + " returned " + Ck.rvName(rv);
-        if (rv == Ck.CKR_PIN_INCORRECT || rv == Ck.CKR_PIN_LOCKED || rv == Ck.CKR_PIN_LEN_RANGE
+        if (rv == Ck.CKR_PIN_INCORRECT
+                || rv == Ck.CKR_PIN_LOCKED
+                || rv == Ck.CKR_PIN_LEN_RANGE
                 || rv == Ck.CKR_PIN_INVALID) {
             return new Pkcs11Exception.PinException(msg, rv);
         }

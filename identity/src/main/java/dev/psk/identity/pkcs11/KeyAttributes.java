@@ -8,9 +8,15 @@ import java.util.Optional;
  * The protection attributes of a private key as the token reports them (C_GetAttributeValue). An
  * attribute the token does not report is {@code Optional.empty()}, never assumed.
  */
-public record KeyAttributes(Optional<Boolean> token, Optional<Boolean> isPrivate, Optional<Boolean> sensitive,
-        Optional<Boolean> extractable, Optional<Boolean> neverExtractable, Optional<Boolean> alwaysSensitive,
-        Optional<Boolean> local, Optional<Boolean> sign) {
+public record KeyAttributes(
+        Optional<Boolean> token,
+        Optional<Boolean> isPrivate,
+        Optional<Boolean> sensitive,
+        Optional<Boolean> extractable,
+        Optional<Boolean> neverExtractable,
+        Optional<Boolean> alwaysSensitive,
+        Optional<Boolean> local,
+        Optional<Boolean> sign) {
 
     /**
      * True only when every attribute was reported and says the key cannot leave the token:
@@ -18,8 +24,14 @@ public record KeyAttributes(Optional<Boolean> token, Optional<Boolean> isPrivate
      * CKA_SIGN true and CKA_EXTRACTABLE false.
      */
     public boolean hardwareBound() {
-        return is(token) && is(isPrivate) && is(sensitive) && extractable.equals(Optional.of(false))
-                && is(neverExtractable) && is(alwaysSensitive) && is(local) && is(sign);
+        return is(token)
+                && is(isPrivate)
+                && is(sensitive)
+                && extractable.equals(Optional.of(false))
+                && is(neverExtractable)
+                && is(alwaysSensitive)
+                && is(local)
+                && is(sign);
     }
 
     /** The attributes that do not have their hardware-bound value, by CKA_ name; empty when {@link #hardwareBound()}. */

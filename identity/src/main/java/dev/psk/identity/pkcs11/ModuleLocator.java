@@ -13,10 +13,16 @@ import java.util.List;
 public final class ModuleLocator {
     /** Searched in this order for {@code module-name}. */
     public static final List<Path> SEARCH_DIRS = List.of(
-            Path.of("/usr/lib/x86_64-linux-gnu/pkcs11"), Path.of("/usr/lib/aarch64-linux-gnu/pkcs11"),
-            Path.of("/usr/lib/pkcs11"), Path.of("/usr/lib/softhsm"), Path.of("/usr/local/lib/softhsm"),
-            Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib"),
-            Path.of("/usr/local/lib"), Path.of("/usr/lib64"));
+            Path.of("/usr/lib/x86_64-linux-gnu/pkcs11"),
+            Path.of("/usr/lib/aarch64-linux-gnu/pkcs11"),
+            Path.of("/usr/lib/pkcs11"),
+            Path.of("/usr/lib/softhsm"),
+            Path.of("/usr/local/lib/softhsm"),
+            Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/usr/lib/aarch64-linux-gnu"),
+            Path.of("/usr/lib"),
+            Path.of("/usr/local/lib"),
+            Path.of("/usr/lib64"));
 
     private ModuleLocator() {}
 

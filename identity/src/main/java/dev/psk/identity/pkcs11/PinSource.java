@@ -78,8 +78,8 @@ public interface PinSource {
             } else if (src.startsWith("/")) {
                 p = Path.of(src);
             } else {
-                throw new Pkcs11Exception.PinException("pin-source \"" + src
-                        + "\": expected file:/absolute/path (no other scheme is supported)");
+                throw new Pkcs11Exception.PinException(
+                        "pin-source \"" + src + "\": expected file:/absolute/path (no other scheme is supported)");
             }
             return Optional.of(file(p));
         }
@@ -111,12 +111,16 @@ public interface PinSource {
                 end--;
             }
             if (end == 0) {
-                throw new Pkcs11Exception.PinException("PIN file " + file + ": empty (expected the PIN on its first line)");
+                throw new Pkcs11Exception.PinException(
+                        "PIN file " + file + ": empty (expected the PIN on its first line)");
             }
             CharBuffer cb;
             try {
-                cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw, 0, end));
+                cb = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(raw, 0, end));
             } catch (CharacterCodingException e) {
                 throw new Pkcs11Exception.PinException("PIN file " + file + ": not UTF-8 text");
             }
@@ -128,8 +132,8 @@ public interface PinSource {
         } catch (AccessDeniedException e) {
             throw new Pkcs11Exception.PinException("PIN file " + file + ": permission denied");
         } catch (IOException e) {
-            throw new Pkcs11Exception.PinException("PIN file " + file + ": cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new Pkcs11Exception.PinException(
+                    "PIN file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         } finally {
             if (raw != null) {
                 Arrays.fill(raw, (byte) 0);

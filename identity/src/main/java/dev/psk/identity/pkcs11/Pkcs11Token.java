@@ -70,7 +70,8 @@ public final class Pkcs11Token implements AutoCloseable {
      */
     public static Pkcs11Token open(Pkcs11Uri uri, PinSource pins) throws Pkcs11Exception {
         if (!uri.vendorPathAttributes().isEmpty()) {
-            throw new Pkcs11Exception("URI attribute \"" + uri.vendorPathAttributes().keySet().iterator().next()
+            throw new Pkcs11Exception("URI attribute \""
+                    + uri.vendorPathAttributes().keySet().iterator().next()
                     + "\" is vendor-specific and not supported here; a URI with attributes the consumer cannot"
                     + " match selects nothing (RFC 7512 section 2.3)");
         }
@@ -82,8 +83,13 @@ public final class Pkcs11Token implements AutoCloseable {
             TokenInfo token = TokenSlots.select(ck, uri).token();
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment ph = a.allocate(JAVA_LONG);
-                ck.check(Fn.C_OpenSession, token.slotId(), Ck.CKF_SERIAL_SESSION | Ck.CKF_RW_SESSION,
-                        MemorySegment.NULL, MemorySegment.NULL, ph);
+                ck.check(
+                        Fn.C_OpenSession,
+                        token.slotId(),
+                        Ck.CKF_SERIAL_SESSION | Ck.CKF_RW_SESSION,
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
+                        ph);
                 session = ph.get(JAVA_LONG, 0);
             }
             boolean loggedIn = login(ck, session, token, effective);
@@ -132,16 +138,18 @@ public final class Pkcs11Token implements AutoCloseable {
                 return true;
             }
             if (rv == Ck.CKR_PIN_INCORRECT || rv == Ck.CKR_PIN_LEN_RANGE || rv == Ck.CKR_PIN_INVALID) {
-                throw new Pkcs11Exception.PinException("PIN refused by token " + token.describe() + ": "
-                        + Ck.rvName(rv), rv);
+                throw new Pkcs11Exception.PinException(
+                        "PIN refused by token " + token.describe() + ": " + Ck.rvName(rv), rv);
             }
             if (rv == Ck.CKR_PIN_LOCKED) {
-                throw new Pkcs11Exception.PinException("token " + token.describe()
-                        + " has locked its user PIN (too many wrong PINs): CKR_PIN_LOCKED; the SO must reset it", rv);
+                throw new Pkcs11Exception.PinException(
+                        "token " + token.describe()
+                                + " has locked its user PIN (too many wrong PINs): CKR_PIN_LOCKED; the SO must reset it",
+                        rv);
             }
             if (rv == Ck.CKR_USER_PIN_NOT_INITIALIZED) {
-                throw new Pkcs11Exception.PinException("token " + token.describe()
-                        + " has no user PIN yet: CKR_USER_PIN_NOT_INITIALIZED", rv);
+                throw new Pkcs11Exception.PinException(
+                        "token " + token.describe() + " has no user PIN yet: CKR_USER_PIN_NOT_INITIALIZED", rv);
             }
             throw Cryptoki.failure(Fn.C_Login, rv);
         } finally {
@@ -219,8 +227,8 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         Optional<String> type = uri.type();
         if (type.isPresent() && !type.get().equals("private") && !type.get().equals("public")) {
-            throw new Pkcs11Exception.KeyNotFoundException("URI type=" + type.get()
-                    + ": expected type=private (a signing key) or no type");
+            throw new Pkcs11Exception.KeyNotFoundException(
+                    "URI type=" + type.get() + ": expected type=private (a signing key) or no type");
         }
         if (uri.object().isEmpty() && uri.id().isEmpty()) {
             throw new Pkcs11Exception.KeyNotFoundException("the URI names no key: add object=LABEL or id=%XX…");
@@ -230,7 +238,8 @@ public final class Pkcs11Token implements AutoCloseable {
         uri.id().ifPresent(id -> t.bytes(Ck.CKA_ID, id));
         List<Long> handles = objects.find(t);
         String what = (uri.object().map(o -> "object=" + o).orElse("")
-                + uri.id().map(id -> " id=" + Hex.encode(id)).orElse("")).strip();
+                        + uri.id().map(id -> " id=" + Hex.encode(id)).orElse(""))
+                .strip();
         if (handles.size() == 1) {
             return objects.describeKey(handles.get(0));
         }
@@ -239,9 +248,11 @@ public final class Pkcs11Token implements AutoCloseable {
             TokenKey k = objects.describeKey(h);
             present.add("'" + k.label() + "' (id " + Hex.encode(k.id()) + ")");
         }
-        String list = present.isEmpty() ? "none" + (loggedIn ? "" : " visible without login") : String.join(", ", present);
-        throw new Pkcs11Exception.KeyNotFoundException((handles.isEmpty() ? "no private key" : handles.size() + " private keys")
-                + " with " + what + " on token " + info.describe() + "; keys present: " + list);
+        String list =
+                present.isEmpty() ? "none" + (loggedIn ? "" : " visible without login") : String.join(", ", present);
+        throw new Pkcs11Exception.KeyNotFoundException(
+                (handles.isEmpty() ? "no private key" : handles.size() + " private keys") + " with " + what
+                        + " on token " + info.describe() + "; keys present: " + list);
     }
 
     /** True when a private or public key with this CKA_LABEL exists. */
@@ -263,27 +274,49 @@ public final class Pkcs11Token implements AutoCloseable {
     public synchronized TokenKey generateEcP256(String label, byte[] id) throws Pkcs11Exception {
         ensureOpen();
         Template pub = new Template()
-                .ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
-                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, false).bool(Ck.CKA_WRAP, false)
-                .bytes(Ck.CKA_EC_PARAMS, Ck.EC_PARAMS_P256).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
+                .ulong(Ck.CKA_CLASS, Ck.CKO_PUBLIC_KEY)
+                .ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
+                .bool(Ck.CKA_TOKEN, true)
+                .bool(Ck.CKA_PRIVATE, false)
+                .bool(Ck.CKA_WRAP, false)
+                .bytes(Ck.CKA_EC_PARAMS, Ck.EC_PARAMS_P256)
+                .text(Ck.CKA_LABEL, label)
+                .bytes(Ck.CKA_ID, id);
         Template priv = new Template()
-                .ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
-                .bool(Ck.CKA_TOKEN, true).bool(Ck.CKA_PRIVATE, true).bool(Ck.CKA_SENSITIVE, true)
-                .bool(Ck.CKA_EXTRACTABLE, false).bool(Ck.CKA_SIGN, true).bool(Ck.CKA_DERIVE, false)
-                .bool(Ck.CKA_DECRYPT, false).bool(Ck.CKA_UNWRAP, false).text(Ck.CKA_LABEL, label).bytes(Ck.CKA_ID, id);
+                .ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY)
+                .ulong(Ck.CKA_KEY_TYPE, Ck.CKK_EC)
+                .bool(Ck.CKA_TOKEN, true)
+                .bool(Ck.CKA_PRIVATE, true)
+                .bool(Ck.CKA_SENSITIVE, true)
+                .bool(Ck.CKA_EXTRACTABLE, false)
+                .bool(Ck.CKA_SIGN, true)
+                .bool(Ck.CKA_DERIVE, false)
+                .bool(Ck.CKA_DECRYPT, false)
+                .bool(Ck.CKA_UNWRAP, false)
+                .text(Ck.CKA_LABEL, label)
+                .bytes(Ck.CKA_ID, id);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mech = a.allocate(Ck.MECHANISM_BYTES, 8);
             mech.set(JAVA_LONG, 0, Ck.CKM_EC_KEY_PAIR_GEN);
             MemorySegment hPub = a.allocate(JAVA_LONG);
             MemorySegment hPriv = a.allocate(JAVA_LONG);
-            long rv = ck.call(Fn.C_GenerateKeyPair, session, mech, pub.allocate(a), (long) pub.size(),
-                    priv.allocate(a), (long) priv.size(), hPub, hPriv);
+            long rv = ck.call(
+                    Fn.C_GenerateKeyPair,
+                    session,
+                    mech,
+                    pub.allocate(a),
+                    (long) pub.size(),
+                    priv.allocate(a),
+                    (long) priv.size(),
+                    hPub,
+                    hPriv);
             if (rv == Ck.CKR_USER_NOT_LOGGED_IN) {
-                throw new Pkcs11Exception("generating a key on token " + info.describe() + " needs a login (give a PIN)", rv);
+                throw new Pkcs11Exception(
+                        "generating a key on token " + info.describe() + " needs a login (give a PIN)", rv);
             }
             if (rv != Ck.CKR_OK) {
-                throw new Pkcs11Exception("token " + info.describe() + " refused to generate an EC P-256 key pair: "
-                        + Ck.rvName(rv), rv);
+                throw new Pkcs11Exception(
+                        "token " + info.describe() + " refused to generate an EC P-256 key pair: " + Ck.rvName(rv), rv);
             }
             return new TokenKey(hPriv.get(JAVA_LONG, 0), hPub.get(JAVA_LONG, 0), label, id, Ck.CKK_EC);
         }
@@ -304,7 +337,9 @@ public final class Pkcs11Token implements AutoCloseable {
     /** True when a private key with this CKA_ID exists. */
     public synchronized boolean idExists(byte[] id) throws Pkcs11Exception {
         ensureOpen();
-        return !objects.find(new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id)).isEmpty();
+        return !objects.find(
+                        new Template().ulong(Ck.CKA_CLASS, Ck.CKO_PRIVATE_KEY).bytes(Ck.CKA_ID, id))
+                .isEmpty();
     }
 
     /** The protection attributes of a private key, as the token reports them. */
@@ -312,9 +347,15 @@ public final class Pkcs11Token implements AutoCloseable {
         ensureOpen();
         long h = key.privateHandle();
         TokenObjects o = objects;
-        return new KeyAttributes(o.bool(h, Ck.CKA_TOKEN), o.bool(h, Ck.CKA_PRIVATE), o.bool(h, Ck.CKA_SENSITIVE),
-                o.bool(h, Ck.CKA_EXTRACTABLE), o.bool(h, Ck.CKA_NEVER_EXTRACTABLE), o.bool(h, Ck.CKA_ALWAYS_SENSITIVE),
-                o.bool(h, Ck.CKA_LOCAL), o.bool(h, Ck.CKA_SIGN));
+        return new KeyAttributes(
+                o.bool(h, Ck.CKA_TOKEN),
+                o.bool(h, Ck.CKA_PRIVATE),
+                o.bool(h, Ck.CKA_SENSITIVE),
+                o.bool(h, Ck.CKA_EXTRACTABLE),
+                o.bool(h, Ck.CKA_NEVER_EXTRACTABLE),
+                o.bool(h, Ck.CKA_ALWAYS_SENSITIVE),
+                o.bool(h, Ck.CKA_LOCAL),
+                o.bool(h, Ck.CKA_SIGN));
     }
 
     /**
@@ -333,7 +374,8 @@ public final class Pkcs11Token implements AutoCloseable {
             point = objects.attribute(key.privateHandle(), Ck.CKA_EC_POINT);
         }
         if (point == null) {
-            throw new IdentityException("key " + key + " on token " + info.describe() + ": no public key (CKA_EC_POINT)");
+            throw new IdentityException(
+                    "key " + key + " on token " + info.describe() + ": no public key (CKA_EC_POINT)");
         }
         return EcP256.publicKeyFromPoint(TokenObjects.unwrapOctetString(point));
     }

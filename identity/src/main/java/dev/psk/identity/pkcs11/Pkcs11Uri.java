@@ -28,8 +28,19 @@ public final class Pkcs11Uri {
 
     /** Standard path attributes, RFC 7512 section 2.3. */
     public static final Set<String> PATH_ATTRIBUTES = Set.of(
-            "id", "library-description", "library-manufacturer", "library-version", "manufacturer", "model",
-            "object", "serial", "slot-description", "slot-id", "slot-manufacturer", "token", "type");
+            "id",
+            "library-description",
+            "library-manufacturer",
+            "library-version",
+            "manufacturer",
+            "model",
+            "object",
+            "serial",
+            "slot-description",
+            "slot-id",
+            "slot-manufacturer",
+            "token",
+            "type");
 
     /** Standard query attributes, RFC 7512 section 2.3. */
     public static final Set<String> QUERY_ATTRIBUTES = Set.of("module-name", "module-path", "pin-source", "pin-value");
@@ -70,19 +81,49 @@ public final class Pkcs11Uri {
 
     // ---- path attributes
 
-    public Optional<String> token() { return text("token"); }
-    public Optional<String> manufacturer() { return text("manufacturer"); }
-    public Optional<String> serial() { return text("serial"); }
-    public Optional<String> model() { return text("model"); }
-    public Optional<String> object() { return text("object"); }
+    public Optional<String> token() {
+        return text("token");
+    }
+
+    public Optional<String> manufacturer() {
+        return text("manufacturer");
+    }
+
+    public Optional<String> serial() {
+        return text("serial");
+    }
+
+    public Optional<String> model() {
+        return text("model");
+    }
+
+    public Optional<String> object() {
+        return text("object");
+    }
     /** {@code type}: one of {@link #OBJECT_TYPES}. */
-    public Optional<String> type() { return text("type"); }
-    public Optional<String> slotDescription() { return text("slot-description"); }
-    public Optional<String> slotManufacturer() { return text("slot-manufacturer"); }
-    public Optional<String> libraryManufacturer() { return text("library-manufacturer"); }
-    public Optional<String> libraryDescription() { return text("library-description"); }
+    public Optional<String> type() {
+        return text("type");
+    }
+
+    public Optional<String> slotDescription() {
+        return text("slot-description");
+    }
+
+    public Optional<String> slotManufacturer() {
+        return text("slot-manufacturer");
+    }
+
+    public Optional<String> libraryManufacturer() {
+        return text("library-manufacturer");
+    }
+
+    public Optional<String> libraryDescription() {
+        return text("library-description");
+    }
     /** {@code library-version} as written: "M" or "M.m". */
-    public Optional<String> libraryVersion() { return text("library-version"); }
+    public Optional<String> libraryVersion() {
+        return text("library-version");
+    }
 
     /** {@code id}: raw octets (CKA_ID), a fresh copy. */
     public Optional<byte[]> id() {
@@ -98,9 +139,17 @@ public final class Pkcs11Uri {
 
     // ---- query attributes
 
-    public Optional<String> modulePath() { return queryText("module-path"); }
-    public Optional<String> moduleName() { return queryText("module-name"); }
-    public Optional<String> pinSource() { return queryText("pin-source"); }
+    public Optional<String> modulePath() {
+        return queryText("module-path");
+    }
+
+    public Optional<String> moduleName() {
+        return queryText("module-name");
+    }
+
+    public Optional<String> pinSource() {
+        return queryText("pin-source");
+    }
 
     /** True when the URI carries {@code pin-value}: callers should warn that the PIN is in the URI. */
     public boolean hasPinValue() {
@@ -191,7 +240,8 @@ public final class Pkcs11Uri {
             if (!encodeAll && c < 0x80 && Pkcs11UriParser.isValueChar((char) c, inQuery)) {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -213,8 +263,11 @@ public final class Pkcs11Uri {
 
     static boolean isUtf8(byte[] v) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(v));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(v));
             return true;
         } catch (CharacterCodingException e) {
             return false;

@@ -71,14 +71,21 @@ final class Pkcs11UriParser {
                 i++;
             }
             if (i == nameStart) {
-                throw new Pkcs11UriException(i + 1, rule, i < s.length()
-                        ? "expected an attribute name (letters, digits, '-', '_'), found " + describe(s.charAt(i))
-                        : "expected an attribute name, found the end");
+                throw new Pkcs11UriException(
+                        i + 1,
+                        rule,
+                        i < s.length()
+                                ? "expected an attribute name (letters, digits, '-', '_'), found "
+                                        + describe(s.charAt(i))
+                                : "expected an attribute name, found the end");
             }
             String name = s.substring(nameStart, i);
             if (i >= s.length() || s.charAt(i) != '=') {
-                throw new Pkcs11UriException(i + 1, rule, "expected '=' after attribute name \"" + name + "\""
-                        + (i < s.length() ? ", found " + describe(s.charAt(i)) : ", found the end"));
+                throw new Pkcs11UriException(
+                        i + 1,
+                        rule,
+                        "expected '=' after attribute name \"" + name + "\""
+                                + (i < s.length() ? ", found " + describe(s.charAt(i)) : ", found the end"));
             }
             i++;
             int valueStart = i;
@@ -86,10 +93,11 @@ final class Pkcs11UriParser {
             if (into.containsKey(name)) {
                 throw new Pkcs11UriException(nameStart + 1, rule, "attribute \"" + name + "\" appears twice");
             }
-            if (inQuery && (name.equals("pin-source") && into.containsKey("pin-value")
-                    || name.equals("pin-value") && into.containsKey("pin-source"))) {
-                throw new Pkcs11UriException(nameStart + 1, "pk11-query",
-                        "pin-source and pin-value together: give the PIN one way only");
+            if (inQuery
+                    && (name.equals("pin-source") && into.containsKey("pin-value")
+                            || name.equals("pin-value") && into.containsKey("pin-source"))) {
+                throw new Pkcs11UriException(
+                        nameStart + 1, "pk11-query", "pin-source and pin-value together: give the PIN one way only");
             }
             check(name, value, valueStart, inQuery);
             into.put(name, value);
@@ -101,7 +109,9 @@ final class Pkcs11UriParser {
                 return;
             }
             if (c != separator) {
-                throw new Pkcs11UriException(i + 1, inQuery ? "pk11-qchar" : "pk11-pchar",
+                throw new Pkcs11UriException(
+                        i + 1,
+                        inQuery ? "pk11-qchar" : "pk11-pchar",
                         "character " + (name.equals("pin-value") ? "(redacted)" : describe(c))
                                 + " is not allowed in the value of \"" + name + "\"; percent-encode it");
             }
@@ -115,7 +125,9 @@ final class Pkcs11UriParser {
             char c = s.charAt(i);
             if (c == '%') {
                 if (i + 2 >= s.length()) {
-                    throw new Pkcs11UriException(i + 1, "pct-encoded",
+                    throw new Pkcs11UriException(
+                            i + 1,
+                            "pct-encoded",
                             "'%' must be followed by two hex digits, found the end (in \"" + name + "\")");
                 }
                 char h = s.charAt(i + 1);
@@ -123,8 +135,8 @@ final class Pkcs11UriParser {
                 int hi = h < 0x80 ? Character.digit(h, 16) : -1;
                 int lo = l < 0x80 ? Character.digit(l, 16) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw new Pkcs11UriException(i + 1, "pct-encoded",
-                            "'%' must be followed by two hex digits (in \"" + name + "\")");
+                    throw new Pkcs11UriException(
+                            i + 1, "pct-encoded", "'%' must be followed by two hex digits (in \"" + name + "\")");
                 }
                 out.write(hi << 4 | lo);
                 i += 3;
@@ -150,8 +162,8 @@ final class Pkcs11UriParser {
         switch (name) {
             case "type" -> {
                 if (!Pkcs11Uri.OBJECT_TYPES.contains(v)) {
-                    throw new Pkcs11UriException(pos, "pk11-type",
-                            "type must be one of public, private, cert, secret-key, data");
+                    throw new Pkcs11UriException(
+                            pos, "pk11-type", "type must be one of public, private, cert, secret-key, data");
                 }
             }
             case "slot-id" -> {
@@ -161,10 +173,11 @@ final class Pkcs11UriParser {
             }
             case "library-version" -> {
                 if (!v.matches("[0-9]{1,3}(\\.[0-9]{1,3})?")) {
-                    throw new Pkcs11UriException(pos, "pk11-lib-ver", "library-version must be 1*DIGIT [\".\" 1*DIGIT]");
+                    throw new Pkcs11UriException(
+                            pos, "pk11-lib-ver", "library-version must be 1*DIGIT [\".\" 1*DIGIT]");
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -23,7 +23,8 @@ final class Template {
 
     Template ulong(long type, long v) {
         byte[] b = new byte[8];
-        MemorySegment.ofArray(b).set(JAVA_LONG.withOrder(java.nio.ByteOrder.nativeOrder()).withByteAlignment(1), 0, v);
+        MemorySegment.ofArray(b)
+                .set(JAVA_LONG.withOrder(java.nio.ByteOrder.nativeOrder()).withByteAlignment(1), 0, v);
         attrs.add(new Attr(type, b));
         return this;
     }

@@ -9,17 +9,29 @@ package dev.psk.identity.pkcs11;
  * @param loginRequired CKF_LOGIN_REQUIRED
  * @param userPinInitialized CKF_USER_PIN_INITIALIZED
  */
-public record TokenInfo(long slotId, String label, String manufacturer, String model, String serial,
-        boolean initialized, boolean loginRequired, boolean userPinInitialized, boolean hasRng) {
+public record TokenInfo(
+        long slotId,
+        String label,
+        String manufacturer,
+        String model,
+        String serial,
+        boolean initialized,
+        boolean loginRequired,
+        boolean userPinInitialized,
+        boolean hasRng) {
 
     /** "'label' (serial S, slot N)" for messages. */
     public String describe() {
-        return "'" + label + "' (serial " + (serial.isEmpty() ? "-" : serial) + ", slot " + Long.toUnsignedString(slotId) + ")";
+        return "'" + label + "' (serial " + (serial.isEmpty() ? "-" : serial) + ", slot "
+                + Long.toUnsignedString(slotId) + ")";
     }
 
     /** A URI selecting this token in the given module: {@code pkcs11:token=…;serial=…?module-path=…}. */
     public Pkcs11Uri uri(String modulePath) throws Pkcs11UriException {
-        return Pkcs11Uri.builder().path("token", label).path("serial", serial.isEmpty() ? null : serial)
-                .query("module-path", modulePath).build();
+        return Pkcs11Uri.builder()
+                .path("token", label)
+                .path("serial", serial.isEmpty() ? null : serial)
+                .query("module-path", modulePath)
+                .build();
     }
 }

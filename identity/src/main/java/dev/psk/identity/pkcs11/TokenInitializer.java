@@ -32,12 +32,15 @@ public final class TokenInitializer {
     public static TokenInfo initialize(Path module, String label, char[] soPin, char[] userPin) throws Pkcs11Exception {
         byte[] labelBytes = label.getBytes(StandardCharsets.UTF_8);
         if (label.isBlank() || labelBytes.length > LABEL_BYTES || label.strip().length() != label.length()) {
-            throw new Pkcs11Exception("token label \"" + label + "\": expected 1-32 bytes of UTF-8 without leading or trailing blanks");
+            throw new Pkcs11Exception(
+                    "token label \"" + label + "\": expected 1-32 bytes of UTF-8 without leading or trailing blanks");
         }
         Pkcs11Uri moduleUri;
         Pkcs11Uri tokenUri;
         try {
-            moduleUri = Pkcs11Uri.builder().query("module-path", module.toAbsolutePath().toString()).build();
+            moduleUri = Pkcs11Uri.builder()
+                    .query("module-path", module.toAbsolutePath().toString())
+                    .build();
             tokenUri = moduleUri.toBuilder().path("token", label).build();
         } catch (Pkcs11UriException e) {
             throw new Pkcs11Exception("module path " + module + ": cannot be put in a PKCS#11 URI", e);
@@ -47,7 +50,8 @@ public final class TokenInitializer {
             TokenSlots.Slot free = null;
             for (TokenSlots.Slot s : TokenSlots.list(ck)) {
                 if (s.token().initialized() && s.token().label().equals(label)) {
-                    throw new Pkcs11Exception("a token labelled '" + label + "' already exists: " + s.token().describe());
+                    throw new Pkcs11Exception("a token labelled '" + label + "' already exists: "
+                            + s.token().describe());
                 }
                 if (!s.token().initialized() && free == null) {
                     free = s;
@@ -74,8 +78,13 @@ public final class TokenInitializer {
             TokenInfo token = TokenSlots.select(ck, tokenUri).token();
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment ph = a.allocate(JAVA_LONG);
-                ck.check(Fn.C_OpenSession, token.slotId(), Ck.CKF_SERIAL_SESSION | Ck.CKF_RW_SESSION,
-                        MemorySegment.NULL, MemorySegment.NULL, ph);
+                ck.check(
+                        Fn.C_OpenSession,
+                        token.slotId(),
+                        Ck.CKF_SERIAL_SESSION | Ck.CKF_RW_SESSION,
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
+                        ph);
                 long session = ph.get(JAVA_LONG, 0);
                 try {
                     Cryptoki c = ck;
@@ -104,8 +113,9 @@ public final class TokenInitializer {
             MemorySegment.copy(utf8, 0, p, JAVA_BYTE, 0, utf8.length);
             long rv = call.call(p, utf8.length);
             if (rv == Ck.CKR_PIN_LEN_RANGE || rv == Ck.CKR_PIN_INVALID) {
-                throw new Pkcs11Exception.PinException(what + ": the token does not accept this PIN's length or characters ("
-                        + Ck.rvName(rv) + ")", rv);
+                throw new Pkcs11Exception.PinException(
+                        what + ": the token does not accept this PIN's length or characters (" + Ck.rvName(rv) + ")",
+                        rv);
             }
             if (rv == Ck.CKR_PIN_INCORRECT) {
                 throw new Pkcs11Exception.PinException(what + ": PIN refused (" + Ck.rvName(rv) + ")", rv);

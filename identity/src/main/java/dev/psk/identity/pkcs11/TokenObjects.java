@@ -44,7 +44,9 @@ final class TokenObjects {
             t.set(ADDRESS, 8, MemorySegment.NULL);
             long rv = ck.call(Fn.C_GetAttributeValue, session, handle, t, 1L);
             long len = t.get(JAVA_LONG, 16);
-            if (rv == Ck.CKR_ATTRIBUTE_SENSITIVE || rv == Ck.CKR_ATTRIBUTE_TYPE_INVALID || len == Ck.CK_UNAVAILABLE_INFORMATION) {
+            if (rv == Ck.CKR_ATTRIBUTE_SENSITIVE
+                    || rv == Ck.CKR_ATTRIBUTE_TYPE_INVALID
+                    || len == Ck.CK_UNAVAILABLE_INFORMATION) {
                 return null;
             }
             if (rv != Ck.CKR_OK) {
@@ -122,7 +124,8 @@ final class TokenObjects {
         if (v.length != 8) {
             return -1;
         }
-        return MemorySegment.ofArray(v).get(JAVA_LONG.withOrder(java.nio.ByteOrder.nativeOrder()).withByteAlignment(1), 0);
+        return MemorySegment.ofArray(v)
+                .get(JAVA_LONG.withOrder(java.nio.ByteOrder.nativeOrder()).withByteAlignment(1), 0);
     }
 
     /** CKA_EC_POINT is a DER OCTET STRING per PKCS#11 v2.40; some modules return the bare point. */

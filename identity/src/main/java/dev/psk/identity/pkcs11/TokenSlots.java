@@ -47,9 +47,15 @@ final class TokenSlots {
                     throw Cryptoki.failure(Fn.C_GetTokenInfo, rv);
                 }
                 long flags = ti.get(JAVA_LONG, Ck.TOKEN_INFO_FLAGS_OFFSET);
-                TokenInfo info = new TokenInfo(slot, text(ti, 0, 32), text(ti, 32, 32), text(ti, 64, 16),
-                        text(ti, 80, 16), (flags & Ck.CKF_TOKEN_INITIALIZED) != 0,
-                        (flags & Ck.CKF_LOGIN_REQUIRED) != 0, (flags & Ck.CKF_USER_PIN_INITIALIZED) != 0,
+                TokenInfo info = new TokenInfo(
+                        slot,
+                        text(ti, 0, 32),
+                        text(ti, 32, 32),
+                        text(ti, 64, 16),
+                        text(ti, 80, 16),
+                        (flags & Ck.CKF_TOKEN_INITIALIZED) != 0,
+                        (flags & Ck.CKF_LOGIN_REQUIRED) != 0,
+                        (flags & Ck.CKF_USER_PIN_INITIALIZED) != 0,
                         (flags & Ck.CKF_RNG) != 0);
                 MemorySegment si = a.allocate(Ck.SLOT_INFO_BYTES, 8);
                 ck.check(Fn.C_GetSlotInfo, slot, si);
@@ -61,6 +67,7 @@ final class TokenSlots {
 
     /** Tries of C_GetTokenInfo on a transient failure, and the pause before the second try. */
     private static final int TOKEN_INFO_TRIES = 5;
+
     private static final long TOKEN_INFO_PAUSE_MILLIS = 20;
 
     /**
@@ -121,8 +128,8 @@ final class TokenSlots {
         }
         String present = describe(slots);
         if (matching.isEmpty()) {
-            throw new Pkcs11Exception.TokenNotFoundException("no token matches " + selector(uri) + " in " + ck.path()
-                    + "; tokens present: " + present);
+            throw new Pkcs11Exception.TokenNotFoundException(
+                    "no token matches " + selector(uri) + " in " + ck.path() + "; tokens present: " + present);
         }
         throw new Pkcs11Exception.TokenNotFoundException(matching.size() + " tokens match " + selector(uri) + " in "
                 + ck.path() + ": add token= or serial= to pick one; tokens present: " + present);
@@ -140,20 +147,27 @@ final class TokenSlots {
 
     private static boolean matches(Pkcs11Uri uri, Slot s) {
         TokenInfo t = s.token();
-        return eq(uri.token(), t.label()) && eq(uri.manufacturer(), t.manufacturer()) && eq(uri.serial(), t.serial())
-                && eq(uri.model(), t.model()) && eq(uri.slotDescription(), s.slotDescription())
+        return eq(uri.token(), t.label())
+                && eq(uri.manufacturer(), t.manufacturer())
+                && eq(uri.serial(), t.serial())
+                && eq(uri.model(), t.model())
+                && eq(uri.slotDescription(), s.slotDescription())
                 && eq(uri.slotManufacturer(), s.slotManufacturer())
                 && (uri.slotId().isEmpty() || uri.slotId().getAsLong() == t.slotId());
     }
 
     private static boolean libraryMatches(Cryptoki ck, Pkcs11Uri uri) throws Pkcs11Exception {
-        if (uri.libraryManufacturer().isEmpty() && uri.libraryDescription().isEmpty() && uri.libraryVersion().isEmpty()) {
+        if (uri.libraryManufacturer().isEmpty()
+                && uri.libraryDescription().isEmpty()
+                && uri.libraryVersion().isEmpty()) {
             return true;
         }
         String[] lib = libraryInfo(ck);
         Function<String, String> normVersion = v -> v.contains(".") ? v : v + ".0";
-        return eq(uri.libraryManufacturer(), lib[0]) && eq(uri.libraryDescription(), lib[1])
-                && (uri.libraryVersion().isEmpty() || normVersion.apply(uri.libraryVersion().get()).equals(lib[2]));
+        return eq(uri.libraryManufacturer(), lib[0])
+                && eq(uri.libraryDescription(), lib[1])
+                && (uri.libraryVersion().isEmpty()
+                        || normVersion.apply(uri.libraryVersion().get()).equals(lib[2]));
     }
 
     private static boolean eq(Optional<String> want, String have) {

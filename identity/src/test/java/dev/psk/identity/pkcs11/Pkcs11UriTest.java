@@ -49,8 +49,9 @@ class Pkcs11UriTest {
 
     @Test
     void decodesTheRfcExampleAttributes() throws Exception {
-        Pkcs11Uri u = Pkcs11Uri.parse("pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;"
-                + "model=1.0;object=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin");
+        Pkcs11Uri u = Pkcs11Uri.parse(
+                "pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;"
+                        + "model=1.0;object=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin");
         assertThat(u.token()).contains("The Software PKCS#11 Softtoken");
         assertThat(u.manufacturer()).contains("Snake Oil, Inc.");
         assertThat(u.model()).contains("1.0");
@@ -64,17 +65,24 @@ class Pkcs11UriTest {
         assertThat(v.vendorPathAttributes()).containsExactly(java.util.Map.entry("vendor-aaa", "value-a"));
         assertThat(v.vendorQueryAttributes()).containsExactly(java.util.Map.entry("vendor-bbb", "value-b"));
 
-        Pkcs11Uri w = Pkcs11Uri.parse("pkcs11:token=Name%20with%20a%20small%20A%20with%20acute:%20%C3%A1;object=my-certificate;type=cert");
+        Pkcs11Uri w = Pkcs11Uri.parse(
+                "pkcs11:token=Name%20with%20a%20small%20A%20with%20acute:%20%C3%A1;object=my-certificate;type=cert");
         assertThat(w.token()).contains("Name with a small A with acute: \u00e1");
-        assertThat(Pkcs11Uri.parse("pkcs11:token=A%20name%20with%20a%20substring%20%25%3B").token())
+        assertThat(Pkcs11Uri.parse("pkcs11:token=A%20name%20with%20a%20substring%20%25%3B")
+                        .token())
                 .contains("A name with a substring %;");
     }
 
     @Test
     void formatEncodesWhatTheGrammarForbidsAndAlwaysEncodesId() throws Exception {
-        Pkcs11Uri u = Pkcs11Uri.builder().path("token", "a b;c%d/e?").id(new byte[] {0x41, 0x00})
-                .path("object", "k").query("module-path", "/usr/lib/x.so").build();
-        assertThat(u.format()).isEqualTo("pkcs11:token=a%20b%3Bc%25d%2Fe%3F;id=%41%00;object=k?module-path=/usr/lib/x.so");
+        Pkcs11Uri u = Pkcs11Uri.builder()
+                .path("token", "a b;c%d/e?")
+                .id(new byte[] {0x41, 0x00})
+                .path("object", "k")
+                .query("module-path", "/usr/lib/x.so")
+                .build();
+        assertThat(u.format())
+                .isEqualTo("pkcs11:token=a%20b%3Bc%25d%2Fe%3F;id=%41%00;object=k?module-path=/usr/lib/x.so");
         assertThat(Pkcs11Uri.parse(u.format())).isEqualTo(u);
     }
 
@@ -85,37 +93,40 @@ class Pkcs11UriTest {
         assertThat(new String(u.pinValue().orElseThrow())).isEqualTo("s3cr3t-pin");
         assertThat(u.toString()).doesNotContain("s3cr3t").contains("pin-value=REDACTED");
         assertThatThrownBy(() -> Pkcs11Uri.parse("pkcs11:token=t?pin-value=s3cr^t"))
-                .hasMessageNotContaining("s3cr").hasMessageNotContaining("^");
+                .hasMessageNotContaining("s3cr")
+                .hasMessageNotContaining("^");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "pkcs:token=a | 5 | pk11-URI",
-        "http://x | 1 | pk11-URI",
-        "pkcs11:token | 13 | pk11-pattr",
-        "pkcs11:=a | 8 | pk11-pattr",
-        "pkcs11:token=a;; | 16 | pk11-pattr",
-        "pkcs11:token=a b | 15 | pk11-pchar",
-        "pkcs11:token=a/b | 15 | pk11-pchar",
-        "pkcs11:token=%4 | 14 | pct-encoded",
-        "pkcs11:token=%zz | 14 | pct-encoded",
-        "pkcs11:token=a;token=b | 16 | pk11-pattr",
-        "pkcs11:type=secret | 13 | pk11-type",
-        "pkcs11:slot-id=x1 | 16 | pk11-slot-id",
-        "pkcs11:slot-id=99999999999999999999999 | 16 | pk11-slot-id",
-        "pkcs11:library-version=1.2.3 | 24 | pk11-lib-ver",
-        "pkcs11:token=%FF%FE | 14 | pk11-token",
-        "pkcs11:?pin-value=a&pin-source=file:/x | 21 | pk11-query",
-        "pkcs11:?module-path=/a b | 23 | pk11-qchar",
-        "pkcs11:?=x | 9 | pk11-qattr",
-        "pkcs11:tok\u00e9n=a | 11 | pk11-pattr",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "pkcs:token=a | 5 | pk11-URI",
+                "http://x | 1 | pk11-URI",
+                "pkcs11:token | 13 | pk11-pattr",
+                "pkcs11:=a | 8 | pk11-pattr",
+                "pkcs11:token=a;; | 16 | pk11-pattr",
+                "pkcs11:token=a b | 15 | pk11-pchar",
+                "pkcs11:token=a/b | 15 | pk11-pchar",
+                "pkcs11:token=%4 | 14 | pct-encoded",
+                "pkcs11:token=%zz | 14 | pct-encoded",
+                "pkcs11:token=a;token=b | 16 | pk11-pattr",
+                "pkcs11:type=secret | 13 | pk11-type",
+                "pkcs11:slot-id=x1 | 16 | pk11-slot-id",
+                "pkcs11:slot-id=99999999999999999999999 | 16 | pk11-slot-id",
+                "pkcs11:library-version=1.2.3 | 24 | pk11-lib-ver",
+                "pkcs11:token=%FF%FE | 14 | pk11-token",
+                "pkcs11:?pin-value=a&pin-source=file:/x | 21 | pk11-query",
+                "pkcs11:?module-path=/a b | 23 | pk11-qchar",
+                "pkcs11:?=x | 9 | pk11-qattr",
+                "pkcs11:tok\u00e9n=a | 11 | pk11-pattr",
+            })
     void malformedUrisNameThePositionAndTheRule(String input, int position, String rule) {
-        assertThatThrownBy(() -> Pkcs11Uri.parse(input))
-                .isInstanceOfSatisfying(Pkcs11UriException.class, e -> {
-                    assertThat(e.position()).isEqualTo(position);
-                    assertThat(e.getMessage()).contains("at position " + position).contains("RFC 7512 " + rule);
-                });
+        assertThatThrownBy(() -> Pkcs11Uri.parse(input)).isInstanceOfSatisfying(Pkcs11UriException.class, e -> {
+            assertThat(e.position()).isEqualTo(position);
+            assertThat(e.getMessage()).contains("at position " + position).contains("RFC 7512 " + rule);
+        });
     }
 
     /**
@@ -124,8 +135,11 @@ class Pkcs11UriTest {
      */
     @Test
     void randomMutationsNeverEscapeTheTypedError() throws Exception {
-        String[] seeds = {"pkcs11:token=My%20token;object=k;type=private;id=%01%02?module-path=/usr/lib/x.so&pin-source=file:/p",
-            "pkcs11:slot-id=3;library-version=1.2?pin-value=x", "pkcs11:"};
+        String[] seeds = {
+            "pkcs11:token=My%20token;object=k;type=private;id=%01%02?module-path=/usr/lib/x.so&pin-source=file:/p",
+            "pkcs11:slot-id=3;library-version=1.2?pin-value=x",
+            "pkcs11:"
+        };
         String alphabet = "pkcs11:;?&=%/ abcXYZ019-_.~[]@!$'()*+,|#\u00e9\u0000";
         Random r = new Random(7512);
         int accepted = 0;
@@ -136,8 +150,12 @@ class Pkcs11UriTest {
                 int at = sb.isEmpty() ? 0 : r.nextInt(sb.length() + 1);
                 switch (r.nextInt(3)) {
                     case 0 -> sb.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
-                    case 1 -> { if (at < sb.length()) sb.deleteCharAt(at); }
-                    default -> { if (at < sb.length()) sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length()))); }
+                    case 1 -> {
+                        if (at < sb.length()) sb.deleteCharAt(at);
+                    }
+                    default -> {
+                        if (at < sb.length()) sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    }
                 }
             }
             String s = sb.toString();

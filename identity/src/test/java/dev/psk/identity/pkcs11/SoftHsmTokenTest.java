@@ -69,7 +69,8 @@ class SoftHsmTokenTest {
 
             // export attempts: the value is sensitive, and the protection cannot be lowered
             assertThat(t.objects().attribute(k.privateHandle(), Ck.CKA_VALUE)).isNull();
-            assertThat(t.objects().attributeReturnValue(k.privateHandle(), Ck.CKA_VALUE)).isEqualTo(Ck.CKR_ATTRIBUTE_SENSITIVE);
+            assertThat(t.objects().attributeReturnValue(k.privateHandle(), Ck.CKA_VALUE))
+                    .isEqualTo(Ck.CKR_ATTRIBUTE_SENSITIVE);
 
             assertEveryExportAttemptFails(t, k, false);
             assertThat(t.attributes(k).hardwareBound()).isTrue();
@@ -95,7 +96,8 @@ class SoftHsmTokenTest {
         long s = objects.session();
         long h = k.privateHandle();
         assertThat(objects.attribute(h, Ck.CKA_VALUE)).isNull();
-        assertThat(objects.attributeReturnValue(h, Ck.CKA_VALUE)).isIn(Ck.CKR_ATTRIBUTE_SENSITIVE, Ck.CKR_ATTRIBUTE_TYPE_INVALID);
+        assertThat(objects.attributeReturnValue(h, Ck.CKA_VALUE))
+                .isIn(Ck.CKR_ATTRIBUTE_SENSITIVE, Ck.CKR_ATTRIBUTE_TYPE_INVALID);
         try (Arena a = Arena.ofConfined()) {
             Template insensitive = new Template().bool(Ck.CKA_SENSITIVE, false);
             long lowered = ck.call(Cryptoki.Fn.C_SetAttributeValue, s, h, insensitive.allocate(a), 1L);
@@ -115,8 +117,12 @@ class SoftHsmTokenTest {
 
             MemorySegment mech = a.allocate(Ck.MECHANISM_BYTES, 8);
             mech.set(ValueLayout.JAVA_LONG, 0, Ck.CKM_AES_KEY_GEN);
-            Template aes = new Template().ulong(Ck.CKA_CLASS, Ck.CKO_SECRET_KEY).ulong(Ck.CKA_KEY_TYPE, Ck.CKK_AES)
-                    .ulong(Ck.CKA_VALUE_LEN, 32).bool(Ck.CKA_TOKEN, false).bool(Ck.CKA_WRAP, true);
+            Template aes = new Template()
+                    .ulong(Ck.CKA_CLASS, Ck.CKO_SECRET_KEY)
+                    .ulong(Ck.CKA_KEY_TYPE, Ck.CKK_AES)
+                    .ulong(Ck.CKA_VALUE_LEN, 32)
+                    .bool(Ck.CKA_TOKEN, false)
+                    .bool(Ck.CKA_WRAP, true);
             MemorySegment wrapKey = a.allocate(ValueLayout.JAVA_LONG);
             rv = ck.call(Cryptoki.Fn.C_GenerateKey, s, mech, aes.allocate(a), (long) aes.size(), wrapKey);
             if (rv == Ck.CKR_OK) {
@@ -149,7 +155,8 @@ class SoftHsmTokenTest {
         Files.writeString(wrong, "not-the-pin-99\n");
         assertThatThrownBy(() -> Pkcs11Token.open(uri(hsm.uri("alpha")), PinSource.file(wrong)))
                 .isInstanceOf(Pkcs11Exception.PinException.class)
-                .hasMessageContaining("CKR_PIN_INCORRECT").hasMessageContaining("'alpha'")
+                .hasMessageContaining("CKR_PIN_INCORRECT")
+                .hasMessageContaining("'alpha'")
                 .hasMessageNotContaining("not-the-pin");
     }
 
@@ -157,21 +164,31 @@ class SoftHsmTokenTest {
     void unknownTokenListsTheTokensPresent() {
         assertThatThrownBy(() -> Pkcs11Token.open(uri(hsm.uri("gamma")), PinSource.none()))
                 .isInstanceOf(Pkcs11Exception.TokenNotFoundException.class)
-                .hasMessageContaining("token=gamma").hasMessageContaining("'alpha'").hasMessageContaining("'beta'");
+                .hasMessageContaining("token=gamma")
+                .hasMessageContaining("'alpha'")
+                .hasMessageContaining("'beta'");
         assertThatThrownBy(() -> Pkcs11Token.open(uri("pkcs11:?module-path=" + SoftHsm.MODULE), PinSource.none()))
-                .isInstanceOf(Pkcs11Exception.TokenNotFoundException.class).hasMessageContaining("2 tokens match");
+                .isInstanceOf(Pkcs11Exception.TokenNotFoundException.class)
+                .hasMessageContaining("2 tokens match");
     }
 
     @Test
     void missingModuleAndMissingPinFileAreNamed() {
-        assertThatThrownBy(() -> Pkcs11Token.open(uri("pkcs11:token=a?module-path=/nonexistent/libx.so"), PinSource.none()))
-                .isInstanceOf(Pkcs11Exception.ModuleException.class).hasMessageContaining("/nonexistent/libx.so: no such file");
+        assertThatThrownBy(() ->
+                        Pkcs11Token.open(uri("pkcs11:token=a?module-path=/nonexistent/libx.so"), PinSource.none()))
+                .isInstanceOf(Pkcs11Exception.ModuleException.class)
+                .hasMessageContaining("/nonexistent/libx.so: no such file");
         assertThatThrownBy(() -> Pkcs11Token.open(uri("pkcs11:token=a?module-path=/etc/hostname"), PinSource.none()))
-                .isInstanceOf(Pkcs11Exception.ModuleException.class).hasMessageContaining("cannot be loaded");
-        assertThatThrownBy(() -> Pkcs11Token.open(uri(hsm.uri("alpha")), PinSource.file(hsm.dir().resolve("absent"))))
-                .isInstanceOf(Pkcs11Exception.PinException.class).hasMessageContaining("no such file");
-        assertThatThrownBy(() -> Pkcs11Token.open(uri("pkcs11:token=alpha?module-name=softhsm2&pin-source=file:" + hsm.dir()),
-                PinSource.none())).isInstanceOf(Pkcs11Exception.PinException.class).hasMessageContaining("is a directory");
+                .isInstanceOf(Pkcs11Exception.ModuleException.class)
+                .hasMessageContaining("cannot be loaded");
+        assertThatThrownBy(() -> Pkcs11Token.open(
+                        uri(hsm.uri("alpha")), PinSource.file(hsm.dir().resolve("absent"))))
+                .isInstanceOf(Pkcs11Exception.PinException.class)
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> Pkcs11Token.open(
+                        uri("pkcs11:token=alpha?module-name=softhsm2&pin-source=file:" + hsm.dir()), PinSource.none()))
+                .isInstanceOf(Pkcs11Exception.PinException.class)
+                .hasMessageContaining("is a directory");
     }
 
     @Test

@@ -22,27 +22,33 @@ class TpmTokenTest {
     void initializesGeneratesRefusesExportAndSigns() throws Exception {
         try (SwTpm tpm = new SwTpm()) {
             tpm.env().forEach(NativeEnv::set);
-            TokenInfo info = TokenInitializer.initialize(SwTpm.MODULE, "tpm-lib", "so-8812".toCharArray(), "user-8812".toCharArray());
+            TokenInfo info = TokenInitializer.initialize(
+                    SwTpm.MODULE, "tpm-lib", "so-8812".toCharArray(), "user-8812".toCharArray());
             assertThat(info.label()).isEqualTo("tpm-lib");
             assertThat(info.userPinInitialized()).isTrue();
-            Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=tpm-lib?module-path=" + SwTpm.MODULE + "&pin-value=user-8812");
+            Pkcs11Uri uri =
+                    Pkcs11Uri.parse("pkcs11:token=tpm-lib?module-path=" + SwTpm.MODULE + "&pin-value=user-8812");
             try (Pkcs11Token t = Pkcs11Token.open(uri, PinSource.none())) {
                 TokenKey k = t.generateEcP256("tpm-key", new byte[] {7, 7});
-                assertThat(t.attributes(k).hardwareBound()).as(t.attributes(k).asMap().toString()).isTrue();
+                assertThat(t.attributes(k).hardwareBound())
+                        .as(t.attributes(k).asMap().toString())
+                        .isTrue();
                 byte[] r = new byte[256];
                 t.random().nextBytes(r);
                 assertThat(r).isNotEqualTo(new byte[256]);
                 try (TokenSigner s = TokenSigner.on(t, Pkcs11Uri.parse("pkcs11:object=tpm-key"))) {
                     byte[] msg = "tpm transcript".getBytes();
                     for (SignatureFormat f : SignatureFormat.values()) {
-                        assertThat(Verifier.verify(s.publicKey(), msg, s.sign(msg, f), f)).isTrue();
+                        assertThat(Verifier.verify(s.publicKey(), msg, s.sign(msg, f), f))
+                                .isTrue();
                     }
                 }
                 // tpm2-pkcs11 lets the flags be flipped (see docs/identity.md); the key stays in the
                 // TPM, and from then on the signer refuses it.
                 SoftHsmTokenTest.assertEveryExportAttemptFails(t, k, true);
                 assertThatThrownBy(() -> TokenSigner.on(t, Pkcs11Uri.parse("pkcs11:object=tpm-key")))
-                        .hasMessageContaining("not hardware-bound").hasMessageContaining("CKA_EXTRACTABLE=true");
+                        .hasMessageContaining("not hardware-bound")
+                        .hasMessageContaining("CKA_EXTRACTABLE=true");
             }
         }
     }

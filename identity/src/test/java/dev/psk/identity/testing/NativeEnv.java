@@ -13,9 +13,10 @@ import java.lang.invoke.MethodHandle;
  * SOFTHSM2_CONF and TPM2_PKCS11_* at C_Initialize. System.getenv() does not see the change.
  */
 public final class NativeEnv {
-    private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETENV = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
 
     private NativeEnv() {}
 

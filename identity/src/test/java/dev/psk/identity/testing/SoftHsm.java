@@ -26,7 +26,9 @@ public final class SoftHsm implements AutoCloseable {
         dir = Files.createTempDirectory("psk-identity-softhsm-");
         Path tokens = Files.createDirectory(dir.resolve("tokens"));
         conf = dir.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n",
+        Files.writeString(
+                conf,
+                "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n",
                 StandardCharsets.UTF_8);
     }
 
@@ -49,8 +51,21 @@ public final class SoftHsm implements AutoCloseable {
 
     /** Initializes a token in the next free slot. */
     public void initToken(String label, String soPin, String userPin) throws IOException, InterruptedException {
-        Processes.run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", soPin,
-                "--pin", userPin), env(), null, Duration.ofMinutes(1)).requireSuccess("softhsm2-util --init-token");
+        Processes.run(
+                        List.of(
+                                "softhsm2-util",
+                                "--init-token",
+                                "--free",
+                                "--label",
+                                label,
+                                "--so-pin",
+                                soPin,
+                                "--pin",
+                                userPin),
+                        env(),
+                        null,
+                        Duration.ofMinutes(1))
+                .requireSuccess("softhsm2-util --init-token");
     }
 
     /** {@code pkcs11:token=LABEL?module-path=…} */

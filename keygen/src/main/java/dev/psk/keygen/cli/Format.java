@@ -18,7 +18,9 @@ final class Format {
             bytes /= 1024;
             u++;
         }
-        return u == 0 ? String.format(Locale.ROOT, "%.0f bytes", bytes) : String.format(Locale.ROOT, "%.2f %s", bytes, units[u]);
+        return u == 0
+                ? String.format(Locale.ROOT, "%.0f bytes", bytes)
+                : String.format(Locale.ROOT, "%.2f %s", bytes, units[u]);
     }
 
     /** Decimal megabytes per second, as dd and head report them. */

@@ -25,14 +25,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-keygen generate OUT --size SIZE}. */
-@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Write a pad of whole 120-byte slots to OUT (mode 0600, written atomically) and its checksum to OUT.sha256.",
-                "Every byte passes the SP 800-90B repetition count and adaptive proportion tests; a failing source leaves no pad."},
-        footer = {"", PadSize.UNITS_HELP, "",
-                "Examples:", "  psk-keygen generate /mnt/secure/psk.bin --size 1GiB",
-                "  psk-keygen generate pad.bin --size 64MiB --source /dev/hwrng",
-                "  psk-keygen generate pad.bin --size 1MiB --source 'pkcs11:token=rng;pin-source=/etc/psk/pin'",
-                "", "Exit codes: 0 written, 1 failure (source, health test, disk, existing file, interrupted), 2 usage error."})
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Write a pad of whole 120-byte slots to OUT (mode 0600, written atomically) and its checksum to OUT.sha256.",
+            "Every byte passes the SP 800-90B repetition count and adaptive proportion tests; a failing source leaves no pad."
+        },
+        footer = {
+            "",
+            PadSize.UNITS_HELP,
+            "",
+            "Examples:",
+            "  psk-keygen generate /mnt/secure/psk.bin --size 1GiB",
+            "  psk-keygen generate pad.bin --size 64MiB --source /dev/hwrng",
+            "  psk-keygen generate pad.bin --size 1MiB --source 'pkcs11:token=rng;pin-source=/etc/psk/pin'",
+            "",
+            "Exit codes: 0 written, 1 failure (source, health test, disk, existing file, interrupted), 2 usage error."
+        })
 public final class GenerateCommand implements Callable<Integer> {
     /** Exit status after Ctrl-C or SIGTERM, as a shell reports a SIGINT death. */
     static final int INTERRUPTED = 130;
@@ -46,23 +57,38 @@ public final class GenerateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUT", description = "The pad file to write.")
     Path out;
 
-    @Option(names = "--size", required = true, paramLabel = "SIZE", description = "Pad size, e.g. 1GiB, 512MiB, 2GB, 120000 (see below).")
+    @Option(
+            names = "--size",
+            required = true,
+            paramLabel = "SIZE",
+            description = "Pad size, e.g. 1GiB, 512MiB, 2GB, 120000 (see below).")
     String size;
 
-    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = Sources.SYSTEM,
-            description = {"system (the OS CSPRNG, default), a character device such as /dev/hwrng,",
-                    "or a PKCS#11 URI (pkcs11:...) whose token's C_GenerateRandom is used."})
+    @Option(
+            names = "--source",
+            paramLabel = "SOURCE",
+            defaultValue = Sources.SYSTEM,
+            description = {
+                "system (the OS CSPRNG, default), a character device such as /dev/hwrng,",
+                "or a PKCS#11 URI (pkcs11:...) whose token's C_GenerateRandom is used."
+            })
     String source;
 
     @Option(names = "--force", description = "Replace an existing OUT and OUT.sha256.")
     boolean force;
 
-    @Option(names = "--min-entropy", paramLabel = "BITS",
-            description = {"Assumed min-entropy per byte for the health-test cutoffs (0.5-8).",
-                    "Default: 7 for system and pkcs11, 6 for a device."})
+    @Option(
+            names = "--min-entropy",
+            paramLabel = "BITS",
+            description = {
+                "Assumed min-entropy per byte for the health-test cutoffs (0.5-8).",
+                "Default: 7 for system and pkcs11, 6 for a device."
+            })
     Double minEntropy;
 
-    @Option(names = "--readers", paramLabel = "N",
+    @Option(
+            names = "--readers",
+            paramLabel = "N",
             description = "Parallel reader threads for the system source (default: 2 on 2+ CPUs, else 1).")
     Integer readers;
 
@@ -93,7 +119,8 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try (EntropySource src = opened) {
-            HealthTestParameters health = override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
+            HealthTestParameters health =
+                    override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
             ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
             Cancellation cancel = new Cancellation();
             Thread hook = Thread.ofPlatform().unstarted(() -> awaitAbort(cancel));
@@ -135,24 +162,26 @@ public final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter o, PadGenerator.Result r, PadSize padSize, EntropySource src, HealthTestParameters health) {
+    private void report(
+            PrintWriter o, PadGenerator.Result r, PadSize padSize, EntropySource src, HealthTestParameters health) {
         PadCapacity c = new PadCapacity(r.bytes());
-        String rounding = padSize.roundedOffBytes() == 0 ? ""
-                : "; " + Format.count(padSize.roundedOffBytes()) + " bytes of the " + Format.count(padSize.requestedBytes())
-                        + " requested rounded off to whole slots";
-        o.println("wrote " + out + ": " + Format.count(c.slots()) + " slots of 120 bytes = " + Format.count(r.bytes()) + " bytes ("
-                + Format.size(r.bytes()) + ")" + rounding);
+        String rounding = padSize.roundedOffBytes() == 0
+                ? ""
+                : "; " + Format.count(padSize.roundedOffBytes()) + " bytes of the "
+                        + Format.count(padSize.requestedBytes()) + " requested rounded off to whole slots";
+        o.println("wrote " + out + ": " + Format.count(c.slots()) + " slots of 120 bytes = " + Format.count(r.bytes())
+                + " bytes (" + Format.size(r.bytes()) + ")" + rounding);
         o.println("capacity: " + Format.count(c.packetsPerDirection()) + " packets per direction, "
                 + Format.count(c.packetsBothDirections()) + " in both directions (slots x 1000 each way)");
-        o.println("  psk-tunnel keeps the last slot as its control slot: " + Format.count(c.dataSlots()) + " data slots = "
-                + Format.count(c.dataPacketsPerDirection()) + " packets per direction");
+        o.println("  psk-tunnel keeps the last slot as its control slot: " + Format.count(c.dataSlots())
+                + " data slots = " + Format.count(c.dataPacketsPerDirection()) + " packets per direction");
         if (c.dataSlots() == 0) {
             o.println("  warning: a one-slot pad has no data slots: psk-tunnel cannot send with it");
         }
         o.println("checksum: " + r.sidecar().getFileName() + " (sha256 " + Hex.encode(r.sha256()) + ")");
         o.println("source: " + src.description() + "; health tests passed (" + health + ")");
-        o.println("throughput: " + Format.size(r.bytes()) + " in " + Format.seconds(r.elapsed().toNanos() / 1e9) + " = "
-                + Format.rate(r.bytesPerSecond()));
+        o.println("throughput: " + Format.size(r.bytes()) + " in "
+                + Format.seconds(r.elapsed().toNanos() / 1e9) + " = " + Format.rate(r.bytesPerSecond()));
         o.flush();
     }
 }

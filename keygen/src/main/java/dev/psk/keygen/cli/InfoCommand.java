@@ -18,10 +18,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-keygen info OUT [--state FILE]}. */
-@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
-                "and what remains in each direction."},
-        footer = {"", "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."})
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
+            "and what remains in each direction."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."
+        })
 public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,7 +40,10 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUT", description = "The pad.")
     Path pad;
 
-    @Option(names = "--state", paramLabel = "FILE", description = "A psk-tunnel state file (JSON, format psk-tunnel-state/1).")
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
+            description = "A psk-tunnel state file (JSON, format psk-tunnel-state/1).")
     Path state;
 
     @Override
@@ -62,23 +73,27 @@ public final class InfoCommand implements Callable<Integer> {
         }
         o.println("capacity: " + Format.count(c.packetsPerDirection()) + " packets per direction, "
                 + Format.count(c.packetsBothDirections()) + " in both directions (slots x 1000 each way)");
-        o.println("  psk-tunnel keeps the last slot as its control slot: " + Format.count(c.dataSlots()) + " data slots = "
-                + Format.count(c.dataPacketsPerDirection()) + " packets per direction");
+        o.println("  psk-tunnel keeps the last slot as its control slot: " + Format.count(c.dataSlots())
+                + " data slots = " + Format.count(c.dataPacketsPerDirection()) + " packets per direction");
         o.println("fingerprint: " + info.fingerprint());
         if (usage != null) {
             o.println("state: " + state + " (" + (usage.state().initiator() ? "initiator" : "responder") + ")");
             line(o, usage.send(), "tx_reserved_until");
             line(o, usage.receive(), "rx_floor");
             long erased = usage.state().erasedSlots();
-            o.println("  erased: " + (erased == 0 ? "nothing yet"
-                    : "slots [0, " + Format.count(erased) + ") overwritten (" + Format.count(erased * 120) + " bytes)"));
+            o.println("  erased: "
+                    + (erased == 0
+                            ? "nothing yet"
+                            : "slots [0, " + Format.count(erased) + ") overwritten (" + Format.count(erased * 120)
+                                    + " bytes)"));
         }
         o.flush();
         return 0;
     }
 
     private static void line(PrintWriter o, PadUsage.Direction d, String field) {
-        o.println("  " + d.name() + ": " + Format.count(d.usedSlots()) + " slots used (" + field + " " + Format.count(d.bound())
-                + "), " + Format.count(d.remainingSlots()) + " slots = " + Format.count(d.remainingPackets()) + " packets remaining");
+        o.println("  " + d.name() + ": " + Format.count(d.usedSlots()) + " slots used (" + field + " "
+                + Format.count(d.bound()) + "), " + Format.count(d.remainingSlots()) + " slots = "
+                + Format.count(d.remainingPackets()) + " packets remaining");
     }
 }

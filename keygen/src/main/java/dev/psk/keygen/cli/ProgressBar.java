@@ -30,8 +30,16 @@ final class ProgressBar implements PadGenerator.ProgressListener {
         double secs = Math.max(1e-9, (now - start) / 1e9);
         double rate = done / secs;
         String eta = rate > 0 && done < total ? String.format(Locale.ROOT, "  ETA %.0f s", (total - done) / rate) : "";
-        err.print(String.format(Locale.ROOT, "\r[%s%s] %3.0f%%  %s / %s  %s%s\033[K", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                fraction * 100, Format.size(done), Format.size(total), Format.rate(rate), eta));
+        err.print(String.format(
+                Locale.ROOT,
+                "\r[%s%s] %3.0f%%  %s / %s  %s%s\033[K",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                fraction * 100,
+                Format.size(done),
+                Format.size(total),
+                Format.rate(rate),
+                eta));
         err.flush();
         drawn = true;
     }

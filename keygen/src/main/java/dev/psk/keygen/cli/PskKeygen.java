@@ -9,8 +9,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-keygen}: pads of 120-byte key slots for psk-tunnel. */
-@Command(name = "psk-keygen", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Generate, verify and inspect pads: files of 120-byte key slots shared by both ends of psk-tunnel."},
+@Command(
+        name = "psk-keygen",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Generate, verify and inspect pads: files of 120-byte key slots shared by both ends of psk-tunnel."
+        },
         subcommands = {GenerateCommand.class, VerifyCommand.class, InfoCommand.class},
         footer = {"", "Exit codes: 0 success (verify: the pad matches), 1 failure (verify: rejected), 2 usage error."})
 public final class PskKeygen implements Callable<Integer> {

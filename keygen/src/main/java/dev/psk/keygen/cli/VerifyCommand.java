@@ -13,11 +13,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-keygen verify OUT}. */
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Check a pad against its OUT.sha256 sidecar (sha256sum format): the sidecar names this pad,",
-                "the size is whole 120-byte slots, and the SHA-256 matches. Run it on both ends before first use:",
-                "psk-tunnel erases used slots, which changes the hash."},
-        footer = {"", "Exit codes: 0 the pad matches, 1 rejected (missing sidecar, mismatch, partial slot, sidecar for another file), 2 usage error."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Check a pad against its OUT.sha256 sidecar (sha256sum format): the sidecar names this pad,",
+            "the size is whole 120-byte slots, and the SHA-256 matches. Run it on both ends before first use:",
+            "psk-tunnel erases used slots, which changes the hash."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 the pad matches, 1 rejected (missing sidecar, mismatch, partial slot, sidecar for another file), 2 usage error."
+        })
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,8 +44,10 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new PskException("cannot read " + pad + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println(pad + ": OK (" + Format.count(v.slots()) + " slots, sha256 matches "
-                + pad.getFileName() + ".sha256)");
+        spec.commandLine()
+                .getOut()
+                .println(pad + ": OK (" + Format.count(v.slots()) + " slots, sha256 matches " + pad.getFileName()
+                        + ".sha256)");
         return 0;
     }
 }

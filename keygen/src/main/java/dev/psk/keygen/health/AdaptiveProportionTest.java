@@ -20,6 +20,7 @@ public final class AdaptiveProportionTest {
     private int first;
     /** Samples of the current window seen so far (0 = a new window starts with the next byte). */
     private int seen;
+
     private int count;
     private long offset;
 
@@ -88,7 +89,10 @@ public final class AdaptiveProportionTest {
     }
 
     private void fail() throws HealthTestFailure {
-        throw new HealthTestFailure(HealthTestFailure.Test.ADAPTIVE_PROPORTION, offset,
-                String.format("the window's first value occurred %d times in %d bytes (cutoff %d)", count, seen + 1, cutoff));
+        throw new HealthTestFailure(
+                HealthTestFailure.Test.ADAPTIVE_PROPORTION,
+                offset,
+                String.format(
+                        "the window's first value occurred %d times in %d bytes (cutoff %d)", count, seen + 1, cutoff));
     }
 }

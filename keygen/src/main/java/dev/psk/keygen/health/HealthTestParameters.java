@@ -34,10 +34,12 @@ public record HealthTestParameters(double minEntropyBits, int alphaLog2) {
 
     public HealthTestParameters {
         if (!(minEntropyBits >= 0.5 && minEntropyBits <= 8.0)) {
-            throw new IllegalArgumentException("min-entropy must be between 0.5 and 8 bits per byte, got " + minEntropyBits);
+            throw new IllegalArgumentException(
+                    "min-entropy must be between 0.5 and 8 bits per byte, got " + minEntropyBits);
         }
         if (alphaLog2 < 20 || alphaLog2 > 40) {
-            throw new IllegalArgumentException("alpha must be between 2^-20 and 2^-40 (SP 800-90B 4.4), got 2^-" + alphaLog2);
+            throw new IllegalArgumentException(
+                    "alpha must be between 2^-20 and 2^-40 (SP 800-90B 4.4), got 2^-" + alphaLog2);
         }
     }
 
@@ -81,7 +83,13 @@ public record HealthTestParameters(double minEntropyBits, int alphaLog2) {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "H=%.1f bits/byte, alpha=2^-%d, RCT cutoff %d, APT cutoff %d/%d",
-                minEntropyBits, alphaLog2, repetitionCutoff(), proportionCutoff(), APT_WINDOW);
+        return String.format(
+                java.util.Locale.ROOT,
+                "H=%.1f bits/byte, alpha=2^-%d, RCT cutoff %d, APT cutoff %d/%d",
+                minEntropyBits,
+                alphaLog2,
+                repetitionCutoff(),
+                proportionCutoff(),
+                APT_WINDOW);
     }
 }

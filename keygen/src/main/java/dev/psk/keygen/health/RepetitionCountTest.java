@@ -105,7 +105,9 @@ public final class RepetitionCountTest {
     }
 
     private void fail(int value) throws HealthTestFailure {
-        throw new HealthTestFailure(HealthTestFailure.Test.REPETITION_COUNT, offset,
+        throw new HealthTestFailure(
+                HealthTestFailure.Test.REPETITION_COUNT,
+                offset,
                 String.format("the value 0x%02x repeated %d times in a row (cutoff %d)", value, run, cutoff));
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 public final class DeviceSource implements EntropySource {
     /** Small chunks: hardware RNGs deliver kilobytes to megabytes per second. */
     public static final int CHUNK_BYTES = 64 << 10;
+
     private static final int S_IFMT = 0170000, S_IFCHR = 0020000, S_IFIFO = 0010000;
 
     private final Path path;
@@ -44,9 +45,12 @@ public final class DeviceSource implements EntropySource {
         }
         int type = mode & S_IFMT;
         if (type != S_IFCHR && type != S_IFIFO) {
-            String what = Files.isDirectory(path) ? "a directory" : Files.isRegularFile(path) ? "a regular file" : "not a device";
-            throw new EntropySourceException("--source " + path + ": expected a character device such as /dev/hwrng (or a FIFO), got "
-                    + what + (Files.isRegularFile(path) ? " (a file replays the same bytes: never a pad source)" : ""));
+            String what = Files.isDirectory(path)
+                    ? "a directory"
+                    : Files.isRegularFile(path) ? "a regular file" : "not a device";
+            throw new EntropySourceException("--source " + path
+                    + ": expected a character device such as /dev/hwrng (or a FIFO), got " + what
+                    + (Files.isRegularFile(path) ? " (a file replays the same bytes: never a pad source)" : ""));
         }
         try {
             return new DeviceSource(path, FileChannel.open(path, StandardOpenOption.READ));
@@ -82,7 +86,8 @@ public final class DeviceSource implements EntropySource {
             try {
                 n = channel.read(dst);
             } catch (IOException e) {
-                throw new EntropySourceException("--source " + path + ": read failed after " + delivered + " bytes: " + e.getMessage(), e);
+                throw new EntropySourceException(
+                        "--source " + path + ": read failed after " + delivered + " bytes: " + e.getMessage(), e);
             }
             if (n < 0) {
                 throw new EntropySourceException("--source " + path + " ended after " + delivered + " bytes");

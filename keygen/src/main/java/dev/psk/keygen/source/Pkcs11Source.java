@@ -38,7 +38,8 @@ final class Pkcs11Source implements EntropySource {
             if (!token.info().hasRng()) {
                 String who = token.info().describe();
                 token.close();
-                throw new EntropySourceException("--source: token " + who + " has no random number generator (CKF_RNG not set)");
+                throw new EntropySourceException(
+                        "--source: token " + who + " has no random number generator (CKF_RNG not set)");
             }
             return new Pkcs11Source(token);
         } catch (Pkcs11Exception e) {
@@ -77,7 +78,8 @@ final class Pkcs11Source implements EntropySource {
                 Secrets.wipe(b);
             }
         } catch (Pkcs11Exception e) {
-            throw new EntropySourceException("token " + token.info().describe() + ": C_GenerateRandom failed: " + e.getMessage(), e);
+            throw new EntropySourceException(
+                    "token " + token.info().describe() + ": C_GenerateRandom failed: " + e.getMessage(), e);
         }
     }
 

@@ -43,7 +43,8 @@ class CliTest {
                 .contains("checksum: pad.bin.sha256")
                 .contains("health tests passed (H=7.0 bits/byte, alpha=2^-40, RCT cutoff 7, APT cutoff 26/512)")
                 .containsPattern("throughput: 12\\.00 MiB in [0-9.]+ s = [0-9.]+ MB/s");
-        Processes.Result check = Processes.run(List.of("sha256sum", "-c", "pad.bin.sha256"), null, dir, Duration.ofMinutes(1));
+        Processes.Result check =
+                Processes.run(List.of("sha256sum", "-c", "pad.bin.sha256"), null, dir, Duration.ofMinutes(1));
         assertThat(check.exitCode()).as(check.stderr()).isZero();
         assertThat(check.stdout()).isEqualTo("pad.bin: OK\n");
         // and sha256sum's own output is what we wrote
@@ -111,7 +112,10 @@ class CliTest {
         assertThat(missing.err()).contains("no checksum file").contains("pad.bin.sha256");
 
         Files.write(pad, new byte[7], java.nio.file.StandardOpenOption.APPEND);
-        Files.writeString(sidecar, Processes.run(List.of("sha256sum", "pad.bin"), null, dir, Duration.ofMinutes(1)).stdout());
+        Files.writeString(
+                sidecar,
+                Processes.run(List.of("sha256sum", "pad.bin"), null, dir, Duration.ofMinutes(1))
+                        .stdout());
         Cli partial = Cli.run("verify", pad.toString());
         assertThat(partial.exit()).isEqualTo(1);
         assertThat(partial.err()).contains("not a whole number of 120-byte slots (7 bytes past the last slot)");
@@ -132,8 +136,10 @@ class CliTest {
     @Test
     void verifyAcceptsASidecarMadeBySha256sum() throws Exception {
         Path pad = generate("pad.bin", "1MiB");
-        Files.writeString(dir.resolve("pad.bin.sha256"),
-                Processes.run(List.of("sha256sum", "-b", "pad.bin"), null, dir, Duration.ofMinutes(1)).stdout());
+        Files.writeString(
+                dir.resolve("pad.bin.sha256"),
+                Processes.run(List.of("sha256sum", "-b", "pad.bin"), null, dir, Duration.ofMinutes(1))
+                        .stdout());
         assertThat(Cli.run("verify", pad.toString()).exit()).isZero();
     }
 
@@ -144,7 +150,9 @@ class CliTest {
         String fp = Hex.encode(PadLayout.fingerprint(Arrays.copyOfRange(all, 1080, 1200)));
         Cli r = Cli.run("info", pad.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("1,200 bytes").contains("= 10 slots")
+        assertThat(r.out())
+                .contains("1,200 bytes")
+                .contains("= 10 slots")
                 .contains("capacity: 10,000 packets per direction, 20,000 in both directions")
                 .contains("9 data slots = 9,000 packets per direction")
                 .contains("fingerprint: " + fp);
@@ -155,10 +163,12 @@ class CliTest {
         Path pad = generate("pad.bin", "1200");
         String fp = Hex.encode(PadLayout.fingerprint(Arrays.copyOfRange(Files.readAllBytes(pad), 1080, 1200)));
         Path state = dir.resolve("state.json");
-        Files.writeString(state, TunnelStateTest.state("initiator", 2500, 999, 1).replace(TunnelStateTest.FP, fp));
+        Files.writeString(
+                state, TunnelStateTest.state("initiator", 2500, 999, 1).replace(TunnelStateTest.FP, fp));
         Cli r = Cli.run("info", pad.toString(), "--state", state.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("state: " + state + " (initiator)")
+        assertThat(r.out())
+                .contains("state: " + state + " (initiator)")
                 .contains("send A->B: 3 slots used (tx_reserved_until 2,500), 6 slots = 6,500 packets remaining")
                 .contains("receive B->A: 1 slots used (rx_floor 999), 8 slots = 8,001 packets remaining")
                 .contains("erased: slots [0, 1) overwritten (120 bytes)");
@@ -181,7 +191,8 @@ class CliTest {
         assertThat(bad.err()).contains("missing field \"pad_fingerprint\"");
         assertThat(bad.oneLineError()).as(bad.err()).isTrue();
 
-        Cli none = Cli.run("info", pad.toString(), "--state", dir.resolve("none.json").toString());
+        Cli none = Cli.run(
+                "info", pad.toString(), "--state", dir.resolve("none.json").toString());
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).contains("no such file");
     }
@@ -194,37 +205,42 @@ class CliTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "generate OUT                               | 2 | Missing required option: '--size=SIZE'",
-        "generate OUT --size 100                    | 2 | less than one 120-byte slot",
-        "generate OUT --size 1Q                     | 2 | unknown unit 'Q'",
-        "generate OUT --size -5                     | 2 | expected a number",
-        "generate OUT --size 1K --min-entropy 9     | 2 | --min-entropy: min-entropy must be between 0.5 and 8",
-        "generate OUT --size 1K --readers 0         | 2 | --readers: expected 1..64",
-        "generate OUT --size 1K --source pkcs11:a;b | 2 | --source: PKCS#11 URI",
-        "generate OUT --size 1K --source /dev/zero  | 1 | repetition count test",
-        "generate OUT --size 1K --source DIR        | 1 | expected a character device",
-        "generate OUT --size 1K --source FILE       | 1 | got a regular file",
-        "generate OUT --size 1K --source DIR/nope   | 1 | no such device",
-        "generate DIR/no/pad --size 1K              | 1 | does not exist",
-        "generate FILE --size 1K                    | 1 | already exists (use --force to replace it)",
-        "generate OUT --size 1K --bogus             | 2 | Unknown option: '--bogus'",
-        "''                                         | 2 | missing command",
-        "frobnicate                                 | 2 | Unmatched argument",
-        "verify                                     | 2 | Missing required parameter",
-        "info OUT --state                           | 2 | Missing required parameter for option '--state'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "generate OUT                               | 2 | Missing required option: '--size=SIZE'",
+                "generate OUT --size 100                    | 2 | less than one 120-byte slot",
+                "generate OUT --size 1Q                     | 2 | unknown unit 'Q'",
+                "generate OUT --size -5                     | 2 | expected a number",
+                "generate OUT --size 1K --min-entropy 9     | 2 | --min-entropy: min-entropy must be between 0.5 and 8",
+                "generate OUT --size 1K --readers 0         | 2 | --readers: expected 1..64",
+                "generate OUT --size 1K --source pkcs11:a;b | 2 | --source: PKCS#11 URI",
+                "generate OUT --size 1K --source /dev/zero  | 1 | repetition count test",
+                "generate OUT --size 1K --source DIR        | 1 | expected a character device",
+                "generate OUT --size 1K --source FILE       | 1 | got a regular file",
+                "generate OUT --size 1K --source DIR/nope   | 1 | no such device",
+                "generate DIR/no/pad --size 1K              | 1 | does not exist",
+                "generate FILE --size 1K                    | 1 | already exists (use --force to replace it)",
+                "generate OUT --size 1K --bogus             | 2 | Unknown option: '--bogus'",
+                "''                                         | 2 | missing command",
+                "frobnicate                                 | 2 | Unmatched argument",
+                "verify                                     | 2 | Missing required parameter",
+                "info OUT --state                           | 2 | Missing required parameter for option '--state'",
+            })
     void badInputsGiveOneLineAndTheRightExitCode(String argLine, int exit, String message) throws Exception {
         Path file = Files.writeString(dir.resolve("file.bin"), "x");
         String[] args = Stream.of(argLine.split(" "))
-                .map(a -> a.replace("OUT", dir.resolve("out.bin").toString()).replace("DIR", dir.toString())
+                .map(a -> a.replace("OUT", dir.resolve("out.bin").toString())
+                        .replace("DIR", dir.toString())
                         .replace("FILE", file.toString()))
                 .filter(a -> !a.isEmpty())
                 .toArray(String[]::new);
         Cli r = Cli.run(args);
         assertThat(r.exit()).as(r.err()).isEqualTo(exit);
         assertThat(r.err()).contains(message);
-        assertThat(r.oneLineError() || exit == 2 && r.err().contains("Usage:")).as(r.err()).isTrue();
+        assertThat(r.oneLineError() || exit == 2 && r.err().contains("Usage:"))
+                .as(r.err())
+                .isTrue();
         assertThat(r.err()).doesNotContain("\tat ");
         assertThat(Files.exists(dir.resolve("out.bin"))).isFalse();
         try (Stream<Path> s = Files.list(dir)) {
@@ -236,12 +252,19 @@ class CliTest {
     void helpStatesUnitsAndVersionWorks() {
         Cli help = Cli.run("generate", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("binary (1K = 1024)").contains("decimal (1KB = 1000)").contains("--force")
-                .contains("--source").contains("Exit codes");
+        assertThat(help.out())
+                .contains("binary (1K = 1024)")
+                .contains("decimal (1KB = 1000)")
+                .contains("--force")
+                .contains("--source")
+                .contains("Exit codes");
         Cli version = Cli.run("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("psk-keygen 0.1.0");
-        assertThat(Cli.run("--help").out()).contains("generate").contains("verify").contains("info");
+        assertThat(Cli.run("--help").out())
+                .contains("generate")
+                .contains("verify")
+                .contains("info");
     }
 
     @Test

@@ -24,7 +24,8 @@ class FilesystemFailureTest {
     void mountTmpfs() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount a tmpfs");
         mount = Files.createTempDirectory("psk-keygen-tmpfs-");
-        Processes.run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "psk-keygen-test", mount.toString()).requireSuccess("mount tmpfs");
+        Processes.run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "psk-keygen-test", mount.toString())
+                .requireSuccess("mount tmpfs");
     }
 
     @AfterEach
@@ -54,7 +55,9 @@ class FilesystemFailureTest {
         Path pad = mount.resolve("pad.bin");
         Cli r = Cli.run("generate", pad.toString(), "--size", "1MiB");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).startsWith("psk-keygen: cannot write " + pad + ": ").contains("Read-only file system");
+        assertThat(r.err().strip())
+                .startsWith("psk-keygen: cannot write " + pad + ": ")
+                .contains("Read-only file system");
         assertThat(r.oneLineError()).isTrue();
         try (Stream<Path> s = Files.list(mount)) {
             assertThat(s.count()).isZero();

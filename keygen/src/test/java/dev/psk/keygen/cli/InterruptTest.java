@@ -27,7 +27,8 @@ class InterruptTest {
         Files.writeString(dir.resolve("pad.bin.sha256"), "old sidecar");
         // Slow enough to be caught mid-way: a 64 GiB request would take minutes.
         Process p = Launch.keygen(Map.of(), dir, "generate", "pad.bin", "--size", "64GiB", "--force", "--readers", "1")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (tempBytes() < (8 << 20)) {
@@ -36,14 +37,17 @@ class InterruptTest {
                 Thread.sleep(20);
             }
             Processes.run("kill", "-" + signal, Long.toString(p.pid())).requireSuccess("kill");
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits after the signal").isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("exits after the signal")
+                    .isTrue();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).isNotZero();
             assertThat(output.strip()).isEqualTo("psk-keygen: interrupted: no pad written");
             assertThat(Files.readString(pad)).isEqualTo("old pad");
             assertThat(Files.readString(dir.resolve("pad.bin.sha256"))).isEqualTo("old sidecar");
             try (Stream<Path> s = Files.list(dir)) {
-                assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("pad.bin", "pad.bin.sha256");
+                assertThat(s.map(f -> f.getFileName().toString()))
+                        .containsExactlyInAnyOrder("pad.bin", "pad.bin.sha256");
             }
         } finally {
             p.destroyForcibly();
@@ -53,7 +57,8 @@ class InterruptTest {
 
     private long tempBytes() throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> temps = s.filter(f -> f.getFileName().toString().startsWith(".pad.bin.tmp-")).toList();
+            List<Path> temps = s.filter(f -> f.getFileName().toString().startsWith(".pad.bin.tmp-"))
+                    .toList();
             long n = 0;
             for (Path t : temps) {
                 n += Files.size(t);

@@ -13,8 +13,8 @@ final class Launch {
     static ProcessBuilder keygen(Map<String, String> env, Path dir, String... args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
-                PskKeygen.class.getName()));
+        List<String> cmd = new ArrayList<>(
+                List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, PskKeygen.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().putAll(env);

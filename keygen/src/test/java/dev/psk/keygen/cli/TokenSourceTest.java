@@ -31,17 +31,32 @@ class TokenSourceTest {
         home = Files.createTempDirectory("psk-keygen-softhsm-");
         Path tokens = Files.createDirectory(home.resolve("tokens"));
         Path conf = home.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        Files.writeString(
+                conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
         env = Map.of("SOFTHSM2_CONF", conf.toString());
-        Processes.run(List.of("softhsm2-util", "--init-token", "--free", "--label", "keygen-rng", "--so-pin", "87654321",
-                "--pin", "12345678"), env, null, Duration.ofMinutes(1)).requireSuccess("softhsm2-util --init-token");
+        Processes.run(
+                        List.of(
+                                "softhsm2-util",
+                                "--init-token",
+                                "--free",
+                                "--label",
+                                "keygen-rng",
+                                "--so-pin",
+                                "87654321",
+                                "--pin",
+                                "12345678"),
+                        env,
+                        null,
+                        Duration.ofMinutes(1))
+                .requireSuccess("softhsm2-util --init-token");
     }
 
     @AfterAll
     static void cleanup() throws IOException {
         if (home != null) {
             try (var s = Files.walk(home)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -51,37 +66,63 @@ class TokenSourceTest {
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Processes.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Processes.Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     @Test
     void padFromTheTokensRngIsHealthTestedAndVerifiable() throws Exception {
         Path dir = Files.createTempDirectory(home, "out");
-        Processes.Result r = keygen(dir, "generate", "pad.bin", "--size", "2MiB",
-                "--source", "pkcs11:token=keygen-rng?module-path=" + MODULE);
+        Processes.Result r = keygen(
+                dir,
+                "generate",
+                "pad.bin",
+                "--size",
+                "2MiB",
+                "--source",
+                "pkcs11:token=keygen-rng?module-path=" + MODULE);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("source: PKCS#11 token 'keygen-rng'").contains("C_GenerateRandom")
+        assertThat(r.stdout())
+                .contains("source: PKCS#11 token 'keygen-rng'")
+                .contains("C_GenerateRandom")
                 .contains("health tests passed (H=7.0");
         assertThat(Files.size(dir.resolve("pad.bin"))).isEqualTo(2097120);
-        assertThat(Processes.run(List.of("sha256sum", "-c", "pad.bin.sha256"), null, dir, Duration.ofMinutes(1)).exitCode()).isZero();
+        assertThat(Processes.run(List.of("sha256sum", "-c", "pad.bin.sha256"), null, dir, Duration.ofMinutes(1))
+                        .exitCode())
+                .isZero();
         assertThat(keygen(dir, "verify", "pad.bin").exitCode()).isZero();
     }
 
     @Test
     void unknownTokenNamesThoseThatExist() throws Exception {
         Path dir = Files.createTempDirectory(home, "out");
-        Processes.Result r = keygen(dir, "generate", "pad.bin", "--size", "1MiB",
-                "--source", "pkcs11:token=no-such-token?module-path=" + MODULE);
+        Processes.Result r = keygen(
+                dir,
+                "generate",
+                "pad.bin",
+                "--size",
+                "1MiB",
+                "--source",
+                "pkcs11:token=no-such-token?module-path=" + MODULE);
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr().strip()).doesNotContain("\n").contains("no-such-token").contains("keygen-rng");
+        assertThat(r.stderr().strip())
+                .doesNotContain("\n")
+                .contains("no-such-token")
+                .contains("keygen-rng");
         assertThat(Files.list(dir).count()).isZero();
     }
 
     @Test
     void missingModuleIsAOneLineError() throws Exception {
         Path dir = Files.createTempDirectory(home, "out");
-        Processes.Result r = keygen(dir, "generate", "pad.bin", "--size", "1MiB",
-                "--source", "pkcs11:token=keygen-rng?module-path=/nonexistent/libnothing.so");
+        Processes.Result r = keygen(
+                dir,
+                "generate",
+                "pad.bin",
+                "--size",
+                "1MiB",
+                "--source",
+                "pkcs11:token=keygen-rng?module-path=/nonexistent/libnothing.so");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr().strip()).doesNotContain("\n").contains("/nonexistent/libnothing.so");
     }

@@ -20,11 +20,12 @@ class HealthTestsTest {
         SecureRandom rnd = new SecureRandom();
         byte[] chunk = new byte[1 << 20];
         assertThatCode(() -> {
-            for (int i = 0; i < 32; i++) {
-                rnd.nextBytes(chunk);
-                m.check(ByteBuffer.wrap(chunk));
-            }
-        }).doesNotThrowAnyException();
+                    for (int i = 0; i < 32; i++) {
+                        rnd.nextBytes(chunk);
+                        m.check(ByteBuffer.wrap(chunk));
+                    }
+                })
+                .doesNotThrowAnyException();
         assertThat(m.tested()).isEqualTo(32L << 20);
     }
 
@@ -60,10 +61,12 @@ class HealthTestsTest {
     void repetitionAcrossBufferBoundariesIsCaught() {
         RepetitionCountTest t = new RepetitionCountTest(7);
         assertThatThrownBy(() -> {
-            t.feed(ByteBuffer.wrap(new byte[] {1, 2, 3, 9, 9, 9}));
-            t.feed(ByteBuffer.wrap(new byte[] {9, 9}));
-            t.feed(ByteBuffer.wrap(new byte[] {9, 9, 4}));
-        }).isInstanceOf(HealthTestFailure.class).hasMessageContaining("at byte 9:");
+                    t.feed(ByteBuffer.wrap(new byte[] {1, 2, 3, 9, 9, 9}));
+                    t.feed(ByteBuffer.wrap(new byte[] {9, 9}));
+                    t.feed(ByteBuffer.wrap(new byte[] {9, 9, 4}));
+                })
+                .isInstanceOf(HealthTestFailure.class)
+                .hasMessageContaining("at byte 9:");
     }
 
     @Test
@@ -75,7 +78,8 @@ class HealthTestsTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = (i & 1) == 0 ? 0 : (byte) (1 + r.nextInt(255));
         }
-        assertThatCode(() -> new RepetitionCountTest(SYSTEM.repetitionCutoff()).feed(ByteBuffer.wrap(data))).doesNotThrowAnyException();
+        assertThatCode(() -> new RepetitionCountTest(SYSTEM.repetitionCutoff()).feed(ByteBuffer.wrap(data)))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> new HealthMonitor(SYSTEM).check(ByteBuffer.wrap(data)))
                 .isInstanceOfSatisfying(HealthTestFailure.class, f -> {
                     assertThat(f.test()).isEqualTo(HealthTestFailure.Test.ADAPTIVE_PROPORTION);
@@ -93,7 +97,8 @@ class HealthTestsTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = r.nextDouble() < p ? (byte) 0x77 : (byte) r.nextInt(256);
         }
-        assertThatCode(() -> new HealthMonitor(SYSTEM).check(ByteBuffer.wrap(data))).doesNotThrowAnyException();
+        assertThatCode(() -> new HealthMonitor(SYSTEM).check(ByteBuffer.wrap(data)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -115,7 +120,8 @@ class HealthTestsTest {
         new AdaptiveProportionTest(26).feed(ByteBuffer.wrap(data));
         data[600] = (byte) 0xAA;
         assertThatThrownBy(() -> new AdaptiveProportionTest(26).feed(ByteBuffer.wrap(data)))
-                .isInstanceOfSatisfying(HealthTestFailure.class, f -> assertThat(f.offset()).isEqualTo(600));
+                .isInstanceOfSatisfying(
+                        HealthTestFailure.class, f -> assertThat(f.offset()).isEqualTo(600));
     }
 
     /** The word-at-a-time paths give exactly the verdict and offset of byte-by-byte feeding. */
@@ -154,7 +160,9 @@ class HealthTestsTest {
      * must pass the first and fail the second at the same byte as the standard's loop.
      */
     @ParameterizedTest(name = "seed {0}, cutoff {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"21, 7", "22, 7", "23, 7", "24, 7", "25, 4", "26, 4", "27, 4", "28, 4", "29, 5", "30, 6", "31, 3", "32, 3"})
+    @org.junit.jupiter.params.provider.CsvSource({
+        "21, 7", "22, 7", "23, 7", "24, 7", "25, 4", "26, 4", "27, 4", "28, 4", "29, 5", "30, 6", "31, 3", "32, 3"
+    })
     void shortRunsAtBlockEdgesAgreeWithTheBytewiseLoop(int seed, int cutoff) {
         Random r = new Random(seed);
         byte[] data = random(1 << 15, seed);

@@ -11,7 +11,9 @@ final class Groups {
 
     static int missingSubcommand(CommandSpec spec) {
         Map<String, CommandLine> subs = spec.commandLine().getSubcommands();
-        spec.commandLine().getErr().println(spec.qualifiedName() + ": missing command (" + String.join(", ", subs.keySet()) + ")");
+        spec.commandLine()
+                .getErr()
+                .println(spec.qualifiedName() + ": missing command (" + String.join(", ", subs.keySet()) + ")");
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCodes.USAGE;
     }

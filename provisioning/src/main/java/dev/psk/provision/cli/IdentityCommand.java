@@ -6,10 +6,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision identity …}. */
-@Command(name = "identity", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "identity",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Create, list and use hardware-bound identity keys.",
-        subcommands = {IdentityCreateCommand.class, IdentityListCommand.class, IdentitySignCommand.class,
-            IdentityVerifyCommand.class})
+        subcommands = {
+            IdentityCreateCommand.class,
+            IdentityListCommand.class,
+            IdentitySignCommand.class,
+            IdentityVerifyCommand.class
+        })
 public final class IdentityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -19,16 +19,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision identity create --token URI --label NAME --out DIR}. */
-@Command(name = "create", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Generate an EC P-256 identity key inside the token (CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN,",
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Generate an EC P-256 identity key inside the token (CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN,",
             "not CKA_EXTRACTABLE), read its attributes back and refuse anything exportable, then write",
-            "DIR/NAME.pub.pem and DIR/NAME.identity.json and print the identity_id."},
-        footer = {"", "Example:",
+            "DIR/NAME.pub.pem and DIR/NAME.identity.json and print the identity_id."
+        },
+        footer = {
+            "",
+            "Example:",
             "  psk-provision identity create --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
             "      --pin-file user.pin --label site-a --out /etc/psk",
             "  psk-provision identity create --profile atecc608a --token 'pkcs11:token=ATECC608A?module-name=cryptoauth' \\",
             "      --pin-file user.pin --out /etc/psk              # next free slot of 2, 3, 4",
-            "", "Exit codes: 0 created, 1 failure or refusal (label taken, files exist, unsafe attributes), 2 usage error."})
+            "",
+            "Exit codes: 0 created, 1 failure or refusal (label taken, files exist, unsafe attributes), 2 usage error."
+        })
 final class IdentityCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,24 +48,46 @@ final class IdentityCreateCommand implements Callable<Integer> {
     @Mixin
     PinOptions pins;
 
-    @Option(names = "--token", required = true, paramLabel = "URI", converter = UriConverter.class,
+    @Option(
+            names = "--token",
+            required = true,
+            paramLabel = "URI",
+            converter = UriConverter.class,
             description = "PKCS#11 URI of the token: pkcs11:token=LABEL?module-path=/path/module.so")
     Pkcs11Uri token;
 
-    @Option(names = "--label", paramLabel = "NAME",
-            description = "Key label on the token and base name of the files (atecc608a: fixed by slot, may be omitted).")
+    @Option(
+            names = "--label",
+            paramLabel = "NAME",
+            description =
+                    "Key label on the token and base name of the files (atecc608a: fixed by slot, may be omitted).")
     String label;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for NAME.pub.pem and NAME.identity.json.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Directory for NAME.pub.pem and NAME.identity.json.")
     Path out;
 
-    @Option(names = "--profile", paramLabel = "P", defaultValue = "generic", description = "generic (default) or atecc608a.")
+    @Option(
+            names = "--profile",
+            paramLabel = "P",
+            defaultValue = "generic",
+            description = "generic (default) or atecc608a.")
     String profile;
 
-    @Option(names = "--key-type", paramLabel = "T", defaultValue = "ec-p256", description = "ec-p256 (the only one generated).")
+    @Option(
+            names = "--key-type",
+            paramLabel = "T",
+            defaultValue = "ec-p256",
+            description = "ec-p256 (the only one generated).")
     String keyType;
 
-    @Option(names = "--slot", paramLabel = "N", description = "atecc608a: the chip slot (2, 3 or 4); default the first free one.")
+    @Option(
+            names = "--slot",
+            paramLabel = "N",
+            description = "atecc608a: the chip slot (2, 3 or 4); default the first free one.")
     Integer slot;
 
     @Override
@@ -69,13 +100,25 @@ final class IdentityCreateCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         try (Pkcs11Token tok = Pkcs11Token.open(token, pins.source(token, err))) {
-            IdentityProvisioner.Result r = new IdentityProvisioner(Clock.systemUTC()).create(tok,
-                    new IdentityProvisioner.Request(token, label, out, p, t,
-                            slot == null ? OptionalInt.empty() : OptionalInt.of(slot)));
+            IdentityProvisioner.Result r = new IdentityProvisioner(Clock.systemUTC())
+                    .create(
+                            tok,
+                            new IdentityProvisioner.Request(
+                                    token,
+                                    label,
+                                    out,
+                                    p,
+                                    t,
+                                    slot == null ? OptionalInt.empty() : OptionalInt.of(slot)));
             PrintWriter o = spec.commandLine().getOut();
-            o.println("created key '" + r.identity().label() + "' on token " + tok.info().describe());
-            o.println("attributes: " + String.join(" ", r.identity().attributes().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            o.println("created key '" + r.identity().label() + "' on token "
+                    + tok.info().describe());
+            o.println("attributes: "
+                    + String.join(
+                            " ",
+                            r.identity().attributes().entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .toList()));
             o.println("self-test: a signature by the token verifies with the exported public key");
             o.println("key uri: " + r.identity().keyUri());
             o.println("public key: " + r.publicKeyFile());

@@ -19,11 +19,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision identity list --token URI}. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List the private keys on a token with identity_id, protection attributes and a verdict.",
-        footer = {"", "Example:",
+        footer = {
+            "",
+            "Example:",
             "  psk-provision identity list --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' --pin-file user.pin",
-            "", "Exit codes: 0 listed, 1 failure, 2 usage error."})
+            "",
+            "Exit codes: 0 listed, 1 failure, 2 usage error."
+        })
 final class IdentityListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,14 +41,19 @@ final class IdentityListCommand implements Callable<Integer> {
     @Mixin
     PinOptions pins;
 
-    @Option(names = "--token", required = true, paramLabel = "URI", converter = UriConverter.class,
+    @Option(
+            names = "--token",
+            required = true,
+            paramLabel = "URI",
+            converter = UriConverter.class,
             description = "PKCS#11 URI of the token.")
     Pkcs11Uri token;
 
     @Override
     public Integer call() throws PskException {
         PrintWriter o = spec.commandLine().getOut();
-        try (Pkcs11Token tok = Pkcs11Token.open(token, pins.source(token, spec.commandLine().getErr()))) {
+        try (Pkcs11Token tok =
+                Pkcs11Token.open(token, pins.source(token, spec.commandLine().getErr()))) {
             List<TokenKey> keys = tok.privateKeys();
             o.println("token " + tok.info().describe() + (tok.loggedIn() ? "" : " (not logged in: private keys hidden)")
                     + ": " + keys.size() + " private key" + (keys.size() == 1 ? "" : "s"));
@@ -53,9 +65,15 @@ final class IdentityListCommand implements Callable<Integer> {
                     id = "- (" + e.getMessage() + ")";
                 }
                 KeyAttributes a = tok.attributes(k);
-                o.println("'" + k.label() + "' id=" + Hex.encode(k.id()) + " type=" + (k.isEc() ? "EC" : "CKK " + k.keyType())
-                        + " identity_id=" + id + " " + (a.hardwareBound() ? "hardware-bound" : "NOT hardware-bound " + a.violations()));
-                o.println("  " + String.join(" ", a.asMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                o.println("'" + k.label() + "' id=" + Hex.encode(k.id()) + " type="
+                        + (k.isEc() ? "EC" : "CKK " + k.keyType()) + " identity_id=" + id + " "
+                        + (a.hardwareBound() ? "hardware-bound" : "NOT hardware-bound " + a.violations()));
+                o.println("  "
+                        + String.join(
+                                " ",
+                                a.asMap().entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
             }
             o.flush();
             return 0;

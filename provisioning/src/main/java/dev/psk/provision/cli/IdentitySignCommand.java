@@ -16,12 +16,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision identity sign --key URI --in FILE --out SIG}. */
-@Command(name = "sign", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = "Sign a file with an identity key on its token (ECDSA P-256, SHA-256), e.g. to test a deployment.",
-        footer = {"", "Example:",
+@Command(
+        name = "sign",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description =
+                "Sign a file with an identity key on its token (ECDSA P-256, SHA-256), e.g. to test a deployment.",
+        footer = {
+            "",
+            "Example:",
             "  psk-provision identity sign --key \"$(jq -r .key_uri site-a.identity.json)\" --pin-file user.pin \\",
             "      --in msg.bin --out msg.sig",
-            "", "Exit codes: 0 signed, 1 failure, 2 usage error."})
+            "",
+            "Exit codes: 0 signed, 1 failure, 2 usage error."
+        })
 final class IdentitySignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,7 +40,11 @@ final class IdentitySignCommand implements Callable<Integer> {
     @Mixin
     PinOptions pins;
 
-    @Option(names = "--key", required = true, paramLabel = "URI", converter = UriConverter.class,
+    @Option(
+            names = "--key",
+            required = true,
+            paramLabel = "URI",
+            converter = UriConverter.class,
             description = "PKCS#11 URI of the key (object= and/or id=).")
     Pkcs11Uri key;
 
@@ -42,7 +54,12 @@ final class IdentitySignCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "SIG", description = "Where to write the signature.")
     Path out;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "der", converter = FormatConverter.class, description = "DER (default) or P1363 (r||s).")
+    @Option(
+            names = "--format",
+            paramLabel = "F",
+            defaultValue = "der",
+            converter = FormatConverter.class,
+            description = "DER (default) or P1363 (r||s).")
     SignatureFormat format;
 
     @Override
@@ -51,12 +68,15 @@ final class IdentitySignCommand implements Callable<Integer> {
         try {
             data = Files.readAllBytes(in);
         } catch (IOException e) {
-            throw new PskException("--in " + in + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new PskException(
+                    "--in " + in + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        try (TokenSigner s = TokenSigner.open(key, pins.source(key, spec.commandLine().getErr()))) {
+        try (TokenSigner s =
+                TokenSigner.open(key, pins.source(key, spec.commandLine().getErr()))) {
             byte[] sig = s.sign(data, format);
             try {
-                dev.psk.common.AtomicFiles.write(out, sig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                dev.psk.common.AtomicFiles.write(
+                        out, sig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (IOException e) {
                 throw new PskException("--out " + out + ": cannot be written (" + e.getMessage() + ")");
             }

@@ -22,12 +22,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision identity verify (--pub PEM | --peers FILE --id ID) --in FILE --sig SIG}. */
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Verify a signature with a public key, or against the enabled peers of a pinned-peers file.",
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  psk-provision identity verify --pub site-a.pub.pem --in msg.bin --sig msg.sig",
             "  psk-provision identity verify --peers peers.conf --id 3f2a9c0d11e4b7a8 --in msg.bin --sig msg.sig",
-            "", "Exit codes: 0 valid, 1 rejected (bad signature, unknown or disabled peer) or failure, 2 usage error."})
+            "",
+            "Exit codes: 0 valid, 1 rejected (bad signature, unknown or disabled peer) or failure, 2 usage error."
+        })
 final class IdentityVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,7 +57,12 @@ final class IdentityVerifyCommand implements Callable<Integer> {
     @Option(names = "--sig", required = true, paramLabel = "SIG", description = "The signature.")
     Path sig;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "der", converter = FormatConverter.class, description = "DER (default) or P1363 (r||s).")
+    @Option(
+            names = "--format",
+            paramLabel = "F",
+            defaultValue = "der",
+            converter = FormatConverter.class,
+            description = "DER (default) or P1363 (r||s).")
     SignatureFormat format;
 
     @Override
@@ -66,7 +78,8 @@ final class IdentityVerifyCommand implements Callable<Integer> {
             try {
                 ok = Verifier.verify(Pem.decode(Files.readString(pub)), data, signature, format);
             } catch (IOException e) {
-                throw new PskException("--pub " + pub + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                throw new PskException(
+                        "--pub " + pub + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             } catch (dev.psk.identity.IdentityException e) {
                 throw new PskException("--pub " + pub + ": " + e.getMessage());
             }
@@ -74,7 +87,8 @@ final class IdentityVerifyCommand implements Callable<Integer> {
             o.flush();
             return ok ? 0 : ExitCodes.FAILURE;
         }
-        Optional<PinnedPeer> p = new Verifier(PinnedPeers.load(peers)).verify(IdentityId.parse(id), data, signature, format);
+        Optional<PinnedPeer> p =
+                new Verifier(PinnedPeers.load(peers)).verify(IdentityId.parse(id), data, signature, format);
         o.println(p.map(x -> "valid signature by pinned peer '" + x.name() + "' (" + x.identityId() + ")")
                 .orElse("REJECTED: no enabled pinned peer " + id + " with a matching signature"));
         o.flush();
@@ -85,7 +99,8 @@ final class IdentityVerifyCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
-            throw new PskException(what + " " + p + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new PskException(
+                    what + " " + p + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

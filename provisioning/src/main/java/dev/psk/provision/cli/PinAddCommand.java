@@ -20,13 +20,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision pin add --peers FILE --name NAME (--pem PEM | --identity-file JSON) [--id ID] [--disabled]}. */
-@Command(name = "add", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Pin a peer's identity key from its exported PEM or identity file. With --id, the identity_id you",
-            "were told out of band must match the key (guards against a swapped file)."},
-        footer = {"", "Examples:",
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Pin a peer's identity key from its exported PEM or identity file. With --id, the identity_id you",
+            "were told out of band must match the key (guards against a swapped file)."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  psk-provision pin add --peers /etc/psk/peers.conf --name site-b --identity-file site-b.identity.json",
             "  psk-provision pin add --peers /etc/psk/peers.conf --name site-c --pem site-c.pub.pem --id 3f2a9c0d11e4b7a8",
-            "", "Exit codes: 0 pinned, 1 failure (duplicate, id mismatch, bad file), 2 usage error."})
+            "",
+            "Exit codes: 0 pinned, 1 failure (duplicate, id mismatch, bad file), 2 usage error."
+        })
 final class PinAddCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +43,11 @@ final class PinAddCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--peers", required = true, paramLabel = "FILE", description = "The pinned-peers file (created if missing).")
+    @Option(
+            names = "--peers",
+            required = true,
+            paramLabel = "FILE",
+            description = "The pinned-peers file (created if missing).")
     Path peers;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Peer name (default: the identity file's label).")
@@ -67,7 +80,8 @@ final class PinAddCommand implements Callable<Integer> {
             try {
                 key = Pem.decode(Files.readString(pem));
             } catch (IOException e) {
-                throw new PskException("--pem " + pem + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                throw new PskException(
+                        "--pem " + pem + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             } catch (IdentityException e) {
                 throw new PskException("--pem " + pem + ": " + e.getMessage());
             }
@@ -75,15 +89,18 @@ final class PinAddCommand implements Callable<Integer> {
         if (peerName == null) {
             throw new UsageException("--name is required with --pem");
         }
-        PinnedPeer peer = PinnedPeer.create(peerName, id == null ? null : dev.psk.identity.IdentityId.parse(id), key, !disabled);
+        PinnedPeer peer =
+                PinnedPeer.create(peerName, id == null ? null : dev.psk.identity.IdentityId.parse(id), key, !disabled);
         PinnedPeers updated = PinnedPeers.loadOrEmpty(peers).with(peer);
         try {
             updated.save(peers);
         } catch (IOException e) {
             throw new PskException("peers file " + peers + ": cannot be written (" + e.getMessage() + ")");
         }
-        spec.commandLine().getOut().println("pinned '" + peer.name() + "' identity_id " + peer.identityId()
-                + (peer.enabled() ? "" : " (disabled)") + " in " + peers);
+        spec.commandLine()
+                .getOut()
+                .println("pinned '" + peer.name() + "' identity_id " + peer.identityId()
+                        + (peer.enabled() ? "" : " (disabled)") + " in " + peers);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -6,11 +6,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision pin …}: the pinned-peers file. */
-@Command(name = "pin", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Manage the pinned-peers file: the identity keys this device accepts in the tunnel handshake.",
-            "(\"pin\" as in key pinning; token PINs are never handled here.)"},
-        subcommands = {PinAddCommand.class, PinRemoveCommand.class, PinListCommand.class, PinEnableCommand.class,
-            PinDisableCommand.class})
+@Command(
+        name = "pin",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Manage the pinned-peers file: the identity keys this device accepts in the tunnel handshake.",
+            "(\"pin\" as in key pinning; token PINs are never handled here.)"
+        },
+        subcommands = {
+            PinAddCommand.class,
+            PinRemoveCommand.class,
+            PinListCommand.class,
+            PinEnableCommand.class,
+            PinDisableCommand.class
+        })
 public final class PinCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

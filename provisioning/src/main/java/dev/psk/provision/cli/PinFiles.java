@@ -16,8 +16,10 @@ final class PinFiles {
     static void warnIfExposed(Path file, PrintWriter err) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)
-                    || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+            if (p.contains(PosixFilePermission.GROUP_READ)
+                    || p.contains(PosixFilePermission.OTHERS_READ)
+                    || p.contains(PosixFilePermission.GROUP_WRITE)
+                    || p.contains(PosixFilePermission.OTHERS_WRITE)) {
                 err.println("psk-provision: warning: PIN file " + file + " is accessible to group or others ("
                         + PosixFilePermissions.toString(p) + "); chmod 600 it");
                 err.flush();

@@ -14,10 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision pin list --peers FILE}. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List pinned peers: name, identity_id, enabled. Validates the whole file.",
-        footer = {"", "Example:", "  psk-provision pin list --peers /etc/psk/peers.conf",
-            "", "Exit codes: 0 listed, 1 failure (missing or malformed file, naming the entry), 2 usage error."})
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision pin list --peers /etc/psk/peers.conf",
+            "",
+            "Exit codes: 0 listed, 1 failure (missing or malformed file, naming the entry), 2 usage error."
+        })
 final class PinListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

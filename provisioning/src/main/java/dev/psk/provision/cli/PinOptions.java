@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
  * as an option value.
  */
 public final class PinOptions {
-    @Option(names = "--pin-file", paramLabel = "FILE",
+    @Option(
+            names = "--pin-file",
+            paramLabel = "FILE",
             description = "File whose first line is the user PIN (keep it mode 0600). Default: the URI's pin-source,"
                     + " else a prompt on the terminal.")
     Path pinFile;
@@ -27,12 +29,14 @@ public final class PinOptions {
         }
         if (pinFile != null) {
             if (uri.pinSource().isPresent() || uri.hasPinValue()) {
-                throw new UsageException("give the PIN one way: --pin-file or the URI's pin-source/pin-value, not both");
+                throw new UsageException(
+                        "give the PIN one way: --pin-file or the URI's pin-source/pin-value, not both");
             }
             PinFiles.warnIfExposed(pinFile, err);
             return PinSource.file(pinFile);
         }
-        uri.pinSource().filter(p -> p.startsWith("file:") || p.startsWith("/"))
+        uri.pinSource()
+                .filter(p -> p.startsWith("file:") || p.startsWith("/"))
                 .map(p -> Path.of(p.replaceFirst("^file:(//)?", "")))
                 .ifPresent(p -> PinFiles.warnIfExposed(p, err));
         java.io.Console console = System.console();

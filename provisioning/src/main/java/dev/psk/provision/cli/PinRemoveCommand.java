@@ -6,10 +6,18 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
 /** {@code psk-provision pin remove --peers FILE NAME|ID}. */
-@Command(name = "remove", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Unpin a peer (by name or identity_id): it is no longer accepted.",
-        footer = {"", "Example:", "  psk-provision pin remove --peers /etc/psk/peers.conf site-b",
-            "", "Exit codes: 0 removed, 1 failure (no such peer), 2 usage error."})
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision pin remove --peers /etc/psk/peers.conf site-b",
+            "",
+            "Exit codes: 0 removed, 1 failure (no such peer), 2 usage error."
+        })
 final class PinRemoveCommand extends PinEditCommand {
     @Override
     PinnedPeers edit(PinnedPeers current, String peer) throws PskException {

@@ -1,7 +1,6 @@
 package dev.psk.provision.cli;
 
 import dev.psk.common.cli.CliRunner;
-import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,10 +11,15 @@ import picocli.CommandLine.Spec;
  * {@code psk-provision}: deployment-time provisioning. Each command group is one entry of
  * {@code subcommands} below: adding one (e.g. {@code hub.HubCommand.class}) is a one-line change.
  */
-@Command(name = "psk-provision", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Provision device identities in PKCS#11 tokens (SoftHSM2, TPM 2.0 via tpm2-pkcs11, ATECC608A),",
+@Command(
+        name = "psk-provision",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Provision device identities in PKCS#11 tokens (SoftHSM2, TPM 2.0 via tpm2-pkcs11, ATECC608A),",
             "derive salted serial identities and manage pinned peers.",
-            "PINs come from files (--pin-file, pin-source=file:…) or a prompt; never put one on the command line."},
+            "PINs come from files (--pin-file, pin-source=file:…) or a prompt; never put one on the command line."
+        },
         subcommands = {
             TokenCommand.class,
             IdentityCommand.class,

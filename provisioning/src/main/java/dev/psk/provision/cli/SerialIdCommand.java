@@ -14,13 +14,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision serial-id --salt HEX [--length 8|16] [--root DIR]}. */
-@Command(name = "serial-id", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Print the salted hardware-serial identity.",
+@Command(
+        name = "serial-id",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Print the salted hardware-serial identity.",
             "The first 8 or 16 bytes of SHA-256(\"psk-tunnel/v1\" || salt || serial), serial from /proc/device-tree/serial-number,",
             "/sys/class/dmi/id/product_uuid or /sys/class/dmi/id/board_serial (first found, trimmed).",
-            "Use one salt per deployment, the same on every peer. An identifier, not a secret."},
-        footer = {"", "Example:", "  psk-provision serial-id --salt 6a1f0c55e2d94b7a --length 16",
-            "", "Exit codes: 0 printed, 1 no serial found, 2 usage error."})
+            "Use one salt per deployment, the same on every peer. An identifier, not a secret."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision serial-id --salt 6a1f0c55e2d94b7a --length 16",
+            "",
+            "Exit codes: 0 printed, 1 no serial found, 2 usage error."
+        })
 final class SerialIdCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +44,11 @@ final class SerialIdCommand implements Callable<Integer> {
     @Option(names = "--length", paramLabel = "N", defaultValue = "8", description = "8 (default) or 16 bytes.")
     int length;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Root directory to read the serial under (tests).")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            defaultValue = "/",
+            description = "Root directory to read the serial under (tests).")
     Path root;
 
     @Override

@@ -17,13 +17,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision token init --module PATH --label L --so-pin-file F --pin-file F}. */
-@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
-        description = {"Initialize a new token in the first free slot of a PKCS#11 module (C_InitToken with the SO PIN,",
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
+        description = {
+            "Initialize a new token in the first free slot of a PKCS#11 module (C_InitToken with the SO PIN,",
             "then C_InitPIN with the user PIN). SoftHSM2: point SOFTHSM2_CONF at its configuration;",
-            "tpm2-pkcs11: set TPM2_PKCS11_STORE and TPM2_PKCS11_TCTI."},
-        footer = {"", "Example:", "  psk-provision token init --module /usr/lib/softhsm/libsofthsm2.so --label device \\",
+            "tpm2-pkcs11: set TPM2_PKCS11_STORE and TPM2_PKCS11_TCTI."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision token init --module /usr/lib/softhsm/libsofthsm2.so --label device \\",
             "      --so-pin-file so.pin --pin-file user.pin",
-            "", "Exit codes: 0 initialized, 1 failure (label taken, no free slot, PIN refused), 2 usage error."})
+            "",
+            "Exit codes: 0 initialized, 1 failure (label taken, no free slot, PIN refused), 2 usage error."
+        })
 final class TokenInitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,7 +53,10 @@ final class TokenInitCommand implements Callable<Integer> {
     @Option(names = "--pin-file", required = true, paramLabel = "F", description = "File holding the new user PIN.")
     Path pinFile;
 
-    @Option(names = "--profile", paramLabel = "P", defaultValue = "generic",
+    @Option(
+            names = "--profile",
+            paramLabel = "P",
+            defaultValue = "generic",
             description = "generic (default) or atecc608a (refused: the chip's token is fixed).")
     String profile;
 

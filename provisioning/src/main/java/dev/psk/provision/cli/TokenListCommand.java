@@ -15,10 +15,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision token list --module URI-or-PATH}. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = dev.psk.common.cli.VersionProvider.class,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List the slots of a PKCS#11 module with their tokens and each token's URI.",
-        footer = {"", "Example:", "  psk-provision token list --module /usr/lib/softhsm/libsofthsm2.so",
-            "", "Exit codes: 0 listed, 1 failure (module missing or failing), 2 usage error."})
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision token list --module /usr/lib/softhsm/libsofthsm2.so",
+            "",
+            "Exit codes: 0 listed, 1 failure (module missing or failing), 2 usage error."
+        })
 final class TokenListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,12 +40,18 @@ final class TokenListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws PskException {
         String path = module.toAbsolutePath().toString();
-        List<TokenInfo> tokens = Pkcs11Token.tokens(Pkcs11Uri.builder().query("module-path", path).build());
+        List<TokenInfo> tokens = Pkcs11Token.tokens(
+                Pkcs11Uri.builder().query("module-path", path).build());
         PrintWriter out = spec.commandLine().getOut();
         for (TokenInfo t : tokens) {
             if (t.initialized()) {
-                out.printf("slot %s: token '%s' (manufacturer %s, model %s, serial %s)%n  %s%n",
-                        Long.toUnsignedString(t.slotId()), t.label(), t.manufacturer(), t.model(), t.serial(),
+                out.printf(
+                        "slot %s: token '%s' (manufacturer %s, model %s, serial %s)%n  %s%n",
+                        Long.toUnsignedString(t.slotId()),
+                        t.label(),
+                        t.manufacturer(),
+                        t.model(),
+                        t.serial(),
                         t.uri(path).format());
             } else {
                 out.printf("slot %s: free (uninitialized token)%n", Long.toUnsignedString(t.slotId()));

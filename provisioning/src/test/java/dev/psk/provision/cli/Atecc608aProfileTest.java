@@ -36,11 +36,32 @@ class Atecc608aProfileTest {
             Path pin = Cli.pinFile(hsm.dir().resolve("pin"), "user-5566");
             Path out = Files.createDirectory(hsm.dir().resolve("out"));
             String token = "pkcs11:token=ATECC608A?module-path=" + SoftHsm.MODULE;
-            String[] base = {"identity", "create", "--profile", "atecc608a", "--token", token, "--pin-file", pin.toString(),
-                "--out", out.toString()};
+            String[] base = {
+                "identity",
+                "create",
+                "--profile",
+                "atecc608a",
+                "--token",
+                token,
+                "--pin-file",
+                pin.toString(),
+                "--out",
+                out.toString()
+            };
 
-            Out init = run("token", "init", "--profile", "atecc608a", "--module", SoftHsm.MODULE.toString(), "--label", "x",
-                    "--so-pin-file", pin.toString(), "--pin-file", pin.toString());
+            Out init = run(
+                    "token",
+                    "init",
+                    "--profile",
+                    "atecc608a",
+                    "--module",
+                    SoftHsm.MODULE.toString(),
+                    "--label",
+                    "x",
+                    "--so-pin-file",
+                    pin.toString(),
+                    "--pin-file",
+                    pin.toString());
             assertThat(init.exit()).isEqualTo(1);
             assertThat(init.err()).contains("cannot be initialized");
 
@@ -48,15 +69,19 @@ class Atecc608aProfileTest {
             assertThat(run(concat(base, "--key-type", "rsa-2048")).err()).contains("no RSA");
             assertThat(run(concat(base, "--slot", "0")).err()).contains("slot 0 holds the factory device key");
             assertThat(run(concat(base, "--slot", "7")).err()).contains("slot 7 cannot hold a generated key");
-            assertThat(run(concat(base, "--label", "my-key")).err()).contains("keys are named by slot", "'atecc608a-slot-2'");
+            assertThat(run(concat(base, "--label", "my-key")).err())
+                    .contains("keys are named by slot", "'atecc608a-slot-2'");
 
             Out s3 = run(concat(base, "--slot", "3"));
             assertThat(s3.exit()).as(s3.err()).isZero();
             assertThat(s3.out()).contains("created key 'atecc608a-slot-3'", "id=%03");
             assertThat(run(base).out()).contains("created key 'atecc608a-slot-2'");
-            assertThat(run(concat(base, "--label", "atecc608a-slot-4")).out()).contains("created key 'atecc608a-slot-4'");
-            assertThat(Files.exists(out.resolve("atecc608a-slot-4.identity.json"))).isTrue();
-            assertThat(Files.readString(out.resolve("atecc608a-slot-4.identity.json"))).contains("\"profile\" : \"atecc608a\"");
+            assertThat(run(concat(base, "--label", "atecc608a-slot-4")).out())
+                    .contains("created key 'atecc608a-slot-4'");
+            assertThat(Files.exists(out.resolve("atecc608a-slot-4.identity.json")))
+                    .isTrue();
+            assertThat(Files.readString(out.resolve("atecc608a-slot-4.identity.json")))
+                    .contains("\"profile\" : \"atecc608a\"");
 
             Out taken = run(concat(base, "--slot", "3"));
             assertThat(taken.exit()).isEqualTo(1);
@@ -65,10 +90,24 @@ class Atecc608aProfileTest {
             assertThat(full.exit()).isEqualTo(1);
             assertThat(full.err()).contains("slots [2, 3, 4] all hold keys").hasLineCount(1);
 
-            assertThat(run("identity", "list", "--token", token, "--pin-file", pin.toString()).out())
+            assertThat(run("identity", "list", "--token", token, "--pin-file", pin.toString())
+                            .out())
                     .contains("'atecc608a-slot-2' id=02", "'atecc608a-slot-3' id=03", "'atecc608a-slot-4' id=04");
-            assertThat(run("identity", "create", "--token", token, "--pin-file", pin.toString(), "--out", out.toString(),
-                    "--label", "generic-key", "--slot", "2").err()).contains("only meaningful with --profile atecc608a");
+            assertThat(run(
+                                    "identity",
+                                    "create",
+                                    "--token",
+                                    token,
+                                    "--pin-file",
+                                    pin.toString(),
+                                    "--out",
+                                    out.toString(),
+                                    "--label",
+                                    "generic-key",
+                                    "--slot",
+                                    "2")
+                            .err())
+                    .contains("only meaningful with --profile atecc608a");
         }
     }
 

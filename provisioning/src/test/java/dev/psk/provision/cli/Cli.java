@@ -22,9 +22,14 @@ final class Cli {
     }
 
     Processes.Result run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), PskProvision.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PskProvision.class.getName()));
         cmd.addAll(List.of(args));
         Processes.Result r = Processes.run(cmd, env, null, Duration.ofMinutes(2));
         runs.add(r);
@@ -34,7 +39,8 @@ final class Cli {
     /** Writes a PIN file as an operator should: mode 0600, the PIN on its first line. */
     static Path pinFile(Path file, String pin) throws IOException {
         java.nio.file.Files.writeString(file, pin + "\n");
-        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.nio.file.Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 

@@ -52,90 +52,290 @@ class ProvisionSoftHsmCliTest {
             String token = "pkcs11:token=device?module-path=" + MODULE;
             String user = d.resolve("user.pin").toString();
 
-            Processes.Result init = cli.run("token", "init", "--module", MODULE, "--label", "device",
-                    "--so-pin-file", d.resolve("so.pin").toString(), "--pin-file", user);
+            Processes.Result init = cli.run(
+                    "token",
+                    "init",
+                    "--module",
+                    MODULE,
+                    "--label",
+                    "device",
+                    "--so-pin-file",
+                    d.resolve("so.pin").toString(),
+                    "--pin-file",
+                    user);
             assertThat(init.exitCode()).as(init.stderr()).isZero();
             assertThat(init.stdout()).contains("initialized token 'device'");
             assertThat(cli.run("token", "list", "--module", MODULE).stdout()).contains("token 'device'");
 
-            Processes.Result create = cli.run("identity", "create", "--token", token, "--pin-file", user,
-                    "--label", "site-a", "--out", out.toString());
+            Processes.Result create = cli.run(
+                    "identity",
+                    "create",
+                    "--token",
+                    token,
+                    "--pin-file",
+                    user,
+                    "--label",
+                    "site-a",
+                    "--out",
+                    out.toString());
             assertThat(create.exitCode()).as(create.stderr()).isZero();
             assertThat(create.stdout()).contains("self-test: a signature by the token verifies");
-            String id = create.stdout().lines().filter(l -> l.startsWith("identity_id: ")).findFirst().orElseThrow()
+            String id = create.stdout()
+                    .lines()
+                    .filter(l -> l.startsWith("identity_id: "))
+                    .findFirst()
+                    .orElseThrow()
                     .substring("identity_id: ".length());
             Path pem = out.resolve("site-a.pub.pem");
-            String opensslId = Processes.run(List.of("sh", "-c",
-                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16", "sh", pem.toString()),
-                    null, null, Duration.ofSeconds(30)).requireSuccess("openssl").stdout().strip();
+            String opensslId = Processes.run(
+                            List.of(
+                                    "sh",
+                                    "-c",
+                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
+                                    "sh",
+                                    pem.toString()),
+                            null,
+                            null,
+                            Duration.ofSeconds(30))
+                    .requireSuccess("openssl")
+                    .stdout()
+                    .strip();
             assertThat(id).isEqualTo(opensslId).hasSize(16);
 
-            JsonNode json = JsonMapper.builder().build().readTree(out.resolve("site-a.identity.json").toFile());
+            JsonNode json = JsonMapper.builder()
+                    .build()
+                    .readTree(out.resolve("site-a.identity.json").toFile());
             assertThat(json.get("identity_id").asString()).isEqualTo(id);
             assertThat(json.get("label").asString()).isEqualTo("site-a");
             assertThat(json.get("algorithm").asString()).isEqualTo("ECDSA P-256 SHA-256");
             assertThat(json.get("attributes").get("CKA_EXTRACTABLE").asString()).isEqualTo("false");
-            assertThat(json.get("attributes").get("CKA_NEVER_EXTRACTABLE").asString()).isEqualTo("true");
+            assertThat(json.get("attributes").get("CKA_NEVER_EXTRACTABLE").asString())
+                    .isEqualTo("true");
             assertThat(json.get("created").asString()).isNotBlank();
             String keyUri = json.get("key_uri").asString();
-            assertThat(keyUri).startsWith("pkcs11:token=device;").contains("object=site-a", "type=private", "module-path=");
+            assertThat(keyUri)
+                    .startsWith("pkcs11:token=device;")
+                    .contains("object=site-a", "type=private", "module-path=");
 
-            assertThat(cli.run("identity", "list", "--token", token, "--pin-file", user).stdout())
+            assertThat(cli.run("identity", "list", "--token", token, "--pin-file", user)
+                            .stdout())
                     .contains("'site-a'", "identity_id=" + id, "hardware-bound");
 
             // pkcs11-tool cross-check: sensitive, never extractable, sign-only. (Its --read-object refuses
             // private keys outright; the PKCS#11-level export attempts are in the identity module's tests.)
-            Processes.Result objects = hsm.pkcs11Tool("--token-label", "device", "--login", "--pin", userPin, "--list-objects");
+            Processes.Result objects =
+                    hsm.pkcs11Tool("--token-label", "device", "--login", "--pin", userPin, "--list-objects");
             String priv = objects.stdout().substring(objects.stdout().indexOf("Private Key Object; EC"));
-            assertThat(priv).contains("label:      site-a", "Usage:      sign\n",
-                    "Access:     sensitive, always sensitive, never extractable, local");
-            Processes.Result read = hsm.pkcs11Tool("--token-label", "device", "--login", "--pin", userPin,
-                    "--read-object", "--type", "privkey", "--label", "site-a", "--output-file", d.resolve("x.der").toString());
+            assertThat(priv)
+                    .contains(
+                            "label:      site-a",
+                            "Usage:      sign\n",
+                            "Access:     sensitive, always sensitive, never extractable, local");
+            Processes.Result read = hsm.pkcs11Tool(
+                    "--token-label",
+                    "device",
+                    "--login",
+                    "--pin",
+                    userPin,
+                    "--read-object",
+                    "--type",
+                    "privkey",
+                    "--label",
+                    "site-a",
+                    "--output-file",
+                    d.resolve("x.der").toString());
             assertThat(read.stdout() + read.stderr()).contains("not (yet) supported");
             assertThat(Files.exists(d.resolve("x.der"))).isFalse();
 
             // sign through the token; verify with our verifier, openssl, and the pinned-peers file
             Files.writeString(d.resolve("msg"), "hello from site-a");
-            assertThat(cli.run("identity", "sign", "--key", keyUri, "--pin-file", user, "--in", d.resolve("msg").toString(),
-                    "--out", d.resolve("msg.sig").toString()).exitCode()).isZero();
-            assertThat(cli.run("identity", "verify", "--pub", pem.toString(), "--in", d.resolve("msg").toString(),
-                    "--sig", d.resolve("msg.sig").toString()).exitCode()).isZero();
-            assertThat(Processes.run(List.of("openssl", "dgst", "-sha256", "-verify", pem.toString(), "-signature",
-                    d.resolve("msg.sig").toString(), d.resolve("msg").toString()), null, null, Duration.ofSeconds(30)).stdout())
+            assertThat(cli.run(
+                                    "identity",
+                                    "sign",
+                                    "--key",
+                                    keyUri,
+                                    "--pin-file",
+                                    user,
+                                    "--in",
+                                    d.resolve("msg").toString(),
+                                    "--out",
+                                    d.resolve("msg.sig").toString())
+                            .exitCode())
+                    .isZero();
+            assertThat(cli.run(
+                                    "identity",
+                                    "verify",
+                                    "--pub",
+                                    pem.toString(),
+                                    "--in",
+                                    d.resolve("msg").toString(),
+                                    "--sig",
+                                    d.resolve("msg.sig").toString())
+                            .exitCode())
+                    .isZero();
+            assertThat(Processes.run(
+                                    List.of(
+                                            "openssl",
+                                            "dgst",
+                                            "-sha256",
+                                            "-verify",
+                                            pem.toString(),
+                                            "-signature",
+                                            d.resolve("msg.sig").toString(),
+                                            d.resolve("msg").toString()),
+                                    null,
+                                    null,
+                                    Duration.ofSeconds(30))
+                            .stdout())
                     .contains("Verified OK");
             Path peers = d.resolve("peers.conf");
-            assertThat(cli.run("pin", "add", "--peers", peers.toString(), "--identity-file",
-                    out.resolve("site-a.identity.json").toString(), "--id", id).exitCode()).isZero();
-            assertThat(cli.run("pin", "list", "--peers", peers.toString()).stdout()).contains("site-a", id, "yes");
-            assertThat(cli.run("identity", "verify", "--peers", peers.toString(), "--id", id, "--in",
-                    d.resolve("msg").toString(), "--sig", d.resolve("msg.sig").toString()).exitCode()).isZero();
-            assertThat(cli.run("pin", "disable", "--peers", peers.toString(), "site-a").exitCode()).isZero();
-            assertThat(cli.run("identity", "verify", "--peers", peers.toString(), "--id", id, "--in",
-                    d.resolve("msg").toString(), "--sig", d.resolve("msg.sig").toString()).exitCode()).isEqualTo(1);
-            assertThat(cli.run("pin", "remove", "--peers", peers.toString(), id).exitCode()).isZero();
+            assertThat(cli.run(
+                                    "pin",
+                                    "add",
+                                    "--peers",
+                                    peers.toString(),
+                                    "--identity-file",
+                                    out.resolve("site-a.identity.json").toString(),
+                                    "--id",
+                                    id)
+                            .exitCode())
+                    .isZero();
+            assertThat(cli.run("pin", "list", "--peers", peers.toString()).stdout())
+                    .contains("site-a", id, "yes");
+            assertThat(cli.run(
+                                    "identity",
+                                    "verify",
+                                    "--peers",
+                                    peers.toString(),
+                                    "--id",
+                                    id,
+                                    "--in",
+                                    d.resolve("msg").toString(),
+                                    "--sig",
+                                    d.resolve("msg.sig").toString())
+                            .exitCode())
+                    .isZero();
+            assertThat(cli.run("pin", "disable", "--peers", peers.toString(), "site-a")
+                            .exitCode())
+                    .isZero();
+            assertThat(cli.run(
+                                    "identity",
+                                    "verify",
+                                    "--peers",
+                                    peers.toString(),
+                                    "--id",
+                                    id,
+                                    "--in",
+                                    d.resolve("msg").toString(),
+                                    "--sig",
+                                    d.resolve("msg.sig").toString())
+                            .exitCode())
+                    .isEqualTo(1);
+            assertThat(cli.run("pin", "remove", "--peers", peers.toString(), id).exitCode())
+                    .isZero();
 
             // bad input: one line each, no stack trace
-            assertOneLineError(cli.run("identity", "list", "--token", token, "--pin-file", d.resolve("wrong.pin").toString()),
-                    1, "CKR_PIN_INCORRECT");
-            assertOneLineError(cli.run("identity", "list", "--token", "pkcs11:token=device?module-path=/nonexistent/libp11.so",
-                    "--pin-file", user), 1, "/nonexistent/libp11.so: no such file");
-            assertOneLineError(cli.run("identity", "list", "--token", "pkcs11:token=other?module-path=" + MODULE,
-                    "--pin-file", user), 1, "no token matches token=other", "tokens present: 'device'");
-            assertOneLineError(cli.run("identity", "list", "--token", "pkcs11:token=dev%zzice?module-path=" + MODULE,
-                    "--pin-file", user), 2, "at position 17", "RFC 7512 pct-encoded");
-            assertOneLineError(cli.run("identity", "create", "--token", token, "--pin-file", user, "--label", "site-a",
-                    "--out", Files.createDirectory(d.resolve("out2")).toString()), 1, "'site-a' already exists");
-            assertOneLineError(cli.run("identity", "list", "--token", token, "--pin-file", d.resolve("absent.pin").toString()),
-                    1, "absent.pin: no such file");
-            assertOneLineError(cli.run("identity", "list", "--token", token, "--pin-file", d.toString()), 1, "is a directory");
-            assertOneLineError(cli.run("token", "init", "--module", MODULE, "--label", "device",
-                    "--so-pin-file", d.resolve("so.pin").toString(), "--pin-file", user), 1, "'device' already exists");
-            Processes.Result verbose = cli.run("identity", "list", "--token", token, "--pin-file",
-                    d.resolve("wrong.pin").toString(), "--verbose");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "list",
+                            "--token",
+                            token,
+                            "--pin-file",
+                            d.resolve("wrong.pin").toString()),
+                    1,
+                    "CKR_PIN_INCORRECT");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "list",
+                            "--token",
+                            "pkcs11:token=device?module-path=/nonexistent/libp11.so",
+                            "--pin-file",
+                            user),
+                    1,
+                    "/nonexistent/libp11.so: no such file");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "list",
+                            "--token",
+                            "pkcs11:token=other?module-path=" + MODULE,
+                            "--pin-file",
+                            user),
+                    1,
+                    "no token matches token=other",
+                    "tokens present: 'device'");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "list",
+                            "--token",
+                            "pkcs11:token=dev%zzice?module-path=" + MODULE,
+                            "--pin-file",
+                            user),
+                    2,
+                    "at position 17",
+                    "RFC 7512 pct-encoded");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "create",
+                            "--token",
+                            token,
+                            "--pin-file",
+                            user,
+                            "--label",
+                            "site-a",
+                            "--out",
+                            Files.createDirectory(d.resolve("out2")).toString()),
+                    1,
+                    "'site-a' already exists");
+            assertOneLineError(
+                    cli.run(
+                            "identity",
+                            "list",
+                            "--token",
+                            token,
+                            "--pin-file",
+                            d.resolve("absent.pin").toString()),
+                    1,
+                    "absent.pin: no such file");
+            assertOneLineError(
+                    cli.run("identity", "list", "--token", token, "--pin-file", d.toString()), 1, "is a directory");
+            assertOneLineError(
+                    cli.run(
+                            "token",
+                            "init",
+                            "--module",
+                            MODULE,
+                            "--label",
+                            "device",
+                            "--so-pin-file",
+                            d.resolve("so.pin").toString(),
+                            "--pin-file",
+                            user),
+                    1,
+                    "'device' already exists");
+            Processes.Result verbose = cli.run(
+                    "identity",
+                    "list",
+                    "--token",
+                    token,
+                    "--pin-file",
+                    d.resolve("wrong.pin").toString(),
+                    "--verbose");
             assertThat(verbose.stderr()).contains("PinException");
             Files.writeString(d.resolve("open.pin"), userPin + "\n");
-            Files.setPosixFilePermissions(d.resolve("open.pin"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            Processes.Result exposed = cli.run("identity", "list", "--token", token, "--pin-file", d.resolve("open.pin").toString());
+            Files.setPosixFilePermissions(
+                    d.resolve("open.pin"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Processes.Result exposed = cli.run(
+                    "identity",
+                    "list",
+                    "--token",
+                    token,
+                    "--pin-file",
+                    d.resolve("open.pin").toString());
             assertThat(exposed.exitCode()).isZero();
             assertThat(exposed.stderr()).contains("warning: PIN file", "open.pin", "chmod 600");
             Processes.Result inUri = cli.run("identity", "list", "--token", token + "&pin-value=" + userPin);

@@ -32,34 +32,98 @@ class ProvisionTpmCliTest {
             String user = d.resolve("user.pin").toString();
             Cli cli = new Cli(tpm.env());
 
-            Processes.Result init = cli.run("token", "init", "--module", MODULE, "--label", "tpmdev",
-                    "--so-pin-file", d.resolve("so.pin").toString(), "--pin-file", user);
+            Processes.Result init = cli.run(
+                    "token",
+                    "init",
+                    "--module",
+                    MODULE,
+                    "--label",
+                    "tpmdev",
+                    "--so-pin-file",
+                    d.resolve("so.pin").toString(),
+                    "--pin-file",
+                    user);
             assertThat(init.exitCode()).as(init.stderr() + init.stdout()).isZero();
             String token = "pkcs11:token=tpmdev?module-path=" + MODULE;
-            Processes.Result create = cli.run("identity", "create", "--token", token, "--pin-file", user,
-                    "--label", "tpm-id", "--out", out.toString());
+            Processes.Result create = cli.run(
+                    "identity",
+                    "create",
+                    "--token",
+                    token,
+                    "--pin-file",
+                    user,
+                    "--label",
+                    "tpm-id",
+                    "--out",
+                    out.toString());
             assertThat(create.exitCode()).as(create.stderr()).isZero();
-            assertThat(create.stdout()).contains("CKA_EXTRACTABLE=false", "CKA_NEVER_EXTRACTABLE=true", "CKA_SENSITIVE=true");
-            String id = create.stdout().lines().filter(l -> l.startsWith("identity_id: ")).findFirst().orElseThrow().substring(13);
+            assertThat(create.stdout())
+                    .contains("CKA_EXTRACTABLE=false", "CKA_NEVER_EXTRACTABLE=true", "CKA_SENSITIVE=true");
+            String id = create.stdout()
+                    .lines()
+                    .filter(l -> l.startsWith("identity_id: "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(13);
             Path pem = out.resolve("tpm-id.pub.pem");
-            String opensslId = Processes.run(List.of("sh", "-c",
-                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16", "sh", pem.toString()),
-                    null, null, Duration.ofSeconds(30)).requireSuccess("openssl").stdout().strip();
+            String opensslId = Processes.run(
+                            List.of(
+                                    "sh",
+                                    "-c",
+                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
+                                    "sh",
+                                    pem.toString()),
+                            null,
+                            null,
+                            Duration.ofSeconds(30))
+                    .requireSuccess("openssl")
+                    .stdout()
+                    .strip();
             assertThat(id).isEqualTo(opensslId);
 
-            List<String> cmd = new ArrayList<>(List.of("pkcs11-tool", "--module", MODULE, "--token-label", "tpmdev",
-                    "--login", "--pin", "tpm-user-7731", "--list-objects"));
-            String objects = Processes.run(cmd, tpm.env(), null, Duration.ofMinutes(1)).stdout();
+            List<String> cmd = new ArrayList<>(List.of(
+                    "pkcs11-tool",
+                    "--module",
+                    MODULE,
+                    "--token-label",
+                    "tpmdev",
+                    "--login",
+                    "--pin",
+                    "tpm-user-7731",
+                    "--list-objects"));
+            String objects =
+                    Processes.run(cmd, tpm.env(), null, Duration.ofMinutes(1)).stdout();
             assertThat(objects).contains("Private Key Object; EC", "tpm-id", "never extractable", "sensitive");
 
             Files.writeString(d.resolve("msg"), "transcript");
             String keyUri = "pkcs11:token=tpmdev;object=tpm-id;type=private?module-path=" + MODULE;
             for (int run = 1; run <= 5; run++) {
-                Processes.Result sign = cli.run("identity", "sign", "--key", keyUri, "--pin-file", user,
-                        "--in", d.resolve("msg").toString(), "--out", d.resolve("msg.sig").toString());
-                assertThat(sign.exitCode()).as("run " + run + ": " + sign.stderr()).isZero();
-                assertThat(cli.run("identity", "verify", "--pub", pem.toString(), "--in", d.resolve("msg").toString(),
-                        "--sig", d.resolve("msg.sig").toString()).exitCode()).as("run " + run).isZero();
+                Processes.Result sign = cli.run(
+                        "identity",
+                        "sign",
+                        "--key",
+                        keyUri,
+                        "--pin-file",
+                        user,
+                        "--in",
+                        d.resolve("msg").toString(),
+                        "--out",
+                        d.resolve("msg.sig").toString());
+                assertThat(sign.exitCode())
+                        .as("run " + run + ": " + sign.stderr())
+                        .isZero();
+                assertThat(cli.run(
+                                        "identity",
+                                        "verify",
+                                        "--pub",
+                                        pem.toString(),
+                                        "--in",
+                                        d.resolve("msg").toString(),
+                                        "--sig",
+                                        d.resolve("msg.sig").toString())
+                                .exitCode())
+                        .as("run " + run)
+                        .isZero();
             }
 
             // Straight to swtpm: each JVM's C_Finalize must flush what tpm2-pkcs11 loaded.
@@ -68,14 +132,42 @@ class ProvisionTpmCliTest {
             assertThat(tpm.transientHandlesDirect()).isEmpty();
             Cli direct = new Cli(tpm.directEnv());
             for (int run = 1; run <= 5; run++) {
-                Processes.Result sign = direct.run("identity", "sign", "--key", keyUri, "--pin-file", user,
-                        "--in", d.resolve("msg").toString(), "--out", d.resolve("msg.sig").toString(), "--format", "p1363");
-                assertThat(sign.exitCode()).as("direct run " + run + ": " + sign.stderr()).isZero();
-                assertThat(tpm.transientHandlesDirect()).as("transient TPM objects after run " + run).isEmpty();
+                Processes.Result sign = direct.run(
+                        "identity",
+                        "sign",
+                        "--key",
+                        keyUri,
+                        "--pin-file",
+                        user,
+                        "--in",
+                        d.resolve("msg").toString(),
+                        "--out",
+                        d.resolve("msg.sig").toString(),
+                        "--format",
+                        "p1363");
+                assertThat(sign.exitCode())
+                        .as("direct run " + run + ": " + sign.stderr())
+                        .isZero();
+                assertThat(tpm.transientHandlesDirect())
+                        .as("transient TPM objects after run " + run)
+                        .isEmpty();
             }
-            assertThat(direct.run("identity", "verify", "--pub", pem.toString(), "--in", d.resolve("msg").toString(),
-                    "--sig", d.resolve("msg.sig").toString(), "--format", "p1363").exitCode()).isZero();
-            assertThat(cli.allOutput() + direct.allOutput()).doesNotContain("tpm-user-7731").doesNotContain("tpm-so-7731");
+            assertThat(direct.run(
+                                    "identity",
+                                    "verify",
+                                    "--pub",
+                                    pem.toString(),
+                                    "--in",
+                                    d.resolve("msg").toString(),
+                                    "--sig",
+                                    d.resolve("msg.sig").toString(),
+                                    "--format",
+                                    "p1363")
+                            .exitCode())
+                    .isZero();
+            assertThat(cli.allOutput() + direct.allOutput())
+                    .doesNotContain("tpm-user-7731")
+                    .doesNotContain("tpm-so-7731");
         }
     }
 }

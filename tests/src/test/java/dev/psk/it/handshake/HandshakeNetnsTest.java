@@ -31,7 +31,8 @@ class HandshakeNetnsTest {
         String prop = System.getProperty("psk.project.dir");
         Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath().getParent();
         if (!Files.isRegularFile(p.resolve("tests/netns/handshake.sh"))) {
-            throw new IllegalStateException("project root not found (tests/netns/handshake.sh missing under " + p + ")");
+            throw new IllegalStateException(
+                    "project root not found (tests/netns/handshake.sh missing under " + p + ")");
         }
         return p;
     }
@@ -41,9 +42,13 @@ class HandshakeNetnsTest {
         Path root = projectDir();
         Path out = Files.createTempFile("psks-handshake", ".log");
         try {
-            Process p = new ProcessBuilder(List.of("bash", root.resolve("tests/netns/handshake.sh").toString()))
-                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process p = new ProcessBuilder(List.of(
+                            "bash", root.resolve("tests/netns/handshake.sh").toString()))
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             Duration limit = Duration.ofMinutes(8);
             boolean done = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -55,11 +60,24 @@ class HandshakeNetnsTest {
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
             System.out.println(text);
-            assertThat(done).as("handshake.sh finished within %s:%n%s", limit, text).isTrue();
+            assertThat(done)
+                    .as("handshake.sh finished within %s:%n%s", limit, text)
+                    .isTrue();
             assertThat(p.exitValue()).as("handshake.sh exit code:%n%s", text).isZero();
-            assertThat(text).contains("0 failed").doesNotContain("FAIL:")
-                    .contains("PASS: off", "PASS: psk", "PASS: signed", "PASS: replay", "PASS: unpinned", "PASS: disabled",
-                            "PASS: pad", "PASS: attested: quote accepted", "PASS: attested: quote against a policy", "PASS: tpmkey",
+            assertThat(text)
+                    .contains("0 failed")
+                    .doesNotContain("FAIL:")
+                    .contains(
+                            "PASS: off",
+                            "PASS: psk",
+                            "PASS: signed",
+                            "PASS: replay",
+                            "PASS: unpinned",
+                            "PASS: disabled",
+                            "PASS: pad",
+                            "PASS: attested: quote accepted",
+                            "PASS: attested: quote against a policy",
+                            "PASS: tpmkey",
                             "PASS: rekeyed");
         } finally {
             Files.deleteIfExists(out);

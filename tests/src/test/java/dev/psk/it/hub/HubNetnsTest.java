@@ -43,6 +43,7 @@ class HubNetnsTest {
 
     @TempDir
     Path dir;
+
     final List<Process> processes = new ArrayList<>();
     final List<String> namespaces = new ArrayList<>();
 
@@ -57,12 +58,21 @@ class HubNetnsTest {
     }
 
     Process java(String ns, String name, String... args) throws IOException {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path")));
+        List<String> c = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path")));
         c.addAll(List.of(args));
-        Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(c)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         processes.add(p);
         return p;
     }
@@ -83,11 +93,13 @@ class HubNetnsTest {
     }
 
     String metrics() throws Exception {
-        return in(H, "curl", "-s", "--max-time", "2", "http://127.0.0.1:" + METRICS + "/metrics").stdout();
+        return in(H, "curl", "-s", "--max-time", "2", "http://127.0.0.1:" + METRICS + "/metrics")
+                .stdout();
     }
 
     static double metric(String text, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+]+)$")
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
@@ -106,7 +118,8 @@ class HubNetnsTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(what + " within " + millis + " ms; hub log:\n" + log("hub") + "\na:\n" + log("a") + "\nb:\n" + log("b"));
+        throw new AssertionError(what + " within " + millis + " ms; hub log:\n" + log("hub") + "\na:\n" + log("a")
+                + "\nb:\n" + log("b"));
     }
 
     void setUpNetwork() throws Exception {
@@ -118,9 +131,13 @@ class HubNetnsTest {
         }
         // Client-to-client packets go through the hub's TUN device and its kernel's forwarding.
         in(H, "sysctl", "-qw", "net.ipv4.ip_forward=1").requireSuccess("ip_forward");
-        String[][] links = {{A, "pskh" + PID + "a", "pskh" + PID + "x", "192.168.71"}, {B, "pskh" + PID + "b", "pskh" + PID + "y", "192.168.72"}};
+        String[][] links = {
+            {A, "pskh" + PID + "a", "pskh" + PID + "x", "192.168.71"},
+            {B, "pskh" + PID + "b", "pskh" + PID + "y", "192.168.72"}
+        };
         for (String[] l : links) {
-            sh("ip", "link", "add", l[1], "netns", l[0], "type", "veth", "peer", "name", l[2], "netns", H).requireSuccess("veth");
+            sh("ip", "link", "add", l[1], "netns", l[0], "type", "veth", "peer", "name", l[2], "netns", H)
+                    .requireSuccess("veth");
             in(l[0], "ip", "addr", "add", l[3] + ".2/24", "dev", l[1]).requireSuccess("addr");
             in(l[0], "ip", "link", "set", l[1], "up").requireSuccess("up");
             in(H, "ip", "addr", "add", l[3] + ".1/24", "dev", l[2]).requireSuccess("addr");
@@ -156,24 +173,52 @@ class HubNetnsTest {
         setUpNetwork();
         Path hubFile = dir.resolve("hub.json");
         HubEnrolment.init(hubFile, "0.0.0.0", PORT, "10.77.0.1/24", "pskh" + PID + "t");
-        Files.writeString(hubFile, Files.readString(hubFile).replace("\"ListenPort\"", "\"MetricsPort\" : " + METRICS + ", \"ListenPort\""));
+        Files.writeString(
+                hubFile,
+                Files.readString(hubFile)
+                        .replace("\"ListenPort\"", "\"MetricsPort\" : " + METRICS + ", \"ListenPort\""));
         Path a = clientFile("a", "192.168.71.1:" + PORT, "pskh" + PID + "t", hubFile, "10.77.0.2/32");
         Path b = clientFile("b", "192.168.72.1:" + PORT, "pskh" + PID + "t", hubFile, "10.77.0.3/32");
         // mallory: a well-formed client of this hub whose key the hub has never seen.
         Path otherHub = dir.resolve("other.json");
         HubEnrolment.init(otherHub, "0.0.0.0", PORT, "10.77.0.1/24", "x");
         Path m = clientFile("m", "192.168.72.1:" + PORT, "pskh" + PID + "m", otherHub, "10.77.0.9/32");
-        String hubPub = dev.psk.tunnel.hub.HubConfigParser.readClient(a).serverPublicKey() == null ? "" :
-                java.util.Base64.getEncoder().encodeToString(dev.psk.tunnel.hub.HubConfigParser.readClient(a).serverPublicKey());
-        String otherPub = java.util.Base64.getEncoder().encodeToString(dev.psk.tunnel.hub.HubConfigParser.readClient(m).serverPublicKey());
+        String hubPub = dev.psk.tunnel.hub.HubConfigParser.readClient(a).serverPublicKey() == null
+                ? ""
+                : java.util.Base64.getEncoder()
+                        .encodeToString(
+                                dev.psk.tunnel.hub.HubConfigParser.readClient(a).serverPublicKey());
+        String otherPub = java.util.Base64.getEncoder()
+                .encodeToString(dev.psk.tunnel.hub.HubConfigParser.readClient(m).serverPublicKey());
         Files.writeString(m, Files.readString(m).replace(otherPub, hubPub));
 
-        Process hub = java(H, "hub", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "server", "--config", hubFile.toString(),
-                "--status-file", dir.resolve("hub-status.json").toString());
-        java(A, "a", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", a.toString(),
-                "--status-file", dir.resolve("a-status.json").toString());
-        java(B, "b", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--config", b.toString(),
-                "--status-file", dir.resolve("b-status.json").toString());
+        Process hub = java(
+                H,
+                "hub",
+                "dev.psk.tunnel.cli.hub.HubTunnelCommand",
+                "server",
+                "--config",
+                hubFile.toString(),
+                "--status-file",
+                dir.resolve("hub-status.json").toString());
+        java(
+                A,
+                "a",
+                "dev.psk.tunnel.cli.hub.HubTunnelCommand",
+                "client",
+                "--config",
+                a.toString(),
+                "--status-file",
+                dir.resolve("a-status.json").toString());
+        java(
+                B,
+                "b",
+                "dev.psk.tunnel.cli.hub.HubTunnelCommand",
+                "client",
+                "--config",
+                b.toString(),
+                "--status-file",
+                dir.resolve("b-status.json").toString());
 
         // Test that both clients reach the hub and each other through it.
         waitFor("client a reaches the hub", 20_000, () -> ping(A, "10.77.0.1"));
@@ -186,7 +231,9 @@ class HubNetnsTest {
         Thread.sleep(1200); // one status refresh after the pings
         String hubShow = show(dir.resolve("hub-status.json"));
         assertThat(hubShow).contains("role: hub server", "received").doesNotContain("pad:");
-        assertThat(hubShow.lines().filter(l -> l.startsWith("peer: ")).count()).as("a and b, by key fingerprint").isEqualTo(2);
+        assertThat(hubShow.lines().filter(l -> l.startsWith("peer: ")).count())
+                .as("a and b, by key fingerprint")
+                .isEqualTo(2);
         assertThat(show(dir.resolve("a-status.json"))).contains("role: hub client", "received", "endpoint: ");
 
         // Test that a client sending with the other's inner source address is dropped and counted.
@@ -194,33 +241,65 @@ class HubNetnsTest {
         in(A, "ip", "addr", "add", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr");
         assertThat(ping(A, "10.77.0.1", "-I", "10.77.0.3")).isFalse();
         in(A, "ip", "addr", "del", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr del");
-        assertThat(metric(metrics(), "psk_hub_drops_total{reason=\"allowed_ips\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics(), "psk_hub_drops_total{reason=\"allowed_ips\"}"))
+                .isGreaterThanOrEqualTo(1);
 
         // Test that an unknown key is refused at message 1.
-        java(B, "m", "dev.psk.tunnel.cli.hub.HubTunnelCommand", "client", "--no-configure", "--config", m.toString(),
-                "--status-file", dir.resolve("m-status.json").toString());
-        waitFor("unknown key refused", 15_000,
+        java(
+                B,
+                "m",
+                "dev.psk.tunnel.cli.hub.HubTunnelCommand",
+                "client",
+                "--no-configure",
+                "--config",
+                m.toString(),
+                "--status-file",
+                dir.resolve("m-status.json").toString());
+        waitFor(
+                "unknown key refused",
+                15_000,
                 () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"unknown_key\",result=\"rejected\"}") >= 1);
 
         // Test that a replayed message 1 is refused.
-        Processes.Result replay = in(A, ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), HubPacketTool.class.getName(), "replay", "192.168.71.1", "" + PORT, a.toString());
+        Processes.Result replay = in(
+                A,
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HubPacketTool.class.getName(),
+                "replay",
+                "192.168.71.1",
+                "" + PORT,
+                a.toString());
         assertThat(replay.exitCode()).as(replay.stderr()).isZero();
-        waitFor("replayed message 1 refused", 5_000,
-                () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"replayed_initiation\",result=\"rejected\"}") >= 1);
+        waitFor(
+                "replayed message 1 refused",
+                5_000,
+                () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"replayed_initiation\",result=\"rejected\"}")
+                        >= 1);
 
         // Test that under a handshake flood from one address the hub answers with cookies and keeps serving the others.
-        Processes.Result flood = in(A, ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), HubPacketTool.class.getName(), "flood", "192.168.71.1", "" + PORT,
-                m.toString(), "20000");
+        Processes.Result flood = in(
+                A,
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HubPacketTool.class.getName(),
+                "flood",
+                "192.168.71.1",
+                "" + PORT,
+                m.toString(),
+                "20000");
         assertThat(flood.exitCode()).as(flood.stderr()).isZero();
         int cookies = Integer.parseInt(flood.stdout().strip().replace("cookies=", ""));
         assertThat(cookies).isGreaterThan(100);
-        assertThat(metric(metrics(), "psk_hub_handshakes_total{reason=\"cookie_sent\",result=\"rejected\"}")).isGreaterThan(100);
+        assertThat(metric(metrics(), "psk_hub_handshakes_total{reason=\"cookie_sent\",result=\"rejected\"}"))
+                .isGreaterThan(100);
         assertThat(ping(B, "10.77.0.1")).as("b still served after the flood").isTrue();
         assertThat(ping(B, "10.77.0.2")).as("b still reaches a").isTrue();
 
-        // Test that revoking one client (edit the config, SIGHUP) stops its traffic within a second while the other continues.
+        // Test that revoking one client (edit the config, SIGHUP) stops its traffic within a second while the other
+        // continues.
         double ended = metric(metrics(), "psk_hub_sessions_ended_total");
         HubEnrolment.revoke(hubFile, "b", false);
         long t0 = System.nanoTime();
@@ -229,10 +308,13 @@ class HubNetnsTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
         assertThat(ping(B, "10.77.0.1")).as("revoked b").isFalse();
         assertThat(ping(A, "10.77.0.1")).as("a continues").isTrue();
-        waitFor("b's next handshake refused", 30_000,
+        waitFor(
+                "b's next handshake refused",
+                30_000,
                 () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"disabled_key\",result=\"rejected\"}") >= 1);
         assertThat(ping(B, "10.77.0.1")).isFalse();
         assertThat(hub.isAlive()).isTrue();
-        assertThat(log("hub")).doesNotContain(Files.readString(a).replaceAll("(?s).*\"ClientPSK\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
+        assertThat(log("hub"))
+                .doesNotContain(Files.readString(a).replaceAll("(?s).*\"ClientPSK\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
     }
 }

@@ -13,7 +13,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     public Duration convert(String value) {
         Matcher m = FORM.matcher(value.strip());
         if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("expected a duration like 10s, 500ms, 2m or 1h, not '" + value + "'");
+            throw new CommandLine.TypeConversionException(
+                    "expected a duration like 10s, 500ms, 2m or 1h, not '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

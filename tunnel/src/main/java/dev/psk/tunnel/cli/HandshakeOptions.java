@@ -39,46 +39,87 @@ import picocli.CommandLine.Option;
  * configuration. With {@code off} nothing here is used and the data path is the seed's.
  */
 public final class HandshakeOptions {
-    @Option(names = "--handshake", paramLabel = "MODE", defaultValue = "off",
+    @Option(
+            names = "--handshake",
+            paramLabel = "MODE",
+            defaultValue = "off",
             description = "off (seed data path, default), psk (HELLO/WELCOME/CONFIRM keyed from the pad), "
                     + "signed (plus token signatures checked against --peers), attested (plus a TPM quote)")
     String mode;
 
-    @Option(names = "--identity", paramLabel = "URI",
-            description = "PKCS#11 URI of this device's identity key (RFC 7512), e.g. 'pkcs11:token=dev;object=identity?module-path=…&pin-source=file:/etc/psk/pin'")
+    @Option(
+            names = "--identity",
+            paramLabel = "URI",
+            description =
+                    "PKCS#11 URI of this device's identity key (RFC 7512), e.g. 'pkcs11:token=dev;object=identity?module-path=…&pin-source=file:/etc/psk/pin'")
     String identity;
 
-    @Option(names = "--pin-file", paramLabel = "FILE", description = "token PIN (first line) when the URI has no pin-source; else the PIN is asked on the terminal")
+    @Option(
+            names = "--pin-file",
+            paramLabel = "FILE",
+            description =
+                    "token PIN (first line) when the URI has no pin-source; else the PIN is asked on the terminal")
     Path pinFile;
 
-    @Option(names = "--peers", paramLabel = "FILE", description = "pinned peers file (psk-provision pin); required for signed and attested")
+    @Option(
+            names = "--peers",
+            paramLabel = "FILE",
+            description = "pinned peers file (psk-provision pin); required for signed and attested")
     Path peers;
 
-    @Option(names = "--allow-serials", paramLabel = "FILE", description = "allowlist of the peer's salted serial ids (hex, one per line)")
+    @Option(
+            names = "--allow-serials",
+            paramLabel = "FILE",
+            description = "allowlist of the peer's salted serial ids (hex, one per line)")
     Path allowSerials;
 
-    @Option(names = "--serial-salt", paramLabel = "HEX", description = "deployment salt: send this device's salted serial id in the handshake")
+    @Option(
+            names = "--serial-salt",
+            paramLabel = "HEX",
+            description = "deployment salt: send this device's salted serial id in the handshake")
     String serialSalt;
 
-    @Option(names = "--serial-length", paramLabel = "N", defaultValue = "8", description = "salted serial id length, 8 or 16 (default 8)")
+    @Option(
+            names = "--serial-length",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "salted serial id length, 8 or 16 (default 8)")
     int serialLength;
 
     @Option(names = "--serial-root", paramLabel = "DIR", defaultValue = "/", hidden = true)
     Path serialRoot;
 
-    @Option(names = "--attest", paramLabel = "TPM", description = "quote with this TPM when the peer asks: /dev/tpmrm0, device:PATH or swtpm:host=H,port=P")
+    @Option(
+            names = "--attest",
+            paramLabel = "TPM",
+            description = "quote with this TPM when the peer asks: /dev/tpmrm0, device:PATH or swtpm:host=H,port=P")
     String attest;
 
-    @Option(names = "--attest-pcrs", paramLabel = "SEL", defaultValue = "sha256:0-7", description = "PCR selection this end quotes (default sha256:0-7)")
+    @Option(
+            names = "--attest-pcrs",
+            paramLabel = "SEL",
+            defaultValue = "sha256:0-7",
+            description = "PCR selection this end quotes (default sha256:0-7)")
     String attestPcrs;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "demand a quote from the peer and check it against this PCR policy (psk-attest policy format)")
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE",
+            description =
+                    "demand a quote from the peer and check it against this PCR policy (psk-attest policy format)")
     Path policy;
 
-    @Option(names = "--peer-ak", paramLabel = "FILE", description = "the peer's pinned attestation key (PEM, DER or TPM2B_PUBLIC); required with --policy")
+    @Option(
+            names = "--peer-ak",
+            paramLabel = "FILE",
+            description = "the peer's pinned attestation key (PEM, DER or TPM2B_PUBLIC); required with --policy")
     Path peerAk;
 
-    @Option(names = "--quote-pcrs", paramLabel = "SEL", defaultValue = "sha256:0-7", description = "PCR selection the peer's quote must cover exactly (default sha256:0-7)")
+    @Option(
+            names = "--quote-pcrs",
+            paramLabel = "SEL",
+            defaultValue = "sha256:0-7",
+            description = "PCR selection the peer's quote must cover exactly (default sha256:0-7)")
     String quotePcrs;
 
     public HandshakeMode mode() {
@@ -93,22 +134,31 @@ public final class HandshakeOptions {
     public void validate() {
         HandshakeMode m = mode();
         if (m == HandshakeMode.OFF) {
-            if (identity != null || peers != null || allowSerials != null || attest != null || policy != null || serialSalt != null) {
-                throw new UsageException("--identity, --peers, --allow-serials, --serial-salt, --attest and --policy need --handshake psk, signed or attested");
+            if (identity != null
+                    || peers != null
+                    || allowSerials != null
+                    || attest != null
+                    || policy != null
+                    || serialSalt != null) {
+                throw new UsageException(
+                        "--identity, --peers, --allow-serials, --serial-salt, --attest and --policy need --handshake psk, signed or attested");
             }
             return;
         }
         if (m.requiresSignature() && (identity == null || peers == null)) {
-            throw new UsageException("--handshake " + m + " needs --identity URI (this device's token key) and --peers FILE (the peer's pinned key)");
+            throw new UsageException("--handshake " + m
+                    + " needs --identity URI (this device's token key) and --peers FILE (the peer's pinned key)");
         }
         if (m != HandshakeMode.ATTESTED && (attest != null || policy != null)) {
             throw new UsageException("--attest and --policy need --handshake attested");
         }
         if (m == HandshakeMode.ATTESTED && attest == null && policy == null) {
-            throw new UsageException("--handshake attested needs --attest TPM (to quote) and/or --policy FILE --peer-ak FILE (to demand a quote)");
+            throw new UsageException(
+                    "--handshake attested needs --attest TPM (to quote) and/or --policy FILE --peer-ak FILE (to demand a quote)");
         }
         if ((policy == null) != (peerAk == null)) {
-            throw new UsageException("--policy and --peer-ak go together: the policy says which PCR values, the AK whose quote");
+            throw new UsageException(
+                    "--policy and --peer-ak go together: the policy says which PCR values, the AK whose quote");
         }
         if (serialLength != 8 && serialLength != 16) {
             throw new UsageException("--serial-length: expected 8 or 16, not " + serialLength);
@@ -138,7 +188,9 @@ public final class HandshakeOptions {
                 quotes = new TpmQuoteSource(address, AkSource.ecc(), PcrSelection.parse(attestPcrs));
             }
             if (policy != null) {
-                checker = new PolicyQuoteChecker(AkKeys.parse(read(peerAk, "--peer-ak")), PcrSelection.parse(quotePcrs),
+                checker = new PolicyQuoteChecker(
+                        AkKeys.parse(read(peerAk, "--peer-ak")),
+                        PcrSelection.parse(quotePcrs),
                         PcrPolicy.parse(read(policy, "--policy")));
             }
         } catch (IllegalArgumentException e) {

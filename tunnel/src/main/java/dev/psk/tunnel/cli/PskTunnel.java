@@ -17,69 +17,123 @@ import picocli.CommandLine.Option;
  * {@code psk-tunnel}: runs one end of a PSK2 tunnel with the seed's flags, or ({@code show}) prints
  * the status of running tunnels.
  */
-@Command(name = "psk-tunnel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "psk-tunnel",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         subcommands = {ShowCommand.class, dev.psk.tunnel.cli.hub.HubTunnelCommand.class},
-        description = {"Runs one end of a pad-keyed UDP/TUN tunnel (PSK2 packets, wire-compatible with the seed).",
-            "Needs root (TUN device, addresses, route). Stop with Ctrl+C or SIGTERM: state is saved, the TUN device removed."},
-        footer = {"", "Example (site A, start the responder at site B first):",
+        description = {
+            "Runs one end of a pad-keyed UDP/TUN tunnel (PSK2 packets, wire-compatible with the seed).",
+            "Needs root (TUN device, addresses, route). Stop with Ctrl+C or SIGTERM: state is saved, the TUN device removed."
+        },
+        footer = {
+            "",
+            "Example (site A, start the responder at site B first):",
             "  psk-tunnel --psk /mnt/secure/psk.bin --initiator --remote-host 169.254.10.3 \\",
-            "      --local-ip 10.0.0.1 --remote-ip 10.0.0.2 --state /var/lib/psk-tunnel/state_a.json"})
+            "      --local-ip 10.0.0.1 --remote-ip 10.0.0.2 --state /var/lib/psk-tunnel/state_a.json"
+        })
 public final class PskTunnel implements Callable<Integer> {
     @Option(names = "--psk", paramLabel = "PAD", description = "The pad file (same bytes at both ends). Required.")
     Path psk;
 
-    @Option(names = "--local-port", defaultValue = "" + Psk2Wire.DEFAULT_PORT, description = "UDP port to bind on 0.0.0.0 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--local-port",
+            defaultValue = "" + Psk2Wire.DEFAULT_PORT,
+            description = "UDP port to bind on 0.0.0.0 (default: ${DEFAULT-VALUE}).")
     int localPort;
 
-    @Option(names = "--remote-host", paramLabel = "HOST",
+    @Option(
+            names = "--remote-host",
+            paramLabel = "HOST",
             description = "The peer's transport address; datagrams from any other address are dropped.")
     String remoteHost;
 
-    @Option(names = "--remote-port", defaultValue = "" + Psk2Wire.DEFAULT_PORT, description = "The peer's UDP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--remote-port",
+            defaultValue = "" + Psk2Wire.DEFAULT_PORT,
+            description = "The peer's UDP port (default: ${DEFAULT-VALUE}).")
     int remotePort;
 
-    @Option(names = "--initiator", description = "This end is the initiator (sends with the slots' A->B keys); omit at the responder.")
+    @Option(
+            names = "--initiator",
+            description = "This end is the initiator (sends with the slots' A->B keys); omit at the responder.")
     boolean initiator;
 
-    @Option(names = "--local-ip", paramLabel = "IPv4", description = "This end's address inside the tunnel (set as /24 on the TUN device).")
+    @Option(
+            names = "--local-ip",
+            paramLabel = "IPv4",
+            description = "This end's address inside the tunnel (set as /24 on the TUN device).")
     String localIp;
 
-    @Option(names = "--remote-ip", paramLabel = "IPv4", description = "The peer's address inside the tunnel (routed through the TUN device).")
+    @Option(
+            names = "--remote-ip",
+            paramLabel = "IPv4",
+            description = "The peer's address inside the tunnel (routed through the TUN device).")
     String remoteIp;
 
-    @Option(names = "--state", defaultValue = "/var/lib/psk-tunnel/state.json", paramLabel = "FILE",
+    @Option(
+            names = "--state",
+            defaultValue = "/var/lib/psk-tunnel/state.json",
+            paramLabel = "FILE",
             description = "Crash-safe state of this end (default: ${DEFAULT-VALUE}). One per end and pad.")
     Path state;
 
-    @Option(names = "--tun", defaultValue = "tun0", paramLabel = "NAME", description = "TUN interface name (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tun",
+            defaultValue = "tun0",
+            paramLabel = "NAME",
+            description = "TUN interface name (default: ${DEFAULT-VALUE}).")
     String tun;
 
-    @Option(names = "--mtu", defaultValue = "" + Psk2Wire.DEFAULT_MTU,
+    @Option(
+            names = "--mtu",
+            defaultValue = "" + Psk2Wire.DEFAULT_MTU,
             description = "TUN MTU (default: ${DEFAULT-VALUE} = 1500 - 20 IPv4 - 8 UDP - 48 PSK2, rounded down).")
     int mtu;
 
-    @Option(names = "--replay-window", defaultValue = "" + Psk2Wire.DEFAULT_REPLAY_WINDOW, paramLabel = "PACKETS",
-            description = "Out-of-order packets accepted (default: ${DEFAULT-VALUE}; " + Psk2Wire.MIN_REPLAY_WINDOW + ".." + Psk2Wire.MAX_REPLAY_WINDOW + ").")
+    @Option(
+            names = "--replay-window",
+            defaultValue = "" + Psk2Wire.DEFAULT_REPLAY_WINDOW,
+            paramLabel = "PACKETS",
+            description = "Out-of-order packets accepted (default: ${DEFAULT-VALUE}; " + Psk2Wire.MIN_REPLAY_WINDOW
+                    + ".." + Psk2Wire.MAX_REPLAY_WINDOW + ").")
     int replayWindow;
 
-    @Option(names = "--stats-interval", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--stats-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Interval of the stats and pad lines (default: ${DEFAULT-VALUE}; 0 disables).")
     Duration statsInterval;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics, e.g. 127.0.0.1:9586 (off by default).")
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics, e.g. 127.0.0.1:9586 (off by default).")
     String metrics;
 
-    @Option(names = "--status-file", paramLabel = "FILE",
+    @Option(
+            names = "--status-file",
+            paramLabel = "FILE",
             description = "Status file read by 'psk-tunnel show' (default: " + StatusFile.DEFAULT_DIR + "/NAME.json).")
     Path statusFile;
 
-    @Option(names = "--tun-offload", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--tun-offload",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "TCP segmentation and receive offload on the TUN device: the kernel hands over and takes "
                     + "64 KiB TCP frames, cut and joined here; the wire is unchanged (default: on).")
     boolean tunOffload;
 
-    @Option(names = "--aead", defaultValue = PacketAeads.AUTO, paramLabel = "IMPL",
-            description = "ChaCha20-Poly1305 implementation: auto (libcrypto if present), openssl or jce (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--aead",
+            defaultValue = PacketAeads.AUTO,
+            paramLabel = "IMPL",
+            description =
+                    "ChaCha20-Poly1305 implementation: auto (libcrypto if present), openssl or jce (default: ${DEFAULT-VALUE}).")
     String aead;
 
     @Mixin
@@ -108,8 +162,8 @@ public final class PskTunnel implements Callable<Integer> {
             throw new UsageException("--mtu must be " + Psk2Wire.MIN_MTU + ".." + Psk2Wire.MAX_MTU + ", not " + mtu);
         }
         if (replayWindow < Psk2Wire.MIN_REPLAY_WINDOW || replayWindow > Psk2Wire.MAX_REPLAY_WINDOW) {
-            throw new UsageException("--replay-window must be " + Psk2Wire.MIN_REPLAY_WINDOW + ".." + Psk2Wire.MAX_REPLAY_WINDOW
-                    + " packets, not " + replayWindow);
+            throw new UsageException("--replay-window must be " + Psk2Wire.MIN_REPLAY_WINDOW + ".."
+                    + Psk2Wire.MAX_REPLAY_WINDOW + " packets, not " + replayWindow);
         }
         if (!aead.equals(PacketAeads.AUTO) && !aead.equals(PacketAeads.OPENSSL) && !aead.equals(PacketAeads.JCE)) {
             throw new UsageException("--aead must be auto, openssl or jce, not '" + aead + "'");

@@ -15,16 +15,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code psk-tunnel show [NAME...]}: the status of running tunnels, like {@code wg show}. */
-@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Shows running tunnels: peer, endpoints, traffic, drops by reason, pad slots used and remaining.")
 public final class ShowCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -35,7 +38,10 @@ public final class ShowCommand implements Callable<Integer> {
     @Option(names = "--status-file", paramLabel = "FILE", description = "Read this status file instead.")
     Path statusFile;
 
-    @Option(names = "--status-dir", defaultValue = StatusFile.DEFAULT_DIR, paramLabel = "DIR",
+    @Option(
+            names = "--status-dir",
+            defaultValue = StatusFile.DEFAULT_DIR,
+            paramLabel = "DIR",
             description = "Where running tunnels write their status (default: ${DEFAULT-VALUE}).")
     Path statusDir;
 
@@ -88,7 +94,8 @@ public final class ShowCommand implements Callable<Integer> {
         try {
             JsonNode n = JSON.readTree(Files.readAllBytes(f));
             if (n == null || !StatusFile.FORMAT.equals(n.path("format").asString(""))) {
-                throw new PskException("status file " + f + " is not a psk-tunnel status (format " + StatusFile.FORMAT + ")");
+                throw new PskException(
+                        "status file " + f + " is not a psk-tunnel status (format " + StatusFile.FORMAT + ")");
             }
             return n;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -102,28 +109,41 @@ public final class ShowCommand implements Callable<Integer> {
         long pid = n.path("pid").asLong();
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         out.println("interface: " + n.path("interface").asString());
-        out.println("  pid: " + pid + (alive ? "" : " (NOT RUNNING: stale status from " + n.path("updated").asString() + ")"));
+        out.println("  pid: " + pid
+                + (alive
+                        ? ""
+                        : " (NOT RUNNING: stale status from "
+                                + n.path("updated").asString() + ")"));
         out.println("  role: " + n.path("role").asString());
         out.println("  listening port: " + n.path("listen_port").asInt());
-        out.println("  mtu: " + n.path("mtu").asInt() + ", aead: " + n.path("aead").asString());
-        out.println("  started: " + n.path("started").asString() + ", updated: " + n.path("updated").asString());
+        out.println(
+                "  mtu: " + n.path("mtu").asInt() + ", aead: " + n.path("aead").asString());
+        out.println("  started: " + n.path("started").asString() + ", updated: "
+                + n.path("updated").asString());
         JsonNode pad = n.path("pad");
         if (pad.isObject()) { // point-to-point only: a hub's keys come from Noise handshakes, not a pad
-            out.println("  pad: " + pad.path("file").asString() + " (fingerprint " + pad.path("fingerprint").asString() + ")");
-            out.println("    slots: " + pad.path("tx_slots_used").asLong() + " used, " + pad.path("tx_slots_remaining").asLong()
-                    + " remaining of " + pad.path("data_slots").asLong() + " (est. " + pad.path("tx_packets_remaining").asLong()
-                    + " packets), " + pad.path("erased_slots").asLong() + " erased" + (pad.path("erasable").asBoolean(true) ? "" : " (read-only pad)"));
-            out.println("    state: " + pad.path("state_file").asString() + ", next tx seq " + pad.path("tx_next_seq").asLong()
-                    + ", highest rx seq " + pad.path("rx_highest_seq").asLong());
+            out.println("  pad: " + pad.path("file").asString() + " (fingerprint "
+                    + pad.path("fingerprint").asString() + ")");
+            out.println("    slots: " + pad.path("tx_slots_used").asLong() + " used, "
+                    + pad.path("tx_slots_remaining").asLong()
+                    + " remaining of " + pad.path("data_slots").asLong() + " (est. "
+                    + pad.path("tx_packets_remaining").asLong()
+                    + " packets), " + pad.path("erased_slots").asLong() + " erased"
+                    + (pad.path("erasable").asBoolean(true) ? "" : " (read-only pad)"));
+            out.println("    state: " + pad.path("state_file").asString() + ", next tx seq "
+                    + pad.path("tx_next_seq").asLong() + ", highest rx seq "
+                    + pad.path("rx_highest_seq").asLong());
         }
         printDrops(out, "  device drops: ", n.path("device_drops"));
         for (JsonNode p : n.path("peers")) {
             out.println();
             out.println("peer: " + p.path("name").asString());
-            out.println("  endpoint: " + p.path("endpoint").asString("(none)") + (p.path("data_allowed").asBoolean(true) ? "" : " (data gated)"));
+            out.println("  endpoint: " + p.path("endpoint").asString("(none)")
+                    + (p.path("data_allowed").asBoolean(true) ? "" : " (data gated)"));
             out.println("  transfer: " + StatsReporter.bytes(p.path("rx_bytes").asLong()) + " received, "
                     + StatsReporter.bytes(p.path("tx_bytes").asLong()) + " sent");
-            out.println("  packets: " + p.path("rx_packets").asLong() + " received, " + p.path("tx_packets").asLong() + " sent");
+            out.println("  packets: " + p.path("rx_packets").asLong() + " received, "
+                    + p.path("tx_packets").asLong() + " sent");
             printDrops(out, "  drops: ", p.path("drops"));
         }
     }
@@ -133,7 +153,10 @@ public final class ShowCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder(prefix);
             boolean first = true;
             for (Map.Entry<String, JsonNode> e : drops.properties()) {
-                sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asLong());
+                sb.append(first ? "" : ", ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(e.getValue().asLong());
                 first = false;
             }
             out.println(sb);

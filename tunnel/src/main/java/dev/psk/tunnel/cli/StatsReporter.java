@@ -35,24 +35,42 @@ final class StatsReporter {
         }
         device.counters().dropSnapshot().forEach((r, n) -> drops.merge(r, n, Long::sum));
         long auth = drops.getOrDefault(DropReason.AUTH_TAG, 0L) + drops.getOrDefault(DropReason.AEAD, 0L);
-        long replays = drops.getOrDefault(DropReason.REPLAY, 0L) + drops.getOrDefault(DropReason.BELOW_RESTART_FLOOR, 0L);
+        long replays =
+                drops.getOrDefault(DropReason.REPLAY, 0L) + drops.getOrDefault(DropReason.BELOW_RESTART_FLOOR, 0L);
         long total = drops.values().stream().mapToLong(Long::longValue).sum();
         StringJoiner detail = new StringJoiner(", ", " (", ")");
         detail.setEmptyValue("");
         drops.forEach((r, n) -> detail.add(r.label() + " " + n));
         long cut = device.tun().gsoFrames();
         long joined = device.tun().coalescedPackets();
-        String offload = cut + joined == 0 ? ""
+        String offload = cut + joined == 0
+                ? ""
                 : String.format(Locale.ROOT, " | tun offload: %d frames cut, %d packets joined", cut, joined);
-        return String.format(Locale.ROOT, "stats: tx %d packets %s, rx %d packets %s | auth failures %d, replays %d | drops %d%s%s",
-                txp, bytes(txb), rxp, bytes(rxb), auth, replays, total, detail, offload);
+        return String.format(
+                Locale.ROOT,
+                "stats: tx %d packets %s, rx %d packets %s | auth failures %d, replays %d | drops %d%s%s",
+                txp,
+                bytes(txb),
+                rxp,
+                bytes(rxb),
+                auth,
+                replays,
+                total,
+                detail,
+                offload);
     }
 
     static String padLine(PadStatus s) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "pad: %d of %d data slots used for sending, %d remaining (est. %d packets, %.1f%%); erased %d%s",
-                s.txSlotsUsed(), s.dataSlots(), s.txSlotsRemaining(), s.txPacketsRemaining(), 100 * s.txRemainingFraction(),
-                s.erasedSlots(), s.padWritable() ? "" : " (read-only pad: nothing is erased)");
+                s.txSlotsUsed(),
+                s.dataSlots(),
+                s.txSlotsRemaining(),
+                s.txPacketsRemaining(),
+                100 * s.txRemainingFraction(),
+                s.erasedSlots(),
+                s.padWritable() ? "" : " (read-only pad: nothing is erased)");
     }
 
     /** A warning the first time the remaining fraction drops under 10 % and under 1 %, else null. */
@@ -61,13 +79,19 @@ final class StatsReporter {
         if (left < CRITICAL_FRACTION && !warned1) {
             warned1 = true;
             warned10 = true;
-            return String.format(Locale.ROOT, "pad almost exhausted: %.2f%% left (%d packets); distribute a new pad now",
-                    100 * left, s.txPacketsRemaining());
+            return String.format(
+                    Locale.ROOT,
+                    "pad almost exhausted: %.2f%% left (%d packets); distribute a new pad now",
+                    100 * left,
+                    s.txPacketsRemaining());
         }
         if (left < WARN_FRACTION && !warned10) {
             warned10 = true;
-            return String.format(Locale.ROOT, "pad below 10%%: %.1f%% left (%d packets); prepare a new pad",
-                    100 * left, s.txPacketsRemaining());
+            return String.format(
+                    Locale.ROOT,
+                    "pad below 10%%: %.1f%% left (%d packets); prepare a new pad",
+                    100 * left,
+                    s.txPacketsRemaining());
         }
         return null;
     }

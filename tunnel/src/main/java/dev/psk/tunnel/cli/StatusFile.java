@@ -32,8 +32,15 @@ final class StatusFile {
     }
 
     /** The status document of a running point-to-point tunnel: the device's part and its pad. */
-    static ObjectNode document(Device device, String role, int listenPort, PadStatus pad, String padPath, String fingerprint,
-            String stateFile, Instant started) {
+    static ObjectNode document(
+            Device device,
+            String role,
+            int listenPort,
+            PadStatus pad,
+            String padPath,
+            String fingerprint,
+            String stateFile,
+            Instant started) {
         ObjectNode n = document(device, role, listenPort, started);
         ObjectNode padNode = n.putObject("pad");
         padNode.put("file", padPath);
@@ -68,7 +75,12 @@ final class StatusFile {
         for (Peer p : device.peers().peers()) {
             ObjectNode o = peers.addObject();
             o.put("name", p.name());
-            o.put("endpoint", p.endpoint() == null ? null : p.endpoint().getAddress().getHostAddress() + ":" + p.endpoint().getPort());
+            o.put(
+                    "endpoint",
+                    p.endpoint() == null
+                            ? null
+                            : p.endpoint().getAddress().getHostAddress() + ":"
+                                    + p.endpoint().getPort());
             o.put("data_allowed", p.dataAllowed());
             TrafficCounters c = p.counters();
             o.put("tx_packets", c.txPackets());
@@ -91,10 +103,13 @@ final class StatusFile {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                tmp,
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

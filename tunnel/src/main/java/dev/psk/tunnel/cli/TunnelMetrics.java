@@ -49,12 +49,35 @@ final class TunnelMetrics implements AutoCloseable {
     static TunnelMetrics start(String hostPort, Device device, Psk2Session session) throws IOException {
         InetSocketAddress a = parseAddress(hostPort);
         PrometheusRegistry reg = new PrometheusRegistry();
-        counter(reg, "psk_tunnel_tx_packets", "Packets sealed and sent", device, c -> c.counters().txPackets());
-        counter(reg, "psk_tunnel_tx_bytes", "Inner packet bytes sent", device, c -> c.counters().txBytes());
-        counter(reg, "psk_tunnel_rx_packets", "Packets opened and delivered to the TUN device", device, c -> c.counters().rxPackets());
-        counter(reg, "psk_tunnel_rx_bytes", "Inner packet bytes delivered", device, c -> c.counters().rxBytes());
-        CounterWithCallback.builder().name("psk_tunnel_drops").help("Dropped datagrams and packets by reason")
-                .labelNames("peer", "reason").callback(cb -> {
+        counter(
+                reg,
+                "psk_tunnel_tx_packets",
+                "Packets sealed and sent",
+                device,
+                c -> c.counters().txPackets());
+        counter(
+                reg,
+                "psk_tunnel_tx_bytes",
+                "Inner packet bytes sent",
+                device,
+                c -> c.counters().txBytes());
+        counter(
+                reg,
+                "psk_tunnel_rx_packets",
+                "Packets opened and delivered to the TUN device",
+                device,
+                c -> c.counters().rxPackets());
+        counter(
+                reg,
+                "psk_tunnel_rx_bytes",
+                "Inner packet bytes delivered",
+                device,
+                c -> c.counters().rxBytes());
+        CounterWithCallback.builder()
+                .name("psk_tunnel_drops")
+                .help("Dropped datagrams and packets by reason")
+                .labelNames("peer", "reason")
+                .callback(cb -> {
                     for (DropReason r : DropReason.values()) {
                         long dev = device.counters().drops(r);
                         if (dev != 0) {
@@ -64,31 +87,66 @@ final class TunnelMetrics implements AutoCloseable {
                             cb.call(p.counters().drops(r), p.name(), r.label());
                         }
                     }
-                }).register(reg);
-        CounterWithCallback.builder().name("psk_tunnel_tun_offload_frames_cut")
+                })
+                .register(reg);
+        CounterWithCallback.builder()
+                .name("psk_tunnel_tun_offload_frames_cut")
                 .help("TCP frames of several packets read from the TUN device and cut into packets")
-                .callback(cb -> cb.call(device.tun().gsoFrames())).register(reg);
-        CounterWithCallback.builder().name("psk_tunnel_tun_offload_packets_joined")
+                .callback(cb -> cb.call(device.tun().gsoFrames()))
+                .register(reg);
+        CounterWithCallback.builder()
+                .name("psk_tunnel_tun_offload_packets_joined")
                 .help("Received packets written to the TUN device inside joined frames")
-                .callback(cb -> cb.call(device.tun().coalescedPackets())).register(reg);
-        gauge(reg, "psk_tunnel_pad_data_slots", "Data slots of the pad", () -> session.padStatus().dataSlots());
-        gauge(reg, "psk_tunnel_pad_tx_slots_remaining", "Slots left for sending", () -> session.padStatus().txSlotsRemaining());
-        gauge(reg, "psk_tunnel_pad_tx_packets_remaining", "Packets left for sending", () -> session.padStatus().txPacketsRemaining());
-        gauge(reg, "psk_tunnel_pad_erased_slots", "Consumed slots overwritten in the pad", () -> session.padStatus().erasedSlots());
-        HTTPServer server = HTTPServer.builder().hostname(a.getHostString()).port(a.getPort()).registry(reg).buildAndStart();
+                .callback(cb -> cb.call(device.tun().coalescedPackets()))
+                .register(reg);
+        gauge(
+                reg,
+                "psk_tunnel_pad_data_slots",
+                "Data slots of the pad",
+                () -> session.padStatus().dataSlots());
+        gauge(
+                reg,
+                "psk_tunnel_pad_tx_slots_remaining",
+                "Slots left for sending",
+                () -> session.padStatus().txSlotsRemaining());
+        gauge(
+                reg,
+                "psk_tunnel_pad_tx_packets_remaining",
+                "Packets left for sending",
+                () -> session.padStatus().txPacketsRemaining());
+        gauge(
+                reg,
+                "psk_tunnel_pad_erased_slots",
+                "Consumed slots overwritten in the pad",
+                () -> session.padStatus().erasedSlots());
+        HTTPServer server = HTTPServer.builder()
+                .hostname(a.getHostString())
+                .port(a.getPort())
+                .registry(reg)
+                .buildAndStart();
         return new TunnelMetrics(server);
     }
 
-    private static void counter(PrometheusRegistry reg, String name, String help, Device device, ToLongFunction<Peer> f) {
-        CounterWithCallback.builder().name(name).help(help).labelNames("peer").callback(cb -> {
-            for (Peer p : device.peers().peers()) {
-                cb.call(f.applyAsLong(p), p.name());
-            }
-        }).register(reg);
+    private static void counter(
+            PrometheusRegistry reg, String name, String help, Device device, ToLongFunction<Peer> f) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("peer")
+                .callback(cb -> {
+                    for (Peer p : device.peers().peers()) {
+                        cb.call(f.applyAsLong(p), p.name());
+                    }
+                })
+                .register(reg);
     }
 
     private static void gauge(PrometheusRegistry reg, String name, String help, java.util.function.LongSupplier f) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(f.getAsLong())).register(reg);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> cb.call(f.getAsLong()))
+                .register(reg);
     }
 
     int port() {

@@ -64,9 +64,13 @@ public final class Device implements AutoCloseable {
         var rxAead = PacketAeads.create(aeadBackend);
         var txAead = PacketAeads.create(aeadBackend);
         aeadName = txAead.name();
-        threads.add(Thread.ofPlatform().name("psk-rx-" + tun.name()).daemon(true)
+        threads.add(Thread.ofPlatform()
+                .name("psk-rx-" + tun.name())
+                .daemon(true)
                 .start(new ReceivePath(this, socket.nativeSocket(), tun, peers, rxAead, Psk2Wire.BUFFER_BYTES)));
-        threads.add(Thread.ofPlatform().name("psk-tx-" + tun.name()).daemon(true)
+        threads.add(Thread.ofPlatform()
+                .name("psk-tx-" + tun.name())
+                .daemon(true)
                 .start(new SendPath(this, socket.nativeSocket(), tun, peers, txAead)));
     }
 

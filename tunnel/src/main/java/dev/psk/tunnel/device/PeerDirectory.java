@@ -1,8 +1,8 @@
 package dev.psk.tunnel.device;
 
+import dev.psk.tunnel.wire.Psk2Packet;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import dev.psk.tunnel.wire.Psk2Packet;
 import java.util.List;
 
 /**

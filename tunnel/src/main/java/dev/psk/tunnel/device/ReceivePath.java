@@ -27,7 +27,13 @@ final class ReceivePath implements Runnable {
     private final DatagramBatch batch;
     private final ByteBuffer[] readOnlyViews = new ByteBuffer[BATCH];
 
-    ReceivePath(Device device, NativeUdpSocket socket, TunDevice tun, PeerDirectory peers, PacketAead aead, int bufferBytes) {
+    ReceivePath(
+            Device device,
+            NativeUdpSocket socket,
+            TunDevice tun,
+            PeerDirectory peers,
+            PacketAead aead,
+            int bufferBytes) {
         this.device = device;
         this.socket = socket;
         this.tun = tun;

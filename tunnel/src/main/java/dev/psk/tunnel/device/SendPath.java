@@ -33,6 +33,7 @@ final class SendPath implements Runnable {
     private final int mtu;
     /** Per slot of the batch being filled: its peer and plaintext length (for the counters). */
     private final Peer[] slotPeer = new Peer[BATCH];
+
     private final int[] slotLength = new int[BATCH];
     /** The device's own read drops already added to the counters. */
     private long reportedTunDrops;

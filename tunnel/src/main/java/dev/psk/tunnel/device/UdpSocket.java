@@ -57,8 +57,8 @@ public final class UdpSocket implements AutoCloseable {
     /** One line for the banner: asked vs granted (Linux reports twice the usable size). */
     public String bufferReport() {
         return "UDP buffers: asked " + requestedBufferBytes + " bytes, kernel granted receive " + grantedReceiveBytes
-                + " / send " + grantedSendBytes + (grantedReceiveBytes < requestedBufferBytes
-                        ? " (raise net.core.rmem_max/wmem_max for more)" : "");
+                + " / send " + grantedSendBytes
+                + (grantedReceiveBytes < requestedBufferBytes ? " (raise net.core.rmem_max/wmem_max for more)" : "");
     }
 
     /**
@@ -66,7 +66,8 @@ public final class UdpSocket implements AutoCloseable {
      * coalesced datagrams (UDP_GRO), as of now (sends fall back for good if the kernel refuses).
      */
     public String offloadReport() {
-        String send = socket.segmentationOffload() ? "on"
+        String send = socket.segmentationOffload()
+                ? "on"
                 : socket.segmentationFallbacks() > 0 ? "off (not supported or refused by the kernel)" : "off";
         return "UDP offloads: send segmentation (UDP_SEGMENT) " + send + ", receive coalescing (UDP_GRO) "
                 + (socket.receiveOffload() ? "on" : "off");

@@ -19,8 +19,10 @@ public record ConfirmMessage(byte[] sessionId, byte[] nonceI, byte[] nonceR, byt
     }
 
     public int encodedBytes() {
-        return CONFIRM_CORE_BYTES + (signature == null ? 0 : SIGNATURE_BYTES)
-                + (quote == null ? 0 : quote.encodedBytes()) + MAC_BYTES;
+        return CONFIRM_CORE_BYTES
+                + (signature == null ? 0 : SIGNATURE_BYTES)
+                + (quote == null ? 0 : quote.encodedBytes())
+                + MAC_BYTES;
     }
 
     public byte[] encode(HandshakeMac mac) {
@@ -49,8 +51,11 @@ public record ConfirmMessage(byte[] sessionId, byte[] nonceI, byte[] nonceR, byt
             p += SIGNATURE_BYTES;
         }
         QuoteSection q = (flags & FLAG_QUOTE) != 0 ? QuoteSection.read(m, p) : null;
-        return new ConfirmMessage(HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+        return new ConfirmMessage(
+                HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, CONFIRM_OFF_NONCE_I, NONCE_BYTES),
-                HandshakeCodec.copy(m, CONFIRM_OFF_NONCE_R, NONCE_BYTES), sig, q);
+                HandshakeCodec.copy(m, CONFIRM_OFF_NONCE_R, NONCE_BYTES),
+                sig,
+                q);
     }
 }

@@ -21,8 +21,8 @@ public final class Fragmenter {
             return List.of(message);
         }
         if (message.length > MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("handshake message of " + message.length + " bytes exceeds "
-                    + MAX_MESSAGE_BYTES);
+            throw new IllegalArgumentException(
+                    "handshake message of " + message.length + " bytes exceeds " + MAX_MESSAGE_BYTES);
         }
         byte type = message[OFF_TYPE];
         byte role = message[OFF_ROLE];
@@ -35,8 +35,13 @@ public final class Fragmenter {
             byte[] f = new byte[FRAG_OVERHEAD_BYTES + chunk];
             ByteBuffer b = ByteBuffer.wrap(f);
             HandshakeCodec.writeHeader(b, TYPE_FRAGMENT, role, 0, session);
-            b.put(type).put((byte) i).put((byte) count).put((byte) 0)
-                    .putShort((short) message.length).putShort((short) off).putShort((short) chunk);
+            b.put(type)
+                    .put((byte) i)
+                    .put((byte) count)
+                    .put((byte) 0)
+                    .putShort((short) message.length)
+                    .putShort((short) off)
+                    .putShort((short) chunk);
             b.position(FRAG_OFF_CHUNK);
             b.put(message, off, chunk);
             mac.seal(f, f.length, role);

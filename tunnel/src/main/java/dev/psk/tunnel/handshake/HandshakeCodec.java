@@ -165,16 +165,24 @@ public final class HandshakeCodec {
             return HandshakeDrop.NONZERO_RESERVED;
         }
         byte inner = m[FRAG_OFF_INNER_TYPE];
-        boolean innerOk = (inner == TYPE_WELCOME && role == ROLE_RESPONDER) || (inner == TYPE_CONFIRM && role == ROLE_INITIATOR);
+        boolean innerOk =
+                (inner == TYPE_WELCOME && role == ROLE_RESPONDER) || (inner == TYPE_CONFIRM && role == ROLE_INITIATOR);
         int index = m[FRAG_OFF_INDEX] & 0xff;
         int count = m[FRAG_OFF_COUNT] & 0xff;
         int total = u16(m, FRAG_OFF_TOTAL);
         int offset = u16(m, FRAG_OFF_OFFSET);
         int chunk = u16(m, FRAG_OFF_CHUNK_LEN);
-        boolean ok = innerOk && count >= 2 && count <= MAX_FRAGMENTS && index < count
-                && total > MAX_DATAGRAM_BYTES && total <= MAX_MESSAGE_BYTES
-                && chunk >= 1 && chunk <= MAX_CHUNK_BYTES && len == FRAG_OVERHEAD_BYTES + chunk
-                && offset == index * MAX_CHUNK_BYTES && offset + chunk <= total
+        boolean ok = innerOk
+                && count >= 2
+                && count <= MAX_FRAGMENTS
+                && index < count
+                && total > MAX_DATAGRAM_BYTES
+                && total <= MAX_MESSAGE_BYTES
+                && chunk >= 1
+                && chunk <= MAX_CHUNK_BYTES
+                && len == FRAG_OVERHEAD_BYTES + chunk
+                && offset == index * MAX_CHUNK_BYTES
+                && offset + chunk <= total
                 && (index == count - 1 ? offset + chunk == total : chunk == MAX_CHUNK_BYTES)
                 && count == (total + MAX_CHUNK_BYTES - 1) / MAX_CHUNK_BYTES;
         return ok ? null : HandshakeDrop.BAD_FRAGMENT;
@@ -196,8 +204,10 @@ public final class HandshakeCodec {
             d = HandshakeDrop.BAD_TYPE;
         }
         if (d != null) {
-            throw new MalformedHandshakeException(d, "handshake message of " + len + " bytes is malformed: "
-                    + d.label() + " (expected type " + expectedType + ", docs/protocol.md section 3)");
+            throw new MalformedHandshakeException(
+                    d,
+                    "handshake message of " + len + " bytes is malformed: " + d.label() + " (expected type "
+                            + expectedType + ", docs/protocol.md section 3)");
         }
     }
 }

@@ -10,8 +10,15 @@ import java.util.Objects;
  * @param quoteSource null unless this end can attest ({@code --attest})
  * @param quoteChecker null unless this end demands a quote from its peer ({@code --policy})
  */
-public record HandshakeConfig(HandshakeMode mode, HandshakeKeys keys, LocalIdentity identity, PeerTrust trust,
-        QuoteSource quoteSource, QuoteChecker quoteChecker, InstantSource clock, SecureRandom random) {
+public record HandshakeConfig(
+        HandshakeMode mode,
+        HandshakeKeys keys,
+        LocalIdentity identity,
+        PeerTrust trust,
+        QuoteSource quoteSource,
+        QuoteChecker quoteChecker,
+        InstantSource clock,
+        SecureRandom random) {
     public HandshakeConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(keys, "keys");
@@ -26,7 +33,8 @@ public record HandshakeConfig(HandshakeMode mode, HandshakeKeys keys, LocalIdent
             throw new IllegalArgumentException("--handshake " + mode + " needs --identity (a token key to sign with)");
         }
         if (mode == HandshakeMode.ATTESTED && quoteSource == null && quoteChecker == null) {
-            throw new IllegalArgumentException("--handshake attested needs --attest (to quote) or --policy (to demand a quote)");
+            throw new IllegalArgumentException(
+                    "--handshake attested needs --attest (to quote) or --policy (to demand a quote)");
         }
     }
 

@@ -59,7 +59,8 @@ public final class HandshakeKeys implements AutoCloseable {
             throw new java.io.IOException("pad " + pad.path() + " has no control slot (needs at least 2 slots)");
         }
         byte[] slot = new byte[PadLayout.SLOT_BYTES];
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(pad.path(), java.nio.file.StandardOpenOption.READ)) {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(pad.path(), java.nio.file.StandardOpenOption.READ)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(slot);
             long off = index * PadLayout.SLOT_BYTES;
             while (b.hasRemaining()) {

@@ -45,6 +45,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private volatile Device device;
     /** Owned by the device's receive thread: forged datagrams are dropped there, before any copy or queue. */
     private HandshakeMac rxMac;
+
     private byte[] ourFp;
     private volatile Thread worker;
     private volatile boolean stopping;
@@ -146,9 +147,11 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         if (role != HandshakeWire.ROLE_INITIATOR && role != HandshakeWire.ROLE_RESPONDER) {
             return HandshakeDrop.WRONG_ROLE;
         }
-        int fpOff = type == HandshakeWire.TYPE_HELLO ? HandshakeWire.HELLO_OFF_PAD_FP
+        int fpOff = type == HandshakeWire.TYPE_HELLO
+                ? HandshakeWire.HELLO_OFF_PAD_FP
                 : type == HandshakeWire.TYPE_WELCOME ? HandshakeWire.WELCOME_OFF_PAD_FP : -1;
-        if (fpOff >= 0 && len >= fpOff + HandshakeWire.PAD_FINGERPRINT_BYTES
+        if (fpOff >= 0
+                && len >= fpOff + HandshakeWire.PAD_FINGERPRINT_BYTES
                 && !dev.psk.common.Secrets.equal(d, fpOff, ourFp, 0, HandshakeWire.PAD_FINGERPRINT_BYTES)) {
             return null;
         }
@@ -209,7 +212,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     private String who(InetSocketAddress a, byte[] id) {
         boolean none = id == null || java.util.Arrays.equals(id, new byte[id.length]);
-        String name = none ? "" : cfg.trust().lookup(id).map(PeerTrust.Pin::name).orElse("");
+        String name =
+                none ? "" : cfg.trust().lookup(id).map(PeerTrust.Pin::name).orElse("");
         return addr(a) + (none ? "" : " identity " + Hex.encode(id)) + (name.isEmpty() ? "" : " (" + name + ")");
     }
 
@@ -249,8 +253,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void padMismatch(InetSocketAddress from, byte[] theirs, byte[] ours) {
-            log.accept("handshake: peer " + addr(from) + " uses a different pad (peer pad " + Hex.encode(theirs) + ", ours "
-                    + Hex.encode(ours) + ")");
+            log.accept("handshake: peer " + addr(from) + " uses a different pad (peer pad " + Hex.encode(theirs)
+                    + ", ours " + Hex.encode(ours) + ")");
         }
 
         @Override
@@ -263,7 +267,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     /** One line for logs and {@code show}: completions, refusals, pad mismatches, drops by reason. */
     public String summary() {
-        StringBuilder b = new StringBuilder("handshake: ").append(counters.completed()).append(" completed");
+        StringBuilder b =
+                new StringBuilder("handshake: ").append(counters.completed()).append(" completed");
         InetSocketAddress ep = boundEndpoint;
         if (ep != null) {
             b.append(", bound to ").append(who(ep, boundIdentity));
@@ -272,13 +277,20 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         for (Refusal r : Refusal.values()) {
             refused += counters.refusals(r);
         }
-        b.append(", ").append(refused).append(" refused, ").append(counters.padMismatches()).append(" pad mismatches, drops ");
+        b.append(", ")
+                .append(refused)
+                .append(" refused, ")
+                .append(counters.padMismatches())
+                .append(" pad mismatches, drops ");
         var drops = counters.dropSnapshot();
         if (drops.isEmpty()) {
             b.append("none");
         } else {
             StringBuilder d = new StringBuilder();
-            drops.forEach((k, v) -> d.append(d.isEmpty() ? "" : " ").append(k.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(v));
+            drops.forEach((k, v) -> d.append(d.isEmpty() ? "" : " ")
+                    .append(k.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=')
+                    .append(v));
             b.append(d);
         }
         return b.toString();

@@ -16,6 +16,7 @@ public final class HandshakeWire {
 
     /** "PSKH" big-endian. */
     public static final int MAGIC = 0x50534B48;
+
     public static final byte VERSION = 1;
 
     public static final byte TYPE_HELLO = 1;
@@ -30,6 +31,7 @@ public final class HandshakeWire {
 
     /** Flag bits in header byte 7. */
     public static final int FLAG_SIGNATURE = 0x01;
+
     public static final int FLAG_QUOTE = 0x02;
     public static final int FLAG_WANT_SIGNATURE = 0x04;
     public static final int FLAG_WANT_QUOTE = 0x08;
@@ -43,6 +45,7 @@ public final class HandshakeWire {
     public static final int MAC_BYTES = 32;
     /** ECDSA P-256 signature in IEEE P1363 form r || s. */
     public static final int SIGNATURE_BYTES = 64;
+
     public static final int KEY_BYTES = 32;
 
     // Common header.
@@ -117,17 +120,30 @@ public final class HandshakeWire {
     public static final String INFO_KEY_R2I = "psk-tunnel/v1 hello key responder->initiator";
     /** Fixed prefix of the signed transcript (ASCII, no terminator; its length is fixed). */
     public static final String TRANSCRIPT_CONTEXT = "psk-tunnel/v1 handshake transcript";
-    public static final int TRANSCRIPT_BYTES = TRANSCRIPT_CONTEXT.length() + 1 + 1 + SESSION_ID_BYTES
-            + 2 * NONCE_BYTES + 2 * IDENTITY_ID_BYTES + PAD_FINGERPRINT_BYTES;
+
+    public static final int TRANSCRIPT_BYTES = TRANSCRIPT_CONTEXT.length()
+            + 1
+            + 1
+            + SESSION_ID_BYTES
+            + 2 * NONCE_BYTES
+            + 2 * IDENTITY_ID_BYTES
+            + PAD_FINGERPRINT_BYTES;
 
     // ---- Implementation constants ----
 
     /** Largest handshake datagram we send; larger messages are fragmented (IPv6 minimum MTU 1280 minus headers). */
     public static final int MAX_DATAGRAM_BYTES = 1200;
+
     public static final int MAX_CHUNK_BYTES = MAX_DATAGRAM_BYTES - FRAG_OVERHEAD_BYTES;
     /** Largest reassembled message; bounds reassembly memory. */
-    public static final int MAX_MESSAGE_BYTES = WELCOME_CORE_BYTES + SIGNATURE_BYTES + QUOTE_HEADER_BYTES
-            + QUOTE_ATTEST_MAX_BYTES + QUOTE_SIGNATURE_MAX_BYTES + QUOTE_PCRS_MAX_BYTES + MAC_BYTES;
+    public static final int MAX_MESSAGE_BYTES = WELCOME_CORE_BYTES
+            + SIGNATURE_BYTES
+            + QUOTE_HEADER_BYTES
+            + QUOTE_ATTEST_MAX_BYTES
+            + QUOTE_SIGNATURE_MAX_BYTES
+            + QUOTE_PCRS_MAX_BYTES
+            + MAC_BYTES;
+
     public static final int MAX_FRAGMENTS = (MAX_MESSAGE_BYTES + MAX_CHUNK_BYTES - 1) / MAX_CHUNK_BYTES;
 
     public static final Duration RETRY_INITIAL = Duration.ofMillis(500);
@@ -135,11 +151,13 @@ public final class HandshakeWire {
     public static final int INITIATOR_MAX_ATTEMPTS = 6;
     /** A responder's half-open handshake (WELCOME sent, no CONFIRM) lives this long. */
     public static final Duration PENDING_LIFETIME = Duration.ofSeconds(10);
+
     public static final Duration WELCOME_RETRANSMIT = Duration.ofSeconds(1);
     public static final int WELCOME_MAX_RETRANSMITS = 3;
     public static final int MAX_HANDSHAKES_IN_FLIGHT = 64;
     /** Per source address: sustained handshakes per second and burst. */
     public static final int RATE_PER_SECOND = 5;
+
     public static final int RATE_BURST = 10;
     public static final int RATE_TABLE_MAX = 4096;
     public static final int MAX_REASSEMBLIES = 16;

@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * @param wants FLAG_WANT_SIGNATURE / FLAG_WANT_QUOTE: what the initiator demands in WELCOME
  * @param serialId empty, 8 or 16 bytes (salted serial identity; an identifier, not a secret)
  */
-public record HelloMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] identityId, byte[] padFingerprint, byte[] serialId) {
+public record HelloMessage(
+        int wants, byte[] sessionId, byte[] nonceI, byte[] identityId, byte[] padFingerprint, byte[] serialId) {
     public HelloMessage {
         Fields.check(sessionId, SESSION_ID_BYTES, "session id");
         Fields.check(nonceI, NONCE_BYTES, "nonce_i");
@@ -35,7 +36,9 @@ public record HelloMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] id
     /** Decodes a structurally valid HELLO (MAC not checked). */
     public static HelloMessage decode(byte[] m, int len) throws MalformedHandshakeException {
         HandshakeCodec.require(m, len, TYPE_HELLO);
-        return new HelloMessage(HandshakeCodec.flags(m), HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+        return new HelloMessage(
+                HandshakeCodec.flags(m),
+                HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, HELLO_OFF_IDENTITY, IDENTITY_ID_BYTES),
                 HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES),

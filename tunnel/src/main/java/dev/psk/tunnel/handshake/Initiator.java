@@ -28,7 +28,12 @@ import java.util.List;
  * <p>Not thread-safe: driven by one thread (the handshake worker).
  */
 public final class Initiator {
-    public enum State { IDLE, WAIT_WELCOME, ESTABLISHED, FAILED }
+    public enum State {
+        IDLE,
+        WAIT_WELCOME,
+        ESTABLISHED,
+        FAILED
+    }
 
     private final HandshakeConfig cfg;
     private final HandshakeTransport transport;
@@ -51,7 +56,8 @@ public final class Initiator {
     private String lastHint;
     private byte[] peerIdentity;
 
-    public Initiator(HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
+    public Initiator(
+            HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
         this.cfg = cfg;
         this.transport = transport;
         this.events = events;
@@ -78,8 +84,14 @@ public final class Initiator {
         peerIdentity = null;
         confirm = List.of();
         lastHint = null;
-        hello = new HelloMessage(cfg.wants(), sessionId, nonceI, cfg.identity().identityId(), ourFp,
-                cfg.identity().serialId()).encode(mac);
+        hello = new HelloMessage(
+                        cfg.wants(),
+                        sessionId,
+                        nonceI,
+                        cfg.identity().identityId(),
+                        ourFp,
+                        cfg.identity().serialId())
+                .encode(mac);
         state = State.WAIT_WELCOME;
         attempts = 1;
         nextRetry = cfg.clock().instant().plus(RETRY_INITIAL);
@@ -97,7 +109,11 @@ public final class Initiator {
         }
         if (attempts >= INITIATOR_MAX_ATTEMPTS) {
             state = State.FAILED;
-            events.failed(lastHint != null ? lastHint : "no valid WELCOME from " + HandshakeService.addr(remote) + " after " + attempts + " HELLOs");
+            events.failed(
+                    lastHint != null
+                            ? lastHint
+                            : "no valid WELCOME from " + HandshakeService.addr(remote) + " after " + attempts
+                                    + " HELLOs");
             return;
         }
         attempts++;
@@ -124,7 +140,9 @@ public final class Initiator {
         if (HandshakeCodec.role(m) != ROLE_RESPONDER) {
             return HandshakeDrop.WRONG_ROLE;
         }
-        if (state == State.IDLE || state == State.FAILED || !from.equals(remote)
+        if (state == State.IDLE
+                || state == State.FAILED
+                || !from.equals(remote)
                 || !Arrays.equals(m, OFF_SESSION, OFF_SESSION + SESSION_ID_BYTES, sessionId, 0, SESSION_ID_BYTES)) {
             return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
@@ -149,14 +167,17 @@ public final class Initiator {
         if (d != null) {
             return d;
         }
-        return HandshakeCodec.type(whole) == TYPE_WELCOME ? onWelcome(from, whole, whole.length) : HandshakeDrop.BAD_FRAGMENT;
+        return HandshakeCodec.type(whole) == TYPE_WELCOME
+                ? onWelcome(from, whole, whole.length)
+                : HandshakeDrop.BAD_FRAGMENT;
     }
 
     private HandshakeDrop onWelcome(InetSocketAddress from, byte[] m, int len) {
         if (!Arrays.equals(m, WELCOME_OFF_NONCE_I, WELCOME_OFF_NONCE_I + NONCE_BYTES, nonceI, 0, NONCE_BYTES)) {
             return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
-        if (!Arrays.equals(m, WELCOME_OFF_PAD_FP, WELCOME_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
+        if (!Arrays.equals(
+                m, WELCOME_OFF_PAD_FP, WELCOME_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
             counters.padMismatch();
             events.padMismatch(from, HandshakeCodec.copy(m, WELCOME_OFF_PAD_FP, PAD_FINGERPRINT_BYTES), ourFp.clone());
             return HandshakeDrop.PAD_MISMATCH;
@@ -180,7 +201,8 @@ public final class Initiator {
             return e.reason();
         }
         byte[] ourId = cfg.identity().identityId();
-        byte[] tResponder = Transcript.encode(ROLE_RESPONDER, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
+        byte[] tResponder =
+                Transcript.encode(ROLE_RESPONDER, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
         String[] quoteWhy = new String[1];
         Refusal r = check.identity(w.identityId(), w.serialId());
         if (r == null) {
@@ -189,12 +211,14 @@ public final class Initiator {
         if (r == null) {
             r = check.quote(w.identityId(), tResponder, w.quote(), quoteWhy);
         }
-        byte[] tInitiator = Transcript.encode(ROLE_INITIATOR, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
+        byte[] tInitiator =
+                Transcript.encode(ROLE_INITIATOR, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
         byte[] signature = null;
         QuoteSection quote = null;
         if (r == null) {
             try {
-                if (cfg.identity().canSign() && (cfg.mode().requiresSignature() || (w.wants() & FLAG_WANT_SIGNATURE) != 0)) {
+                if (cfg.identity().canSign()
+                        && (cfg.mode().requiresSignature() || (w.wants() & FLAG_WANT_SIGNATURE) != 0)) {
                     signature = cfg.identity().sign(tInitiator);
                 }
             } catch (PskException e) {

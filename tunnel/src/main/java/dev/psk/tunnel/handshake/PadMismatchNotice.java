@@ -28,7 +28,8 @@ public record PadMismatchNotice(byte[] sessionId, byte[] nonceI, byte[] padFinge
 
     public static PadMismatchNotice decode(byte[] m, int len) throws MalformedHandshakeException {
         HandshakeCodec.require(m, len, TYPE_PAD_MISMATCH);
-        return new PadMismatchNotice(HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+        return new PadMismatchNotice(
+                HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, NOTICE_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, NOTICE_OFF_PAD_FP, PAD_FINGERPRINT_BYTES));
     }

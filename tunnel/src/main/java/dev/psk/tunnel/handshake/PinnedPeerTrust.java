@@ -40,8 +40,9 @@ public final class PinnedPeerTrust implements PeerTrust {
                 }
                 String hex = t.toLowerCase(java.util.Locale.ROOT);
                 if (!hex.matches("[0-9a-f]{16}|[0-9a-f]{32}")) {
-                    throw new PskException(file + ":" + n + ": expected a salted serial id of 16 or 32 hex digits, got \""
-                            + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "\"");
+                    throw new PskException(
+                            file + ":" + n + ": expected a salted serial id of 16 or 32 hex digits, got \""
+                                    + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "\"");
                 }
                 out.add(hex);
             }
@@ -65,7 +66,9 @@ public final class PinnedPeerTrust implements PeerTrust {
         IdentityId id = IdentityId.ofBytes(identityId);
         Optional<PinnedPeer> p = peers.find(id);
         if (p.isEmpty()) {
-            p = peers.peers().stream().filter(x -> !x.enabled() && x.identityId().equals(id)).findFirst();
+            p = peers.peers().stream()
+                    .filter(x -> !x.enabled() && x.identityId().equals(id))
+                    .findFirst();
         }
         return p.map(x -> new Pin(x.identityId().bytes(), x.publicKey(), x.enabled(), x.name()));
     }

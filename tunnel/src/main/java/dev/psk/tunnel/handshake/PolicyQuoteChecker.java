@@ -27,7 +27,9 @@ public final class PolicyQuoteChecker implements QuoteChecker {
 
     @Override
     public String check(byte[] peerIdentityId, byte[] expectedNonce, QuoteSection quote) {
-        Expectations exp = Expectations.builder(ak, expectedNonce, selection).policy(policy).build();
+        Expectations exp = Expectations.builder(ak, expectedNonce, selection)
+                .policy(policy)
+                .build();
         Verdict v = QuoteVerifier.verify(new QuoteEvidence(quote.attest(), quote.signature(), quote.pcrValues()), exp);
         return v.accepted() ? null : v.reason();
     }

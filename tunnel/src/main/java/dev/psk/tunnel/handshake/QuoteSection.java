@@ -31,8 +31,12 @@ public record QuoteSection(byte[] attest, byte[] signature, byte[] pcrValues) {
     }
 
     void write(ByteBuffer out) {
-        out.putShort((short) attest.length).putShort((short) signature.length).putShort((short) pcrValues.length)
-                .put(attest).put(signature).put(pcrValues);
+        out.putShort((short) attest.length)
+                .putShort((short) signature.length)
+                .putShort((short) pcrValues.length)
+                .put(attest)
+                .put(signature)
+                .put(pcrValues);
     }
 
     /** Length of a well-formed quote section at {@code off} that must end exactly at {@code end}, or -1. */
@@ -43,8 +47,12 @@ public record QuoteSection(byte[] attest, byte[] signature, byte[] pcrValues) {
         int a = HandshakeCodec.u16(m, off);
         int s = HandshakeCodec.u16(m, off + 2);
         int p = HandshakeCodec.u16(m, off + 4);
-        if (a == 0 || a > HandshakeWire.QUOTE_ATTEST_MAX_BYTES || s == 0 || s > HandshakeWire.QUOTE_SIGNATURE_MAX_BYTES
-                || p == 0 || p > HandshakeWire.QUOTE_PCRS_MAX_BYTES) {
+        if (a == 0
+                || a > HandshakeWire.QUOTE_ATTEST_MAX_BYTES
+                || s == 0
+                || s > HandshakeWire.QUOTE_SIGNATURE_MAX_BYTES
+                || p == 0
+                || p > HandshakeWire.QUOTE_PCRS_MAX_BYTES) {
             return -1;
         }
         int len = HandshakeWire.QUOTE_HEADER_BYTES + a + s + p;
@@ -56,13 +64,17 @@ public record QuoteSection(byte[] attest, byte[] signature, byte[] pcrValues) {
         int s = HandshakeCodec.u16(m, off + 2);
         int p = HandshakeCodec.u16(m, off + 4);
         int q = off + HandshakeWire.QUOTE_HEADER_BYTES;
-        return new QuoteSection(Arrays.copyOfRange(m, q, q + a), Arrays.copyOfRange(m, q + a, q + a + s),
+        return new QuoteSection(
+                Arrays.copyOfRange(m, q, q + a),
+                Arrays.copyOfRange(m, q + a, q + a + s),
                 Arrays.copyOfRange(m, q + a + s, q + a + s + p));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof QuoteSection x && Arrays.equals(attest, x.attest) && Arrays.equals(signature, x.signature)
+        return o instanceof QuoteSection x
+                && Arrays.equals(attest, x.attest)
+                && Arrays.equals(signature, x.signature)
                 && Arrays.equals(pcrValues, x.pcrValues);
     }
 

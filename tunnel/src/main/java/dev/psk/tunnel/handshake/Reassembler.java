@@ -69,7 +69,8 @@ final class Reassembler {
             return null;
         }
         partials.remove(key);
-        if (p.data[OFF_TYPE] != f[FRAG_OFF_INNER_TYPE] || !Arrays.equals(p.data, OFF_SESSION, OFF_SESSION + 8, f, OFF_SESSION, OFF_SESSION + 8)) {
+        if (p.data[OFF_TYPE] != f[FRAG_OFF_INNER_TYPE]
+                || !Arrays.equals(p.data, OFF_SESSION, OFF_SESSION + 8, f, OFF_SESSION, OFF_SESSION + 8)) {
             return null;
         }
         return p.data;

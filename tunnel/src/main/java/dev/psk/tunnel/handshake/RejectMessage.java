@@ -29,8 +29,11 @@ public record RejectMessage(byte role, byte[] sessionId, byte[] nonceI, byte[] n
 
     public static RejectMessage decode(byte[] m, int len) throws MalformedHandshakeException {
         HandshakeCodec.require(m, len, TYPE_REJECT);
-        return new RejectMessage(HandshakeCodec.role(m), HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
-                HandshakeCodec.copy(m, REJECT_OFF_NONCE_I, NONCE_BYTES), HandshakeCodec.copy(m, REJECT_OFF_NONCE_R, NONCE_BYTES),
+        return new RejectMessage(
+                HandshakeCodec.role(m),
+                HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+                HandshakeCodec.copy(m, REJECT_OFF_NONCE_I, NONCE_BYTES),
+                HandshakeCodec.copy(m, REJECT_OFF_NONCE_R, NONCE_BYTES),
                 Refusal.fromCode(m[REJECT_OFF_REASON] & 0xff));
     }
 }

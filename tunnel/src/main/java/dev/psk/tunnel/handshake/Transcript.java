@@ -21,8 +21,14 @@ import java.security.NoSuchAlgorithmException;
 public final class Transcript {
     private Transcript() {}
 
-    public static byte[] encode(byte signerRole, byte[] sessionId, byte[] nonceI, byte[] nonceR, byte[] identityI,
-            byte[] identityR, byte[] padFingerprint) {
+    public static byte[] encode(
+            byte signerRole,
+            byte[] sessionId,
+            byte[] nonceI,
+            byte[] nonceR,
+            byte[] identityI,
+            byte[] identityR,
+            byte[] padFingerprint) {
         Fields.check(sessionId, SESSION_ID_BYTES, "session id");
         Fields.check(nonceI, NONCE_BYTES, "nonce_i");
         Fields.check(nonceR, NONCE_BYTES, "nonce_r");
@@ -30,8 +36,15 @@ public final class Transcript {
         Fields.check(identityR, IDENTITY_ID_BYTES, "identity_id_r");
         Fields.check(padFingerprint, PAD_FINGERPRINT_BYTES, "pad fingerprint");
         ByteBuffer b = ByteBuffer.allocate(TRANSCRIPT_BYTES);
-        b.put(HandshakeKeys.ascii(TRANSCRIPT_CONTEXT)).put(VERSION).put(signerRole).put(sessionId).put(nonceI).put(nonceR)
-                .put(identityI).put(identityR).put(padFingerprint);
+        b.put(HandshakeKeys.ascii(TRANSCRIPT_CONTEXT))
+                .put(VERSION)
+                .put(signerRole)
+                .put(sessionId)
+                .put(nonceI)
+                .put(nonceR)
+                .put(identityI)
+                .put(identityR)
+                .put(padFingerprint);
         return b.array();
     }
 

@@ -12,8 +12,16 @@ import java.nio.ByteBuffer;
  * @param signature null or the responder's P1363 ECDSA P-256 signature over the transcript
  * @param quote null or the responder's TPM quote
  */
-public record WelcomeMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] nonceR, byte[] identityId,
-        byte[] padFingerprint, byte[] serialId, byte[] signature, QuoteSection quote) {
+public record WelcomeMessage(
+        int wants,
+        byte[] sessionId,
+        byte[] nonceI,
+        byte[] nonceR,
+        byte[] identityId,
+        byte[] padFingerprint,
+        byte[] serialId,
+        byte[] signature,
+        QuoteSection quote) {
     public WelcomeMessage {
         Fields.check(sessionId, SESSION_ID_BYTES, "session id");
         Fields.check(nonceI, NONCE_BYTES, "nonce_i");
@@ -26,8 +34,10 @@ public record WelcomeMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] 
     }
 
     public int encodedBytes() {
-        return WELCOME_CORE_BYTES + (signature == null ? 0 : SIGNATURE_BYTES)
-                + (quote == null ? 0 : quote.encodedBytes()) + MAC_BYTES;
+        return WELCOME_CORE_BYTES
+                + (signature == null ? 0 : SIGNATURE_BYTES)
+                + (quote == null ? 0 : quote.encodedBytes())
+                + MAC_BYTES;
     }
 
     public byte[] encode(HandshakeMac mac) {
@@ -59,12 +69,15 @@ public record WelcomeMessage(int wants, byte[] sessionId, byte[] nonceI, byte[] 
             p += SIGNATURE_BYTES;
         }
         QuoteSection q = (flags & FLAG_QUOTE) != 0 ? QuoteSection.read(m, p) : null;
-        return new WelcomeMessage(flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE),
+        return new WelcomeMessage(
+                flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE),
                 HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_NONCE_R, NONCE_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_IDENTITY, IDENTITY_ID_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_PAD_FP, PAD_FINGERPRINT_BYTES),
-                HandshakeCodec.copy(m, WELCOME_OFF_SERIAL, m[WELCOME_OFF_SERIAL_LEN] & 0xff), sig, q);
+                HandshakeCodec.copy(m, WELCOME_OFF_SERIAL, m[WELCOME_OFF_SERIAL_LEN] & 0xff),
+                sig,
+                q);
     }
 }

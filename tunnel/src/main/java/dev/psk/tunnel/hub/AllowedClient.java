@@ -12,8 +12,14 @@ import java.util.List;
  * @param identityPin optional pinned hardware-identity public key (X.509 SubjectPublicKeyInfo DER):
  *     when present, message 1 must carry a signature by that key over the handshake hash
  */
-public record AllowedClient(String name, byte[] publicKey, List<Cidr> allowedIps, byte[] psk, boolean enabled,
-        boolean allowOverlap, byte[] identityPin) {
+public record AllowedClient(
+        String name,
+        byte[] publicKey,
+        List<Cidr> allowedIps,
+        byte[] psk,
+        boolean enabled,
+        boolean allowOverlap,
+        byte[] identityPin) {
 
     public AllowedClient {
         if (identityPin != null) {
@@ -60,8 +66,12 @@ public record AllowedClient(String name, byte[] publicKey, List<Cidr> allowedIps
 
     /** Same client, same secrets: a live session may survive a reload only when this holds. */
     boolean sameCredentials(AllowedClient o) {
-        return o != null && MessageDigest.isEqual(publicKey, o.publicKey) && MessageDigest.isEqual(psk, o.psk)
-                && java.util.Arrays.equals(identityPin, o.identityPin) && enabled && o.enabled;
+        return o != null
+                && MessageDigest.isEqual(publicKey, o.publicKey)
+                && MessageDigest.isEqual(psk, o.psk)
+                && java.util.Arrays.equals(identityPin, o.identityPin)
+                && enabled
+                && o.enabled;
     }
 
     /**
@@ -84,8 +94,11 @@ public record AllowedClient(String name, byte[] publicKey, List<Cidr> allowedIps
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AllowedClient c && c.name.equals(name) && sameCredentials(c)
-                && c.allowedIps.equals(allowedIps) && c.allowOverlap == allowOverlap;
+        return o instanceof AllowedClient c
+                && c.name.equals(name)
+                && sameCredentials(c)
+                && c.allowedIps.equals(allowedIps)
+                && c.allowOverlap == allowOverlap;
     }
 
     @Override

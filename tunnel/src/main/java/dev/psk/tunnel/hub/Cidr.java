@@ -63,7 +63,8 @@ public record Cidr(byte[] address, int prefixLength) {
 
     private static byte[] literal(String addr, String text) {
         boolean v4 = addr.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        boolean v6 = addr.indexOf(':') >= 0 && addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+        boolean v6 = addr.indexOf(':') >= 0
+                && addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
         if (v4) {
             String[] parts = addr.split("\\.", -1);
             if (parts.length != 4) {
@@ -71,7 +72,9 @@ public record Cidr(byte[] address, int prefixLength) {
             }
             byte[] b = new byte[4];
             for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
+                if (parts[i].isEmpty()
+                        || parts[i].length() > 3
+                        || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
                     throw new IllegalArgumentException("'" + text + "' has a malformed IPv4 part '" + parts[i] + "'");
                 }
                 int v = Integer.parseInt(parts[i]);
@@ -128,8 +131,8 @@ public record Cidr(byte[] address, int prefixLength) {
     @Override
     public String toString() {
         if (address.length == 4) {
-            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff)
-                    + "/" + prefixLength;
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
+                    + (address[3] & 0xff) + "/" + prefixLength;
         }
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {

@@ -9,8 +9,18 @@ import java.util.List;
  *
  * @param persistentKeepaliveSeconds 0 for none, else an empty transport message this often
  */
-public record ClientConfig(String name, byte[] privateKey, byte[] publicKey, byte[] psk, byte[] serverPublicKey,
-        String serverHost, int serverPort, List<Cidr> addresses, List<Cidr> routes, String interfaceName, int mtu,
+public record ClientConfig(
+        String name,
+        byte[] privateKey,
+        byte[] publicKey,
+        byte[] psk,
+        byte[] serverPublicKey,
+        String serverHost,
+        int serverPort,
+        List<Cidr> addresses,
+        List<Cidr> routes,
+        String interfaceName,
+        int mtu,
         int persistentKeepaliveSeconds) {
 
     public ClientConfig {

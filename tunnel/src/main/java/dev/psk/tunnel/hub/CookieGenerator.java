@@ -42,7 +42,8 @@ public final class CookieGenerator {
         macs.writeMac1(msg, n);
         System.arraycopy(msg, HubWire.mac1Offset(n), lastMac1, 0, HubWire.MAC_BYTES);
         haveLastMac1 = true;
-        if (cookie != null && nanoClock.getAsLong() - cookieNanos < NoiseLimits.COOKIE_REFRESH_TIME.toNanos() - MARGIN_NANOS) {
+        if (cookie != null
+                && nanoClock.getAsLong() - cookieNanos < NoiseLimits.COOKIE_REFRESH_TIME.toNanos() - MARGIN_NANOS) {
             macs.writeMac2(cookie, msg, n);
         } else {
             Arrays.fill(msg, HubWire.mac2Offset(n), n, (byte) 0);
@@ -60,12 +61,16 @@ public final class CookieGenerator {
      * @return false when the reply is malformed or does not answer our last message (a drop)
      */
     public synchronized boolean consumeCookieReply(byte[] reply, int n) {
-        if (n != HubWire.COOKIE_REPLY_BYTES || !HubWire.hasHeader(reply, n, HubWire.TYPE_COOKIE_REPLY) || !haveLastMac1) {
+        if (n != HubWire.COOKIE_REPLY_BYTES
+                || !HubWire.hasHeader(reply, n, HubWire.TYPE_COOKIE_REPLY)
+                || !haveLastMac1) {
             return false;
         }
         try {
             Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(openKey, "ChaCha20"),
+            c.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(openKey, "ChaCha20"),
                     new IvParameterSpec(reply, HubWire.COOKIE_NONCE_OFFSET, HubWire.COOKIE_NONCE_BYTES));
             c.updateAAD(lastMac1);
             byte[] opened = c.doFinal(reply, HubWire.COOKIE_SEALED_OFFSET, HubWire.COOKIE_BYTES + HubWire.TAG_BYTES);

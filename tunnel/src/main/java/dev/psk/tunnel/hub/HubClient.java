@@ -49,8 +49,14 @@ public final class HubClient implements AutoCloseable {
     private volatile boolean closed;
     private Thread timerThread;
 
-    public HubClient(ClientConfig config, TunDevice tun, UdpSocket socket, InetSocketAddress server,
-            Timers.Settings settings, dev.psk.identity.Signer identity, LongSupplier clock) {
+    public HubClient(
+            ClientConfig config,
+            TunDevice tun,
+            UdpSocket socket,
+            InetSocketAddress server,
+            Timers.Settings settings,
+            dev.psk.identity.Signer identity,
+            LongSupplier clock) {
         this.config = config;
         this.server = server;
         this.clock = clock;
@@ -61,47 +67,57 @@ public final class HubClient implements AutoCloseable {
         for (Cidr r : config.routes()) {
             routes.insert(r, Boolean.TRUE);
         }
-        this.session = new NoisePeerSession(false, table, this::permitsSource, new NoisePeerSession.Events() {
-            @Override
-            public void retired(Session s) {
-                s.kill();
-                table.remove(s);
-            }
+        this.session = new NoisePeerSession(
+                false,
+                table,
+                this::permitsSource,
+                new NoisePeerSession.Events() {
+                    @Override
+                    public void retired(Session s) {
+                        s.kill();
+                        table.remove(s);
+                    }
 
-            @Override
-            public void received(long now) {
-                timers.onDataReceived(now);
-            }
+                    @Override
+                    public void received(long now) {
+                        timers.onDataReceived(now);
+                    }
 
-            @Override
-            public void sent(long now) {
-                timers.onDataSent(now);
-            }
-        }, clock);
+                    @Override
+                    public void sent(long now) {
+                        timers.onDataSent(now);
+                    }
+                },
+                clock);
         this.hub = new Peer("hub", session, server, true);
         session.attach(hub);
         List<Peer> only = List.of(hub);
-        this.device = new Device(tun, socket, new PeerDirectory() {
-            @Override
-            public boolean isData(ByteBuffer datagram, int len) {
-                return len > 0 && datagram.get(0) == HubWire.TYPE_TRANSPORT;
-            }
+        this.device = new Device(
+                tun,
+                socket,
+                new PeerDirectory() {
+                    @Override
+                    public boolean isData(ByteBuffer datagram, int len) {
+                        return len > 0 && datagram.get(0) == HubWire.TYPE_TRANSPORT;
+                    }
 
-            @Override
-            public Peer forDatagram(InetSocketAddress source, ByteBuffer datagram, int len) {
-                return HubPeers.byReceiverIndex(table, source, datagram, len);
-            }
+                    @Override
+                    public Peer forDatagram(InetSocketAddress source, ByteBuffer datagram, int len) {
+                        return HubPeers.byReceiverIndex(table, source, datagram, len);
+                    }
 
-            @Override
-            public Peer forPacket(ByteBuffer buf, int offset, int len) {
-                return hub;
-            }
+                    @Override
+                    public Peer forPacket(ByteBuffer buf, int offset, int len) {
+                        return hub;
+                    }
 
-            @Override
-            public List<Peer> peers() {
-                return only;
-            }
-        }, PacketAeads.AUTO, LOG::warning);
+                    @Override
+                    public List<Peer> peers() {
+                        return only;
+                    }
+                },
+                PacketAeads.AUTO,
+                LOG::warning);
         device.setControlHandler((datagram, len, source, dev) -> onControl(datagram, len));
         counters.attach(device.counters(), () -> List.of(device.counters(), hub.counters()));
     }
@@ -139,7 +155,8 @@ public final class HubClient implements AutoCloseable {
         long now = clock.getAsLong();
         try {
             int index = table.reserve();
-            IkPsk2Handshake hs = IkPsk2Handshake.initiator(HubWire.PROLOGUE, config.privateKey(), config.serverPublicKey(), config.psk());
+            IkPsk2Handshake hs = IkPsk2Handshake.initiator(
+                    HubWire.PROLOGUE, config.privateKey(), config.serverPublicKey(), config.psk());
             byte[] ts = Tai64n.encode(Instant.now());
             byte[] noise = hs.writeMessage1(h -> payload(ts, h));
             int n = HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES;
@@ -199,8 +216,11 @@ public final class HubClient implements AutoCloseable {
     }
 
     private synchronized void onResponse(byte[] buf, int n) {
-        if (n != HubWire.RESPONSE_BYTES || !HubWire.hasHeader(buf, n, HubWire.TYPE_RESPONSE) || pending == null
-                || HubWire.getIntLE(buf, HubWire.RESP_RECEIVER_OFFSET) != pendingIndex || !ownMacs.checkMac1(buf, n)) {
+        if (n != HubWire.RESPONSE_BYTES
+                || !HubWire.hasHeader(buf, n, HubWire.TYPE_RESPONSE)
+                || pending == null
+                || HubWire.getIntLE(buf, HubWire.RESP_RECEIVER_OFFSET) != pendingIndex
+                || !ownMacs.checkMac1(buf, n)) {
             counters.drop(HubDropReason.UNEXPECTED_RESPONSE);
             return;
         }
@@ -208,8 +228,12 @@ public final class HubClient implements AutoCloseable {
         try {
             pending.readMessage2(Arrays.copyOfRange(buf, HubWire.RESP_NOISE_OFFSET, HubWire.mac1Offset(n)));
             CipherState[] keys = pending.split();
-            Session s = new Session(pendingIndex, HubWire.getIntLE(buf, HubWire.RESP_SENDER_OFFSET), config.serverPublicKey(),
-                    keys, now);
+            Session s = new Session(
+                    pendingIndex,
+                    HubWire.getIntLE(buf, HubWire.RESP_SENDER_OFFSET),
+                    config.serverPublicKey(),
+                    keys,
+                    now);
             pending.close();
             pending = null;
             session.install(s);
@@ -225,7 +249,8 @@ public final class HubClient implements AutoCloseable {
 
     private void onCookieReply(byte[] buf, int n) {
         synchronized (this) {
-            if (pending == null || n != HubWire.COOKIE_REPLY_BYTES
+            if (pending == null
+                    || n != HubWire.COOKIE_REPLY_BYTES
                     || HubWire.getIntLE(buf, HubWire.COOKIE_RECEIVER_OFFSET) != pendingIndex
                     || !cookies.consumeCookieReply(buf, n)) {
                 counters.drop(HubDropReason.BAD_COOKIE_REPLY);
@@ -256,7 +281,8 @@ public final class HubClient implements AutoCloseable {
             Session s = session.current();
             if (s != null && !s.usable(now)) {
                 timers.onSessionLost();
-            } else if (s != null && Long.compareUnsigned(s.sentMessages(), NoiseLimits.REKEY_AFTER_MESSAGES) >= 0
+            } else if (s != null
+                    && Long.compareUnsigned(s.sentMessages(), NoiseLimits.REKEY_AFTER_MESSAGES) >= 0
                     && !timers.handshakePending()) {
                 initiate();
             }
@@ -268,7 +294,7 @@ public final class HubClient implements AutoCloseable {
                     }
                 }
                 case SEND_KEEPALIVE -> sendKeepalive(now);
-                case NONE -> { }
+                case NONE -> {}
             }
             try {
                 Thread.sleep(NoiseLimits.TIMER_TICK);

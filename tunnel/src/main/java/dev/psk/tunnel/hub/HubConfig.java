@@ -13,8 +13,17 @@ import java.util.List;
  *     hub's kernel, so subject to its forwarding setting and firewall) are carried; when false the
  *     hub refuses them (no_route)
  */
-public record HubConfig(byte[] privateKey, byte[] publicKey, String listenAddress, int listenPort, String interfaceName,
-        List<Cidr> addresses, int mtu, int metricsPort, boolean clientToClient, List<AllowedClient> clients) {
+public record HubConfig(
+        byte[] privateKey,
+        byte[] publicKey,
+        String listenAddress,
+        int listenPort,
+        String interfaceName,
+        List<Cidr> addresses,
+        int mtu,
+        int metricsPort,
+        boolean clientToClient,
+        List<AllowedClient> clients) {
 
     public HubConfig {
         privateKey = privateKey.clone();
@@ -40,6 +49,7 @@ public record HubConfig(byte[] privateKey, byte[] publicKey, String listenAddres
 
     @Override
     public String toString() {
-        return "HubConfig[" + fingerprint() + " " + listenAddress + ":" + listenPort + " " + clients.size() + " clients]";
+        return "HubConfig[" + fingerprint() + " " + listenAddress + ":" + listenPort + " " + clients.size()
+                + " clients]";
     }
 }

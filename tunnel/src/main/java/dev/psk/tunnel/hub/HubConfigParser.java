@@ -32,12 +32,31 @@ public final class HubConfigParser {
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9._-]{1,15}");
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private static final Set<String> SERVER_FIELDS = Set.of("ServerX25519PrivateKey", "ServerX25519PublicKey",
-            "ListenAddress", "ListenPort", "Interface", "Address", "Mtu", "MetricsPort", "ClientToClient", "AllowedClients");
-    private static final Set<String> CLIENT_ENTRY_FIELDS = Set.of("Name", "ClientPublicKey", "AllowedIPs", "ClientPSK",
-            "Enabled", "AllowOverlap", "IdentityPin");
-    private static final Set<String> CLIENT_FIELDS = Set.of("Name", "ClientX25519PrivateKey", "ClientX25519PublicKey",
-            "ClientPSK", "ServerPublicKey", "ServerEndpoint", "Address", "Routes", "Interface", "Mtu", "PersistentKeepalive");
+    private static final Set<String> SERVER_FIELDS = Set.of(
+            "ServerX25519PrivateKey",
+            "ServerX25519PublicKey",
+            "ListenAddress",
+            "ListenPort",
+            "Interface",
+            "Address",
+            "Mtu",
+            "MetricsPort",
+            "ClientToClient",
+            "AllowedClients");
+    private static final Set<String> CLIENT_ENTRY_FIELDS =
+            Set.of("Name", "ClientPublicKey", "AllowedIPs", "ClientPSK", "Enabled", "AllowOverlap", "IdentityPin");
+    private static final Set<String> CLIENT_FIELDS = Set.of(
+            "Name",
+            "ClientX25519PrivateKey",
+            "ClientX25519PublicKey",
+            "ClientPSK",
+            "ServerPublicKey",
+            "ServerEndpoint",
+            "Address",
+            "Routes",
+            "Interface",
+            "Mtu",
+            "PersistentKeepalive");
 
     private HubConfigParser() {}
 
@@ -69,8 +88,9 @@ public final class HubConfigParser {
             return root;
         } catch (JacksonException e) {
             String msg = e.getOriginalMessage();
-            throw new ConfigException(source + ": not valid JSON (" + (msg == null ? "syntax" : msg.lines().findFirst().orElse("syntax"))
-                    + ", line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+            throw new ConfigException(source + ": not valid JSON ("
+                    + (msg == null ? "syntax" : msg.lines().findFirst().orElse("syntax")) + ", line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
         }
     }
 
@@ -81,7 +101,9 @@ public final class HubConfigParser {
         byte[] pub = derivePublic(f, priv, "ServerX25519PrivateKey");
         byte[] givenPub = f.key("ServerX25519PublicKey", false);
         if (givenPub != null && !java.util.Arrays.equals(givenPub, pub)) {
-            throw f.error("ServerX25519PublicKey", "does not match ServerX25519PrivateKey (expected the key derived from it)");
+            throw f.error(
+                    "ServerX25519PublicKey",
+                    "does not match ServerX25519PrivateKey (expected the key derived from it)");
         }
         String listen = f.text("ListenAddress", false, "0.0.0.0");
         int port = f.integer("ListenPort", true, 0, 1, 65535);
@@ -131,13 +153,16 @@ public final class HubConfigParser {
             String keyB64 = Base64.getEncoder().encodeToString(cpub);
             String prev = byKey.put(keyB64, name);
             if (prev != null) {
-                throw c.error("ClientPublicKey", "is also the key of client '" + prev + "': expected one entry per key");
+                throw c.error(
+                        "ClientPublicKey", "is also the key of client '" + prev + "': expected one entry per key");
             }
             if (pin != null) {
                 try {
                     IdentityProof.pinnedKey(pin);
                 } catch (dev.psk.identity.IdentityException e) {
-                    throw c.error("IdentityPin", "expected the base64 SubjectPublicKeyInfo of an EC P-256 key (" + e.getMessage() + ")");
+                    throw c.error(
+                            "IdentityPin",
+                            "expected the base64 SubjectPublicKeyInfo of an EC P-256 key (" + e.getMessage() + ")");
                 }
             }
             clients.add(new AllowedClient(name, cpub, ips, psk, enabled, overlap, pin));
@@ -178,7 +203,9 @@ public final class HubConfigParser {
         byte[] pub = derivePublic(f, priv, "ClientX25519PrivateKey");
         byte[] givenPub = f.key("ClientX25519PublicKey", false);
         if (givenPub != null && !java.util.Arrays.equals(givenPub, pub)) {
-            throw f.error("ClientX25519PublicKey", "does not match ClientX25519PrivateKey (expected the key derived from it)");
+            throw f.error(
+                    "ClientX25519PublicKey",
+                    "does not match ClientX25519PrivateKey (expected the key derived from it)");
         }
         byte[] psk = f.key("ClientPSK", true);
         byte[] server = f.key("ServerPublicKey", true);
@@ -209,7 +236,8 @@ public final class HubConfigParser {
         String ifname = f.ifname("Interface", "pskc0");
         int mtu = f.integer("Mtu", false, HubWire.DEFAULT_MTU, 576, HubWire.MAX_INNER_BYTES);
         int keepalive = f.integer("PersistentKeepalive", false, 0, 0, 3600);
-        ClientConfig cfg = new ClientConfig(name, priv, pub, psk, server, host, port, addresses, routes, ifname, mtu, keepalive);
+        ClientConfig cfg =
+                new ClientConfig(name, priv, pub, psk, server, host, port, addresses, routes, ifname, mtu, keepalive);
         java.util.Arrays.fill(priv, (byte) 0);
         java.util.Arrays.fill(psk, (byte) 0);
         return cfg;
@@ -334,9 +362,12 @@ public final class HubConfigParser {
             }
             if (b.length < minBytes || b.length > maxBytes) {
                 java.util.Arrays.fill(b, (byte) 0);
-                throw error(field, minBytes == maxBytes
-                        ? "expected " + minBytes + " bytes (base64 of 44 characters), got " + b.length + " bytes"
-                        : "expected " + minBytes + ".." + maxBytes + " bytes, got " + b.length);
+                throw error(
+                        field,
+                        minBytes == maxBytes
+                                ? "expected " + minBytes + " bytes (base64 of 44 characters), got " + b.length
+                                        + " bytes"
+                                : "expected " + minBytes + ".." + maxBytes + " bytes, got " + b.length);
             }
             return b;
         }

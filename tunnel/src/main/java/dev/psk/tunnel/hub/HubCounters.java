@@ -22,6 +22,7 @@ public final class HubCounters {
     public final AtomicLong sessionsEnded = new AtomicLong();
     /** Packets between two clients (forwarded by the hub's kernel and carried on). */
     public final AtomicLong forwarded = new AtomicLong();
+
     private volatile Supplier<List<TrafficCounters>> dataPlane = List::of;
     private volatile TrafficCounters device;
 

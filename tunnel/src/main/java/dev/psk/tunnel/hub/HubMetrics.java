@@ -21,8 +21,10 @@ public final class HubMetrics implements AutoCloseable {
     }
 
     /** Registers the hub's metrics in {@code registry} (tests scrape it directly). */
-    public static void register(PrometheusRegistry registry, HubCounters c, IntSupplier sessions, HubReloader reloader) {
-        CounterWithCallback.builder().name("psk_hub_handshakes_total")
+    public static void register(
+            PrometheusRegistry registry, HubCounters c, IntSupplier sessions, HubReloader reloader) {
+        CounterWithCallback.builder()
+                .name("psk_hub_handshakes_total")
                 .help("Message 1 outcomes: result ok or rejected, with the rejection reason")
                 .labelNames("result", "reason")
                 .callback(cb -> {
@@ -32,9 +34,12 @@ public final class HubMetrics implements AutoCloseable {
                             cb.call(c.drops(r), "rejected", r.label());
                         }
                     }
-                }).register(registry);
-        CounterWithCallback.builder().name("psk_hub_drops_total")
-                .help("Datagrams and packets dropped, by reason (allowed_ips: inner source outside the client's AllowedIPs)")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("psk_hub_drops_total")
+                .help(
+                        "Datagrams and packets dropped, by reason (allowed_ips: inner source outside the client's AllowedIPs)")
                 .labelNames("reason")
                 .callback(cb -> {
                     for (HubDropReason r : HubDropReason.values()) {
@@ -42,37 +47,57 @@ public final class HubMetrics implements AutoCloseable {
                             cb.call(c.drops(r), r.label());
                         }
                     }
-                }).register(registry);
-        CounterWithCallback.builder().name("psk_hub_bytes_total").help("Inner packet bytes through the hub")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("psk_hub_bytes_total")
+                .help("Inner packet bytes through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
                     cb.call(c.bytesIn(), "in");
                     cb.call(c.bytesOut(), "out");
-                }).register(registry);
-        CounterWithCallback.builder().name("psk_hub_packets_total").help("Inner packets through the hub")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("psk_hub_packets_total")
+                .help("Inner packets through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
                     cb.call(c.packetsIn(), "in");
                     cb.call(c.packetsOut(), "out");
                     cb.call(c.forwarded.get(), "client_to_client");
-                }).register(registry);
-        CounterWithCallback.builder().name("psk_hub_sessions_ended_total").help("Sessions ended (expiry, revocation, rekey)")
-                .callback(cb -> cb.call(c.sessionsEnded.get())).register(registry);
-        GaugeWithCallback.builder().name("psk_hub_sessions").help("Live sessions")
-                .callback(cb -> cb.call(sessions.getAsInt())).register(registry);
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("psk_hub_sessions_ended_total")
+                .help("Sessions ended (expiry, revocation, rekey)")
+                .callback(cb -> cb.call(c.sessionsEnded.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("psk_hub_sessions")
+                .help("Live sessions")
+                .callback(cb -> cb.call(sessions.getAsInt()))
+                .register(registry);
         if (reloader != null) {
-            CounterWithCallback.builder().name("psk_hub_config_reloads_total").help("Configuration reloads by result")
+            CounterWithCallback.builder()
+                    .name("psk_hub_config_reloads_total")
+                    .help("Configuration reloads by result")
                     .labelNames("result")
                     .callback(cb -> {
                         cb.call(reloader.reloadsApplied(), "applied");
                         cb.call(reloader.reloadsRefused(), "refused");
-                    }).register(registry);
+                    })
+                    .register(registry);
         }
     }
 
     /** Serves {@code registry} at http://127.0.0.1:{@code port}/metrics (port 0: any free port). */
     public static HubMetrics serve(PrometheusRegistry registry, int port) throws IOException {
-        return new HubMetrics(HTTPServer.builder().hostname("127.0.0.1").port(port).registry(registry).buildAndStart());
+        return new HubMetrics(HTTPServer.builder()
+                .hostname("127.0.0.1")
+                .port(port)
+                .registry(registry)
+                .buildAndStart());
     }
 
     public int port() {

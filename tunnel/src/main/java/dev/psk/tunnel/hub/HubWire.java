@@ -28,6 +28,7 @@ public final class HubWire {
 
     /** The Noise prologue: binds every handshake to this protocol and version. */
     public static final byte[] PROLOGUE = "psk-tunnel hub v1".getBytes(StandardCharsets.US_ASCII);
+
     public static final byte[] LABEL_MAC1 = "mac1----".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] LABEL_COOKIE = "cookie--".getBytes(StandardCharsets.US_ASCII);
 
@@ -50,12 +51,14 @@ public final class HubWire {
     /** Message 1 with only a timestamp in its payload. */
     public static final int INITIATION_MIN_BYTES =
             INIT_NOISE_OFFSET + IkPsk2Handshake.MESSAGE1_OVERHEAD_BYTES + TIMESTAMP_BYTES + 2 * MAC_BYTES;
+
     public static final int INITIATION_MAX_BYTES = INITIATION_MIN_BYTES + IDENTITY_LENGTH_BYTES + MAX_IDENTITY_BYTES;
 
     public static final int RESP_SENDER_OFFSET = 4;
     public static final int RESP_RECEIVER_OFFSET = 8;
     public static final int RESP_NOISE_OFFSET = 12;
-    public static final int RESPONSE_BYTES = RESP_NOISE_OFFSET + IkPsk2Handshake.MESSAGE2_OVERHEAD_BYTES + 2 * MAC_BYTES;
+    public static final int RESPONSE_BYTES =
+            RESP_NOISE_OFFSET + IkPsk2Handshake.MESSAGE2_OVERHEAD_BYTES + 2 * MAC_BYTES;
 
     public static final int COOKIE_RECEIVER_OFFSET = 4;
     public static final int COOKIE_NONCE_OFFSET = 8;
@@ -74,7 +77,8 @@ public final class HubWire {
     /** Largest inner packet the hub carries (the TUN MTU ceiling). */
     public static final int MAX_INNER_BYTES = 1500;
     /** Largest datagram the hub reads: a full transport message. */
-    public static final int MAX_DATAGRAM_BYTES = TRANSPORT_HEADER_BYTES + MAX_INNER_BYTES + PADDING_MULTIPLE + TAG_BYTES;
+    public static final int MAX_DATAGRAM_BYTES =
+            TRANSPORT_HEADER_BYTES + MAX_INNER_BYTES + PADDING_MULTIPLE + TAG_BYTES;
     /** The default tunnel MTU: 1500 minus outer IPv6/UDP (48) and transport overhead (32). */
     public static final int DEFAULT_MTU = 1420;
 
@@ -115,7 +119,10 @@ public final class HubWire {
 
     /** Little-endian int at absolute {@code off} of {@code b}, whatever the buffer's byte order. */
     static int getIntLE(java.nio.ByteBuffer b, int off) {
-        return (b.get(off) & 0xff) | (b.get(off + 1) & 0xff) << 8 | (b.get(off + 2) & 0xff) << 16 | (b.get(off + 3) & 0xff) << 24;
+        return (b.get(off) & 0xff)
+                | (b.get(off + 1) & 0xff) << 8
+                | (b.get(off + 2) & 0xff) << 16
+                | (b.get(off + 3) & 0xff) << 24;
     }
 
     static long getLongLE(java.nio.ByteBuffer b, int off) {
@@ -123,7 +130,10 @@ public final class HubWire {
     }
 
     static void putIntLE(java.nio.ByteBuffer b, int off, int v) {
-        b.put(off, (byte) v).put(off + 1, (byte) (v >>> 8)).put(off + 2, (byte) (v >>> 16)).put(off + 3, (byte) (v >>> 24));
+        b.put(off, (byte) v)
+                .put(off + 1, (byte) (v >>> 8))
+                .put(off + 2, (byte) (v >>> 16))
+                .put(off + 3, (byte) (v >>> 24));
     }
 
     /** True when {@code b[0..n)} starts with type {@code type} and three zero bytes. */

@@ -2,8 +2,8 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.identity.EcP256;
 import dev.psk.identity.IdentityException;
-import dev.psk.identity.Signer;
 import dev.psk.identity.SignatureFormat;
+import dev.psk.identity.Signer;
 import dev.psk.identity.Verifier;
 import java.security.interfaces.ECPublicKey;
 

@@ -188,7 +188,10 @@ public final class NoisePeerSession implements PeerSession {
 
     /** The 16-byte transport header at {@code off}, byte by byte (independent of the buffer's byte order). */
     private static void writeHeader(ByteBuffer b, int off, int receiver, long counter) {
-        b.put(off, HubWire.TYPE_TRANSPORT).put(off + 1, (byte) 0).put(off + 2, (byte) 0).put(off + 3, (byte) 0);
+        b.put(off, HubWire.TYPE_TRANSPORT)
+                .put(off + 1, (byte) 0)
+                .put(off + 2, (byte) 0)
+                .put(off + 3, (byte) 0);
         HubWire.putIntLE(b, off + HubWire.TRANSPORT_RECEIVER_OFFSET, receiver);
         HubWire.putIntLE(b, off + HubWire.TRANSPORT_COUNTER_OFFSET, (int) counter);
         HubWire.putIntLE(b, off + HubWire.TRANSPORT_COUNTER_OFFSET + 4, (int) (counter >>> 32));
@@ -299,8 +302,14 @@ public final class NoisePeerSession implements PeerSession {
                 return null;
             }
             writeHeader(b, 0, s.remoteIndex, counter);
-            keepaliveAead.seal(s.sendKey, nonce(new byte[PacketAead.NONCE_BYTES], counter), b, 0, 0,
-                    HubWire.TRANSPORT_HEADER_BYTES, 0);
+            keepaliveAead.seal(
+                    s.sendKey,
+                    nonce(new byte[PacketAead.NONCE_BYTES], counter),
+                    b,
+                    0,
+                    0,
+                    HubWire.TRANSPORT_HEADER_BYTES,
+                    0);
         }
         s.lastSentNanos = now;
         return b.clear();

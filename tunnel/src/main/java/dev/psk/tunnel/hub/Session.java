@@ -29,6 +29,7 @@ public final class Session {
     final ReplayWindow replay = new ReplayWindow(NoiseLimits.REPLAY_WINDOW_SIZE - Long.SIZE);
     /** The peer session this keypair belongs to; set before the keypair is published in a {@link SessionTable}. */
     volatile NoisePeerSession owner;
+
     volatile long lastReceivedNanos;
     volatile long lastSentNanos;
     private volatile boolean dead;
@@ -81,6 +82,7 @@ public final class Session {
 
     @Override
     public String toString() {
-        return "Session[" + peerFingerprint + " idx=" + Integer.toUnsignedString(localIndex) + (dead ? " dead" : "") + "]";
+        return "Session[" + peerFingerprint + " idx=" + Integer.toUnsignedString(localIndex) + (dead ? " dead" : "")
+                + "]";
     }
 }

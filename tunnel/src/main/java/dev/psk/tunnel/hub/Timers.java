@@ -14,16 +14,29 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Timers {
     /** The durations used (defaults from {@link NoiseLimits}; tests shorten them). */
-    public record Settings(Duration rekeyTimeout, Duration rekeyAttemptTime, Duration rekeyAfterTime,
-            Duration keepaliveTimeout, Duration persistentKeepalive) {
+    public record Settings(
+            Duration rekeyTimeout,
+            Duration rekeyAttemptTime,
+            Duration rekeyAfterTime,
+            Duration keepaliveTimeout,
+            Duration persistentKeepalive) {
         public static Settings defaults(int persistentKeepaliveSeconds) {
-            return new Settings(NoiseLimits.REKEY_TIMEOUT, NoiseLimits.REKEY_ATTEMPT_TIME, NoiseLimits.REKEY_AFTER_TIME,
-                    NoiseLimits.KEEPALIVE_TIMEOUT, Duration.ofSeconds(persistentKeepaliveSeconds));
+            return new Settings(
+                    NoiseLimits.REKEY_TIMEOUT,
+                    NoiseLimits.REKEY_ATTEMPT_TIME,
+                    NoiseLimits.REKEY_AFTER_TIME,
+                    NoiseLimits.KEEPALIVE_TIMEOUT,
+                    Duration.ofSeconds(persistentKeepaliveSeconds));
         }
     }
 
     /** What the owner must do now. */
-    public enum Action { NONE, SEND_INITIATION, GIVE_UP, SEND_KEEPALIVE }
+    public enum Action {
+        NONE,
+        SEND_INITIATION,
+        GIVE_UP,
+        SEND_KEEPALIVE
+    }
 
     private final Settings settings;
     private long initiationSentNanos;
@@ -101,7 +114,11 @@ public final class Timers {
         }
         // Data went out and nothing came back for KEEPALIVE_TIMEOUT + REKEY_TIMEOUT: the hub may
         // have dropped our session (revocation, restart); try a fresh handshake.
-        if (awaitingReply && now - awaitingSinceNanos >= settings.keepaliveTimeout().plus(settings.rekeyTimeout()).toNanos()) {
+        if (awaitingReply
+                && now - awaitingSinceNanos
+                        >= settings.keepaliveTimeout()
+                                .plus(settings.rekeyTimeout())
+                                .toNanos()) {
             awaitingReply = false;
             return Action.SEND_INITIATION;
         }

@@ -25,7 +25,8 @@ import java.nio.ByteOrder;
 public final class DatagramBatch {
     private static final int ADDRESS_CACHE = 64;
     // Network byte order views, made once: deriving a layout per call allocates.
-    private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort NET_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong NET_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -38,6 +39,7 @@ public final class DatagramBatch {
     final MemorySegment vector;
     /** vectorFrom[i]: the mmsghdr array from entry i on (sendmmsg resumes after a refused datagram). */
     private final MemorySegment[] vectorFrom;
+
     private final ByteBuffer[] buffers;
     private final boolean[] sent;
     private final int[] lengths;
@@ -96,7 +98,8 @@ public final class DatagramBatch {
             controls.set(ValueLayout.JAVA_INT, cmsg + 8, Libc.SOL_UDP);
             controls.set(ValueLayout.JAVA_INT, cmsg + 12, Libc.UDP_SEGMENT);
             segmentVectorFrom[i] = segmentVector.asSlice(msg);
-            segmentVector.set(ValueLayout.ADDRESS, msg + Libc.MSGHDR_CONTROL, controls.asSlice(cmsg, Libc.CMSG_SPACE_U16));
+            segmentVector.set(
+                    ValueLayout.ADDRESS, msg + Libc.MSGHDR_CONTROL, controls.asSlice(cmsg, Libc.CMSG_SPACE_U16));
         }
     }
 
@@ -205,11 +208,15 @@ public final class DatagramBatch {
             long msg = (long) m * Libc.MMSGHDR_BYTES;
             long plain = (long) i * Libc.MMSGHDR_BYTES;
             segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_NAME, names.address() + i * 32L);
-            segmentVector.set(ValueLayout.JAVA_INT, msg + Libc.MSGHDR_NAMELEN,
+            segmentVector.set(
+                    ValueLayout.JAVA_INT,
+                    msg + Libc.MSGHDR_NAMELEN,
                     vector.get(ValueLayout.JAVA_INT, plain + Libc.MSGHDR_NAMELEN));
-            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOV, iovecs.address() + (long) i * Libc.IOVEC_BYTES);
+            segmentVector.set(
+                    ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOV, iovecs.address() + (long) i * Libc.IOVEC_BYTES);
             segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_IOVLEN, count);
-            segmentVector.set(ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_CONTROLLEN, count > 1 ? Libc.CMSG_SPACE_U16 : 0L);
+            segmentVector.set(
+                    ValueLayout.JAVA_LONG, msg + Libc.MSGHDR_CONTROLLEN, count > 1 ? Libc.CMSG_SPACE_U16 : 0L);
             controls.set(ValueLayout.JAVA_SHORT, (long) m * Libc.CMSG_SPACE_U16 + Libc.CMSG_DATA, (short) size);
             messageFirst[m] = i;
             messageCount[m] = count;

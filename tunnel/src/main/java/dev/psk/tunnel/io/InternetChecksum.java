@@ -23,6 +23,7 @@ public final class InternetChecksum {
 
     /** IP protocol numbers (IANA). */
     public static final int PROTO_TCP = 6;
+
     public static final int PROTO_UDP = 17;
 
     private InternetChecksum() {}

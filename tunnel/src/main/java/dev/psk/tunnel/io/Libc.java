@@ -38,11 +38,13 @@ final class Libc {
     static final int SO_RCVBUF = 8;
     /** Send UDP over IPv4 without checksum; the kernel refuses UDP_SEGMENT then (EINVAL). */
     static final int SO_NO_CHECK = 11;
+
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
     static final int SHUT_RDWR = 2;
     /** include/uapi/linux/udp.h: per-socket or per-message (cmsg) GSO segment size, Linux 4.18. */
     static final int SOL_UDP = 17;
+
     static final int UDP_SEGMENT = 103;
     /** Receive coalesced datagrams (GRO), the segment size in a cmsg; Linux 5.0. */
     static final int UDP_GRO = 104;
@@ -52,13 +54,21 @@ final class Libc {
     static final int UDP_MAX_PAYLOAD_BYTES = 65_507;
     /** recvmmsg(2): block for the first datagram only, then take what is queued. */
     static final int MSG_WAITFORONE = 0x10000;
+
     static final int MSG_DONTWAIT = 0x40;
     /** struct iovec: void *base, size_t len. */
     static final int IOVEC_BYTES = 16;
     /** struct mmsghdr: struct msghdr (56 bytes on LP64) then unsigned msg_len, padded to 64. */
     static final int MMSGHDR_BYTES = 64;
-    static final int MSGHDR_NAME = 0, MSGHDR_NAMELEN = 8, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24,
-            MSGHDR_CONTROL = 32, MSGHDR_CONTROLLEN = 40, MSGHDR_FLAGS = 48, MMSGHDR_LEN = 56;
+
+    static final int MSGHDR_NAME = 0,
+            MSGHDR_NAMELEN = 8,
+            MSGHDR_IOV = 16,
+            MSGHDR_IOVLEN = 24,
+            MSGHDR_CONTROL = 32,
+            MSGHDR_CONTROLLEN = 40,
+            MSGHDR_FLAGS = 48,
+            MMSGHDR_LEN = 56;
     /** struct cmsghdr: size_t len, int level, int type (16 bytes), then data aligned to 8. */
     static final int CMSG_DATA = 16;
     /** CMSG_LEN(sizeof(u16)) and CMSG_SPACE(sizeof(u16)) on LP64. */
@@ -69,6 +79,7 @@ final class Libc {
     static final long TUNSETIFF = 0x400454caL;
     /** Set an interface's MTU through any socket (linux/sockios.h). */
     static final long SIOCSIFMTU = 0x8922L;
+
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short POLLIN = 0x1;
@@ -76,17 +87,30 @@ final class Libc {
     static final int IFNAMSIZ = 16;
     /** struct ifreq: a 16-byte name and a 24-byte union (flags or mtu at offset 16). */
     static final int IFREQ_BYTES = 40;
+
     static final int IFREQ_UNION_OFFSET = 16;
     /** struct pollfd: int fd, short events, short revents. */
     static final int POLLFD_BYTES = 8;
 
-    static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
-            EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, EPIPE = 32, ENAMETOOLONG = 36,
-            ENOTCONN = 107, EADDRINUSE = 98, ENOPROTOOPT = 92, EOPNOTSUPP = 95;
+    static final int EPERM = 1,
+            ENOENT = 2,
+            EINTR = 4,
+            EIO = 5,
+            EBADF = 9,
+            EAGAIN = 11,
+            EACCES = 13,
+            EBUSY = 16,
+            ENODEV = 19,
+            EINVAL = 22,
+            EPIPE = 32,
+            ENAMETOOLONG = 36,
+            ENOTCONN = 107,
+            EADDRINUSE = 98,
+            ENOPROTOOPT = 92,
+            EOPNOTSUPP = 95;
 
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
@@ -94,11 +118,13 @@ final class Libc {
     /** int open(const char *path, int flags) */
     static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     /** int ioctl(int fd, unsigned long request, void *arg): variadic after the request. */
-    static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    static final MethodHandle IOCTL = downcall(
+            "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** ioctl with an integer argument (e.g. TUNSETOFFLOAD's flags), passed as unsigned long. */
-    static final MethodHandle IOCTL_INT = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    static final MethodHandle IOCTL_INT = downcall(
+            "ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(2));
     /** ssize_t read(int fd, void *buf, size_t n) */
     static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     /** ssize_t write(int fd, const void *buf, size_t n) */
@@ -109,43 +135,48 @@ final class Libc {
      * segment is made per call. A -1 is repeated through {@link #READ}/{@link #WRITE} to learn errno;
      * nothing was transferred, so repeating is safe.
      */
-    static final MethodHandle READ_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("read"),
+    static final MethodHandle READ_FAST = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("read"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    static final MethodHandle WRITE_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("write"),
+
+    static final MethodHandle WRITE_FAST = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("write"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     /** int poll(struct pollfd *fds, nfds_t n, int timeout_ms) */
     static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     /** int eventfd(unsigned int initval, int flags) */
     static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** int socket(int domain, int type, int protocol) */
-    static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle SOCKET =
+            downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     /** int setsockopt(int fd, int level, int name, const void *value, socklen_t len) */
-    static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     /** int getsockopt(int fd, int level, int name, void *value, socklen_t *len) */
-    static final MethodHandle GETSOCKOPT = downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle GETSOCKOPT =
+            downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** int bind(int fd, const struct sockaddr *addr, socklen_t len) */
     static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     /** int getsockname(int fd, struct sockaddr *addr, socklen_t *len) */
-    static final MethodHandle GETSOCKNAME = downcall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle GETSOCKNAME =
+            downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len) */
-    static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle SENDTO = downcall(
+            "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     /** int sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags) */
-    static final MethodHandle SENDMMSG = downcall("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle SENDMMSG =
+            downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     /**
      * sendmmsg without errno capture: the linker slices the capture segment on every call, which
      * C2 does not always scalar-replace (40 bytes per call). Used first; a -1 (nothing was sent) is
      * repeated through {@link #SENDMMSG} to learn errno, which is safe because no datagram went out.
      */
-    static final MethodHandle SENDMMSG_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sendmmsg"),
+    static final MethodHandle SENDMMSG_FAST = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("sendmmsg"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     /** int recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags, struct timespec *timeout) */
-    static final MethodHandle RECVMMSG = downcall("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle RECVMMSG =
+            downcall("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     /** int shutdown(int fd, int how): wakes a thread blocked receiving on the socket. */
     static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     /** int close(int fd) */

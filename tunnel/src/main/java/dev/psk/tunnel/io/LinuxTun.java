@@ -41,6 +41,7 @@ public final class LinuxTun implements TunDevice {
     // Implementation constants.
     /** IPv4 needs 68; the TUN driver accepts at most 65535. */
     public static final int MIN_MTU = 68;
+
     public static final int MAX_MTU = 65535;
     private static final String CLONE_DEVICE = "/dev/net/tun";
     /** How long close() waits for calls in native code (they never block: the fd is non-blocking). */
@@ -64,9 +65,11 @@ public final class LinuxTun implements TunDevice {
     private final boolean offload;
     /** Reader side of the offload: the frame last read and what is left of it. */
     private final ByteBuffer rxFrame;
+
     private final TcpSegmenter segmenter;
     /** Writer side of the offload; {@code coalescing} goes off for good if the kernel refuses a frame. */
     private final TcpCoalescer coalescer;
+
     private volatile boolean coalescing;
     /** errno of the last failed write (writer thread only). */
     private int lastWriteErrno;
@@ -78,6 +81,7 @@ public final class LinuxTun implements TunDevice {
         ByteBuffer heapScratch;
         /** The last direct buffer used and its base address: the packet threads reuse theirs. */
         ByteBuffer lastBuffer;
+
         long lastBase;
 
         /** Native address of {@code b}'s element 0 (computed once per buffer object). */
@@ -108,7 +112,8 @@ public final class LinuxTun implements TunDevice {
         this.reader = new Direction(arena, fd, wakeFd, Libc.POLLIN);
         this.writer = new Direction(arena, fd, wakeFd, Libc.POLLOUT);
         this.offload = offload;
-        this.rxFrame = offload ? ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + TcpCoalescer.MAX_PACKET_BYTES) : null;
+        this.rxFrame =
+                offload ? ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + TcpCoalescer.MAX_PACKET_BYTES) : null;
         this.segmenter = offload ? new TcpSegmenter() : null;
         this.coalescer = offload ? new TcpCoalescer() : null;
         this.coalescing = coalesce;
@@ -139,7 +144,8 @@ public final class LinuxTun implements TunDevice {
     public static LinuxTun open(String name, int mtu, boolean offload) throws IOException {
         validateName(name);
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IOException("TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
+            throw new IOException(
+                    "TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
         }
         Arena arena = Arena.ofShared();
         int fd = -1;
@@ -147,8 +153,8 @@ public final class LinuxTun implements TunDevice {
         boolean ok = false;
         try {
             MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
-            fd = (int) Libc.OPEN.invokeExact(capture, arena.allocateFrom(CLONE_DEVICE),
-                    Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+            fd = (int) Libc.OPEN.invokeExact(
+                    capture, arena.allocateFrom(CLONE_DEVICE), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0) {
                 int e = Libc.errno(capture);
                 String hint = switch (e) {
@@ -156,8 +162,8 @@ public final class LinuxTun implements TunDevice {
                     case Libc.EACCES, Libc.EPERM -> ": permission denied (run as root or with CAP_NET_ADMIN)";
                     default -> "";
                 };
-                throw new IOException("cannot open " + CLONE_DEVICE + " for TUN device '" + name + "': "
-                        + Libc.describe(e) + hint);
+                throw new IOException(
+                        "cannot open " + CLONE_DEVICE + " for TUN device '" + name + "': " + Libc.describe(e) + hint);
             }
             MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
             ifr.setString(0, name, StandardCharsets.US_ASCII);
@@ -178,11 +184,16 @@ public final class LinuxTun implements TunDevice {
             setMtu(actual, mtu, arena);
             wakeFd = (int) Libc.EVENTFD.invokeExact(capture, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             if (wakeFd < 0) {
-                throw new IOException("TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
+                throw new IOException(
+                        "TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
             }
-            boolean offloadFlags = offload && (int) Libc.IOCTL_INT.invokeExact(capture, fd, VirtioNetHeader.TUNSETOFFLOAD,
-                    (long) (VirtioNetHeader.TUN_F_CSUM | VirtioNetHeader.TUN_F_TSO4 | VirtioNetHeader.TUN_F_TSO6
-                            | VirtioNetHeader.TUN_F_TSO_ECN)) == 0;
+            boolean offloadFlags = offload
+                    && (int) Libc.IOCTL_INT.invokeExact(
+                                    capture, fd, VirtioNetHeader.TUNSETOFFLOAD, (long) (VirtioNetHeader.TUN_F_CSUM
+                                            | VirtioNetHeader.TUN_F_TSO4
+                                            | VirtioNetHeader.TUN_F_TSO6
+                                            | VirtioNetHeader.TUN_F_TSO_ECN))
+                            == 0;
             LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena, offload, offloadFlags);
             ok = true;
             return tun;
@@ -213,8 +224,8 @@ public final class LinuxTun implements TunDevice {
             ifr.set(ValueLayout.JAVA_INT, Libc.IFREQ_UNION_OFFSET, mtu);
             int rc = (int) Libc.IOCTL.invokeExact(capture, sock, Libc.SIOCSIFMTU, ifr);
             if (rc < 0) {
-                throw new IOException("TUN device '" + name + "': cannot set MTU " + mtu + ": "
-                        + Libc.describe(Libc.errno(capture)));
+                throw new IOException(
+                        "TUN device '" + name + "': cannot set MTU " + mtu + ": " + Libc.describe(Libc.errno(capture)));
             }
         } finally {
             Libc.closeQuietly(sock, arena);
@@ -224,7 +235,8 @@ public final class LinuxTun implements TunDevice {
     /** Linux dev_valid_name(): 1..IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or whitespace. */
     static void validateName(String name) throws IOException {
         if (name == null || name.isEmpty()) {
-            throw new IOException("TUN device name is empty: expected 1.." + (Libc.IFNAMSIZ - 1) + " characters, e.g. psk0");
+            throw new IOException(
+                    "TUN device name is empty: expected 1.." + (Libc.IFNAMSIZ - 1) + " characters, e.g. psk0");
         }
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > Libc.IFNAMSIZ - 1) {
@@ -237,7 +249,8 @@ public final class LinuxTun implements TunDevice {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
-                throw new IOException("TUN device name '" + name + "' contains '" + (c < 0x21 || c > 0x7e ? "\\u" + Integer.toHexString(c) : String.valueOf(c))
+                throw new IOException("TUN device name '" + name + "' contains '"
+                        + (c < 0x21 || c > 0x7e ? "\\u" + Integer.toHexString(c) : String.valueOf(c))
                         + "': expected printable ASCII without '/', ':' or whitespace");
             }
         }

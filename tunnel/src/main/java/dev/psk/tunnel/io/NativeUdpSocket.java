@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NativeUdpSocket implements AutoCloseable {
     /** Whether {@link #bind(InetSocketAddress, int)} asks for UDP_GRO. */
     public static final boolean RECEIVE_OFFLOAD_DEFAULT = true;
+
     private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
 
     private final int fd;
@@ -91,8 +92,8 @@ public final class NativeUdpSocket implements AutoCloseable {
         boolean v6 = address instanceof Inet6Address;
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment capture = scratch.allocate(Libc.CAPTURE_LAYOUT);
-            int fd = (int) Libc.SOCKET.invokeExact(capture, v6 ? Libc.AF_INET6 : Libc.AF_INET,
-                    Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            int fd = (int) Libc.SOCKET.invokeExact(
+                    capture, v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw new IOException("cannot open a UDP socket: " + Libc.describe(Libc.errno(capture)));
             }
@@ -115,10 +116,18 @@ public final class NativeUdpSocket implements AutoCloseable {
                 // large datagram, so probe: getsockopt(UDP_SEGMENT) fails (ENOPROTOOPT) there.
                 MemorySegment gso = scratch.allocate(ValueLayout.JAVA_INT);
                 MemorySegment gsoLen = scratch.allocateFrom(ValueLayout.JAVA_INT, 4);
-                boolean segmentation = (int) Libc.GETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP, Libc.UDP_SEGMENT,
-                        gso, gsoLen) == 0;
-                boolean coalesce = receiveOffload && (int) Libc.SETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP,
-                        Libc.UDP_GRO, scratch.allocateFrom(ValueLayout.JAVA_INT, 1), 4) == 0;
+                boolean segmentation =
+                        (int) Libc.GETSOCKOPT.invokeExact(capture, fd, Libc.SOL_UDP, Libc.UDP_SEGMENT, gso, gsoLen)
+                                == 0;
+                boolean coalesce = receiveOffload
+                        && (int) Libc.SETSOCKOPT.invokeExact(
+                                        capture,
+                                        fd,
+                                        Libc.SOL_UDP,
+                                        Libc.UDP_GRO,
+                                        scratch.allocateFrom(ValueLayout.JAVA_INT, 1),
+                                        4)
+                                == 0;
                 NativeUdpSocket socket = new NativeUdpSocket(fd, v6, segmentation, coalesce);
                 ok = true;
                 return socket;
@@ -134,7 +143,8 @@ public final class NativeUdpSocket implements AutoCloseable {
         }
     }
 
-    private static void setInt(Arena scratch, MemorySegment capture, int fd, int level, int name, int value, String what)
+    private static void setInt(
+            Arena scratch, MemorySegment capture, int fd, int level, int name, int value, String what)
             throws Throwable {
         MemorySegment v = scratch.allocateFrom(ValueLayout.JAVA_INT, value);
         int rc = (int) Libc.SETSOCKOPT.invokeExact(capture, fd, level, name, v, 4);
@@ -153,7 +163,8 @@ public final class NativeUdpSocket implements AutoCloseable {
             MemorySegment len = scratch.allocateFrom(ValueLayout.JAVA_INT, 4);
             int rc = (int) Libc.GETSOCKOPT.invokeExact(capture, fd, level, name, v, len);
             if (rc < 0) {
-                throw new IOException("cannot read " + what + " of the UDP socket: " + Libc.describe(Libc.errno(capture)));
+                throw new IOException(
+                        "cannot read " + what + " of the UDP socket: " + Libc.describe(Libc.errno(capture)));
             }
             return v.get(ValueLayout.JAVA_INT, 0);
         } catch (IOException | RuntimeException | Error e) {
@@ -171,7 +182,14 @@ public final class NativeUdpSocket implements AutoCloseable {
             throw new IOException("UDP socket is closed");
         }
         try (Arena scratch = Arena.ofConfined()) {
-            setInt(scratch, scratch.allocate(Libc.CAPTURE_LAYOUT), fd, level, name, value, "option " + level + "/" + name);
+            setInt(
+                    scratch,
+                    scratch.allocate(Libc.CAPTURE_LAYOUT),
+                    fd,
+                    level,
+                    name,
+                    value,
+                    "option " + level + "/" + name);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

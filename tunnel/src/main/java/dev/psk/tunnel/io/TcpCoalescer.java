@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 final class TcpCoalescer {
     /** IP total length field limit; also the largest frame the TUN driver takes. */
     static final int MAX_PACKET_BYTES = 65535;
+
     static final int MAX_SEGMENTS = 64;
 
     private final ByteBuffer frame = ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + MAX_PACKET_BYTES);
@@ -91,21 +92,27 @@ final class TcpCoalescer {
         }
         if (v6) {
             // version/class/flow (4), skip payload length (2), next header + hop limit (2), addresses (32)
-            if (InternetChecksum.s32(b, off) != InternetChecksum.s32(frame, ip) || u16(b, off + 4) != len - 40
-                    || u16(b, off + 6) != u16(frame, ip + 6) || !same(b, off + 8, ip + 8, 32)) {
+            if (InternetChecksum.s32(b, off) != InternetChecksum.s32(frame, ip)
+                    || u16(b, off + 4) != len - 40
+                    || u16(b, off + 6) != u16(frame, ip + 6)
+                    || !same(b, off + 8, ip + 8, 32)) {
                 return false;
             }
         } else {
             // header length/TOS (2), total length, id (free), flags/fragment, TTL/protocol, addresses
-            if (u16(b, off) != u16(frame, ip) || u16(b, off + 2) != len || u16(b, off + 6) != u16(frame, ip + 6)
-                    || u16(b, off + 8) != u16(frame, ip + 8) || !same(b, off + 12, ip + 12, 8)) {
+            if (u16(b, off) != u16(frame, ip)
+                    || u16(b, off + 2) != len
+                    || u16(b, off + 6) != u16(frame, ip + 6)
+                    || u16(b, off + 8) != u16(frame, ip + 8)
+                    || !same(b, off + 12, ip + 12, 8)) {
                 return false;
             }
         }
         int tcp = off + ipHeaderLen;
         int ftcp = ip + ipHeaderLen;
         int flags = b.get(tcp + 13) & 0xff;
-        if (InternetChecksum.s32(b, tcp + 4) != nextSeq || (flags != ACK && flags != (ACK | PSH))
+        if (InternetChecksum.s32(b, tcp + 4) != nextSeq
+                || (flags != ACK && flags != (ACK | PSH))
                 || (b.get(tcp + 12) & 0xf0) != (frame.get(ftcp + 12) & 0xf0)
                 || InternetChecksum.s32(b, tcp) != InternetChecksum.s32(frame, ftcp) // ports
                 || InternetChecksum.s32(b, tcp + 8) != InternetChecksum.s32(frame, ftcp + 8) // ack
@@ -153,8 +160,10 @@ final class TcpCoalescer {
             }
             int l4Len = length - ipHeaderLen;
             // Partial checksum (virtio NEEDS_CSUM): the field holds the folded pseudo-header sum.
-            put16(frame, ip + ipHeaderLen + 16, InternetChecksum.fold(
-                    InternetChecksum.pseudoHeader(frame, ip, v6, PROTO_TCP, l4Len)));
+            put16(
+                    frame,
+                    ip + ipHeaderLen + 16,
+                    InternetChecksum.fold(InternetChecksum.pseudoHeader(frame, ip, v6, PROTO_TCP, l4Len)));
             VirtioNetHeader.putTcpGso(frame, 0, v6, headersLen, mss, ipHeaderLen);
         }
         frame.limit(ip + length).position(0);

@@ -35,7 +35,9 @@ final class TcpIpHeaders {
         int ipLen;
         if (version == 4) {
             ipLen = (b.get(ip) & 0x0f) * 4;
-            if (ipLen < 20 || (b.get(ip + 9) & 0xff) != PROTO_TCP || u16(b, ip + 2) != packetLen
+            if (ipLen < 20
+                    || (b.get(ip + 9) & 0xff) != PROTO_TCP
+                    || u16(b, ip + 2) != packetLen
                     || (u16(b, ip + 6) & 0x3fff) != 0) {
                 return -1;
             }

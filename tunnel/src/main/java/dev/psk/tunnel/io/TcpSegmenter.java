@@ -64,7 +64,8 @@ final class TcpSegmenter {
         int gso = VirtioNetHeader.gsoType(b, at) & ~VirtioNetHeader.GSO_ECN;
         if (gso == VirtioNetHeader.GSO_NONE) {
             if ((VirtioNetHeader.flags(b, at) & VirtioNetHeader.F_NEEDS_CSUM) != 0
-                    && !finishChecksum(b, ip, packetLen, VirtioNetHeader.csumStart(b, at), VirtioNetHeader.csumOffset(b, at))) {
+                    && !finishChecksum(
+                            b, ip, packetLen, VirtioNetHeader.csumStart(b, at), VirtioNetHeader.csumOffset(b, at))) {
                 return 0;
             }
             payloadAt = ip;

@@ -20,6 +20,7 @@ public final class TunConfigurator {
     // Implementation constants.
     /** The seed puts both tunnel addresses in one /24. */
     public static final int PREFIX_LENGTH = 24;
+
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
     private static final List<String> IP_CANDIDATES = List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip");
 
@@ -38,10 +39,12 @@ public final class TunConfigurator {
         requireIpv4("--local-ip", localIp);
         requireIpv4("--remote-ip", remoteIp);
         if (localIp.equals(remoteIp)) {
-            throw new IOException("--local-ip and --remote-ip are both " + localIp + ": the two tunnel ends need different addresses");
+            throw new IOException("--local-ip and --remote-ip are both " + localIp
+                    + ": the two tunnel ends need different addresses");
         }
         if (mtu < LinuxTun.MIN_MTU || mtu > LinuxTun.MAX_MTU) {
-            throw new IOException("MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
+            throw new IOException(
+                    "MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
         }
         String ip = ipCommand();
         run(ip, "link", "set", "dev", name, "mtu", Integer.toString(mtu));
@@ -58,7 +61,8 @@ public final class TunConfigurator {
     public static void configure(String name, List<String> addresses, List<String> routes, int mtu) throws IOException {
         LinuxTun.validateName(name);
         if (mtu < LinuxTun.MIN_MTU || mtu > LinuxTun.MAX_MTU) {
-            throw new IOException("MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
+            throw new IOException(
+                    "MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
         }
         String ip = ipCommand();
         run(ip, "link", "set", "dev", name, "mtu", Integer.toString(mtu));
@@ -115,7 +119,8 @@ public final class TunConfigurator {
 
     private static void run(String... command) throws IOException {
         String shown = "ip " + String.join(" ", List.of(command).subList(1, command.length));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
         byte[] out;
@@ -136,7 +141,10 @@ public final class TunConfigurator {
     }
 
     private static String firstLine(byte[] out) {
-        List<String> lines = new ArrayList<>(new String(out, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList());
+        List<String> lines = new ArrayList<>(new String(out, StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList());
         return lines.isEmpty() ? "no message" : lines.getFirst().strip();
     }
 }

@@ -32,6 +32,7 @@ public final class VirtioNetHeader {
     public static final int GSO_ECN = 0x80;
     /** ioctl TUNSETOFFLOAD = _IOW('T', 208, unsigned int). */
     static final long TUNSETOFFLOAD = 0x400454d0L;
+
     static final int TUN_F_CSUM = 0x01;
     static final int TUN_F_TSO4 = 0x02;
     static final int TUN_F_TSO6 = 0x04;
@@ -80,7 +81,8 @@ public final class VirtioNetHeader {
     }
 
     /** For tests: writes any header. */
-    static void put(ByteBuffer b, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+    static void put(
+            ByteBuffer b, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         b.put(at + FLAGS, (byte) flags);
         b.put(at + GSO_TYPE, (byte) gsoType);
         U16.set(b, at + HDR_LEN, (short) hdrLen);

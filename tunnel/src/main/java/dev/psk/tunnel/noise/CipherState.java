@@ -60,7 +60,8 @@ public final class CipherState implements AutoCloseable {
         }
         checkNonce();
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
             cipher.updateAAD(ad);
             byte[] out = cipher.doFinal(plaintext);
             nonce++;
@@ -80,7 +81,8 @@ public final class CipherState implements AutoCloseable {
             throw new NoiseException(NoiseException.Reason.MALFORMED, "ciphertext shorter than the 16-byte tag");
         }
         try {
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
+            cipher.init(
+                    Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
             cipher.updateAAD(ad);
             byte[] out = cipher.doFinal(ciphertext);
             nonce++;

@@ -28,7 +28,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
     public static final int KEY_BYTES = Dh25519.KEY_BYTES;
     public static final int PSK_BYTES = 32;
     /** Message 1 without payload: e, encrypted s with tag, payload tag. */
-    public static final int MESSAGE1_OVERHEAD_BYTES = KEY_BYTES + KEY_BYTES + CipherState.TAG_BYTES + CipherState.TAG_BYTES;
+    public static final int MESSAGE1_OVERHEAD_BYTES =
+            KEY_BYTES + KEY_BYTES + CipherState.TAG_BYTES + CipherState.TAG_BYTES;
     /** Message 2 without payload: e, payload tag. */
     public static final int MESSAGE2_OVERHEAD_BYTES = KEY_BYTES + CipherState.TAG_BYTES;
 
@@ -42,9 +43,19 @@ public final class IkPsk2Handshake implements AutoCloseable {
         byte[] pskFor(byte[] initiatorStatic) throws NoiseException;
     }
 
-    public enum Role { INITIATOR, RESPONDER }
+    public enum Role {
+        INITIATOR,
+        RESPONDER
+    }
 
-    private enum Step { WRITE1, READ1, WRITE2, READ2, DONE, FAILED }
+    private enum Step {
+        WRITE1,
+        READ1,
+        WRITE2,
+        READ2,
+        DONE,
+        FAILED
+    }
 
     private final Role role;
     private final SymmetricState ss;
@@ -59,18 +70,30 @@ public final class IkPsk2Handshake implements AutoCloseable {
     private final byte[] fixedEphemeral;
     private Step step;
 
-    private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] remoteStatic, byte[] psk,
-            byte[] fixedEphemeral) throws NoiseException {
+    private IkPsk2Handshake(
+            Role role, byte[] prologue, byte[] staticPrivate, byte[] remoteStatic, byte[] psk, byte[] fixedEphemeral)
+            throws NoiseException {
         this(role, prologue, staticPrivate, null, remoteStatic, psk, fixedEphemeral);
     }
 
-    private IkPsk2Handshake(Role role, byte[] prologue, byte[] staticPrivate, byte[] staticPublic, byte[] remoteStatic,
-            byte[] psk, byte[] fixedEphemeral) throws NoiseException {
+    private IkPsk2Handshake(
+            Role role,
+            byte[] prologue,
+            byte[] staticPrivate,
+            byte[] staticPublic,
+            byte[] remoteStatic,
+            byte[] psk,
+            byte[] fixedEphemeral)
+            throws NoiseException {
         this.role = role;
         this.ss = new SymmetricState(PROTOCOL_NAME);
         this.s = checkLength(staticPrivate, "static private key").clone();
-        this.sPub = staticPublic != null ? checkLength(staticPublic, "static public key").clone() : Dh25519.publicFromPrivate(s);
-        this.fixedEphemeral = fixedEphemeral == null ? null : checkLength(fixedEphemeral, "ephemeral private key").clone();
+        this.sPub = staticPublic != null
+                ? checkLength(staticPublic, "static public key").clone()
+                : Dh25519.publicFromPrivate(s);
+        this.fixedEphemeral = fixedEphemeral == null
+                ? null
+                : checkLength(fixedEphemeral, "ephemeral private key").clone();
         ss.mixHash(prologue == null ? new byte[0] : prologue);
         if (role == Role.INITIATOR) {
             this.rs = checkLength(remoteStatic, "responder static public key").clone();
@@ -97,13 +120,20 @@ public final class IkPsk2Handshake implements AutoCloseable {
      * A responder whose public key the caller already derived (and checked) from
      * {@code staticPrivate}: saves one scalar multiplication per message 1.
      */
-    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate, byte[] staticPublic) throws NoiseException {
+    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate, byte[] staticPublic)
+            throws NoiseException {
         return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, staticPublic, null, null, null);
     }
 
     /** Test vectors only: a fixed ephemeral private key destroys forward secrecy and unlinkability. */
-    public static IkPsk2Handshake insecureWithFixedEphemeralForTesting(Role role, byte[] prologue, byte[] staticPrivate,
-            byte[] responderStatic, byte[] psk, byte[] ephemeralPrivate) throws NoiseException {
+    public static IkPsk2Handshake insecureWithFixedEphemeralForTesting(
+            Role role,
+            byte[] prologue,
+            byte[] staticPrivate,
+            byte[] responderStatic,
+            byte[] psk,
+            byte[] ephemeralPrivate)
+            throws NoiseException {
         return new IkPsk2Handshake(role, prologue, staticPrivate, responderStatic, psk, ephemeralPrivate);
     }
 
@@ -142,7 +172,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
         expect(Step.READ1);
         try {
             if (message.length < MESSAGE1_OVERHEAD_BYTES) {
-                throw new NoiseException(NoiseException.Reason.MALFORMED,
+                throw new NoiseException(
+                        NoiseException.Reason.MALFORMED,
                         "message 1: expected at least " + MESSAGE1_OVERHEAD_BYTES + " bytes, got " + message.length);
             }
             re = Arrays.copyOfRange(message, 0, KEY_BYTES);
@@ -157,7 +188,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
             ss.mixKey(ssDh);
             Arrays.fill(ssDh, (byte) 0);
             hashBeforePayload1 = ss.handshakeHash();
-            byte[] payload = ss.decryptAndHash(Arrays.copyOfRange(message, 2 * KEY_BYTES + CipherState.TAG_BYTES, message.length));
+            byte[] payload = ss.decryptAndHash(
+                    Arrays.copyOfRange(message, 2 * KEY_BYTES + CipherState.TAG_BYTES, message.length));
             step = Step.WRITE2;
             return payload;
         } catch (NoiseException | RuntimeException ex) {
@@ -191,7 +223,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
         expect(Step.READ2);
         try {
             if (message.length < MESSAGE2_OVERHEAD_BYTES) {
-                throw new NoiseException(NoiseException.Reason.MALFORMED,
+                throw new NoiseException(
+                        NoiseException.Reason.MALFORMED,
                         "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
             }
             re = Arrays.copyOfRange(message, 0, KEY_BYTES);
@@ -256,7 +289,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
 
     private void expect(Step wanted) throws NoiseException {
         if (step != wanted) {
-            throw new NoiseException(NoiseException.Reason.WRONG_STATE, "handshake: expected step " + wanted + ", at " + step);
+            throw new NoiseException(
+                    NoiseException.Reason.WRONG_STATE, "handshake: expected step " + wanted + ", at " + step);
         }
     }
 
@@ -267,7 +301,8 @@ public final class IkPsk2Handshake implements AutoCloseable {
 
     private static byte[] checkLength(byte[] k, String what) throws NoiseException {
         if (k == null || k.length != KEY_BYTES) {
-            throw new NoiseException(NoiseException.Reason.MALFORMED,
+            throw new NoiseException(
+                    NoiseException.Reason.MALFORMED,
                     what + ": expected 32 bytes, got " + (k == null ? "none" : k.length));
         }
         return k;

@@ -175,7 +175,8 @@ public final class PadFile implements AutoCloseable {
             throw new IOException("pad " + path + " is read-only");
         }
         if (from < 0 || to > dataSlotCount() || from > to) {
-            throw new IllegalArgumentException("erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
+            throw new IllegalArgumentException(
+                    "erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
         }
         ByteBuffer zeros = ByteBuffer.allocate(Psk2Wire.SLOT_BYTES * 256);
         long pos = SlotSchedule.padOffset(from);
@@ -199,8 +200,8 @@ public final class PadFile implements AutoCloseable {
 
     private void checkDataSlot(long index) {
         if (index < 0 || index >= dataSlotCount()) {
-            throw new IllegalArgumentException("slot " + index + " is not a data slot of pad " + path
-                    + " (0.." + (dataSlotCount() - 1) + ")");
+            throw new IllegalArgumentException(
+                    "slot " + index + " is not a data slot of pad " + path + " (0.." + (dataSlotCount() - 1) + ")");
         }
     }
 

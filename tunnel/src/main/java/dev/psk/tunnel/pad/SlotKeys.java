@@ -40,7 +40,8 @@ public final class SlotKeys {
             throw new IllegalArgumentException("direction must be 0 or 1, not " + direction);
         }
         System.arraycopy(slot, direction == 0 ? PadLayout.A2B_TAG : PadLayout.B2A_TAG, authTag, 0, authTag.length);
-        System.arraycopy(slot, direction == 0 ? PadLayout.A2B_NONCE : PadLayout.B2A_NONCE, noncePrefix, 0, noncePrefix.length);
+        System.arraycopy(
+                slot, direction == 0 ? PadLayout.A2B_NONCE : PadLayout.B2A_NONCE, noncePrefix, 0, noncePrefix.length);
         System.arraycopy(slot, direction == 0 ? PadLayout.A2B_KEY : PadLayout.B2A_KEY, key, 0, key.length);
         this.direction = direction;
         this.slotIndex = slotIndex;

@@ -38,6 +38,8 @@ public final class SlotSchedule {
 
     /** Sequences available per direction in {@code dataSlots} slots (saturating at 2^63-1). */
     public static long packetsPerDirection(long dataSlots) {
-        return dataSlots > Long.MAX_VALUE / Psk2Wire.PACKETS_PER_SLOT ? Long.MAX_VALUE : dataSlots * Psk2Wire.PACKETS_PER_SLOT;
+        return dataSlots > Long.MAX_VALUE / Psk2Wire.PACKETS_PER_SLOT
+                ? Long.MAX_VALUE
+                : dataSlots * Psk2Wire.PACKETS_PER_SLOT;
     }
 }

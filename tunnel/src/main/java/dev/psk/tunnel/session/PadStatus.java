@@ -10,8 +10,8 @@ package dev.psk.tunnel.session;
  * @param erasedSlots slots already erased from the front
  * @param padWritable whether erasure is possible
  */
-public record PadStatus(long dataSlots, long txNext, long rxLowest, long rxHighest, long erasedSlots,
-        boolean padWritable) {
+public record PadStatus(
+        long dataSlots, long txNext, long rxLowest, long rxHighest, long erasedSlots, boolean padWritable) {
     /** TX slots used or in use. */
     public long txSlotsUsed() {
         return Math.min(dataSlots, txNext / 1000 + (txNext % 1000 == 0 ? 0 : 1));

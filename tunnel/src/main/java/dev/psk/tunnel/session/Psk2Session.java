@@ -269,7 +269,12 @@ public final class Psk2Session implements PeerSession {
 
     /** Pad consumption, safe to call from any thread. */
     public PadStatus padStatus() {
-        return new PadStatus(dataSlots, txNextPublished, rxLowestPublished, rxHighestPublished, keeper.erasedSlots(),
+        return new PadStatus(
+                dataSlots,
+                txNextPublished,
+                rxLowestPublished,
+                rxHighestPublished,
+                keeper.erasedSlots(),
                 pad.writable());
     }
 

@@ -24,9 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StateFile {
     /** A state file is a few hundred bytes; anything this large is not one. */
     static final int MAX_BYTES = 64 * 1024;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Set<String> REQUIRED = Set.of("format", "pad_fingerprint", "role", "tx_reserved_until",
-            "rx_floor", "erased_slots");
+    private static final Set<String> REQUIRED =
+            Set.of("format", "pad_fingerprint", "role", "tx_reserved_until", "rx_floor", "erased_slots");
 
     private StateFile() {}
 
@@ -65,7 +66,8 @@ public final class StateFile {
                 throw corrupt(file, "field \"" + f + "\" is missing");
             }
         }
-        if (!n.get("format").isString() || !TunnelState.FORMAT.equals(n.get("format").stringValue())) {
+        if (!n.get("format").isString()
+                || !TunnelState.FORMAT.equals(n.get("format").stringValue())) {
             throw corrupt(file, "\"format\" must be \"" + TunnelState.FORMAT + "\", not " + n.get("format"));
         }
         JsonNode fp = n.get("pad_fingerprint");
@@ -74,7 +76,10 @@ public final class StateFile {
         }
         Role role;
         try {
-            role = Role.fromLabel(n.get("role").isString() ? n.get("role").stringValue() : n.get("role").toString());
+            role = Role.fromLabel(
+                    n.get("role").isString()
+                            ? n.get("role").stringValue()
+                            : n.get("role").toString());
         } catch (IllegalArgumentException e) {
             throw corrupt(file, "\"role\": " + e.getMessage());
         }
@@ -83,7 +88,9 @@ public final class StateFile {
         long erased = counter(n, "erased_slots", file);
         long slots = n.has("pad_slots") ? counter(n, "pad_slots", file) : 0;
         // Absent (older files) or not a boolean: treated as a crash, the safe reading.
-        boolean clean = n.has("clean_stop") && n.get("clean_stop").isBoolean() && n.get("clean_stop").booleanValue();
+        boolean clean = n.has("clean_stop")
+                && n.get("clean_stop").isBoolean()
+                && n.get("clean_stop").booleanValue();
         return new TunnelState(fp.stringValue(), role, tx, rx, erased, slots, clean);
     }
 
@@ -141,7 +148,8 @@ public final class StateFile {
                 s = new TunnelState(fp, role, 0, 0, 0, pad.slotCount(), true);
                 Path dir = file.toAbsolutePath().getParent();
                 if (dir != null && !Files.isDirectory(dir)) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 }
                 write(file, s);
                 return s;
@@ -152,12 +160,14 @@ public final class StateFile {
                         + ": use the state file of this pad (or --state with a new path for a new pad)");
             }
             if (s.role() != role) {
-                throw new TunnelStateException("state file " + file + " was written by the " + s.role().label()
-                        + ", but this end runs as the " + role.label() + ": each end keeps its own state file");
+                throw new TunnelStateException(
+                        "state file " + file + " was written by the " + s.role().label() + ", but this end runs as the "
+                                + role.label() + ": each end keeps its own state file");
             }
             if (s.padSlots() != 0 && s.padSlots() != pad.slotCount()) {
-                throw new TunnelStateException("state file " + file + " records " + s.padSlots() + " pad slots, but pad "
-                        + pad.path() + " has " + pad.slotCount() + " with the same fingerprint: the pad was truncated or extended");
+                throw new TunnelStateException("state file " + file + " records " + s.padSlots()
+                        + " pad slots, but pad " + pad.path() + " has " + pad.slotCount()
+                        + " with the same fingerprint: the pad was truncated or extended");
             }
             if (s.erasedSlots() > pad.dataSlotCount()) {
                 throw new TunnelStateException("state file " + file + " records " + s.erasedSlots()
@@ -166,7 +176,8 @@ public final class StateFile {
             long erased = pad.erasedPrefixFrom(s.erasedSlots());
             return erased == s.erasedSlots() ? s : s.withErased(erased);
         } catch (IOException e) {
-            throw new TunnelStateException("cannot use state file " + file + " with pad " + pad.path() + ": " + e.getMessage(), e);
+            throw new TunnelStateException(
+                    "cannot use state file " + file + " with pad " + pad.path() + ": " + e.getMessage(), e);
         }
     }
 }

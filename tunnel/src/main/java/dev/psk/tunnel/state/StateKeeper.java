@@ -156,7 +156,8 @@ public final class StateKeeper implements AutoCloseable {
             }
             try {
                 long erased = eraseConsumed();
-                TunnelState next = written.withTx(tx).withRx(rx).withErased(erased).withCleanStop(false);
+                TunnelState next =
+                        written.withTx(tx).withRx(rx).withErased(erased).withCleanStop(false);
                 if (!next.equals(written)) {
                     StateFile.write(file, next);
                     written = next;
@@ -240,7 +241,8 @@ public final class StateKeeper implements AutoCloseable {
     private void close(long finalTx, long finalRx, boolean exact) throws TunnelStateException {
         stopWriter();
         if (failure != null) {
-            throw new TunnelStateException("state file " + file + " could not be written: " + failure.getMessage(), failure);
+            throw new TunnelStateException(
+                    "state file " + file + " could not be written: " + failure.getMessage(), failure);
         }
         long erased;
         try {
@@ -250,13 +252,17 @@ public final class StateKeeper implements AutoCloseable {
             log.accept("erasing consumed slots of pad " + pad.path() + " failed: " + e.getMessage());
         }
         TunnelState last = written.withTx(Math.min(Math.max(finalTx, 0), txDurable))
-                .withRx(Math.min(Math.max(finalRx, 0), rxDurable)).withErased(erased).withCleanStop(exact);
+                .withRx(Math.min(Math.max(finalRx, 0), rxDurable))
+                .withErased(erased)
+                .withCleanStop(exact);
         try {
             StateFile.write(file, last);
             written = last;
         } catch (IOException e) {
-            throw new TunnelStateException("state file " + file + " could not be written on stop: " + e.getMessage()
-                    + " (the previous content stays valid)", e);
+            throw new TunnelStateException(
+                    "state file " + file + " could not be written on stop: " + e.getMessage()
+                            + " (the previous content stays valid)",
+                    e);
         }
     }
 

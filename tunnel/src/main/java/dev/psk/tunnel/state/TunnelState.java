@@ -13,8 +13,14 @@ import dev.psk.tunnel.wire.Role;
  * @param cleanStop true only when the file was last written by a clean stop (or is fresh): the
  *     positions are then exact; false while running, so a crash is recognisable at the next start
  */
-public record TunnelState(String padFingerprint, Role role, long txReservedUntil, long rxFloor, long erasedSlots,
-        long padSlots, boolean cleanStop) {
+public record TunnelState(
+        String padFingerprint,
+        Role role,
+        long txReservedUntil,
+        long rxFloor,
+        long erasedSlots,
+        long padSlots,
+        boolean cleanStop) {
     public static final String FORMAT = "psk-tunnel-state/1";
 
     public TunnelState {

@@ -13,6 +13,7 @@ public final class Psk2Wire {
 
     /** "PSK2" in ASCII, read as a big-endian int. */
     public static final int MAGIC = 0x50534B32;
+
     public static final int VERSION = 2;
     public static final int FLAGS_NONE = 0;
     public static final int RESERVED_VALUE = 0;
@@ -30,12 +31,14 @@ public final class Psk2Wire {
     public static final int AUTH_TAG_OFFSET = 8;
     /** The per-direction "auth tag" cookie copied from the slot (not the Poly1305 tag). */
     public static final int AUTH_TAG_BYTES = 16;
+
     public static final int SEQ_OFFSET = AUTH_TAG_OFFSET + AUTH_TAG_BYTES;
     public static final int SEQ_BYTES = 8;
     /** The header, which is also the AEAD additional data. */
     public static final int HEADER_BYTES = SEQ_OFFSET + SEQ_BYTES;
     /** The Poly1305 tag appended to the ciphertext (RFC 8439 section 2.8). */
     public static final int AEAD_TAG_BYTES = 16;
+
     public static final int OVERHEAD_BYTES = HEADER_BYTES + AEAD_TAG_BYTES;
     /** A packet with an empty payload; anything shorter is malformed. */
     public static final int MIN_PACKET_BYTES = OVERHEAD_BYTES;
@@ -44,9 +47,11 @@ public final class Psk2Wire {
     public static final int NONCE_BYTES = 12;
     /** The first 8 bytes of a slot's 12-byte nonce field; the last 4 nonce bytes carry the sequence. */
     public static final int NONCE_PREFIX_BYTES = 8;
+
     public static final int SLOT_BYTES = 120;
     /** Slot index of a sequence number = seq / PACKETS_PER_SLOT, per direction. */
     public static final int PACKETS_PER_SLOT = 1000;
+
     public static final int DEFAULT_PORT = 51820;
 
     // ---- Implementation constants (ours; not visible on the wire) ----
@@ -57,9 +62,11 @@ public final class Psk2Wire {
      * IPv4 path with a 1500-byte MTU.
      */
     public static final int DEFAULT_MTU = 1420;
+
     public static final int MIN_MTU = 576;
     /** Largest IP packet a TUN device hands over (IPv4 total length field). */
     public static final int MAX_MTU = 65535 - 20 - 8 - OVERHEAD_BYTES;
+
     public static final int DEFAULT_REPLAY_WINDOW = 4096;
     public static final int MIN_REPLAY_WINDOW = 64;
     public static final int MAX_REPLAY_WINDOW = 1 << 16;

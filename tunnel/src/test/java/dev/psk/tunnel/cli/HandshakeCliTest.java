@@ -20,8 +20,18 @@ class HandshakeCliTest {
     Path dir;
 
     private String[] base() {
-        return new String[] {"--psk", dir.resolve("pad").toString(), "--remote-host", "127.0.0.1", "--local-ip", "10.9.0.1",
-            "--remote-ip", "10.9.0.2", "--state", dir.resolve("s.json").toString()};
+        return new String[] {
+            "--psk",
+            dir.resolve("pad").toString(),
+            "--remote-host",
+            "127.0.0.1",
+            "--local-ip",
+            "10.9.0.1",
+            "--remote-ip",
+            "10.9.0.2",
+            "--state",
+            dir.resolve("s.json").toString()
+        };
     }
 
     private int usage(StringWriter err, String... extra) {
@@ -37,7 +47,9 @@ class HandshakeCliTest {
     void contradictoryHandshakeFlagsAreUsageErrors() {
         StringWriter err = new StringWriter();
         assertThat(usage(err, "--handshake", "signed")).isEqualTo(2);
-        assertThat(err.toString()).contains("--handshake signed needs --identity URI").doesNotContain("Exception");
+        assertThat(err.toString())
+                .contains("--handshake signed needs --identity URI")
+                .doesNotContain("Exception");
         err = new StringWriter();
         assertThat(usage(err, "--identity", "pkcs11:token=x")).isEqualTo(2);
         assertThat(err.toString()).contains("need --handshake psk, signed or attested");
@@ -45,10 +57,21 @@ class HandshakeCliTest {
         assertThat(usage(err, "--handshake", "bogus")).isEqualTo(2);
         assertThat(err.toString()).contains("expected off, psk, signed or attested");
         err = new StringWriter();
-        assertThat(usage(err, "--handshake", "attested", "--identity", "pkcs11:token=x", "--peers", "p")).isEqualTo(2);
+        assertThat(usage(err, "--handshake", "attested", "--identity", "pkcs11:token=x", "--peers", "p"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--handshake attested needs --attest TPM");
         err = new StringWriter();
-        assertThat(usage(err, "--handshake", "attested", "--identity", "pkcs11:token=x", "--peers", "p", "--policy", "f")).isEqualTo(2);
+        assertThat(usage(
+                        err,
+                        "--handshake",
+                        "attested",
+                        "--identity",
+                        "pkcs11:token=x",
+                        "--peers",
+                        "p",
+                        "--policy",
+                        "f"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--policy and --peer-ak go together");
     }
 
@@ -60,8 +83,11 @@ class HandshakeCliTest {
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB, "--handshake", "psk");
         TestDaemon a = daemon(pad, "a", portA, portB, true, tunA, "--handshake", "psk");
         try {
-            for (int i = 0; i < 100 && !(a.err().toString().contains("handshake: established")
-                    && b.err().toString().contains("handshake: established")); i++) {
+            for (int i = 0;
+                    i < 100
+                            && !(a.err().toString().contains("handshake: established")
+                                    && b.err().toString().contains("handshake: established"));
+                    i++) {
                 Thread.sleep(50);
             }
             byte[] p = new byte[100];
@@ -89,7 +115,11 @@ class HandshakeCliTest {
         TestDaemon b = daemon(padB, "b", portB, portA, false, new MemoryTun("hb", 1420, 16), "--handshake", "psk");
         TestDaemon a = daemon(padA, "a", portA, portB, true, new MemoryTun("ha", 1420, 16), "--handshake", "psk");
         try {
-            for (int i = 0; i < 100 && !(a.err().toString().contains("different pad") && b.err().toString().contains("different pad")); i++) {
+            for (int i = 0;
+                    i < 100
+                            && !(a.err().toString().contains("different pad")
+                                    && b.err().toString().contains("different pad"));
+                    i++) {
                 Thread.sleep(50);
             }
         } finally {
@@ -102,7 +132,8 @@ class HandshakeCliTest {
         assertThat(b.err().toString()).contains("uses a different pad").doesNotContain("established");
     }
 
-    private TestDaemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
+    private TestDaemon daemon(
+            Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
         return TestDaemon.start(dir, pad, name, local, remote, initiator, tun, "0", extra);
     }
 }

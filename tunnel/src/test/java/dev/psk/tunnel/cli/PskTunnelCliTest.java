@@ -37,7 +37,9 @@ class PskTunnelCliTest {
     @Test
     void usageErrorsExitTwoWithOneLine() throws Exception {
         Path pad = TestPads.create(dir, "pad", 10, 1);
-        String[] base = {"--psk", pad.toString(), "--remote-host", "127.0.0.1", "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2"};
+        String[] base = {
+            "--psk", pad.toString(), "--remote-host", "127.0.0.1", "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2"
+        };
         assertThat(cli().code()).isEqualTo(2);
         assertThat(cli(concat(base, "--mtu", "10")).err()).contains("--mtu must be");
         assertThat(cli(concat(base, "--mtu", "10")).code()).isEqualTo(2);
@@ -46,8 +48,21 @@ class PskTunnelCliTest {
         assertThat(cli(concat(base, "--metrics", "nope")).code()).isEqualTo(2);
         assertThat(cli(concat(base, "--aead", "rot13")).code()).isEqualTo(2);
         assertThat(cli("--help").code()).isZero();
-        assertThat(cli("--help").out()).contains("--psk", "--local-port", "--remote-host", "--remote-port", "--initiator",
-                "--local-ip", "--remote-ip", "--state", "--tun", "--mtu", "--replay-window", "--stats-interval", "--metrics");
+        assertThat(cli("--help").out())
+                .contains(
+                        "--psk",
+                        "--local-port",
+                        "--remote-host",
+                        "--remote-port",
+                        "--initiator",
+                        "--local-ip",
+                        "--remote-ip",
+                        "--state",
+                        "--tun",
+                        "--mtu",
+                        "--replay-window",
+                        "--stats-interval",
+                        "--metrics");
         assertThat(cli("--version").out()).contains("psk-tunnel");
     }
 
@@ -56,8 +71,21 @@ class PskTunnelCliTest {
         Path pad = TestPads.create(dir, "pad", 10, 2);
         Path state = dir.resolve("s.json");
         Files.writeString(state, "{garbage");
-        Run r = cli("--psk", pad.toString(), "--remote-host", "127.0.0.1", "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
-                "--state", state.toString(), "--local-port", "0", "--status-file", dir.resolve("st.json").toString());
+        Run r = cli(
+                "--psk",
+                pad.toString(),
+                "--remote-host",
+                "127.0.0.1",
+                "--local-ip",
+                "10.9.0.1",
+                "--remote-ip",
+                "10.9.0.2",
+                "--state",
+                state.toString(),
+                "--local-port",
+                "0",
+                "--status-file",
+                dir.resolve("st.json").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(r.err()).contains(state.toString(), "corrupt").doesNotContain("Exception");
@@ -88,19 +116,34 @@ class PskTunnelCliTest {
             StringWriter show = new StringWriter();
             CommandLine cl = CliRunner.commandLine(new PskTunnel());
             cl.setOut(new PrintWriter(show));
-            assertThat(cl.execute("show", "--status-file", dir.resolve("b-status.json").toString())).isZero();
-            assertThat(show.toString()).contains("interface: tb", "role: responder", "peer: 127.0.0.1", "100 received",
-                    "slots:", "fingerprint");
+            assertThat(cl.execute(
+                            "show",
+                            "--status-file",
+                            dir.resolve("b-status.json").toString()))
+                    .isZero();
+            assertThat(show.toString())
+                    .contains(
+                            "interface: tb",
+                            "role: responder",
+                            "peer: 127.0.0.1",
+                            "100 received",
+                            "slots:",
+                            "fingerprint");
         } finally {
             a.daemon().requestStop("test");
             b.daemon().requestStop("test");
         }
         assertThat(a.result().get(10, TimeUnit.SECONDS)).isZero();
         assertThat(b.result().get(10, TimeUnit.SECONDS)).isZero();
-        assertThat(a.out().toString()).contains("psk-tunnel: initiator on ta", "stats: tx 100 packets", "pad: ", "stopped");
-        assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).as("exact after a clean stop").isEqualTo(100);
+        assertThat(a.out().toString())
+                .contains("psk-tunnel: initiator on ta", "stats: tx 100 packets", "pad: ", "stopped");
+        assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil())
+                .as("exact after a clean stop")
+                .isEqualTo(100);
         assertThat(StateFile.read(dir.resolve("b.json")).rxFloor()).isEqualTo(100);
-        assertThat(Files.exists(dir.resolve("a-status.json"))).as("status removed").isFalse();
+        assertThat(Files.exists(dir.resolve("a-status.json")))
+                .as("status removed")
+                .isFalse();
         assertThat(tunA.read(java.nio.ByteBuffer.allocate(10))).as("TUN closed").isEqualTo(-1);
     }
 
@@ -120,16 +163,24 @@ class PskTunnelCliTest {
             assertThat(tunB.take(5000)).isNotNull();
             Thread.sleep(1300); // a stats line
             String banner = a.out().toString(StandardCharsets.UTF_8);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics (http://\\S+)").matcher(banner);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("metrics (http://\\S+)").matcher(banner);
             assertThat(m.find()).as("metrics URL in the banner").isTrue();
             String scrape;
             try (var client = java.net.http.HttpClient.newHttpClient()) {
-                scrape = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                scrape = client.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1)))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
             }
-            assertThat(scrape).contains("psk_tunnel_tun_offload_frames_cut_total 7.0",
-                    "psk_tunnel_tun_offload_packets_joined_total 11.0", "reason=\"tx_size\"} 3.0");
-            assertThat(a.out().toString(StandardCharsets.UTF_8)).contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
+            assertThat(scrape)
+                    .contains(
+                            "psk_tunnel_tun_offload_frames_cut_total 7.0",
+                            "psk_tunnel_tun_offload_packets_joined_total 11.0",
+                            "reason=\"tx_size\"} 3.0");
+            assertThat(a.out().toString(StandardCharsets.UTF_8))
+                    .contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
         } finally {
             a.daemon().requestStop("test");
             b.daemon().requestStop("test");
@@ -186,7 +237,7 @@ class PskTunnelCliTest {
         Path pad = TestPads.create(dir, "pad", 3, 4); // 2 data slots: 2000 packets per direction
         int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
         MemoryTun tunA = new MemoryTun("ea", 1420, 4096), tunB = new MemoryTun("eb", 1420, 4096);
-                TestDaemon a = daemon(pad, "a", portA, portB, true, tunA);
+        TestDaemon a = daemon(pad, "a", portA, portB, true, tunA);
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
             a.awaitFile(dir.resolve("a-status.json"));
@@ -205,7 +256,9 @@ class PskTunnelCliTest {
                 }
                 Thread.sleep(target < 2100 ? 1300 : 0);
             }
-            assertThat(a.result().get(10, TimeUnit.SECONDS)).as("exit code after exhaustion").isEqualTo(1);
+            assertThat(a.result().get(10, TimeUnit.SECONDS))
+                    .as("exit code after exhaustion")
+                    .isEqualTo(1);
             String err = a.err().toString(StandardCharsets.UTF_8);
             assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
             assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);
@@ -216,7 +269,8 @@ class PskTunnelCliTest {
         }
     }
 
-    private TestDaemon daemon(Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
+    private TestDaemon daemon(
+            Path pad, String name, int local, int remote, boolean initiator, TunDevice tun, String... extra) {
         return TestDaemon.start(dir, pad, name, local, remote, initiator, tun, "1s", extra);
     }
 

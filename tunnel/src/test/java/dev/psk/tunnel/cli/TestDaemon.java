@@ -20,7 +20,8 @@ import picocli.CommandLine;
  * A {@link TunnelDaemon} for CLI tests: one end of a loopback tunnel on an in-memory device, run
  * on a thread of its own, with its standard output and error captured.
  */
-record TestDaemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+record TestDaemon(
+        TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream out, ByteArrayOutputStream err) {
 
     /**
      * Starts end {@code name} (state {@code DIR/NAME.json}, status {@code DIR/NAME-status.json}) on
@@ -29,13 +30,38 @@ record TestDaemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteAr
      * @param statsInterval the {@code --stats-interval} value ("0" for none)
      * @param extra further options, e.g. {@code --handshake psk}
      */
-    static TestDaemon start(Path dir, Path pad, String name, int local, int remote, boolean initiator, TunDevice tun,
-            String statsInterval, String... extra) {
+    static TestDaemon start(
+            Path dir,
+            Path pad,
+            String name,
+            int local,
+            int remote,
+            boolean initiator,
+            TunDevice tun,
+            String statsInterval,
+            String... extra) {
         PskTunnel opts = new PskTunnel();
-        List<String> args = new ArrayList<>(List.of("--psk", pad.toString(), "--remote-host", "127.0.0.1",
-                "--local-port", "" + local, "--remote-port", "" + remote, "--local-ip", "10.9.0.1", "--remote-ip", "10.9.0.2",
-                "--state", dir.resolve(name + ".json").toString(), "--tun", tun.name(), "--stats-interval", statsInterval,
-                "--status-file", dir.resolve(name + "-status.json").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--psk",
+                pad.toString(),
+                "--remote-host",
+                "127.0.0.1",
+                "--local-port",
+                "" + local,
+                "--remote-port",
+                "" + remote,
+                "--local-ip",
+                "10.9.0.1",
+                "--remote-ip",
+                "10.9.0.2",
+                "--state",
+                dir.resolve(name + ".json").toString(),
+                "--tun",
+                tun.name(),
+                "--stats-interval",
+                statsInterval,
+                "--status-file",
+                dir.resolve(name + "-status.json").toString()));
         if (initiator) {
             args.add("--initiator");
         }
@@ -53,15 +79,20 @@ record TestDaemon(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteAr
             @Override
             public void configure(String n, String l, String r, int mtu) {}
         };
-        TunnelDaemon d = new TunnelDaemon(opts, f, new PrintStream(out, true, StandardCharsets.UTF_8),
+        TunnelDaemon d = new TunnelDaemon(
+                opts,
+                f,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
-            try {
-                return d.run();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon(true).start(r)); // not the common pool: it may have one thread
+        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return d.run();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().daemon(true).start(r)); // not the common pool: it may have one thread
         return new TestDaemon(d, result, out, err);
     }
 

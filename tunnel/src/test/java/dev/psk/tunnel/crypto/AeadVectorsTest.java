@@ -25,8 +25,8 @@ class AeadVectorsTest {
     @ValueSource(strings = {PacketAeads.JCE, PacketAeads.OPENSSL})
     void rfc8439AndWycheproof(String backend) throws Exception {
         if (backend.equals(PacketAeads.OPENSSL)) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(OpenSslChaCha20Poly1305.unavailableReason().isEmpty(),
-                    "libcrypto not loadable");
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
         }
         List<String> failures = new ArrayList<>();
         int passed = 0;
@@ -34,23 +34,38 @@ class AeadVectorsTest {
         // nonce, and Wycheproof repeats some pairs (the RFC case is tcId 1).
         java.util.function.Supplier<PacketAead> aead = () -> PacketAeads.create(backend);
         {
-            JsonNode rfc = JSON.readTree(SharedVectors.file("rfc8439.vectors", "rfc/rfc8439_2.8.2_aead.json").toFile());
-            String p = check(aead, rfc.get("key").asString(), rfc.get("nonce").asString(), rfc.get("aad").asString(),
-                    rfc.get("plaintext").asString(), rfc.get("ciphertext").asString(), rfc.get("tag").asString(), true);
+            JsonNode rfc = JSON.readTree(SharedVectors.file("rfc8439.vectors", "rfc/rfc8439_2.8.2_aead.json")
+                    .toFile());
+            String p = check(
+                    aead,
+                    rfc.get("key").asString(),
+                    rfc.get("nonce").asString(),
+                    rfc.get("aad").asString(),
+                    rfc.get("plaintext").asString(),
+                    rfc.get("ciphertext").asString(),
+                    rfc.get("tag").asString(),
+                    true);
             if (p == null) {
                 passed++;
             } else {
                 failures.add("rfc8439 2.8.2: " + p);
             }
-            JsonNode wp = JSON.readTree(SharedVectors.file("wycheproof.chacha20poly1305",
-                    "wycheproof/chacha20_poly1305_test.json").toFile());
+            JsonNode wp = JSON.readTree(
+                    SharedVectors.file("wycheproof.chacha20poly1305", "wycheproof/chacha20_poly1305_test.json")
+                            .toFile());
             for (JsonNode g : wp.get("testGroups")) {
                 if (g.get("ivSize").asInt() != 96) {
                     continue;
                 }
                 for (JsonNode t : g.get("tests")) {
-                    String r = check(aead, t.get("key").asString(), t.get("iv").asString(), t.get("aad").asString(),
-                            t.get("msg").asString(), t.get("ct").asString(), t.get("tag").asString(),
+                    String r = check(
+                            aead,
+                            t.get("key").asString(),
+                            t.get("iv").asString(),
+                            t.get("aad").asString(),
+                            t.get("msg").asString(),
+                            t.get("ct").asString(),
+                            t.get("tag").asString(),
                             t.get("result").asString().equals("valid"));
                     if (r == null) {
                         passed++;
@@ -60,20 +75,35 @@ class AeadVectorsTest {
                 }
             }
         }
-        System.out.println("chacha20-poly1305 (" + backend + ") vectors: " + passed + " passed, " + failures.size() + " failed");
+        System.out.println(
+                "chacha20-poly1305 (" + backend + ") vectors: " + passed + " passed, " + failures.size() + " failed");
         assertThat(failures).isEmpty();
         assertThat(passed).isGreaterThan(200);
     }
 
-    private static String check(java.util.function.Supplier<PacketAead> fresh, String keyHex, String nonceHex, String aadHex, String msgHex,
-            String ctHex, String tagHex, boolean valid) {
+    private static String check(
+            java.util.function.Supplier<PacketAead> fresh,
+            String keyHex,
+            String nonceHex,
+            String aadHex,
+            String msgHex,
+            String ctHex,
+            String tagHex,
+            boolean valid) {
         try (PacketAead aead = fresh.get()) {
             return check(aead, keyHex, nonceHex, aadHex, msgHex, ctHex, tagHex, valid);
         }
     }
 
-    private static String check(PacketAead aead, String keyHex, String nonceHex, String aadHex, String msgHex,
-            String ctHex, String tagHex, boolean valid) {
+    private static String check(
+            PacketAead aead,
+            String keyHex,
+            String nonceHex,
+            String aadHex,
+            String msgHex,
+            String ctHex,
+            String tagHex,
+            boolean valid) {
         byte[] key = Hex.decode(keyHex), nonce = Hex.decode(nonceHex), aad = Hex.decode(aadHex);
         byte[] msg = Hex.decode(msgHex), ct = Hex.decode(ctHex), tag = Hex.decode(tagHex);
         int aadOff = 3, dataOff = aadOff + aad.length + 5;

@@ -17,7 +17,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * mutations of valid messages on every build.
  */
 class HandshakeCodecFuzzTest {
-    private static final HandshakeMac MAC = new HandshakeMac(HandshakeKeys.fromControlSlot(HandshakeFixture.controlSlot(1)));
+    private static final HandshakeMac MAC =
+            new HandshakeMac(HandshakeKeys.fromControlSlot(HandshakeFixture.controlSlot(1)));
 
     @FuzzTest(maxDuration = "30s")
     void codecsRoundTrip(byte[] data) throws Exception {
@@ -31,15 +32,22 @@ class HandshakeCodecFuzzTest {
         }
         try {
             byte[] again = switch (m[HandshakeWire.OFF_TYPE]) {
-                case HandshakeWire.TYPE_HELLO -> HelloMessage.decode(m, m.length).encode(mac);
-                case HandshakeWire.TYPE_WELCOME -> WelcomeMessage.decode(m, m.length).encode(mac);
-                case HandshakeWire.TYPE_CONFIRM -> ConfirmMessage.decode(m, m.length).encode(mac);
-                case HandshakeWire.TYPE_REJECT -> RejectMessage.decode(m, m.length).encode(mac);
-                case HandshakeWire.TYPE_PAD_MISMATCH -> PadMismatchNotice.decode(m, m.length).encode();
+                case HandshakeWire.TYPE_HELLO ->
+                    HelloMessage.decode(m, m.length).encode(mac);
+                case HandshakeWire.TYPE_WELCOME ->
+                    WelcomeMessage.decode(m, m.length).encode(mac);
+                case HandshakeWire.TYPE_CONFIRM ->
+                    ConfirmMessage.decode(m, m.length).encode(mac);
+                case HandshakeWire.TYPE_REJECT ->
+                    RejectMessage.decode(m, m.length).encode(mac);
+                case HandshakeWire.TYPE_PAD_MISMATCH ->
+                    PadMismatchNotice.decode(m, m.length).encode();
                 default -> m.clone();
             };
             int macBytes = m[HandshakeWire.OFF_TYPE] == HandshakeWire.TYPE_PAD_MISMATCH
-                    || m[HandshakeWire.OFF_TYPE] == HandshakeWire.TYPE_FRAGMENT ? 0 : HandshakeWire.MAC_BYTES;
+                            || m[HandshakeWire.OFF_TYPE] == HandshakeWire.TYPE_FRAGMENT
+                    ? 0
+                    : HandshakeWire.MAC_BYTES;
             assertThat(java.util.Arrays.copyOf(again, again.length - macBytes))
                     .isEqualTo(java.util.Arrays.copyOf(m, m.length - macBytes));
         } catch (MalformedHandshakeException e) {

@@ -24,11 +24,26 @@ class HandshakeCodecTest {
     }
 
     HelloMessage hello() {
-        return new HelloMessage(FLAG_WANT_SIGNATURE, fill(8, 0x11), fill(32, 0x22), fill(8, 0x33), keys.padFingerprint(), fill(8, 0x44));
+        return new HelloMessage(
+                FLAG_WANT_SIGNATURE,
+                fill(8, 0x11),
+                fill(32, 0x22),
+                fill(8, 0x33),
+                keys.padFingerprint(),
+                fill(8, 0x44));
     }
 
     WelcomeMessage welcome(byte[] sig, QuoteSection q) {
-        return new WelcomeMessage(0, fill(8, 0x11), fill(32, 0x22), fill(32, 0x55), fill(8, 0x66), keys.padFingerprint(), new byte[0], sig, q);
+        return new WelcomeMessage(
+                0,
+                fill(8, 0x11),
+                fill(32, 0x22),
+                fill(32, 0x55),
+                fill(8, 0x66),
+                keys.padFingerprint(),
+                new byte[0],
+                sig,
+                q);
     }
 
     @Test
@@ -38,7 +53,8 @@ class HandshakeCodecTest {
         assertThat(Hex.encode(m, 0, 16)).isEqualTo("50534b4801010004" + "1111111111111111");
         assertThat(m[HELLO_OFF_NONCE_I]).isEqualTo((byte) 0x22);
         assertThat(m[HELLO_OFF_IDENTITY]).isEqualTo((byte) 0x33);
-        assertThat(Arrays.copyOfRange(m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + 16)).isEqualTo(keys.padFingerprint());
+        assertThat(Arrays.copyOfRange(m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + 16))
+                .isEqualTo(keys.padFingerprint());
         assertThat(m[HELLO_OFF_SERIAL_LEN]).isEqualTo((byte) 8);
         assertThat(m[HELLO_OFF_SERIAL + 7]).isEqualTo((byte) 0x44);
         assertThat(m[HELLO_OFF_SERIAL + 8]).isZero();
@@ -47,13 +63,16 @@ class HandshakeCodecTest {
         HelloMessage back = HelloMessage.decode(m, m.length);
         assertThat(back.encode(mac)).isEqualTo(m);
         assertThat(HandshakeCodec.isHandshake(ByteBuffer.wrap(m))).isTrue();
-        assertThat(HandshakeCodec.isHandshake(ByteBuffer.wrap("PSK2xxxx".getBytes()))).isFalse();
+        assertThat(HandshakeCodec.isHandshake(ByteBuffer.wrap("PSK2xxxx".getBytes())))
+                .isFalse();
     }
 
     @Test
     void welcomeAndConfirmRoundTripWithOptionalSections() throws Exception {
         QuoteSection q = new QuoteSection(fill(100, 1), fill(72, 2), fill(32, 7));
-        for (WelcomeMessage w : new WelcomeMessage[] {welcome(null, null), welcome(fill(64, 9), null), welcome(fill(64, 9), q), welcome(null, q)}) {
+        for (WelcomeMessage w : new WelcomeMessage[] {
+            welcome(null, null), welcome(fill(64, 9), null), welcome(fill(64, 9), q), welcome(null, q)
+        }) {
             byte[] m = w.encode(mac);
             assertThat(HandshakeCodec.validate(m, m.length)).isNull();
             assertThat(WelcomeMessage.decode(m, m.length).encode(mac)).isEqualTo(m);
@@ -68,7 +87,8 @@ class HandshakeCodecTest {
 
     @Test
     void rejectAndNoticeAreFixedSize() throws Exception {
-        byte[] r = new RejectMessage(ROLE_RESPONDER, fill(8, 1), fill(32, 2), new byte[32], Refusal.DISABLED_IDENTITY).encode(mac);
+        byte[] r = new RejectMessage(ROLE_RESPONDER, fill(8, 1), fill(32, 2), new byte[32], Refusal.DISABLED_IDENTITY)
+                .encode(mac);
         assertThat(r).hasSize(REJECT_BYTES);
         assertThat(RejectMessage.decode(r, r.length).reason()).isEqualTo(Refusal.DISABLED_IDENTITY);
         byte[] n = new PadMismatchNotice(fill(8, 1), fill(32, 2), fill(16, 3)).encode();
@@ -82,16 +102,21 @@ class HandshakeCodecTest {
         byte[] r2i = keys.macKeyFor(ROLE_RESPONDER);
         assertThat(i2r).isNotEqualTo(r2i).hasSize(32);
         assertThat(Arrays.copyOf(i2r, 16)).isNotEqualTo(keys.padFingerprint());
-        assertThat(HandshakeKeys.fromControlSlot(HandshakeFixture.controlSlot(2)).padFingerprint()).isNotEqualTo(keys.padFingerprint());
+        assertThat(HandshakeKeys.fromControlSlot(HandshakeFixture.controlSlot(2))
+                        .padFingerprint())
+                .isNotEqualTo(keys.padFingerprint());
         assertThat(keys.toString()).doesNotContain(Hex.encode(i2r));
     }
 
     @Test
     void transcriptIsFixedLengthAndBindsTheSignerRole() {
-        byte[] a = Transcript.encode(ROLE_INITIATOR, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
-        byte[] b = Transcript.encode(ROLE_RESPONDER, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
+        byte[] a = Transcript.encode(
+                ROLE_INITIATOR, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
+        byte[] b = Transcript.encode(
+                ROLE_RESPONDER, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
         assertThat(a).hasSize(TRANSCRIPT_BYTES).hasSize(140).isNotEqualTo(b);
-        assertThat(new String(a, 0, 34, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(TRANSCRIPT_CONTEXT);
+        assertThat(new String(a, 0, 34, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(TRANSCRIPT_CONTEXT);
         assertThat(a[34]).isEqualTo(VERSION);
         assertThat(a[35]).isEqualTo(ROLE_INITIATOR);
     }
@@ -101,7 +126,8 @@ class HandshakeCodecTest {
     void helloOfWrongLengthIsRejected(int len) {
         byte[] m = Arrays.copyOf(hello().encode(mac), Math.max(len, 0));
         assertThat(HandshakeCodec.validate(m, len)).isNotNull();
-        assertThatThrownBy(() -> HelloMessage.decode(m, len)).isInstanceOf(MalformedHandshakeException.class)
+        assertThatThrownBy(() -> HelloMessage.decode(m, len))
+                .isInstanceOf(MalformedHandshakeException.class)
                 .hasMessageContaining(len + " bytes");
     }
 
@@ -114,20 +140,27 @@ class HandshakeCodecTest {
         assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 1), 128)).isEqualTo(HandshakeDrop.WRONG_ROLE);
         assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 7), 128)).isEqualTo(HandshakeDrop.WRONG_ROLE);
         assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, 0x10), 128)).isEqualTo(HandshakeDrop.BAD_FLAGS);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, FLAG_SIGNATURE), 128)).isEqualTo(HandshakeDrop.BAD_FLAGS);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN, 9), 128)).isEqualTo(HandshakeDrop.BAD_SERIAL_LENGTH);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN + 1, 1), 128)).isEqualTo(HandshakeDrop.NONZERO_RESERVED);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL + 12, 1), 128)).isEqualTo(HandshakeDrop.NONZERO_RESERVED);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, FLAG_SIGNATURE), 128))
+                .isEqualTo(HandshakeDrop.BAD_FLAGS);
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN, 9), 128))
+                .isEqualTo(HandshakeDrop.BAD_SERIAL_LENGTH);
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN + 1, 1), 128))
+                .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL + 12, 1), 128))
+                .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
     }
 
     @Test
     void welcomeSectionsMustMatchFlagsExactly() {
         byte[] plain = welcome(null, null).encode(mac);
-        assertThat(HandshakeCodec.validate(mutate(plain, OFF_FLAGS, FLAG_SIGNATURE), plain.length)).isEqualTo(HandshakeDrop.BAD_LENGTH);
-        assertThat(HandshakeCodec.validate(mutate(plain, OFF_FLAGS, FLAG_QUOTE), plain.length)).isEqualTo(HandshakeDrop.BAD_QUOTE_SECTION);
+        assertThat(HandshakeCodec.validate(mutate(plain, OFF_FLAGS, FLAG_SIGNATURE), plain.length))
+                .isEqualTo(HandshakeDrop.BAD_LENGTH);
+        assertThat(HandshakeCodec.validate(mutate(plain, OFF_FLAGS, FLAG_QUOTE), plain.length))
+                .isEqualTo(HandshakeDrop.BAD_QUOTE_SECTION);
         byte[] longer = Arrays.copyOf(plain, plain.length + 1);
         assertThat(HandshakeCodec.validate(longer, longer.length)).isEqualTo(HandshakeDrop.BAD_LENGTH);
-        byte[] quoted = welcome(null, new QuoteSection(fill(10, 1), fill(10, 2), fill(32, 7))).encode(mac);
+        byte[] quoted = welcome(null, new QuoteSection(fill(10, 1), fill(10, 2), fill(32, 7)))
+                .encode(mac);
         byte[] badLen = mutate(quoted, WELCOME_CORE_BYTES + 1, 11);
         assertThat(HandshakeCodec.validate(badLen, badLen.length)).isEqualTo(HandshakeDrop.BAD_QUOTE_SECTION);
         byte[] zeroAttest = mutate(mutate(quoted, WELCOME_CORE_BYTES, 0), WELCOME_CORE_BYTES + 1, 0);
@@ -136,8 +169,13 @@ class HandshakeCodecTest {
 
     @Test
     void fragmentsAreValidatedAndReassembleToTheMessage() {
-        byte[] big = new ConfirmMessage(fill(8, 1), fill(32, 2), fill(32, 3), fill(64, 4),
-                new QuoteSection(fill(1024, 5), fill(512, 6), fill(32, 7))).encode(mac);
+        byte[] big = new ConfirmMessage(
+                        fill(8, 1),
+                        fill(32, 2),
+                        fill(32, 3),
+                        fill(64, 4),
+                        new QuoteSection(fill(1024, 5), fill(512, 6), fill(32, 7)))
+                .encode(mac);
         var frags = Fragmenter.split(big, mac);
         assertThat(frags).hasSize(2).allSatisfy(f -> assertThat(f.length).isLessThanOrEqualTo(MAX_DATAGRAM_BYTES));
         Reassembler r = new Reassembler();
@@ -146,17 +184,26 @@ class HandshakeCodecTest {
             assertThat(HandshakeCodec.validate(f, f.length)).isNull();
             assertThat(mac.verify(f, f.length, ROLE_INITIATOR)).isTrue();
         }
-        assertThat(r.add(from, frags.get(1), frags.get(1).length, java.time.Instant.EPOCH)).isNull();
-        assertThat(r.add(from, frags.get(1), frags.get(1).length, java.time.Instant.EPOCH)).isNull();
-        assertThat(r.add(from, frags.get(0), frags.get(0).length, java.time.Instant.EPOCH)).isEqualTo(big);
+        assertThat(r.add(from, frags.get(1), frags.get(1).length, java.time.Instant.EPOCH))
+                .isNull();
+        assertThat(r.add(from, frags.get(1), frags.get(1).length, java.time.Instant.EPOCH))
+                .isNull();
+        assertThat(r.add(from, frags.get(0), frags.get(0).length, java.time.Instant.EPOCH))
+                .isEqualTo(big);
         assertThat(r.inProgress()).isZero();
         byte[] f0 = frags.get(0);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_COUNT, 1), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INDEX, 2), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_OFFSET + 1, 1), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INNER_TYPE, TYPE_HELLO), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INNER_TYPE, TYPE_WELCOME), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
-        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_TOTAL, 0x7f), f0.length)).isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_COUNT, 1), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INDEX, 2), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_OFFSET + 1, 1), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INNER_TYPE, TYPE_HELLO), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_INNER_TYPE, TYPE_WELCOME), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
+        assertThat(HandshakeCodec.validate(mutate(f0, FRAG_OFF_TOTAL, 0x7f), f0.length))
+                .isEqualTo(HandshakeDrop.BAD_FRAGMENT);
     }
 
     @Test
@@ -164,7 +211,13 @@ class HandshakeCodecTest {
         Reassembler r = new Reassembler();
         java.time.Instant t = java.time.Instant.EPOCH;
         for (int i = 0; i < 40; i++) {
-            byte[] big = new ConfirmMessage(fill(8, i), fill(32, 2), fill(32, 3), null, new QuoteSection(fill(1024, 5), fill(400, 6), fill(32, 7))).encode(mac);
+            byte[] big = new ConfirmMessage(
+                            fill(8, i),
+                            fill(32, 2),
+                            fill(32, 3),
+                            null,
+                            new QuoteSection(fill(1024, 5), fill(400, 6), fill(32, 7)))
+                    .encode(mac);
             byte[] first = Fragmenter.split(big, mac).getFirst();
             r.add(new java.net.InetSocketAddress("10.0.0.1", 1), first, first.length, t);
         }

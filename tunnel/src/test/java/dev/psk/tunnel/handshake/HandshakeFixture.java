@@ -54,7 +54,9 @@ final class HandshakeFixture {
         }
 
         List<Datagram> ofType(byte type) {
-            return log.stream().filter(d -> d.bytes()[HandshakeWire.OFF_TYPE] == type).toList();
+            return log.stream()
+                    .filter(d -> d.bytes()[HandshakeWire.OFF_TYPE] == type)
+                    .toList();
         }
     }
 
@@ -176,8 +178,15 @@ final class HandshakeFixture {
         }
     }
 
-    static HandshakeConfig config(HandshakeMode mode, byte[] slot, LocalIdentity id, PeerTrust trust, QuoteSource qs,
-            QuoteChecker qc, InstantSource clock) {
-        return new HandshakeConfig(mode, HandshakeKeys.fromControlSlot(slot), id, trust, qs, qc, clock, new SecureRandom());
+    static HandshakeConfig config(
+            HandshakeMode mode,
+            byte[] slot,
+            LocalIdentity id,
+            PeerTrust trust,
+            QuoteSource qs,
+            QuoteChecker qc,
+            InstantSource clock) {
+        return new HandshakeConfig(
+                mode, HandshakeKeys.fromControlSlot(slot), id, trust, qs, qc, clock, new SecureRandom());
     }
 }

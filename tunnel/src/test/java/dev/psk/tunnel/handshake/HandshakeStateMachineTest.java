@@ -40,8 +40,23 @@ class HandshakeStateMachineTest {
     }
 
     void psk(int slotI, int slotR) {
-        build(config(HandshakeMode.PSK, controlSlot(slotI), LocalIdentity.none(new byte[0]), PeerTrust.any(), null, null, clock),
-                config(HandshakeMode.PSK, controlSlot(slotR), LocalIdentity.none(new byte[0]), PeerTrust.any(), null, null, clock));
+        build(
+                config(
+                        HandshakeMode.PSK,
+                        controlSlot(slotI),
+                        LocalIdentity.none(new byte[0]),
+                        PeerTrust.any(),
+                        null,
+                        null,
+                        clock),
+                config(
+                        HandshakeMode.PSK,
+                        controlSlot(slotR),
+                        LocalIdentity.none(new byte[0]),
+                        PeerTrust.any(),
+                        null,
+                        null,
+                        clock));
     }
 
     SoftIdentity idI;
@@ -55,7 +70,8 @@ class HandshakeStateMachineTest {
             pr.pin(idI.id, idI.pair.getPublic(), enabled, "laptop");
         }
         Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
-        build(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
+        build(
+                config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
                 config(HandshakeMode.SIGNED, controlSlot(1), idR, pr, null, null, clock));
     }
 
@@ -67,7 +83,8 @@ class HandshakeStateMachineTest {
         assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
         assertThat(er.boundTo).isEqualTo(A);
         assertThat(ei.boundTo).isEqualTo(B);
-        assertThat(net.log).extracting(d -> d.bytes()[HandshakeWire.OFF_TYPE])
+        assertThat(net.log)
+                .extracting(d -> d.bytes()[HandshakeWire.OFF_TYPE])
                 .containsExactly(HandshakeWire.TYPE_HELLO, HandshakeWire.TYPE_WELCOME, HandshakeWire.TYPE_CONFIRM);
         assertThat(resp.inFlight()).isZero();
         assertThat(cr.completed()).isEqualTo(1);
@@ -81,7 +98,8 @@ class HandshakeStateMachineTest {
         assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
         assertThat(er.boundIdentity).isEqualTo(idI.id);
         assertThat(ei.boundIdentity).isEqualTo(idR.id);
-        assertThat(net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes()).hasSize(HandshakeWire.WELCOME_MIN_BYTES + 64);
+        assertThat(net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes())
+                .hasSize(HandshakeWire.WELCOME_MIN_BYTES + 64);
     }
 
     @Test
@@ -225,7 +243,11 @@ class HandshakeStateMachineTest {
             }
         };
         Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
-        init = new Initiator(config(HandshakeMode.SIGNED, controlSlot(1), claimsPinnedId, pi, null, null, clock), net.endpoint(A), ei, ci);
+        init = new Initiator(
+                config(HandshakeMode.SIGNED, controlSlot(1), claimsPinnedId, pi, null, null, clock),
+                net.endpoint(A),
+                ei,
+                ci);
         init.start(B);
         pump();
         assertThat(er.lines).containsExactly("refused peer: BAD_SIGNATURE");
@@ -238,7 +260,8 @@ class HandshakeStateMachineTest {
         signed(true, true);
         SoftIdentity other = new SoftIdentity();
         Pins pi = new Pins().pin(idR.id, other.pair.getPublic(), true, "pi5");
-        init = new Initiator(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock), net.endpoint(A), ei, ci);
+        init = new Initiator(
+                config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock), net.endpoint(A), ei, ci);
         init.start(B);
         pump();
         assertThat(ei.lines).containsExactly("refused peer: BAD_SIGNATURE");
@@ -251,7 +274,15 @@ class HandshakeStateMachineTest {
         byte[] serial = new byte[8];
         Arrays.fill(serial, (byte) 7);
         Pins allow = new Pins().allowSerial(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        build(config(HandshakeMode.PSK, controlSlot(1), LocalIdentity.none(serial), PeerTrust.any(), null, null, clock),
+        build(
+                config(
+                        HandshakeMode.PSK,
+                        controlSlot(1),
+                        LocalIdentity.none(serial),
+                        PeerTrust.any(),
+                        null,
+                        null,
+                        clock),
                 config(HandshakeMode.PSK, controlSlot(1), LocalIdentity.none(new byte[0]), allow, null, null, clock));
         init.start(B);
         pump();
@@ -275,18 +306,25 @@ class HandshakeStateMachineTest {
         };
         boolean[] accept = {true};
         QuoteChecker policy = (id, nonce, q) -> Arrays.equals(Arrays.copyOf(q.attest(), 32), nonce) && accept[0]
-                ? null : "PCR 7 differs from the policy";
+                ? null
+                : "PCR 7 differs from the policy";
         Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
         Pins pr = new Pins().pin(idI.id, idI.pair.getPublic(), true, "laptop");
-        build(config(HandshakeMode.ATTESTED, controlSlot(1), idI, pi, tpm, null, clock),
+        build(
+                config(HandshakeMode.ATTESTED, controlSlot(1), idI, pi, tpm, null, clock),
                 config(HandshakeMode.ATTESTED, controlSlot(1), idR, pr, null, policy, clock));
         init.start(B);
         pump();
         assertThat(net.ofType(HandshakeWire.TYPE_FRAGMENT)).hasSize(2);
         assertThat(er.boundTo).isEqualTo(A);
-        byte[] t = Transcript.encode(HandshakeWire.ROLE_INITIATOR, Arrays.copyOfRange(net.log.getFirst().bytes(), 8, 16),
+        byte[] t = Transcript.encode(
+                HandshakeWire.ROLE_INITIATOR,
+                Arrays.copyOfRange(net.log.getFirst().bytes(), 8, 16),
                 Arrays.copyOfRange(net.log.getFirst().bytes(), 16, 48),
-                Arrays.copyOfRange(net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes(), 48, 80), idI.id, idR.id,
+                Arrays.copyOfRange(
+                        net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes(), 48, 80),
+                idI.id,
+                idR.id,
                 HandshakeKeys.fromControlSlot(controlSlot(1)).padFingerprint());
         assertThat(seenNonce[0]).isEqualTo(Transcript.quoteNonce(t, idI.id));
         accept[0] = false;
@@ -302,7 +340,8 @@ class HandshakeStateMachineTest {
         idR = new SoftIdentity();
         Pins pi = new Pins().pin(idR.id, idR.pair.getPublic(), true, "pi5");
         Pins pr = new Pins().pin(idI.id, idI.pair.getPublic(), true, "laptop");
-        build(config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
+        build(
+                config(HandshakeMode.SIGNED, controlSlot(1), idI, pi, null, null, clock),
                 config(HandshakeMode.ATTESTED, controlSlot(1), idR, pr, null, (i, n, q) -> null, clock));
         init.start(B);
         pump();

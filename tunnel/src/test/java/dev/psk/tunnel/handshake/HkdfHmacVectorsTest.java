@@ -30,7 +30,11 @@ class HkdfHmacVectorsTest {
                 boolean valid = "valid".equals(t.get("result").asString());
                 byte[] got;
                 try {
-                    got = Hkdf.derive(hex(t, "salt"), hex(t, "ikm"), hex(t, "info"), t.get("size").asInt());
+                    got = Hkdf.derive(
+                            hex(t, "salt"),
+                            hex(t, "ikm"),
+                            hex(t, "info"),
+                            t.get("size").asInt());
                 } catch (IllegalArgumentException e) {
                     got = null;
                 }

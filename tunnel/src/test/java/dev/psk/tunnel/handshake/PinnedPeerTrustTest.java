@@ -34,7 +34,8 @@ class PinnedPeerTrustTest {
     void lookupDistinguishesEnabledDisabledAndUnknown() throws Exception {
         ECPublicKey on = key();
         ECPublicKey off = key();
-        PinnedPeers peers = PinnedPeers.empty().with(PinnedPeer.create("on", IdentityId.of(on), on, true))
+        PinnedPeers peers = PinnedPeers.empty()
+                .with(PinnedPeer.create("on", IdentityId.of(on), on, true))
                 .with(PinnedPeer.create("off", IdentityId.of(off), off, false));
         PinnedPeerTrust t = new PinnedPeerTrust(peers, null);
         assertThat(t.acceptsAnyIdentity()).isFalse();
@@ -42,10 +43,13 @@ class PinnedPeerTrustTest {
             assertThat(p.enabled()).isTrue();
             assertThat(p.name()).isEqualTo("on");
         });
-        assertThat(t.lookup(IdentityId.of(off).bytes())).get().satisfies(p -> assertThat(p.enabled()).isFalse());
+        assertThat(t.lookup(IdentityId.of(off).bytes()))
+                .get()
+                .satisfies(p -> assertThat(p.enabled()).isFalse());
         assertThat(t.lookup(new byte[8])).isEmpty();
         assertThat(t.lookup(new byte[7])).isEmpty();
-        assertThat(new PinnedPeerTrust(PinnedPeers.empty(), null).acceptsAnyIdentity()).isTrue();
+        assertThat(new PinnedPeerTrust(PinnedPeers.empty(), null).acceptsAnyIdentity())
+                .isTrue();
     }
 
     @Test
@@ -58,22 +62,33 @@ class PinnedPeerTrustTest {
         assertThat(t.serialAllowed(Hex.decode("0011223344556677"))).isTrue();
         assertThat(t.serialAllowed(Hex.decode("0011223344556678"))).isFalse();
         assertThat(t.serialAllowed(new byte[0])).isFalse();
-        assertThat(new PinnedPeerTrust(PinnedPeers.empty(), null).serialAllowed(new byte[0])).isTrue();
+        assertThat(new PinnedPeerTrust(PinnedPeers.empty(), null).serialAllowed(new byte[0]))
+                .isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"00112233", "001122334455667", "0011223344556677aa", "zz11223344556677", "0011 2233 4455 6677",
-        "00112233445566778899aabbccddeeff00"})
+    @ValueSource(
+            strings = {
+                "00112233",
+                "001122334455667",
+                "0011223344556677aa",
+                "zz11223344556677",
+                "0011 2233 4455 6677",
+                "00112233445566778899aabbccddeeff00"
+            })
     void malformedAllowlistEntriesNameFileAndLine(String bad) throws Exception {
         Path f = dir.resolve("serials");
         Files.writeString(f, "0011223344556677\n" + bad + "\n");
-        assertThatThrownBy(() -> PinnedPeerTrust.readSerialAllowlist(f)).isInstanceOf(PskException.class)
-                .hasMessageContaining(f + ":2:").hasMessageContaining("16 or 32 hex digits");
+        assertThatThrownBy(() -> PinnedPeerTrust.readSerialAllowlist(f))
+                .isInstanceOf(PskException.class)
+                .hasMessageContaining(f + ":2:")
+                .hasMessageContaining("16 or 32 hex digits");
     }
 
     @Test
     void missingAllowlistFileIsATypedError() {
-        assertThatThrownBy(() -> PinnedPeerTrust.readSerialAllowlist(dir.resolve("nope"))).isInstanceOf(PskException.class)
+        assertThatThrownBy(() -> PinnedPeerTrust.readSerialAllowlist(dir.resolve("nope")))
+                .isInstanceOf(PskException.class)
                 .hasMessageContaining("cannot read serial allowlist");
     }
 }

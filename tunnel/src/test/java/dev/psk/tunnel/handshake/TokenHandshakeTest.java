@@ -49,12 +49,25 @@ class TokenHandshakeTest {
         dir = Files.createTempDirectory("psk-hs-softhsm-");
         Path tokens = Files.createDirectory(dir.resolve("tokens"));
         Path conf = dir.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        Files.writeString(
+                conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
         setenv("SOFTHSM2_CONF", conf.toString());
         Files.writeString(dir.resolve("pin"), "4321\n");
         for (String label : List.of("hs-laptop", "hs-pi", "hs-laptop2")) {
-            Processes.run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", "87654321",
-                    "--pin", "4321"), Map.of("SOFTHSM2_CONF", conf.toString()), null, Duration.ofMinutes(1))
+            Processes.run(
+                            List.of(
+                                    "softhsm2-util",
+                                    "--init-token",
+                                    "--free",
+                                    "--label",
+                                    label,
+                                    "--so-pin",
+                                    "87654321",
+                                    "--pin",
+                                    "4321"),
+                            Map.of("SOFTHSM2_CONF", conf.toString()),
+                            null,
+                            Duration.ofMinutes(1))
                     .requireSuccess("softhsm2-util --init-token");
         }
         laptop = identity("hs-laptop");
@@ -68,14 +81,18 @@ class TokenHandshakeTest {
         try (Pkcs11Token t = Pkcs11Token.open(Pkcs11Uri.parse(base), PinSource.file(dir.resolve("pin")))) {
             t.generateEcP256("identity", new byte[] {1});
         }
-        TokenIdentity id = new TokenIdentity(TokenSigner.open(Pkcs11Uri.parse(base), PinSource.file(dir.resolve("pin"))), new byte[0]);
+        TokenIdentity id = new TokenIdentity(
+                TokenSigner.open(Pkcs11Uri.parse(base), PinSource.file(dir.resolve("pin"))), new byte[0]);
         open.add(id);
         return id;
     }
 
     static void setenv(String name, String value) throws Throwable {
-        var setenv = Linker.nativeLinker().downcallHandle(Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        var setenv = Linker.nativeLinker()
+                .downcallHandle(
+                        Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
+                        FunctionDescriptor.of(
+                                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         try (Arena a = Arena.ofConfined()) {
             int rc = (int) setenv.invokeExact(a.allocateFrom(name), a.allocateFrom(value), 1);
             assertThat(rc).isZero();
@@ -88,13 +105,15 @@ class TokenHandshakeTest {
             c.close();
         }
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
     /** Writes a pinned-peers file the way an operator would and loads it back. */
     static PinnedPeerTrust pins(String name, TokenIdentity who, boolean enabled) throws Exception {
-        PinnedPeers peers = PinnedPeers.empty().with(PinnedPeer.create(name, IdentityId.of(who.publicKey()), who.publicKey(), enabled));
+        PinnedPeers peers = PinnedPeers.empty()
+                .with(PinnedPeer.create(name, IdentityId.of(who.publicKey()), who.publicKey(), enabled));
         Path file = dir.resolve(name + ".peers");
         peers.save(file);
         return new PinnedPeerTrust(PinnedPeers.load(file), null);
@@ -107,10 +126,32 @@ class TokenHandshakeTest {
     void run(LocalIdentity initiatorId, PeerTrust responderPins) throws Exception {
         ManualClock clock = new ManualClock();
         byte[] slot = controlSlot(11);
-        Initiator init = new Initiator(new HandshakeConfig(HandshakeMode.SIGNED, HandshakeKeys.fromControlSlot(slot), initiatorId,
-                pins("pi", pi, true), null, null, clock, new SecureRandom()), net.endpoint(A), ei, new HandshakeCounters());
-        Responder resp = new Responder(new HandshakeConfig(HandshakeMode.SIGNED, HandshakeKeys.fromControlSlot(slot), pi,
-                responderPins, null, null, clock, new SecureRandom()), net.endpoint(B), er, new HandshakeCounters());
+        Initiator init = new Initiator(
+                new HandshakeConfig(
+                        HandshakeMode.SIGNED,
+                        HandshakeKeys.fromControlSlot(slot),
+                        initiatorId,
+                        pins("pi", pi, true),
+                        null,
+                        null,
+                        clock,
+                        new SecureRandom()),
+                net.endpoint(A),
+                ei,
+                new HandshakeCounters());
+        Responder resp = new Responder(
+                new HandshakeConfig(
+                        HandshakeMode.SIGNED,
+                        HandshakeKeys.fromControlSlot(slot),
+                        pi,
+                        responderPins,
+                        null,
+                        null,
+                        clock,
+                        new SecureRandom()),
+                net.endpoint(B),
+                er,
+                new HandshakeCounters());
         init.start(B);
         for (int i = 0; i < 20 && !net.queue.isEmpty(); i++) {
             Datagram d = net.queue.poll();

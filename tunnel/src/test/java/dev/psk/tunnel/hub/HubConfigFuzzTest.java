@@ -33,10 +33,14 @@ class HubConfigFuzzTest {
     @Test
     void seededMutationsOfValidConfigs() {
         HubFixtures.Keys hub = HubFixtures.Keys.generate();
-        HubFixtures.Client a = new HubFixtures.Client("alice", HubFixtures.Keys.generate(), HubFixtures.psk(), "10.77.0.2", true);
-        HubFixtures.Client b = new HubFixtures.Client("bob", HubFixtures.Keys.generate(), HubFixtures.psk(), "10.77.0.3", true);
-        String[] seeds = {HubFixtures.serverJson(hub, 51820, java.util.List.of(a, b), java.util.Map.of()),
-            HubFixtures.clientJson(a, hub, 51820)};
+        HubFixtures.Client a =
+                new HubFixtures.Client("alice", HubFixtures.Keys.generate(), HubFixtures.psk(), "10.77.0.2", true);
+        HubFixtures.Client b =
+                new HubFixtures.Client("bob", HubFixtures.Keys.generate(), HubFixtures.psk(), "10.77.0.3", true);
+        String[] seeds = {
+            HubFixtures.serverJson(hub, 51820, java.util.List.of(a, b), java.util.Map.of()),
+            HubFixtures.clientJson(a, hub, 51820)
+        };
         Random r = new Random(0x5eed);
         String alphabet = "{}[]\":,0123456789/.-abcdefAZ+= \\tnul";
         for (int i = 0; i < 600; i++) {

@@ -192,7 +192,7 @@ class HubEndToEndTest extends HubHarness {
         assertThat(hub.counters().drops(HubDropReason.COOKIE_SENT)).isGreaterThan(100);
         // Only the bucket (burst 5, then 20 a second) reached the handshake workers.
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(hub.counters().drops(HubDropReason.REPLAYED_INITIATION)).isLessThanOrEqualTo((long) (5 + 20 * seconds) + 1);
+        assertThat(hub.counters().drops(HubDropReason.REPLAYED_INITIATION))
+                .isLessThanOrEqualTo((long) (5 + 20 * seconds) + 1);
     }
-
 }

@@ -42,19 +42,23 @@ final class HubFixtures {
     static String serverJson(Keys hub, int port, List<Client> clients, Map<String, String> extra) {
         List<String> entries = new ArrayList<>();
         for (Client c : clients) {
-            entries.add("{\"Name\":\"" + c.name() + "\",\"ClientPublicKey\":\"" + c.keys().pubB64() + "\",\"AllowedIPs\":[\""
-                    + c.address() + "/32\"],\"ClientPSK\":\"" + b64(c.psk()) + "\",\"Enabled\":" + c.enabled() + "}");
+            entries.add("{\"Name\":\"" + c.name() + "\",\"ClientPublicKey\":\""
+                    + c.keys().pubB64() + "\",\"AllowedIPs\":[\"" + c.address() + "/32\"],\"ClientPSK\":\""
+                    + b64(c.psk()) + "\",\"Enabled\":" + c.enabled() + "}");
         }
-        StringBuilder sb = new StringBuilder("{\"ServerX25519PrivateKey\":\"" + hub.privB64() + "\",\"ListenAddress\":\"127.0.0.1\","
-                + "\"ListenPort\":" + port + ",\"Address\":[\"10.77.0.1/24\"],");
+        StringBuilder sb = new StringBuilder(
+                "{\"ServerX25519PrivateKey\":\"" + hub.privB64() + "\",\"ListenAddress\":\"127.0.0.1\","
+                        + "\"ListenPort\":" + port + ",\"Address\":[\"10.77.0.1/24\"],");
         extra.forEach((k, v) -> sb.append('"').append(k).append("\":").append(v).append(','));
         sb.append("\"AllowedClients\":[").append(String.join(",", entries)).append("]}");
         return sb.toString();
     }
 
     static String clientJson(Client c, Keys hub, int port) {
-        return "{\"Name\":\"" + c.name() + "\",\"ClientX25519PrivateKey\":\"" + c.keys().privB64() + "\",\"ClientPSK\":\""
-                + b64(c.psk()) + "\",\"ServerPublicKey\":\"" + hub.pubB64() + "\",\"ServerEndpoint\":\"127.0.0.1:" + port
+        return "{\"Name\":\"" + c.name() + "\",\"ClientX25519PrivateKey\":\""
+                + c.keys().privB64() + "\",\"ClientPSK\":\""
+                + b64(c.psk()) + "\",\"ServerPublicKey\":\"" + hub.pubB64() + "\",\"ServerEndpoint\":\"127.0.0.1:"
+                + port
                 + "\",\"Address\":[\"" + c.address() + "/24\"]}";
     }
 }

@@ -2,12 +2,11 @@ package dev.psk.tunnel.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import dev.psk.tunnel.device.UdpSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 
 /** A hub and clients in one process over loopback UDP with in-memory TUN devices. */
 abstract class HubHarness {
-    static final Timers.Settings FAST = new Timers.Settings(Duration.ofMillis(300), Duration.ofSeconds(20),
-            Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ZERO);
+    static final Timers.Settings FAST = new Timers.Settings(
+            Duration.ofMillis(300),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(1),
+            Duration.ZERO);
 
     final Keys hubKeys = Keys.generate();
     final Client alice = new Client("alice", Keys.generate(), HubFixtures.psk(), "10.77.0.2", true);
@@ -57,7 +60,8 @@ abstract class HubHarness {
         ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(c, hubKeys, port), "test");
         UdpSocket ch = socket();
         MemoryTun tun = new MemoryTun(c.name());
-        HubClient client = new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, null, System::nanoTime);
+        HubClient client =
+                new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, null, System::nanoTime);
         open.add(client);
         client.start();
         return new Running(client, tun);
@@ -77,7 +81,8 @@ abstract class HubHarness {
 
     /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
     static byte[] message1(Client c, Keys hub, int senderIndex) throws Exception {
-        try (IkPsk2Handshake hs = IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.keys().priv(), hub.pub(), c.psk())) {
+        try (IkPsk2Handshake hs =
+                IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.keys().priv(), hub.pub(), c.psk())) {
             byte[] noise = hs.writeMessage1(Tai64n.encode(Instant.now()));
             byte[] msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
             msg[0] = HubWire.TYPE_INITIATION;

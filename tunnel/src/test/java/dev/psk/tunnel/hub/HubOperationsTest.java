@@ -66,12 +66,22 @@ class HubOperationsTest extends HubHarness {
             root.setLevel(before);
         }
         String all = String.join("\n", lines) + out;
-        assertThat(all).contains("unknown_key").contains("disabled_key")
+        assertThat(all)
+                .contains("unknown_key")
+                .contains("disabled_key")
                 .contains(AllowedClient.fingerprint(alice.keys().pub()));
-        List<byte[]> mustNotAppear = List.of(hubKeys.priv(), alice.psk(), bob.psk(), alice.keys().priv(), alice.keys().pub(),
-                bob.keys().pub(), hubKeys.pub());
+        List<byte[]> mustNotAppear = List.of(
+                hubKeys.priv(),
+                alice.psk(),
+                bob.psk(),
+                alice.keys().priv(),
+                alice.keys().pub(),
+                bob.keys().pub(),
+                hubKeys.pub());
         for (byte[] b : mustNotAppear) {
-            assertThat(all).doesNotContain(HubFixtures.b64(b)).doesNotContain(dev.psk.common.Hex.encode(b))
+            assertThat(all)
+                    .doesNotContain(HubFixtures.b64(b))
+                    .doesNotContain(dev.psk.common.Hex.encode(b))
                     .doesNotContain(java.util.Base64.getUrlEncoder().encodeToString(b));
         }
     }
@@ -88,10 +98,14 @@ class HubOperationsTest extends HubHarness {
         PrometheusRegistry reg = new PrometheusRegistry();
         HubMetrics.register(reg, hub.counters(), hub::sessionCount, null);
         try (HubMetrics m = HubMetrics.serve(reg, 0)) {
-            String text = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(text).contains("psk_hub_handshakes_total{reason=\"none\",result=\"ok\"}")
+            String text = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(text)
+                    .contains("psk_hub_handshakes_total{reason=\"none\",result=\"ok\"}")
                     .containsPattern("psk_hub_handshakes_total\\{reason=\"unknown_key\",result=\"rejected\"} [1-9]")
                     .contains("psk_hub_drops_total{reason=\"allowed_ips\"} 1.0")
                     .containsPattern("psk_hub_sessions [1-9]")
@@ -116,7 +130,10 @@ class HubOperationsTest extends HubHarness {
             assertThat(hub.sessionCount()).isGreaterThanOrEqualTo(2);
             Client bobOff = new Client("bob", bob.keys(), bob.psk(), bob.address(), false);
             long t0 = System.nanoTime();
-            dev.psk.common.AtomicFiles.write(file, HubFixtures.serverJson(hubKeys, port, List.of(alice, bobOff), Map.of()).getBytes(),
+            dev.psk.common.AtomicFiles.write(
+                    file,
+                    HubFixtures.serverJson(hubKeys, port, List.of(alice, bobOff), Map.of())
+                            .getBytes(),
                     dev.psk.common.AtomicFiles.OWNER_ONLY);
             await(() -> r.reloadsApplied() >= 1, 1000);
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
@@ -149,16 +166,32 @@ class HubOperationsTest extends HubHarness {
         HubConfig plain = config(List.of(alice, bob));
         List<AllowedClient> pinned = new ArrayList<>();
         for (AllowedClient c : plain.clients()) {
-            pinned.add(new AllowedClient(c.name(), c.publicKey(), c.allowedIps(), c.psk(), c.enabled(), c.allowOverlap(),
+            pinned.add(new AllowedClient(
+                    c.name(),
+                    c.publicKey(),
+                    c.allowedIps(),
+                    c.psk(),
+                    c.enabled(),
+                    c.allowOverlap(),
                     EcP256.spki(token.publicKey())));
         }
-        hub.reload(new HubConfig(plain.privateKey(), plain.publicKey(), plain.listenAddress(), plain.listenPort(),
-                plain.interfaceName(), plain.addresses(), plain.mtu(), plain.metricsPort(), plain.clientToClient(), pinned));
+        hub.reload(new HubConfig(
+                plain.privateKey(),
+                plain.publicKey(),
+                plain.listenAddress(),
+                plain.listenPort(),
+                plain.interfaceName(),
+                plain.addresses(),
+                plain.mtu(),
+                plain.metricsPort(),
+                plain.clientToClient(),
+                pinned));
         // alice signs with the pinned key: admitted. bob has no token: refused at message 1.
         ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(alice, hubKeys, port), "t");
         var ch = socket();
         MemoryTun tun = new MemoryTun("a");
-        HubClient signed = new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, token, System::nanoTime);
+        HubClient signed =
+                new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, token, System::nanoTime);
         open.add(signed);
         signed.start();
         await(signed::connected, 5000);
@@ -166,8 +199,14 @@ class HubOperationsTest extends HubHarness {
         await(() -> hub.counters().drops(HubDropReason.IDENTITY_REFUSED) >= 1, 3000);
         // A different token key is refused too.
         ClientConfig bc = HubConfigParser.parseClient(HubFixtures.clientJson(bob, hubKeys, port), "t");
-        HubClient impostor = new HubClient(bc, new MemoryTun("b"), socket(),
-                new InetSocketAddress("127.0.0.1", port), FAST, InsecureInMemorySigner.generate(), System::nanoTime);
+        HubClient impostor = new HubClient(
+                bc,
+                new MemoryTun("b"),
+                socket(),
+                new InetSocketAddress("127.0.0.1", port),
+                FAST,
+                InsecureInMemorySigner.generate(),
+                System::nanoTime);
         open.add(impostor);
         long before = hub.counters().drops(HubDropReason.IDENTITY_REFUSED);
         impostor.start();
@@ -180,8 +219,8 @@ class HubOperationsTest extends HubHarness {
         startHub(List.of(alice), HubServer.Options.defaults());
         byte[] claim = "10.77.0.3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] msg;
-        try (dev.psk.tunnel.noise.IkPsk2Handshake hs = dev.psk.tunnel.noise.IkPsk2Handshake.initiator(HubWire.PROLOGUE,
-                alice.keys().priv(), hubKeys.pub(), alice.psk())) {
+        try (dev.psk.tunnel.noise.IkPsk2Handshake hs = dev.psk.tunnel.noise.IkPsk2Handshake.initiator(
+                HubWire.PROLOGUE, alice.keys().priv(), hubKeys.pub(), alice.psk())) {
             byte[] ts = Tai64n.encode(java.time.Instant.now());
             byte[] payload = java.util.Arrays.copyOf(ts, ts.length + claim.length);
             System.arraycopy(claim, 0, payload, ts.length, claim.length);
@@ -211,9 +250,11 @@ class HubOperationsTest extends HubHarness {
         // One handshake completes; the replays that fit in the queue are refused by the worker.
         await(() -> hub.counters().handshakesCompleted.get() == 1, 3000);
         await(() -> hub.counters().drops(HubDropReason.REPLAYED_INITIATION) > 0, 3000);
-        long worked = hub.counters().handshakesCompleted.get() + hub.counters().drops(HubDropReason.REPLAYED_INITIATION)
+        long worked = hub.counters().handshakesCompleted.get()
+                + hub.counters().drops(HubDropReason.REPLAYED_INITIATION)
                 + hub.counters().drops(HubDropReason.RATE_LIMITED_KEY);
-        assertThat(worked + hub.counters().drops(HubDropReason.HANDSHAKE_QUEUE_FULL)).isLessThanOrEqualTo(3000);
+        assertThat(worked + hub.counters().drops(HubDropReason.HANDSHAKE_QUEUE_FULL))
+                .isLessThanOrEqualTo(3000);
         assertThat(hub.counters().handshakesCompleted.get()).isEqualTo(1);
     }
 
@@ -242,9 +283,15 @@ class HubOperationsTest extends HubHarness {
             byte[] big = new byte[HubWire.MAX_DATAGRAM_BYTES + 1];
             raw.send(ByteBuffer.wrap(big), to);
         }
-        await(() -> hub.counters().drops(HubDropReason.BAD_MAC1) == 1 && hub.counters().drops(HubDropReason.TOO_LONG) == 1
-                && hub.counters().drops(HubDropReason.BAD_TYPE) == 1 && hub.counters().drops(HubDropReason.TOO_SHORT) == 2, 2000);
-        assertThat(hub.counters().drops(HubDropReason.UNKNOWN_KEY) + hub.counters().drops(HubDropReason.HANDSHAKE_FAILED)
-                + hub.counters().handshakesCompleted.get()).isZero();
+        await(
+                () -> hub.counters().drops(HubDropReason.BAD_MAC1) == 1
+                        && hub.counters().drops(HubDropReason.TOO_LONG) == 1
+                        && hub.counters().drops(HubDropReason.BAD_TYPE) == 1
+                        && hub.counters().drops(HubDropReason.TOO_SHORT) == 2,
+                2000);
+        assertThat(hub.counters().drops(HubDropReason.UNKNOWN_KEY)
+                        + hub.counters().drops(HubDropReason.HANDSHAKE_FAILED)
+                        + hub.counters().handshakesCompleted.get())
+                .isZero();
     }
 }

@@ -25,7 +25,9 @@ final class MemoryTun implements TunDevice {
     MemoryTun(String name, String localV4) {
         this.name = name;
         try {
-            this.local = localV4 == null ? null : java.net.InetAddress.getByName(localV4).getAddress();
+            this.local = localV4 == null
+                    ? null
+                    : java.net.InetAddress.getByName(localV4).getAddress();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
@@ -67,8 +69,7 @@ final class MemoryTun implements TunDevice {
     public void write(ByteBuffer src) {
         byte[] p = new byte[src.remaining()];
         src.get(p);
-        if (local != null && p.length >= 20 && (p[0] >> 4) == 4
-                && !java.util.Arrays.equals(p, 16, 20, local, 0, 4)) {
+        if (local != null && p.length >= 20 && (p[0] >> 4) == 4 && !java.util.Arrays.equals(p, 16, 20, local, 0, 4)) {
             toTunnel.add(p);
             return;
         }

@@ -52,11 +52,16 @@ class NoisePeerSessionTest {
     }
 
     NoisePeerSession session(boolean isResponder, SessionTable table) {
-        NoisePeerSession s = new NoisePeerSession(isResponder, table, (buf, start, len) -> sourceOk, r -> {
-            retired.add(r);
-            r.kill();
-            table.remove(r);
-        }, () -> now);
+        NoisePeerSession s = new NoisePeerSession(
+                isResponder,
+                table,
+                (buf, start, len) -> sourceOk,
+                r -> {
+                    retired.add(r);
+                    r.kill();
+                    table.remove(r);
+                },
+                () -> now);
         s.attach(new Peer(isResponder ? "client" : "hub", s, null, true));
         return s;
     }
@@ -240,9 +245,12 @@ class NoisePeerSessionTest {
     @Test
     void theHubDataPathAllocatesNothingPerPacket() {
         org.junit.jupiter.api.Assumptions.assumeTrue(
-                dev.psk.tunnel.crypto.OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
+                dev.psk.tunnel.crypto.OpenSslChaCha20Poly1305.unavailableReason()
+                        .isEmpty(),
+                "libcrypto not loadable");
         pair();
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         byte[] inner = Packets.ipv4("10.0.0.1", "10.0.0.2", 1000 - 20);
         byte[] copy = new byte[2048];
         ByteBuffer tx = ByteBuffer.allocateDirect(2048);
@@ -278,7 +286,9 @@ class NoisePeerSessionTest {
             }
             best = Math.min(best, mx.getThreadAllocatedBytes(tid) - before);
         }
-        assertThat(best).as("bytes allocated by 20,000 x (seal + lookup + open + forged + replay + unknown index)").isLessThan(256);
+        assertThat(best)
+                .as("bytes allocated by 20,000 x (seal + lookup + open + forged + replay + unknown index)")
+                .isLessThan(256);
     }
 
     private DropReason openAt(ByteBuffer buf, int len) {

@@ -8,15 +8,25 @@ final class Icmp {
 
     static int ipv4(String dotted) {
         String[] p = dotted.split("\\.");
-        return (Integer.parseInt(p[0]) << 24) | (Integer.parseInt(p[1]) << 16) | (Integer.parseInt(p[2]) << 8) | Integer.parseInt(p[3]);
+        return (Integer.parseInt(p[0]) << 24)
+                | (Integer.parseInt(p[1]) << 16)
+                | (Integer.parseInt(p[2]) << 8)
+                | Integer.parseInt(p[3]);
     }
 
     /** Writes an IPv4 ICMP echo request with {@code payload} bytes at the buffer's start; returns its length. */
     static int writeEchoRequest(ByteBuffer b, String src, String dst, int payload) {
         int len = 20 + 8 + payload;
         b.clear();
-        b.put(0, (byte) 0x45).put(1, (byte) 0).putShort(2, (short) len).putInt(4, 0x00004000)
-                .put(8, (byte) 64).put(9, (byte) 1).putShort(10, (short) 0).putInt(12, ipv4(src)).putInt(16, ipv4(dst));
+        b.put(0, (byte) 0x45)
+                .put(1, (byte) 0)
+                .putShort(2, (short) len)
+                .putInt(4, 0x00004000)
+                .put(8, (byte) 64)
+                .put(9, (byte) 1)
+                .putShort(10, (short) 0)
+                .putInt(12, ipv4(src))
+                .putInt(16, ipv4(dst));
         b.putShort(10, (short) checksum(b, 0, 20));
         b.put(20, (byte) 8).put(21, (byte) 0).putShort(22, (short) 0).putInt(24, 0x12340001);
         for (int i = 0; i < payload; i++) {
@@ -28,8 +38,11 @@ final class Icmp {
     }
 
     static boolean isEchoRequest(ByteBuffer b, String dst) {
-        return b.remaining() >= 28 && (b.get(0) & 0xf0) == 0x40 && b.get(9) == 1
-                && b.getInt(16) == ipv4(dst) && b.get((b.get(0) & 0x0f) * 4) == 8;
+        return b.remaining() >= 28
+                && (b.get(0) & 0xf0) == 0x40
+                && b.get(9) == 1
+                && b.getInt(16) == ipv4(dst)
+                && b.get((b.get(0) & 0x0f) * 4) == 8;
     }
 
     /** Swaps the addresses and makes it an echo reply (the IPv4 checksum is unchanged by the swap). */

@@ -36,9 +36,15 @@ class InternetChecksumTest {
             r.nextBytes(a);
             int expected = TcpPackets.referenceSum(a, off, len, 0);
             ByteBuffer heap = ByteBuffer.wrap(a);
-            ByteBuffer direct = ByteBuffer.allocateDirect(a.length).order(ByteOrder.LITTLE_ENDIAN).put(a);
-            assertThat(InternetChecksum.fold(InternetChecksum.add(heap, off, len, 0))).as("heap, len %d", len).isEqualTo(expected);
-            assertThat(InternetChecksum.fold(InternetChecksum.add(direct, off, len, 0))).as("direct LE, len %d", len).isEqualTo(expected);
+            ByteBuffer direct = ByteBuffer.allocateDirect(a.length)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .put(a);
+            assertThat(InternetChecksum.fold(InternetChecksum.add(heap, off, len, 0)))
+                    .as("heap, len %d", len)
+                    .isEqualTo(expected);
+            assertThat(InternetChecksum.fold(InternetChecksum.add(direct, off, len, 0)))
+                    .as("direct LE, len %d", len)
+                    .isEqualTo(expected);
         }
     }
 

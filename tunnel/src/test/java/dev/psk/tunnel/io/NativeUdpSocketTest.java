@@ -145,7 +145,8 @@ class NativeUdpSocketTest {
             org.junit.jupiter.api.Assumptions.abort("no IPv6 here: " + e.getMessage());
             return;
         }
-        try (v6; NativeUdpSocket v4 = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 16)) {
+        try (v6;
+                NativeUdpSocket v4 = NativeUdpSocket.bind(ANY_LOOPBACK, 1 << 16)) {
             DatagramBatch out = v6.newBatch(1, 64);
             out.buffer(0).clear().put((byte) 42).flip();
             out.destination(0, v4.localAddress());
@@ -156,7 +157,10 @@ class NativeUdpSocketTest {
             assertThat(in.source(0).getPort()).isEqualTo(v6.localAddress().getPort());
 
             ByteBuffer reply = ByteBuffer.wrap(new byte[] {7});
-            v4.send(reply, new InetSocketAddress(InetAddress.getLoopbackAddress(), v6.localAddress().getPort()));
+            v4.send(
+                    reply,
+                    new InetSocketAddress(
+                            InetAddress.getLoopbackAddress(), v6.localAddress().getPort()));
             DatagramBatch back = v6.newBatch(1, 64);
             assertThat(v6.receive(back)).isEqualTo(1);
             assertThat(back.source(0)).isEqualTo(v4.localAddress()); // reported as IPv4, not ::ffff:
@@ -194,15 +198,23 @@ class NativeUdpSocketTest {
                 exchange(a, b, out, in, toB, 2_000);
                 best = Math.min(best, mx.getThreadAllocatedBytes(tid) - before);
             }
-            assertThat(best).as("bytes allocated by 2,000 x (sendmmsg of 16 + recvmmsg)").isLessThan(256);
+            assertThat(best)
+                    .as("bytes allocated by 2,000 x (sendmmsg of 16 + recvmmsg)")
+                    .isLessThan(256);
             assertThat(a.segmentedSends() > 0).as("sends were coalesced").isEqualTo(offload);
             assertThat(b.coalescedReceives() > 0).as("receives were coalesced").isEqualTo(offload);
         }
     }
 
     /** {@code rounds} x (16 datagrams in one sendmmsg, then received with recvmmsg and checked). */
-    private static void exchange(NativeUdpSocket a, NativeUdpSocket b, DatagramBatch out, DatagramBatch in,
-            InetSocketAddress toB, int rounds) throws IOException {
+    private static void exchange(
+            NativeUdpSocket a,
+            NativeUdpSocket b,
+            DatagramBatch out,
+            DatagramBatch in,
+            InetSocketAddress toB,
+            int rounds)
+            throws IOException {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < 16; i++) {
                 out.buffer(i).clear().limit(1200);

@@ -23,8 +23,10 @@ class TcpCoalescerTest {
         TcpPackets.Spec base = TcpPackets.data(v6, 1000, null);
         for (int i = 0; i < count; i++) {
             int len = i == count - 1 ? lastLength : MSS;
-            out.add(TcpPackets.build(base.withSeq(1000 + i * MSS).withPayload(TcpPackets.payload(len, i))
-                    .withId(100 + i).withFlags(i == count - 1 ? lastFlags : ACK)));
+            out.add(TcpPackets.build(base.withSeq(1000 + i * MSS)
+                    .withPayload(TcpPackets.payload(len, i))
+                    .withId(100 + i)
+                    .withFlags(i == count - 1 ? lastFlags : ACK)));
         }
         return out;
     }
@@ -82,12 +84,15 @@ class TcpCoalescerTest {
         ByteBuffer hdr = ByteBuffer.wrap(f);
         int ip = v6 ? 40 : 20;
         assertThat(VirtioNetHeader.flags(hdr, 0)).isEqualTo(VirtioNetHeader.F_NEEDS_CSUM);
-        assertThat(VirtioNetHeader.gsoType(hdr, 0)).isEqualTo(v6 ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_TCPV4);
+        assertThat(VirtioNetHeader.gsoType(hdr, 0))
+                .isEqualTo(v6 ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_TCPV4);
         assertThat(VirtioNetHeader.gsoSize(hdr, 0)).isEqualTo(MSS);
         assertThat(VirtioNetHeader.csumStart(hdr, 0)).isEqualTo(ip);
         assertThat(VirtioNetHeader.csumOffset(hdr, 0)).isEqualTo(16);
         assertThat(f.length).isEqualTo(VirtioNetHeader.BYTES + ip + 32 + 19 * MSS + 500);
-        assertThat(f[VirtioNetHeader.BYTES + ip + 13]).as("PSH of the last carried over").isEqualTo((byte) (ACK | PSH));
+        assertThat(f[VirtioNetHeader.BYTES + ip + 13])
+                .as("PSH of the last carried over")
+                .isEqualTo((byte) (ACK | PSH));
         assertThat(c.coalescedPackets()).isEqualTo(20);
 
         // The kernel's own segmentation reproduces the packets (IPv4 ids counted from the first).
@@ -128,7 +133,8 @@ class TcpCoalescerTest {
             List<byte[]> frames = feed(new TcpCoalescer(), packets);
             assertThat(frames).as(k.name()).hasSize(3);
             assertThat(resegment(frames.get(0))).as(k.name()).containsExactlyElementsOf(packets.subList(0, 2));
-            assertThat(Arrays.copyOfRange(frames.get(1), VirtioNetHeader.BYTES, frames.get(1).length)).as(k.name())
+            assertThat(Arrays.copyOfRange(frames.get(1), VirtioNetHeader.BYTES, frames.get(1).length))
+                    .as(k.name())
                     .isEqualTo(packets.get(2));
         }
     }
@@ -139,7 +145,8 @@ class TcpCoalescerTest {
         packets.get(0)[60] ^= 0x10; // payload corrupted after the checksum was computed
         List<byte[]> frames = feed(new TcpCoalescer(), packets);
         assertThat(frames).hasSize(2);
-        assertThat(Arrays.copyOfRange(frames.get(0), VirtioNetHeader.BYTES, frames.get(0).length)).isEqualTo(packets.get(0));
+        assertThat(Arrays.copyOfRange(frames.get(0), VirtioNetHeader.BYTES, frames.get(0).length))
+                .isEqualTo(packets.get(0));
         assertThat(resegment(frames.get(1))).containsExactlyElementsOf(packets.subList(1, 3));
     }
 

@@ -10,8 +10,19 @@ final class TcpPackets {
     static final int ACK = 0x10, PSH = 0x08, FIN = 0x01, SYN = 0x02, CWR = 0x80;
 
     /** A TCP packet description; {@link #build} makes the bytes. */
-    record Spec(boolean v6, int sport, int dport, int seq, int ack, int flags, int window, byte[] options,
-            byte[] payload, int ipId, int ttl, int tos) {
+    record Spec(
+            boolean v6,
+            int sport,
+            int dport,
+            int seq,
+            int ack,
+            int flags,
+            int window,
+            byte[] options,
+            byte[] payload,
+            int ipId,
+            int ttl,
+            int tos) {
         Spec withSeq(int s) {
             return new Spec(v6, sport, dport, s, ack, flags, window, options, payload, ipId, ttl, tos);
         }
@@ -51,17 +62,35 @@ final class TcpPackets {
         int total = ipLen + tcpLen + s.payload().length;
         ByteBuffer b = ByteBuffer.allocate(total);
         if (s.v6()) {
-            b.putInt(0x60000000 | (s.tos() << 20)).putShort((short) (total - 40)).put((byte) 6).put((byte) s.ttl());
+            b.putInt(0x60000000 | (s.tos() << 20))
+                    .putShort((short) (total - 40))
+                    .put((byte) 6)
+                    .put((byte) s.ttl());
             b.put(new byte[] {(byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
             b.put(new byte[] {(byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
         } else {
-            b.put((byte) 0x45).put((byte) s.tos()).putShort((short) total).putShort((short) s.ipId())
-                    .putShort((short) 0x4000).put((byte) s.ttl()).put((byte) 6).putShort((short) 0)
-                    .put(new byte[] {10, 0, 0, 1}).put(new byte[] {10, 0, 0, 2});
+            b.put((byte) 0x45)
+                    .put((byte) s.tos())
+                    .putShort((short) total)
+                    .putShort((short) s.ipId())
+                    .putShort((short) 0x4000)
+                    .put((byte) s.ttl())
+                    .put((byte) 6)
+                    .putShort((short) 0)
+                    .put(new byte[] {10, 0, 0, 1})
+                    .put(new byte[] {10, 0, 0, 2});
         }
-        b.putShort((short) s.sport()).putShort((short) s.dport()).putInt(s.seq()).putInt(s.ack())
-                .put((byte) ((tcpLen / 4) << 4)).put((byte) s.flags()).putShort((short) s.window())
-                .putShort((short) 0).putShort((short) 0).put(s.options()).put(s.payload());
+        b.putShort((short) s.sport())
+                .putShort((short) s.dport())
+                .putInt(s.seq())
+                .putInt(s.ack())
+                .put((byte) ((tcpLen / 4) << 4))
+                .put((byte) s.flags())
+                .putShort((short) s.window())
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .put(s.options())
+                .put(s.payload());
         byte[] a = b.array();
         fillChecksums(a, s.v6());
         return a;

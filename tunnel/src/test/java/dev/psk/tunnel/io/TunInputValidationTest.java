@@ -13,8 +13,10 @@ class TunInputValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"", ".", "..", "a/b", "a:b", "a b", "tab\tname", "sixteen-bytes-xx", "t\u00fcn0"})
     void badInterfaceNamesAreRejected(String name) {
-        assertThatThrownBy(() -> LinuxTun.open(name, 1420)).isInstanceOf(IOException.class)
-                .hasMessageContaining("TUN device name").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> LinuxTun.open(name, 1420))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("TUN device name")
+                .hasMessageNotContaining("\n");
     }
 
     @ParameterizedTest
@@ -24,7 +26,18 @@ class TunInputValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10.0.0", "10.0.0.256", "10.0.0.01", "localhost", "10..0.1", "1.2.3.4.5", " 10.0.0.1", "-1.0.0.1", "0x0a.0.0.1"})
+    @ValueSource(
+            strings = {
+                "10.0.0",
+                "10.0.0.256",
+                "10.0.0.01",
+                "localhost",
+                "10..0.1",
+                "1.2.3.4.5",
+                " 10.0.0.1",
+                "-1.0.0.1",
+                "0x0a.0.0.1"
+            })
     void badAddressesAreRejectedWithoutLookup(String ip) {
         assertThatThrownBy(() -> TunConfigurator.requireIpv4("--local-ip", ip))
                 .hasMessage("--local-ip must be a dotted-quad IPv4 address such as 10.0.0.1, not '" + ip + "'");

@@ -51,11 +51,13 @@ class UdpReceiveOffloadTest {
     @Test
     void dualStackReceiverReportsV4SendersAsIpv4() throws Exception {
         try (NativeUdpSocket v6 = bindOrAbort("::");
-                NativeUdpSocket a = NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1 << 20)) {
+                NativeUdpSocket a =
+                        NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1 << 20)) {
             List<Expected> expected = new ArrayList<>();
             int[] sizes = new int[12];
             Arrays.fill(sizes, 1200);
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), v6.localAddress().getPort());
+            InetSocketAddress to = new InetSocketAddress(
+                    InetAddress.getByName("127.0.0.1"), v6.localAddress().getPort());
             sendBatch(a, to, 0, sizes, expected); // expected sources: a's IPv4 address, not ::ffff:
             drain(v6, v6.newBatch(32, 2048), expected);
             assertThat(v6.coalescedReceives()).isEqualTo(1);
@@ -113,8 +115,9 @@ class UdpReceiveOffloadTest {
     }
 
     /** Sends datagrams of {@code sizes} from {@code a} in one batch and appends them to {@code expected}. */
-    private static void sendBatch(NativeUdpSocket a, InetSocketAddress to, int seed, int[] sizes,
-            List<Expected> expected) throws IOException {
+    private static void sendBatch(
+            NativeUdpSocket a, InetSocketAddress to, int seed, int[] sizes, List<Expected> expected)
+            throws IOException {
         DatagramBatch out = a.newBatch(sizes.length, 2048);
         InetSocketAddress from = a.localAddress();
         for (int i = 0; i < sizes.length; i++) {

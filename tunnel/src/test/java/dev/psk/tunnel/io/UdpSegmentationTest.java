@@ -41,7 +41,9 @@ class UdpSegmentationTest {
             assertThat(a.segmentationOffload()).isTrue();
             assertThat(a.segmentationFallbacks()).isZero();
             exchange(a, loopback, 1, plan, 64);
-            assertThat(a.segmentedSends()).as("runs the kernel accepted coalesced").isPositive();
+            assertThat(a.segmentedSends())
+                    .as("runs the kernel accepted coalesced")
+                    .isPositive();
         }
     }
 
@@ -66,12 +68,12 @@ class UdpSegmentationTest {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         int[][] shape = { // {receiver, length}
             {0, 1000}, {0, 1000}, {0, 1000}, {0, 500}, // a run ended by a shorter datagram
-            {0, 1000}, {0, 1000},                       // a new run right after it
-            {1, 1000}, {1, 1000},                       // same length, other destination
-            {0, 1000}, {0, 0}, {0, 1000},               // an empty datagram never joins a run
-            {1, 300}, {1, 1200}, {1, 1200},             // longer after shorter: a new run
-            {0, 1}, {1, 1}, {0, 1}, {0, 1},             // tiny, alternating
-            {1, 1200},                                  // a lone last datagram
+            {0, 1000}, {0, 1000}, // a new run right after it
+            {1, 1000}, {1, 1000}, // same length, other destination
+            {0, 1000}, {0, 0}, {0, 1000}, // an empty datagram never joins a run
+            {1, 300}, {1, 1200}, {1, 1200}, // longer after shorter: a new run
+            {0, 1}, {1, 1}, {0, 1}, {0, 1}, // tiny, alternating
+            {1, 1200}, // a lone last datagram
         };
         List<Planned> plan = new ArrayList<>();
         for (int i = 0; i < shape.length; i++) {
@@ -111,7 +113,8 @@ class UdpSegmentationTest {
                 try {
                     exchange(a, loopback, 3, plan, 64);
                 } catch (AssertionError e) {
-                    throw new AssertionError("seed " + seed + " (-Dpsk.test.seed), round " + round + ": " + e.getMessage(), e);
+                    throw new AssertionError(
+                            "seed " + seed + " (-Dpsk.test.seed), round " + round + ": " + e.getMessage(), e);
                 }
             }
             assertThat(a.segmentedSends()).isPositive();
@@ -161,7 +164,9 @@ class UdpSegmentationTest {
             for (int i : new int[] {0, 1, 5, 6}) {
                 assertSame(take(b), payload(i, 100), "slot " + i);
             }
-            assertThat(a.segmentationFallbacks()).as("a bad destination is no reason to give up").isZero();
+            assertThat(a.segmentationFallbacks())
+                    .as("a bad destination is no reason to give up")
+                    .isZero();
             assertThat(a.segmentationOffload()).isEqualTo(offload);
         }
     }
@@ -196,8 +201,9 @@ class UdpSegmentationTest {
      * Sends {@code plan} as one batch from {@code a} to {@code receivers} fresh channels, asserts
      * every datagram sent and each receiver's datagrams in order and exact, and nothing more.
      */
-    private static void exchange(NativeUdpSocket a, InetAddress loopback, int receivers, List<Planned> plan,
-            int capacity) throws IOException {
+    private static void exchange(
+            NativeUdpSocket a, InetAddress loopback, int receivers, List<Planned> plan, int capacity)
+            throws IOException {
         DatagramChannel[] rx = new DatagramChannel[receivers];
         try {
             InetSocketAddress[] to = new InetSocketAddress[receivers];
@@ -220,11 +226,16 @@ class UdpSegmentationTest {
                 int k = 0;
                 for (int i = 0; i < plan.size(); i++) {
                     if (plan.get(i).receiver() == r) {
-                        assertSame(take(rx[r]), plan.get(i).payload(), "receiver " + r + " datagram " + k++ + " (slot " + i + ")");
+                        assertSame(
+                                take(rx[r]),
+                                plan.get(i).payload(),
+                                "receiver " + r + " datagram " + k++ + " (slot " + i + ")");
                     }
                 }
                 rx[r].configureBlocking(false);
-                assertThat(rx[r].receive(ByteBuffer.allocate(65536))).as("receiver %d: nothing more", r).isNull();
+                assertThat(rx[r].receive(ByteBuffer.allocate(65536)))
+                        .as("receiver %d: nothing more", r)
+                        .isNull();
             }
         } finally {
             for (DatagramChannel c : rx) {
@@ -243,8 +254,8 @@ class UdpSegmentationTest {
     }
 
     private static DatagramChannel receiver(InetAddress loopback) throws IOException {
-        DatagramChannel c = DatagramChannel.open(loopback.getAddress().length == 4
-                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        DatagramChannel c = DatagramChannel.open(
+                loopback.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         c.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
         c.bind(new InetSocketAddress(loopback, 0));
         return c;

@@ -65,8 +65,10 @@ class IkPsk2HandshakeTest {
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
         r.readMessage1(i.writeMessage1(new byte[0]), k -> Dh25519.generatePrivate());
         byte[] m2 = r.writeMessage2(new byte[0]);
-        assertThatThrownBy(() -> i.readMessage2(m2)).isInstanceOf(NoiseException.class)
-                .extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.DECRYPT_FAILED);
+        assertThatThrownBy(() -> i.readMessage2(m2))
+                .isInstanceOf(NoiseException.class)
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.DECRYPT_FAILED);
         assertThatThrownBy(i::split).isInstanceOf(NoiseException.class);
     }
 
@@ -76,14 +78,17 @@ class IkPsk2HandshakeTest {
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
         byte[] m1 = i.writeMessage1(new byte[0]);
         assertThatThrownBy(() -> r.readMessage1(m1, k -> {
-            throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown");
-        })).extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.UNKNOWN_STATIC_KEY);
+                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown");
+                }))
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.UNKNOWN_STATIC_KEY);
         assertThatThrownBy(() -> r.writeMessage2(new byte[0])).isInstanceOf(NoiseException.class);
     }
 
     @Test
     void anyFlippedBitOfMessage1OrMessage2Aborts() throws Exception {
-        byte[] m1 = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk).writeMessage1("x".getBytes());
+        byte[] m1 = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk)
+                .writeMessage1("x".getBytes());
         for (int bit = 0; bit < m1.length * 8; bit += 7) {
             byte[] t = m1.clone();
             t[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -116,17 +121,22 @@ class IkPsk2HandshakeTest {
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         assertThatThrownBy(i::split).isInstanceOf(NoiseException.class);
         i.writeMessage1(new byte[0]);
-        assertThatThrownBy(i::split).extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.WRONG_STATE);
+        assertThatThrownBy(i::split)
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.WRONG_STATE);
         assertThatThrownBy(() -> i.writeMessage1(new byte[0])).isInstanceOf(NoiseException.class);
     }
 
     @Test
     void shortOrWrongLengthInputsAreMalformed() throws Exception {
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        assertThatThrownBy(() -> r.readMessage1(new byte[IkPsk2Handshake.MESSAGE1_OVERHEAD_BYTES - 1], k -> psk.clone()))
-                .extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.MALFORMED);
+        assertThatThrownBy(
+                        () -> r.readMessage1(new byte[IkPsk2Handshake.MESSAGE1_OVERHEAD_BYTES - 1], k -> psk.clone()))
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.MALFORMED);
         assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), new byte[31]))
-                .isInstanceOf(NoiseException.class).hasMessageContaining("PSK");
+                .isInstanceOf(NoiseException.class)
+                .hasMessageContaining("PSK");
         assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, new byte[33], serverPub(), psk))
                 .isInstanceOf(NoiseException.class);
     }
@@ -134,8 +144,10 @@ class IkPsk2HandshakeTest {
     @Test
     void lowOrderResponderKeyAborts() {
         byte[] zeroPoint = new byte[32];
-        assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, clientPriv, zeroPoint, psk).writeMessage1(new byte[0]))
-                .extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.LOW_ORDER_POINT);
+        assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, clientPriv, zeroPoint, psk)
+                        .writeMessage1(new byte[0]))
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.LOW_ORDER_POINT);
     }
 
     @Test
@@ -182,7 +194,8 @@ class IkPsk2HandshakeTest {
         c.initializeKey(psk);
         c.setNonce(-1L);
         assertThatThrownBy(() -> c.encryptWithAd(new byte[0], new byte[1]))
-                .extracting(e -> ((NoiseException) e).reason()).isEqualTo(NoiseException.Reason.NONCE_EXHAUSTED);
+                .extracting(e -> ((NoiseException) e).reason())
+                .isEqualTo(NoiseException.Reason.NONCE_EXHAUSTED);
         c.setNonce(-2L);
         assertThat(c.encryptWithAd(new byte[0], new byte[1])).hasSize(17);
         assertThat(Arrays.equals(new byte[0], new byte[0])).isTrue();

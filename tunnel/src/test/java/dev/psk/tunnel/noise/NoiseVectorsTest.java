@@ -24,8 +24,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class NoiseVectorsTest {
 
-    record Vector(String id, byte[] prologue, byte[] initStatic, byte[] initEphemeral, byte[] respStatic,
-            byte[] respEphemeral, byte[] psk, byte[] handshakeHash, List<byte[][]> messages) {}
+    record Vector(
+            String id,
+            byte[] prologue,
+            byte[] initStatic,
+            byte[] initEphemeral,
+            byte[] respStatic,
+            byte[] respEphemeral,
+            byte[] psk,
+            byte[] handshakeHash,
+            List<byte[][]> messages) {}
 
     @Test
     void allVectorsPass() throws IOException {
@@ -35,7 +43,9 @@ class NoiseVectorsTest {
             files.add(Path.of(override));
         } else {
             try (Stream<Path> s = Files.list(SharedVectors.dir().resolve("noise"))) {
-                s.filter(p -> p.getFileName().toString().contains("IKpsk2")).sorted().forEach(files::add);
+                s.filter(p -> p.getFileName().toString().contains("IKpsk2"))
+                        .sorted()
+                        .forEach(files::add);
             }
         }
         List<Vector> vectors = new ArrayList<>();
@@ -50,16 +60,22 @@ class NoiseVectorsTest {
                 failed.add(v.id() + " (" + e.getMessage() + ")");
             }
         }
-        System.out.println("noise vectors: " + (vectors.size() - failed.size()) + " passed, " + failed.size() + " failed");
+        System.out.println(
+                "noise vectors: " + (vectors.size() - failed.size()) + " passed, " + failed.size() + " failed");
         assertThat(vectors).as("vectors found").isNotEmpty();
         assertThat(failed).isEmpty();
     }
 
     static void run(Vector v) throws NoiseException {
-        IkPsk2Handshake init = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(IkPsk2Handshake.Role.INITIATOR,
-                v.prologue(), v.initStatic(), Dh25519.publicFromPrivate(v.respStatic()), v.psk(), v.initEphemeral());
-        IkPsk2Handshake resp = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(IkPsk2Handshake.Role.RESPONDER,
-                v.prologue(), v.respStatic(), null, null, v.respEphemeral());
+        IkPsk2Handshake init = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(
+                IkPsk2Handshake.Role.INITIATOR,
+                v.prologue(),
+                v.initStatic(),
+                Dh25519.publicFromPrivate(v.respStatic()),
+                v.psk(),
+                v.initEphemeral());
+        IkPsk2Handshake resp = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(
+                IkPsk2Handshake.Role.RESPONDER, v.prologue(), v.respStatic(), null, null, v.respEphemeral());
         byte[] initPub = Dh25519.publicFromPrivate(v.initStatic());
         byte[][] m0 = v.messages().get(0);
         byte[] c0 = init.writeMessage1(m0[0]);
@@ -111,7 +127,9 @@ class NoiseVectorsTest {
         int n = 0;
         for (JsonNode v : nodes) {
             n++;
-            String name = v.has("protocol_name") ? v.get("protocol_name").asString() : v.path("name").asString("");
+            String name = v.has("protocol_name")
+                    ? v.get("protocol_name").asString()
+                    : v.path("name").asString("");
             if (!name.equals(IkPsk2Handshake.PROTOCOL_NAME)) {
                 continue;
             }
@@ -119,9 +137,16 @@ class NoiseVectorsTest {
             for (JsonNode m : v.get("messages")) {
                 msgs.add(new byte[][] {hex(m.get("payload")), hex(m.get("ciphertext"))});
             }
-            out.add(new Vector(f.getFileName() + "#" + n, hex(v.get("init_prologue")), hex(v.get("init_static")),
-                    hex(v.get("init_ephemeral")), hex(v.get("resp_static")), hex(v.get("resp_ephemeral")),
-                    hex(v.get("init_psks").get(0)), v.has("handshake_hash") ? hex(v.get("handshake_hash")) : null, msgs));
+            out.add(new Vector(
+                    f.getFileName() + "#" + n,
+                    hex(v.get("init_prologue")),
+                    hex(v.get("init_static")),
+                    hex(v.get("init_ephemeral")),
+                    hex(v.get("resp_static")),
+                    hex(v.get("resp_ephemeral")),
+                    hex(v.get("init_psks").get(0)),
+                    v.has("handshake_hash") ? hex(v.get("handshake_hash")) : null,
+                    msgs));
         }
         return out;
     }
@@ -139,13 +164,21 @@ class NoiseVectorsTest {
                     if (IkPsk2Handshake.PROTOCOL_NAME.equals(block.get("handshake"))) {
                         List<byte[][]> msgs = new ArrayList<>();
                         for (int i = 0; block.containsKey("msg_" + i + "_payload"); i++) {
-                            msgs.add(new byte[][] {Hex.decode(block.get("msg_" + i + "_payload")),
-                                Hex.decode(block.get("msg_" + i + "_ciphertext"))});
+                            msgs.add(new byte[][] {
+                                Hex.decode(block.get("msg_" + i + "_payload")),
+                                Hex.decode(block.get("msg_" + i + "_ciphertext"))
+                            });
                         }
-                        out.add(new Vector(f.getFileName() + "#" + n, Hex.decode(block.getOrDefault("prologue", "")),
-                                Hex.decode(block.get("init_static")), Hex.decode(block.get("gen_init_ephemeral")),
-                                Hex.decode(block.get("resp_static")), Hex.decode(block.get("gen_resp_ephemeral")),
-                                Hex.decode(block.get("preshared_key")), null, msgs));
+                        out.add(new Vector(
+                                f.getFileName() + "#" + n,
+                                Hex.decode(block.getOrDefault("prologue", "")),
+                                Hex.decode(block.get("init_static")),
+                                Hex.decode(block.get("gen_init_ephemeral")),
+                                Hex.decode(block.get("resp_static")),
+                                Hex.decode(block.get("gen_resp_ephemeral")),
+                                Hex.decode(block.get("preshared_key")),
+                                null,
+                                msgs));
                     }
                     block.clear();
                 }

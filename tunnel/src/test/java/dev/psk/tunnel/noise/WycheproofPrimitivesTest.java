@@ -48,7 +48,9 @@ class WycheproofPrimitivesTest {
                 boolean zero = Arrays.equals(shared, new byte[32]);
                 String id = "tcId " + t.get("tcId").asInt();
                 try {
-                    byte[] out = Dh25519.dh(Hex.decode(t.get("private").asString()), Hex.decode(t.get("public").asString()));
+                    byte[] out = Dh25519.dh(
+                            Hex.decode(t.get("private").asString()),
+                            Hex.decode(t.get("public").asString()));
                     if (zero || !Arrays.equals(out, shared)) {
                         failed.add(id);
                     }
@@ -75,11 +77,16 @@ class WycheproofPrimitivesTest {
         for (JsonNode g : root.get("testGroups")) {
             for (JsonNode t : g.get("tests")) {
                 int size = t.get("size").asInt();
-                if (!t.get("info").asString().isEmpty() || (size != 64 && size != 96) || !"valid".equals(t.get("result").asString())) {
+                if (!t.get("info").asString().isEmpty()
+                        || (size != 64 && size != 96)
+                        || !"valid".equals(t.get("result").asString())) {
                     continue;
                 }
                 total++;
-                byte[][] out = NoiseHash.hkdf(Hex.decode(t.get("salt").asString()), Hex.decode(t.get("ikm").asString()), size / 32);
+                byte[][] out = NoiseHash.hkdf(
+                        Hex.decode(t.get("salt").asString()),
+                        Hex.decode(t.get("ikm").asString()),
+                        size / 32);
                 byte[] okm = new byte[size];
                 for (int i = 0; i < out.length; i++) {
                     System.arraycopy(out[i], 0, okm, 32 * i, 32);
@@ -101,8 +108,11 @@ class WycheproofPrimitivesTest {
             int tagBytes = g.get("tagSize").asInt() / 8;
             for (JsonNode t : g.get("tests")) {
                 total++;
-                byte[] tag = NoiseHash.hmac(Hex.decode(t.get("key").asString()), Hex.decode(t.get("msg").asString()));
-                boolean match = Arrays.equals(Arrays.copyOf(tag, tagBytes), Hex.decode(t.get("tag").asString()));
+                byte[] tag = NoiseHash.hmac(
+                        Hex.decode(t.get("key").asString()),
+                        Hex.decode(t.get("msg").asString()));
+                boolean match = Arrays.equals(
+                        Arrays.copyOf(tag, tagBytes), Hex.decode(t.get("tag").asString()));
                 if (match != "valid".equals(t.get("result").asString())) {
                     failed.add("tcId " + t.get("tcId").asInt());
                 }
@@ -126,7 +136,9 @@ class WycheproofPrimitivesTest {
                 byte[] ct = Hex.decode(t.get("ct").asString() + t.get("tag").asString());
                 try {
                     Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-                    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(Hex.decode(t.get("key").asString()), "ChaCha20"),
+                    c.init(
+                            Cipher.DECRYPT_MODE,
+                            new SecretKeySpec(Hex.decode(t.get("key").asString()), "ChaCha20"),
                             new IvParameterSpec(Hex.decode(t.get("iv").asString())));
                     c.updateAAD(Hex.decode(t.get("aad").asString()));
                     byte[] pt = c.doFinal(ct);
@@ -135,7 +147,8 @@ class WycheproofPrimitivesTest {
                     }
                 } catch (java.security.GeneralSecurityException e) {
                     if (valid) {
-                        failed.add("tcId " + t.get("tcId").asInt() + " " + e.getClass().getSimpleName());
+                        failed.add("tcId " + t.get("tcId").asInt() + " "
+                                + e.getClass().getSimpleName());
                     }
                 }
             }

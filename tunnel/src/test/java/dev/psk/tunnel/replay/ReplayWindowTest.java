@@ -8,9 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The edge-case table in the spirit of WireGuard's counter self-test (wireguard-linux
@@ -25,23 +25,38 @@ class ReplayWindowTest {
 
     private static List<Step> table(long w) {
         long[][] raw = {
-            {0, 1}, {1, 1}, {1, 0}, {9, 1}, {8, 1}, {7, 1}, {7, 0},
+            {0, 1},
+            {1, 1},
+            {1, 0},
+            {9, 1},
+            {8, 1},
+            {7, 1},
+            {7, 0},
             {w, 1}, // jump ahead by a whole window
-            {w - 1, 1}, {w - 1, 0}, {w - 2, 1},
+            {w - 1, 1},
+            {w - 1, 0},
+            {w - 2, 1},
             {2, 1}, // age w-2: still inside
             {2, 0},
-            {w + 16, 1}, {3, 0}, // age w+13: too old
+            {w + 16, 1},
+            {3, 0}, // age w+13: too old
             {w + 16, 0},
             {4 * w, 1}, // jump of several windows clears everything
             {4 * w - (w - 1), 1}, // oldest acceptable: age w-1
-            {10, 0}, {4 * w - w, 0}, // age exactly w: just outside
-            {4 * w - (w + 1), 0}, {4 * w - (w - 2), 1},
+            {10, 0},
+            {4 * w - w, 0}, // age exactly w: just outside
+            {4 * w - (w + 1), 0},
+            {4 * w - (w - 2), 1},
             {4 * w + 1 - w, 0}, // duplicate of the oldest acceptable one
             {0, 0},
             {MAX, 1}, // the largest unsigned sequence
-            {MAX - 1, 1}, {MAX, 0}, {0, 0}, {Long.MIN_VALUE, 0},
+            {MAX - 1, 1},
+            {MAX, 0},
+            {0, 0},
+            {Long.MIN_VALUE, 0},
             {MAX - w, 0}, // age w
-            {MAX - (w - 1), 1}, {MAX - (w - 1), 0},
+            {MAX - (w - 1), 1},
+            {MAX - (w - 1), 0},
         };
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < raw.length; i++) {
@@ -113,8 +128,8 @@ class ReplayWindowTest {
         }
 
         boolean accept(long s) {
-            boolean ok = !seen.contains(s) && (empty || Long.compareUnsigned(s, highest) > 0
-                    || Long.compareUnsigned(highest - s, w) < 0);
+            boolean ok = !seen.contains(s)
+                    && (empty || Long.compareUnsigned(s, highest) > 0 || Long.compareUnsigned(highest - s, w) < 0);
             if (ok) {
                 seen.add(s);
                 if (empty || Long.compareUnsigned(s, highest) > 0) {
@@ -150,7 +165,9 @@ class ReplayWindowTest {
                 s = base;
             }
             boolean expected = model.accept(s);
-            assertThat(rw.checkAndCommit(s)).as("op %d seq %s", i, Long.toUnsignedString(s)).isEqualTo(expected);
+            assertThat(rw.checkAndCommit(s))
+                    .as("op %d seq %s", i, Long.toUnsignedString(s))
+                    .isEqualTo(expected);
         }
     }
 }

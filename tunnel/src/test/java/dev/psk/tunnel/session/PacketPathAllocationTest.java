@@ -34,7 +34,9 @@ class PacketPathAllocationTest {
     void sealAndOpenAllocateLessThanOneBytePerPacket() throws Exception {
         Assumptions.assumeTrue(OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
         Path pad = TestPads.create(dir, "pad", 300, 1); // 12 rounds x 20,000 packets fit
-        try (PadFile p = PadFile.open(pad); PacketAead tx = PacketAeads.create("openssl"); PacketAead rx = PacketAeads.create("openssl")) {
+        try (PadFile p = PadFile.open(pad);
+                PacketAead tx = PacketAeads.create("openssl");
+                PacketAead rx = PacketAeads.create("openssl")) {
             Psk2Session a = Psk2Session.open(p, dir.resolve("a.json"), Role.INITIATOR, 4096, m -> {});
             Psk2Session b = Psk2Session.open(p, dir.resolve("b.json"), Role.RESPONDER, 4096, m -> {});
             ByteBuffer buf = ByteBuffer.allocateDirect(Psk2Wire.BUFFER_BYTES);
@@ -49,13 +51,16 @@ class PacketPathAllocationTest {
                 run(a, b, buf, bad, tx, rx, n);
                 best = Math.min(best, MX.getThreadAllocatedBytes(tid) - before);
             }
-            assertThat(best).as("bytes allocated by %d x (seal + open + 3 forged)", n).isLessThan(256);
+            assertThat(best)
+                    .as("bytes allocated by %d x (seal + open + 3 forged)", n)
+                    .isLessThan(256);
             a.close();
             b.close();
         }
     }
 
-    private static void run(Psk2Session a, Psk2Session b, ByteBuffer buf, ByteBuffer bad, PacketAead tx, PacketAead rx, int n) {
+    private static void run(
+            Psk2Session a, Psk2Session b, ByteBuffer buf, ByteBuffer bad, PacketAead tx, PacketAead rx, int n) {
         for (int i = 0; i < n; i++) {
             if (a.seal(buf, 1000, tx) != null) {
                 throw new AssertionError("seal failed");

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Psk2SessionTest {
     @TempDir
     Path dir;
+
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private PacketAead aead;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(Psk2Wire.BUFFER_BYTES);
@@ -155,20 +156,25 @@ class Psk2SessionTest {
             Psk2Session b = open(pad, "b.json", Role.RESPONDER);
             for (byte[] old : captured) {
                 DropReason r = open(b, old);
-                assertThat(r).as("cycle %d: replay of pre-crash seq %d", cycle, seqOf(old))
+                assertThat(r)
+                        .as("cycle %d: replay of pre-crash seq %d", cycle, seqOf(old))
                         .isIn(DropReason.BELOW_RESTART_FLOOR, DropReason.REPLAY, DropReason.SLOT_ERASED);
             }
             int n = 1 + rnd.nextInt(3000);
             boolean acceptedYet = false;
             for (int i = 0; i < n; i++) {
                 byte[] d = seal(a, new byte[] {(byte) i}, new ArrayList<>());
-                assertThat(sentSeqs.add(seqOf(d))).as("cycle %d: seq %d sent twice", cycle, seqOf(d)).isTrue();
+                assertThat(sentSeqs.add(seqOf(d)))
+                        .as("cycle %d: seq %d sent twice", cycle, seqOf(d))
+                        .isTrue();
                 if (rnd.nextInt(10) != 0) { // some packets are lost on the way
                     DropReason r = open(b, d);
                     if (r == DropReason.BELOW_RESTART_FLOOR) {
                         // The documented cost of a receiver restart: the sender's packets below the
                         // receiver's persisted floor, all of them before the first accepted one.
-                        assertThat(acceptedYet).as("cycle %d: seq %d below floor after acceptance", cycle, seqOf(d)).isFalse();
+                        assertThat(acceptedYet)
+                                .as("cycle %d: seq %d below floor after acceptance", cycle, seqOf(d))
+                                .isFalse();
                     } else {
                         assertThat(r).as("cycle %d seq %d", cycle, seqOf(d)).isNull();
                         acceptedYet = true;
@@ -185,7 +191,9 @@ class Psk2SessionTest {
             }
         }
         TunnelState s = StateFile.read(dir.resolve("a.json"));
-        assertThat(s.txReservedUntil()).isGreaterThan(sentSeqs.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(s.txReservedUntil())
+                .isGreaterThan(
+                        sentSeqs.stream().mapToLong(Long::longValue).max().orElseThrow());
     }
 
     @Test

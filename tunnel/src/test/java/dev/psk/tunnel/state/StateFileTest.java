@@ -33,8 +33,15 @@ class StateFileTest {
             assertThat(s.txReservedUntil()).isZero();
             assertThat(Files.exists(f)).isTrue();
             String json = Files.readString(f);
-            assertThat(json).contains("\"format\"", "psk-tunnel-state/1", pad.fingerprintHex(), "\"role\" : \"responder\"",
-                    "\"tx_reserved_until\"", "\"rx_floor\"", "\"erased_slots\"");
+            assertThat(json)
+                    .contains(
+                            "\"format\"",
+                            "psk-tunnel-state/1",
+                            pad.fingerprintHex(),
+                            "\"role\" : \"responder\"",
+                            "\"tx_reserved_until\"",
+                            "\"rx_floor\"",
+                            "\"erased_slots\"");
             assertThat(StateFile.loadOrCreate(f, pad, Role.RESPONDER)).isEqualTo(s);
             Files.writeString(f, valid(pad));
             TunnelState read = StateFile.loadOrCreate(f, pad, Role.INITIATOR);
@@ -44,19 +51,26 @@ class StateFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "{", "[]", "null", "42", "\"x\"", "{}",
-        "{\"format\":\"psk-tunnel-state/2\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"both\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":-1,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":1.5,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":\"5\",\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":99999999999999999999,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"abc\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":null,\"erased_slots\":0}",
-        "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "{",
+                "[]",
+                "null",
+                "42",
+                "\"x\"",
+                "{}",
+                "{\"format\":\"psk-tunnel-state/2\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"both\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":-1,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":1.5,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":\"5\",\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":99999999999999999999,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"abc\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":null,\"erased_slots\":0}",
+                "{\"format\":\"psk-tunnel-state/1\",\"pad_fingerprint\":\"FP\",\"role\":\"initiator\",\"tx_reserved_until\":0,\"rx_floor\":0,\"erased_slots\":0",
+            })
     void malformedStateIsRefusedNamingTheFile(String content) throws Exception {
         Path padPath = TestPads.create(dir, "pad", 10, 2);
         try (PadFile pad = PadFile.open(padPath)) {
@@ -76,9 +90,11 @@ class StateFileTest {
         try (PadFile pad = PadFile.open(padPath)) {
             Path f = dir.resolve("state.json");
             Files.write(f, new byte[] {(byte) 0xff, 0, 1, 2, '{'});
-            assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad, Role.INITIATOR)).isInstanceOf(TunnelStateException.class);
+            assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad, Role.INITIATOR))
+                    .isInstanceOf(TunnelStateException.class);
             Files.write(f, new byte[StateFile.MAX_BYTES + 1]);
-            assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad, Role.INITIATOR)).isInstanceOf(TunnelStateException.class)
+            assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad, Role.INITIATOR))
+                    .isInstanceOf(TunnelStateException.class)
                     .hasMessageContaining(f.toString());
         }
     }
@@ -87,7 +103,8 @@ class StateFileTest {
     void stateOfAnotherPadOrRoleIsRefused() throws Exception {
         Path p1 = TestPads.create(dir, "pad1", 10, 4);
         Path p2 = TestPads.create(dir, "pad2", 10, 5);
-        try (PadFile pad1 = PadFile.open(p1); PadFile pad2 = PadFile.open(p2)) {
+        try (PadFile pad1 = PadFile.open(p1);
+                PadFile pad2 = PadFile.open(p2)) {
             Path f = dir.resolve("state.json");
             Files.writeString(f, valid(pad1));
             assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad2, Role.INITIATOR))
@@ -96,7 +113,8 @@ class StateFileTest {
                     .hasMessageContaining(pad1.fingerprintHex())
                     .hasMessageContaining(pad2.fingerprintHex());
             assertThatThrownBy(() -> StateFile.loadOrCreate(f, pad1, Role.RESPONDER))
-                    .isInstanceOf(TunnelStateException.class).hasMessageContaining("initiator");
+                    .isInstanceOf(TunnelStateException.class)
+                    .hasMessageContaining("initiator");
         }
     }
 
@@ -122,7 +140,8 @@ class StateFileTest {
             Path f = dir.resolve("state.json");
             Files.writeString(f, valid(pad));
             pad.erase(0, 2); // erased on disk, state not yet updated
-            assertThat(StateFile.loadOrCreate(f, pad, Role.INITIATOR).erasedSlots()).isEqualTo(2);
+            assertThat(StateFile.loadOrCreate(f, pad, Role.INITIATOR).erasedSlots())
+                    .isEqualTo(2);
         }
     }
 
@@ -130,7 +149,9 @@ class StateFileTest {
     void tooSmallOrMissingPadIsRefused() throws Exception {
         Path tiny = dir.resolve("tiny");
         Files.write(tiny, new byte[200]);
-        assertThatThrownBy(() -> PadFile.open(tiny)).hasMessageContaining(tiny.toString()).hasMessageContaining("2 slots");
+        assertThatThrownBy(() -> PadFile.open(tiny))
+                .hasMessageContaining(tiny.toString())
+                .hasMessageContaining("2 slots");
         assertThatThrownBy(() -> PadFile.open(dir.resolve("nope"))).hasMessageContaining("does not exist");
     }
 }

@@ -31,14 +31,17 @@ class Psk2ReceiveFuzzTest {
 
     static {
         try {
-            var root = JsonMapper.builder().build().readTree(SharedVectors.file(null, "psk2-packets.json").toFile());
+            var root = JsonMapper.builder()
+                    .build()
+                    .readTree(SharedVectors.file(null, "psk2-packets.json").toFile());
             Path dir = Files.createTempDirectory("psk2-fuzz");
             dir.toFile().deleteOnExit();
             Path pad = dir.resolve("pad");
             Files.write(pad, Hex.decode(root.get("pad_hex").asString()));
             pad.toFile().deleteOnExit();
             dir.resolve("state.json").toFile().deleteOnExit();
-            RESPONDER = Psk2Session.open(PadFile.open(pad, false), dir.resolve("state.json"), Role.RESPONDER, 4096, m -> {});
+            RESPONDER = Psk2Session.open(
+                    PadFile.open(pad, false), dir.resolve("state.json"), Role.RESPONDER, 4096, m -> {});
             VALID = Hex.decode(root.get("packets").get(1).get("packet").asString());
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);

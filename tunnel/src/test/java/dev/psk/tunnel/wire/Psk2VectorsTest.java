@@ -66,7 +66,10 @@ class Psk2VectorsTest {
         return b;
     }
 
-    private static int record(List<String> failures, String id, List<PacketAead> aeads,
+    private static int record(
+            List<String> failures,
+            String id,
+            List<PacketAead> aeads,
             java.util.function.Function<PacketAead, String> check) {
         List<String> problems = new ArrayList<>();
         for (PacketAead a : aeads) {
@@ -157,7 +160,8 @@ class Psk2VectorsTest {
         if (Long.compareUnsigned(slotIndex, pad.length / Psk2Wire.SLOT_BYTES) >= 0) {
             return DropReason.SLOT_BEYOND_PAD;
         }
-        byte[] slot = Arrays.copyOfRange(pad, (int) slotIndex * Psk2Wire.SLOT_BYTES, (int) (slotIndex + 1) * Psk2Wire.SLOT_BYTES);
+        byte[] slot = Arrays.copyOfRange(
+                pad, (int) slotIndex * Psk2Wire.SLOT_BYTES, (int) (slotIndex + 1) * Psk2Wire.SLOT_BYTES);
         SlotKeys keys = SlotKeys.fromSlot(slot, receiver.rxDirection(), slotIndex);
         if (!Psk2Packet.authTagMatches(rx, keys)) {
             return DropReason.AUTH_TAG;

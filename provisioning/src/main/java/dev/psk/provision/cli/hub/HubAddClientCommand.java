@@ -18,12 +18,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision hub add-client NAME --allowed-ips CIDR[,CIDR]}: enrols one client. */
-@Command(name = "add-client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Generate a client's X25519 key pair and PSK, write its configuration (0600, never overwritten),",
-            "and add it to the hub configuration (atomically; a running hub picks it up)."},
-        footer = {"", "Example:", "  psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 --config /etc/psk/hub.json \\",
+@Command(
+        name = "add-client",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Generate a client's X25519 key pair and PSK, write its configuration (0600, never overwritten),",
+            "and add it to the hub configuration (atomically; a running hub picks it up)."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 --config /etc/psk/hub.json \\",
             "      --endpoint hub.example.net:51820 --out alice.json",
-            "", "Exit codes: 0 enrolled, 1 failure (name taken, overlapping AllowedIPs, file exists), 2 usage error."})
+            "",
+            "Exit codes: 0 enrolled, 1 failure (name taken, overlapping AllowedIPs, file exists), 2 usage error."
+        })
 final class HubAddClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,16 +44,32 @@ final class HubAddClientCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Client name (letters, digits, '.', '_', '-').")
     String name;
 
-    @Option(names = "--allowed-ips", required = true, split = ",", paramLabel = "CIDR", description = "The client's inner addresses.")
+    @Option(
+            names = "--allowed-ips",
+            required = true,
+            split = ",",
+            paramLabel = "CIDR",
+            description = "The client's inner addresses.")
     List<String> allowedIps;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Hub configuration to add the client to.")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "Hub configuration to add the client to.")
     Path config;
 
-    @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT", description = "Where the client reaches the hub.")
+    @Option(
+            names = "--endpoint",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Where the client reaches the hub.")
     String endpoint;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Client configuration to write (default NAME.json beside the hub file).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Client configuration to write (default NAME.json beside the hub file).")
     Path out;
 
     @Override
@@ -58,8 +84,11 @@ final class HubAddClientCommand implements Callable<Integer> {
         }
         Path target = out != null ? out : config.toAbsolutePath().resolveSibling(name + ".json");
         HubEnrolment.Enrolled e = HubEnrolment.addClient(config, name, cidrs, target, endpoint);
-        spec.commandLine().getOut().println("client " + e.name() + " " + e.fingerprint() + " " + e.allowedIps()
-                + " enrolled; its configuration (secret: move it to the client, mode 0600) is " + e.clientFile());
+        spec.commandLine()
+                .getOut()
+                .println("client " + e.name() + " " + e.fingerprint() + " " + e.allowedIps()
+                        + " enrolled; its configuration (secret: move it to the client, mode 0600) is "
+                        + e.clientFile());
         spec.commandLine().getOut().flush();
         return 0;
     }

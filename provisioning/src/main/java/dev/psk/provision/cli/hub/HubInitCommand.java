@@ -13,10 +13,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision hub init --config FILE}: a new hub key pair and an empty client list. */
-@Command(name = "init", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Create a hub configuration (mode 0600) with a fresh X25519 key pair and no clients.",
-        footer = {"", "Example:", "  psk-provision hub init --config /etc/psk/hub.json --listen-port 51820 --address 10.77.0.1/24",
-            "", "Exit codes: 0 created, 1 failure (file exists, unwritable), 2 usage error."})
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision hub init --config /etc/psk/hub.json --listen-port 51820 --address 10.77.0.1/24",
+            "",
+            "Exit codes: 0 created, 1 failure (file exists, unwritable), 2 usage error."
+        })
 final class HubInitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,20 +32,39 @@ final class HubInitCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Hub configuration to create (never overwritten).")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "Hub configuration to create (never overwritten).")
     Path config;
 
-    @Option(names = "--listen-address", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "UDP address (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--listen-address",
+            defaultValue = "0.0.0.0",
+            paramLabel = "ADDR",
+            description = "UDP address (default ${DEFAULT-VALUE}).")
     String listenAddress;
 
-    @Option(names = "--listen-port", defaultValue = "51820", paramLabel = "PORT", description = "UDP port (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--listen-port",
+            defaultValue = "51820",
+            paramLabel = "PORT",
+            description = "UDP port (default ${DEFAULT-VALUE}).")
     int listenPort;
 
-    @Option(names = "--address", defaultValue = "10.77.0.1/24", paramLabel = "CIDR",
+    @Option(
+            names = "--address",
+            defaultValue = "10.77.0.1/24",
+            paramLabel = "CIDR",
             description = "The hub's tunnel address and network (default ${DEFAULT-VALUE}).")
     String address;
 
-    @Option(names = "--interface", defaultValue = "pskh0", paramLabel = "NAME", description = "TUN interface name (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--interface",
+            defaultValue = "pskh0",
+            paramLabel = "NAME",
+            description = "TUN interface name (default ${DEFAULT-VALUE}).")
     String iface;
 
     @Override

@@ -17,10 +17,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision hub list}: names, key fingerprints, addresses, state. Never a key or PSK. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "List the hub's clients: name, key fingerprint, AllowedIPs, enabled or revoked. Validates the file.",
-        footer = {"", "Example:", "  psk-provision hub list --config /etc/psk/hub.json",
-            "", "Exit codes: 0 listed, 1 failure (missing or invalid file, naming the field), 2 usage error."})
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description =
+                "List the hub's clients: name, key fingerprint, AllowedIPs, enabled or revoked. Validates the file.",
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision hub list --config /etc/psk/hub.json",
+            "",
+            "Exit codes: 0 listed, 1 failure (missing or invalid file, naming the field), 2 usage error."
+        })
 final class HubListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,7 +45,11 @@ final class HubListCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf("%-24s %-16s %-8s %s%n", "NAME", "FINGERPRINT", "STATE", "ALLOWED-IPS");
         for (AllowedClient c : HubEnrolment.list(config)) {
-            o.printf("%-24s %-16s %-8s %s%n", c.name(), c.fingerprint(), c.enabled() ? "enabled" : "revoked",
+            o.printf(
+                    "%-24s %-16s %-8s %s%n",
+                    c.name(),
+                    c.fingerprint(),
+                    c.enabled() ? "enabled" : "revoked",
                     c.allowedIps().stream().map(Cidr::toString).collect(Collectors.joining(",")));
         }
         o.flush();

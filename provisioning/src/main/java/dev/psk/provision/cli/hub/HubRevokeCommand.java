@@ -14,11 +14,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-provision hub revoke NAME [--remove]}. */
-@Command(name = "revoke", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Revoke a client: Enabled=false (or delete its entry with --remove). A running hub reloads the file",
-            "and ends the client's session within a second; its next handshake is refused."},
-        footer = {"", "Example:", "  psk-provision hub revoke alice --config /etc/psk/hub.json",
-            "", "Exit codes: 0 revoked, 1 failure (no such client, unwritable file), 2 usage error."})
+@Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Revoke a client: Enabled=false (or delete its entry with --remove). A running hub reloads the file",
+            "and ends the client's session within a second; its next handshake is refused."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-provision hub revoke alice --config /etc/psk/hub.json",
+            "",
+            "Exit codes: 0 revoked, 1 failure (no such client, unwritable file), 2 usage error."
+        })
 final class HubRevokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

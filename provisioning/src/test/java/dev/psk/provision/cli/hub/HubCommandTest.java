@@ -41,14 +41,23 @@ class HubCommandTest {
     void initAddListRevokeRemove() throws Exception {
         Run init = run("init", "--config", hub().toString(), "--listen-port", "51999");
         assertThat(init.code()).as(init.err()).isZero();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hub()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hub())))
+                .isEqualTo("rw-------");
         assertThat(run("init", "--config", hub().toString()).code()).isEqualTo(1);
 
-        Run add = run("add-client", "alice", "--allowed-ips", "10.77.0.2/32,fd77::2/128", "--config", hub().toString(),
-                "--endpoint", "192.0.2.1:51999");
+        Run add = run(
+                "add-client",
+                "alice",
+                "--allowed-ips",
+                "10.77.0.2/32,fd77::2/128",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "192.0.2.1:51999");
         assertThat(add.code()).as(add.err()).isZero();
         Path aliceFile = dir.resolve("alice.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(aliceFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(aliceFile)))
+                .isEqualTo("rw-------");
         ClientConfig alice = HubConfigParser.readClient(aliceFile);
         HubConfig hub = HubConfigParser.readServer(hub());
         assertThat(hub.clients()).hasSize(1);
@@ -58,24 +67,43 @@ class HubCommandTest {
         assertThat(alice.addresses().getFirst().toString()).isEqualTo("10.77.0.2/24");
         assertThat(alice.routes().getFirst().toString()).isEqualTo("10.77.0.0/24");
         // No secret on the terminal.
-        assertThat(add.out() + add.err()).doesNotContain(Base64.getEncoder().encodeToString(alice.psk()))
+        assertThat(add.out() + add.err())
+                .doesNotContain(Base64.getEncoder().encodeToString(alice.psk()))
                 .doesNotContain(Base64.getEncoder().encodeToString(alice.privateKey()))
                 .contains(alice.fingerprint());
 
-        Run bob = run("add-client", "bob", "--allowed-ips", "10.77.0.3/32", "--config", hub().toString(),
-                "--endpoint", "192.0.2.1:51999", "--out", dir.resolve("b.json").toString());
+        Run bob = run(
+                "add-client",
+                "bob",
+                "--allowed-ips",
+                "10.77.0.3/32",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "192.0.2.1:51999",
+                "--out",
+                dir.resolve("b.json").toString());
         assertThat(bob.code()).as(bob.err()).isZero();
 
         Run list = run("list", "--config", hub().toString());
         assertThat(list.code()).isZero();
-        assertThat(list.out()).contains("alice").contains(alice.fingerprint()).contains("10.77.0.2/32,fd77::2/128")
-                .contains("enabled").contains("bob");
+        assertThat(list.out())
+                .contains("alice")
+                .contains(alice.fingerprint())
+                .contains("10.77.0.2/32,fd77::2/128")
+                .contains("enabled")
+                .contains("bob");
 
         assertThat(run("revoke", "alice", "--config", hub().toString()).code()).isZero();
-        assertThat(HubConfigParser.readServer(hub()).clients().getFirst().enabled()).isFalse();
+        assertThat(HubConfigParser.readServer(hub()).clients().getFirst().enabled())
+                .isFalse();
         assertThat(run("list", "--config", hub().toString()).out()).contains("revoked");
-        assertThat(run("revoke", "alice", "--remove", "--config", hub().toString()).code()).isZero();
-        assertThat(HubConfigParser.readServer(hub()).clients()).extracting(c -> c.name()).containsExactly("bob");
+        assertThat(run("revoke", "alice", "--remove", "--config", hub().toString())
+                        .code())
+                .isZero();
+        assertThat(HubConfigParser.readServer(hub()).clients())
+                .extracting(c -> c.name())
+                .containsExactly("bob");
         Run missing = run("revoke", "carol", "--config", hub().toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("no client named 'carol'");
@@ -84,23 +112,65 @@ class HubCommandTest {
     @Test
     void refusalsLeaveTheHubFileUntouched() throws Exception {
         assertThat(run("init", "--config", hub().toString()).code()).isZero();
-        assertThat(run("add-client", "alice", "--allowed-ips", "10.77.0.2/32", "--config", hub().toString(),
-                "--endpoint", "h:1").code()).isZero();
+        assertThat(run(
+                                "add-client",
+                                "alice",
+                                "--allowed-ips",
+                                "10.77.0.2/32",
+                                "--config",
+                                hub().toString(),
+                                "--endpoint",
+                                "h:1")
+                        .code())
+                .isZero();
         String before = Files.readString(hub());
-        Run overlap = run("add-client", "carol", "--allowed-ips", "10.77.0.0/24", "--config", hub().toString(), "--endpoint", "h:1");
+        Run overlap = run(
+                "add-client",
+                "carol",
+                "--allowed-ips",
+                "10.77.0.0/24",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "h:1");
         assertThat(overlap.code()).isEqualTo(1);
         assertThat(overlap.err()).contains("overlaps");
         assertThat(Files.exists(dir.resolve("carol.json"))).isFalse();
-        Run dup = run("add-client", "alice", "--allowed-ips", "10.77.0.9/32", "--config", hub().toString(), "--endpoint", "h:1");
+        Run dup = run(
+                "add-client",
+                "alice",
+                "--allowed-ips",
+                "10.77.0.9/32",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "h:1");
         assertThat(dup.code()).isEqualTo(1);
         assertThat(dup.err()).contains("exists already");
-        Run badCidr = run("add-client", "dave", "--allowed-ips", "10.77.0.9/24", "--config", hub().toString(), "--endpoint", "h:1");
+        Run badCidr = run(
+                "add-client",
+                "dave",
+                "--allowed-ips",
+                "10.77.0.9/24",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "h:1");
         assertThat(badCidr.code()).isEqualTo(2);
         assertThat(badCidr.err()).contains("host bits");
-        Run badName = run("add-client", "../x", "--allowed-ips", "10.77.0.9/32", "--config", hub().toString(), "--endpoint", "h:1");
+        Run badName = run(
+                "add-client",
+                "../x",
+                "--allowed-ips",
+                "10.77.0.9/32",
+                "--config",
+                hub().toString(),
+                "--endpoint",
+                "h:1");
         assertThat(badName.code()).isEqualTo(1);
         assertThat(Files.readString(hub())).isEqualTo(before);
         assertThat(run("add-client", "x", "--config", hub().toString()).code()).isEqualTo(2);
-        assertThat(run("list", "--config", dir.resolve("nope.json").toString()).code()).isEqualTo(1);
+        assertThat(run("list", "--config", dir.resolve("nope.json").toString()).code())
+                .isEqualTo(1);
     }
 }

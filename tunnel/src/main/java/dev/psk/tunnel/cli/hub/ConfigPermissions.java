@@ -14,12 +14,15 @@ final class ConfigPermissions {
     static void warnIfOpen(Path config) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(config);
-            Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+            Set<PosixFilePermission> open = EnumSet.of(
+                    PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_WRITE);
             open.retainAll(p);
             if (!open.isEmpty()) {
-                System.err.println("warning: " + config + " holds private keys and PSKs but is accessible to group or others"
-                        + " (chmod 600 it)");
+                System.err.println("warning: " + config
+                        + " holds private keys and PSKs but is accessible to group or others" + " (chmod 600 it)");
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not a POSIX file system: nothing to check

@@ -11,18 +11,20 @@ final class Foreground {
 
     static void runUntilSignalled(AutoCloseable... resources) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            for (int i = resources.length - 1; i >= 0; i--) {
-                try {
-                    if (resources[i] != null) {
-                        resources[i].close();
+        Thread hook = new Thread(
+                () -> {
+                    for (int i = resources.length - 1; i >= 0; i--) {
+                        try {
+                            if (resources[i] != null) {
+                                resources[i].close();
+                            }
+                        } catch (Exception e) {
+                            // stopping: keep closing the rest
+                        }
                     }
-                } catch (Exception e) {
-                    // stopping: keep closing the rest
-                }
-            }
-            stopped.countDown();
-        }, "hub-stop");
+                    stopped.countDown();
+                },
+                "hub-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
     }

@@ -27,13 +27,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code psk-tunnel hub client --config FILE}: connects to a hub and carries this host's traffic until SIGINT/SIGTERM. */
-@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "client",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Connect to a hub (Noise IKpsk2 initiator) and route the configured prefixes through it.")
 public final class HubClientCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Client configuration (JSON, see docs/hub.md).")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "Client configuration (JSON, see docs/hub.md).")
     Path config;
 
     @Option(names = "--no-configure", description = "Do not address the TUN interface or add routes (done elsewhere).")
@@ -42,11 +49,16 @@ public final class HubClientCommand implements Callable<Integer> {
     @Mixin
     HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
-    @Option(names = "--identity-key", paramLabel = "PKCS11-URI",
+    @Option(
+            names = "--identity-key",
+            paramLabel = "PKCS11-URI",
             description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
     String identityKey;
 
-    @Option(names = "--pin-file", paramLabel = "FILE", description = "Token PIN for --identity-key (first line; mode 0600).")
+    @Option(
+            names = "--pin-file",
+            paramLabel = "FILE",
+            description = "Token PIN for --identity-key (first line; mode 0600).")
     Path pinFile;
 
     @Override
@@ -56,8 +68,10 @@ public final class HubClientCommand implements Callable<Integer> {
         if (pinFile != null && identityKey == null) {
             throw new UsageException("--pin-file needs --identity-key");
         }
-        Signer signer = identityKey == null ? null
-                : TokenSigner.open(Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
+        Signer signer = identityKey == null
+                ? null
+                : TokenSigner.open(
+                        Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
         InetSocketAddress server = new InetSocketAddress(cfg.serverHost(), cfg.serverPort());
         if (server.isUnresolved()) {
             throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
@@ -71,16 +85,29 @@ public final class HubClientCommand implements Callable<Integer> {
                 for (Cidr r : cfg.routes()) {
                     routes.add(r.toString());
                 }
-                TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), routes, cfg.mtu());
+                TunConfigurator.configure(
+                        tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), routes, cfg.mtu());
             }
-            UdpSocket ch = UdpSocket.bind(new InetSocketAddress(
-                    server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0), Psk2Wire.SOCKET_BUFFER_BYTES);
-            client = new HubClient(cfg, tun, ch, server, Timers.Settings.defaults(cfg.persistentKeepaliveSeconds()), signer,
+            UdpSocket ch = UdpSocket.bind(
+                    new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0),
+                    Psk2Wire.SOCKET_BUFFER_BYTES);
+            client = new HubClient(
+                    cfg,
+                    tun,
+                    ch,
+                    server,
+                    Timers.Settings.defaults(cfg.persistentKeepaliveSeconds()),
+                    signer,
                     System::nanoTime);
             client.start();
-            System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
-            status = StatusWriter.start(deviceOptions.statusFile(tun.name()), client.device(),
-                    "hub client", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
+            System.err.println(
+                    "client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
+            status = StatusWriter.start(
+                    deviceOptions.statusFile(tun.name()),
+                    client.device(),
+                    "hub client",
+                    ch.localAddress().getPort(),
+                    w -> System.err.println("warning: " + w));
             Foreground.runUntilSignalled(client, signer, status);
             return 0;
         } catch (Exception e) {

@@ -6,11 +6,15 @@ import picocli.CommandLine.Option;
 
 /** The TUN device and status options the hub server and client share (a picocli mixin). */
 final class HubDeviceOptions {
-    @Option(names = "--no-tun-offload", description = "Turn off TCP segmentation and receive offload on the TUN device "
-            + "(on by default; the wire is the same either way).")
+    @Option(
+            names = "--no-tun-offload",
+            description = "Turn off TCP segmentation and receive offload on the TUN device "
+                    + "(on by default; the wire is the same either way).")
     boolean noTunOffload;
 
-    @Option(names = "--status-file", paramLabel = "FILE",
+    @Option(
+            names = "--status-file",
+            paramLabel = "FILE",
             description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
     Path statusFile;
 

@@ -25,13 +25,20 @@ import picocli.CommandLine.Option;
  * configuration on SIGHUP and whenever the file changes; a reload that removes or disables a client
  * ends its sessions at once.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Run the hub: admit the configured clients, enforce their AllowedIPs, route between them.")
 public final class HubServerCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Hub configuration (JSON, see docs/hub.md).")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "Hub configuration (JSON, see docs/hub.md).")
     Path config;
 
     @Option(names = "--no-configure", description = "Do not address the TUN interface or bring it up (done elsewhere).")
@@ -40,7 +47,9 @@ public final class HubServerCommand implements Callable<Integer> {
     @Mixin
     HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
     Integer metricsPort;
 
@@ -50,7 +59,8 @@ public final class HubServerCommand implements Callable<Integer> {
             return;
         }
         try {
-            String v = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+            String v = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"))
+                    .strip();
             if (v.equals("0")) {
                 System.err.println("warning: net.ipv4.ip_forward is 0: clients reach the hub but not each other"
                         + " (sysctl -w net.ipv4.ip_forward=1, or set ClientToClient: false)");
@@ -72,7 +82,8 @@ public final class HubServerCommand implements Callable<Integer> {
         StatusWriter status = null;
         try {
             if (!noConfigure) {
-                TunConfigurator.configure(tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), List.of(), cfg.mtu());
+                TunConfigurator.configure(
+                        tun.name(), cfg.addresses().stream().map(Cidr::toString).toList(), List.of(), cfg.mtu());
             }
             ch = HubServer.bind(cfg);
             hub = new HubServer(cfg, tun, ch, HubServer.Options.defaults(), System::nanoTime);
@@ -88,10 +99,15 @@ public final class HubServerCommand implements Callable<Integer> {
             hub.start();
             reloader.start();
             warnIfNotForwarding(cfg);
-            System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name() + ", "
-                    + cfg.clients().size() + " clients" + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
-            status = StatusWriter.start(deviceOptions.statusFile(tun.name()), hub.device(),
-                    "hub server", ch.localAddress().getPort(), w -> System.err.println("warning: " + w));
+            System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name()
+                    + ", " + cfg.clients().size() + " clients"
+                    + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
+            status = StatusWriter.start(
+                    deviceOptions.statusFile(tun.name()),
+                    hub.device(),
+                    "hub server",
+                    ch.localAddress().getPort(),
+                    w -> System.err.println("warning: " + w));
             Foreground.runUntilSignalled(hub, reloader, metrics, status);
             return 0;
         } catch (Exception e) {

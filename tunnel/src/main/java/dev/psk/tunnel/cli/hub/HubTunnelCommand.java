@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
  * {@code psk-tunnel hub}: the hub-mode commands. Registered under PskTunnel as a subcommand; also
  * runnable on its own ({@link #main}) for tests and for hosts that only run a hub.
  */
-@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "hub",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Hub mode: a Noise IKpsk2 server for many clients, and its client.",
         subcommands = {HubServerCommand.class, HubClientCommand.class})
 public final class HubTunnelCommand implements Runnable {

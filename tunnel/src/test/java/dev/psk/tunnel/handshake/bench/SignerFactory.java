@@ -19,7 +19,8 @@ import java.util.Optional;
  * and the PIN in the file {@code psk.bench.pin.file}; the default is a software key (SunEC).
  */
 final class SignerFactory {
-    record Pair(LocalIdentity initiator, LocalIdentity responder, PeerTrust trustOfInitiator, PeerTrust trustOfResponder) {}
+    record Pair(
+            LocalIdentity initiator, LocalIdentity responder, PeerTrust trustOfInitiator, PeerTrust trustOfResponder) {}
 
     private SignerFactory() {}
 
@@ -28,9 +29,12 @@ final class SignerFactory {
         String kind = System.getProperty("psk.bench.signer", "soft");
         KeyPairGenerator g;
         if (kind.equals("softhsm")) {
-            provider = java.security.Security.getProvider("SunPKCS11").configure(System.getProperty("psk.bench.pkcs11.conf"));
+            provider = java.security.Security.getProvider("SunPKCS11")
+                    .configure(System.getProperty("psk.bench.pkcs11.conf"));
             java.security.Security.addProvider(provider);
-            char[] pin = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("psk.bench.pin.file"))).strip().toCharArray();
+            char[] pin = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("psk.bench.pin.file")))
+                    .strip()
+                    .toCharArray();
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS11", provider);
             ks.load(null, pin);
             g = KeyPairGenerator.getInstance("EC", provider);
@@ -46,8 +50,9 @@ final class SignerFactory {
     }
 
     private static LocalIdentity identity(KeyPair kp, Provider provider) throws Exception {
-        PublicKey pub = java.security.KeyFactory.getInstance("EC").generatePublic(
-                new java.security.spec.X509EncodedKeySpec(kp.getPublic().getEncoded()));
+        PublicKey pub = java.security.KeyFactory.getInstance("EC")
+                .generatePublic(
+                        new java.security.spec.X509EncodedKeySpec(kp.getPublic().getEncoded()));
         byte[] id = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(pub.getEncoded()), 8);
         PrivateKey priv = kp.getPrivate();
         Provider p = provider;
@@ -62,7 +67,8 @@ final class SignerFactory {
 
             public byte[] sign(byte[] transcript) {
                 try {
-                    Signature s = p == null ? Signature.getInstance("SHA256withECDSAinP1363Format")
+                    Signature s = p == null
+                            ? Signature.getInstance("SHA256withECDSAinP1363Format")
                             : Signature.getInstance("SHA256withECDSAinP1363Format", p);
                     s.initSign(priv);
                     s.update(transcript);
@@ -75,7 +81,8 @@ final class SignerFactory {
     }
 
     private static PeerTrust trust(byte[] id, PublicKey key) throws Exception {
-        PublicKey pub = java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
+        PublicKey pub = java.security.KeyFactory.getInstance("EC")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(key.getEncoded()));
         PeerTrust.Pin pin = new PeerTrust.Pin(id, pub, true, "bench");
         return new PeerTrust() {
             public boolean acceptsAnyIdentity() {

@@ -55,7 +55,8 @@ public class HubBench {
         hubPub = Dh25519.publicFromPrivate(hubPriv);
         clientPriv = Dh25519.generatePrivate();
         psk = Dh25519.generatePrivate();
-        noise1 = IkPsk2Handshake.initiator(HubWire.PROLOGUE, clientPriv, hubPub, psk).writeMessage1(Tai64n.encode(Instant.now()));
+        noise1 = IkPsk2Handshake.initiator(HubWire.PROLOGUE, clientPriv, hubPub, psk)
+                .writeMessage1(Tai64n.encode(Instant.now()));
         byte[] msg = new byte[HubWire.INITIATION_MIN_BYTES];
         msg[0] = HubWire.TYPE_INITIATION;
         System.arraycopy(noise1, 0, msg, HubWire.INIT_NOISE_OFFSET, noise1.length);
@@ -101,7 +102,12 @@ public class HubBench {
     public boolean badMac1Refused() {
         byte[] m = badMac;
         int n = m.length;
-        return n >= HubWire.INITIATION_MIN_BYTES && n <= HubWire.INITIATION_MAX_BYTES
-                && m[0] == HubWire.TYPE_INITIATION && m[1] == 0 && m[2] == 0 && m[3] == 0 && checker.checkMac1(m, n);
+        return n >= HubWire.INITIATION_MIN_BYTES
+                && n <= HubWire.INITIATION_MAX_BYTES
+                && m[0] == HubWire.TYPE_INITIATION
+                && m[1] == 0
+                && m[2] == 0
+                && m[3] == 0
+                && checker.checkMac1(m, n);
     }
 }
