@@ -34,16 +34,39 @@ public final class SwTpm implements AutoCloseable {
         port = freePortPair();
         boolean ok = false;
         try {
-            Processes.run(List.of("swtpm", "socket", "--tpm2",
-                    "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                    "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                    "--tpmstate", "dir=" + dir, "--flags", "not-need-init,startup-clear",
-                    "--pid", "file=" + dir.resolve("swtpm.pid"), "--daemon"), null, null, Duration.ofSeconds(30))
+            Processes.run(
+                            List.of(
+                                    "swtpm",
+                                    "socket",
+                                    "--tpm2",
+                                    "--server",
+                                    "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                                    "--ctrl",
+                                    "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                                    "--tpmstate",
+                                    "dir=" + dir,
+                                    "--flags",
+                                    "not-need-init,startup-clear",
+                                    "--pid",
+                                    "file=" + dir.resolve("swtpm.pid"),
+                                    "--daemon"),
+                            null,
+                            null,
+                            Duration.ofSeconds(30))
                     .requireSuccess("swtpm");
-            Processes.Result bus = Processes.run(List.of("dbus-daemon", "--config-file=/usr/share/dbus-1/session.conf",
-                    "--address=unix:path=" + dir.resolve("bus"), "--fork", "--print-pid"), null, null, Duration.ofSeconds(30))
+            Processes.Result bus = Processes.run(
+                            List.of(
+                                    "dbus-daemon",
+                                    "--config-file=/usr/share/dbus-1/session.conf",
+                                    "--address=unix:path=" + dir.resolve("bus"),
+                                    "--fork",
+                                    "--print-pid"),
+                            null,
+                            null,
+                            Duration.ofSeconds(30))
                     .requireSuccess("dbus-daemon");
-            dbusPid = Long.parseLong(bus.stdout().strip().lines().findFirst().orElseThrow().strip());
+            dbusPid = Long.parseLong(
+                    bus.stdout().strip().lines().findFirst().orElseThrow().strip());
             startResourceManager();
             ok = true;
         } finally {
@@ -54,8 +77,8 @@ public final class SwTpm implements AutoCloseable {
     }
 
     private void startResourceManager() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("tpm2-abrmd", "--session", "--allow-root", "--flush-all",
-                "--tcti=swtpm:host=127.0.0.1,port=" + port);
+        ProcessBuilder pb = new ProcessBuilder(
+                "tpm2-abrmd", "--session", "--allow-root", "--flush-all", "--tcti=swtpm:host=127.0.0.1,port=" + port);
         pb.environment().put("DBUS_SESSION_BUS_ADDRESS", busAddress());
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("abrmd.log").toFile());
         abrmd = pb.start();
@@ -71,6 +94,7 @@ public final class SwTpm implements AutoCloseable {
         throw new IllegalStateException("tpm2-abrmd did not come up: " + Files.readString(dir.resolve("abrmd.log")));
     }
 
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     private static int freePortPair() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int p;
@@ -122,8 +146,9 @@ public final class SwTpm implements AutoCloseable {
 
     /** Transient object handles in the TPM, through the direct TCTI (only valid after {@link #stopResourceManager()}). */
     public List<String> transientHandlesDirect() throws IOException, InterruptedException {
-        Processes.Result r = Processes.run(List.of("tpm2_getcap", "handles-transient"), directEnv(), null,
-                Duration.ofSeconds(30)).requireSuccess("tpm2_getcap handles-transient");
+        Processes.Result r = Processes.run(
+                        List.of("tpm2_getcap", "handles-transient"), directEnv(), null, Duration.ofSeconds(30))
+                .requireSuccess("tpm2_getcap handles-transient");
         List<String> out = new ArrayList<>();
         r.stdout().lines().map(String::strip).filter(l -> l.startsWith("-")).forEach(out::add);
         return out;

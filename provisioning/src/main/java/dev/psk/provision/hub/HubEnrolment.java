@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * hub (which reloads on change) never sees an invalid or half-written file.
  */
 public final class HubEnrolment {
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private HubEnrolment() {}
@@ -75,6 +76,7 @@ public final class HubEnrolment {
      *
      * @param endpoint the HOST:PORT clients dial
      */
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     public static Enrolled addClient(Path hubFile, String name, List<Cidr> allowedIps, Path clientFile, String endpoint)
             throws ProvisionException {
         if (!HubConfigParser.NAME.matcher(name).matches()) {
@@ -88,7 +90,8 @@ public final class HubEnrolment {
             HubConfig hub = validate(root, hubFile);
             for (AllowedClient c : hub.clients()) {
                 if (c.name().equals(name)) {
-                    throw new ProvisionException(hubFile + ": a client named '" + name + "' exists already (revoke --remove it first)");
+                    throw new ProvisionException(
+                            hubFile + ": a client named '" + name + "' exists already (revoke --remove it first)");
                 }
             }
             byte[] priv = Dh25519.generatePrivate();
@@ -118,7 +121,9 @@ public final class HubEnrolment {
                 ArrayNode routes = client.putArray("Routes");
                 Cidr first = allowedIps.getFirst();
                 Cidr net = hub.addresses().isEmpty() ? null : hub.addresses().getFirst();
-                if (net != null && net.network().overlaps(first) && first.prefixLength() == first.address().length * 8) {
+                if (net != null
+                        && net.network().overlaps(first)
+                        && first.prefixLength() == first.address().length * 8) {
                     addr.add(new Cidr(first.address(), net.prefixLength()).toString());
                     routes.add(net.network().toString());
                 } else {
@@ -151,6 +156,7 @@ public final class HubEnrolment {
     }
 
     /** Disables client {@code name} ({@code remove}: deletes its entry). A running hub ends its sessions on reload. */
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     public static void revoke(Path hubFile, String name, boolean remove) throws ProvisionException {
         try (FileLock lock = lock(hubFile)) {
             ObjectNode root = read(hubFile);
@@ -201,11 +207,13 @@ public final class HubEnrolment {
         try {
             JsonNode n = MAPPER.readTree(Files.readString(hubFile));
             if (!(n instanceof ObjectNode o) || !(o.get("AllowedClients") instanceof ArrayNode)) {
-                throw new ProvisionException(hubFile + ": expected a hub configuration object with an AllowedClients list");
+                throw new ProvisionException(
+                        hubFile + ": expected a hub configuration object with an AllowedClients list");
             }
             return o;
         } catch (IOException e) {
-            throw new ProvisionException(hubFile + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            throw new ProvisionException(
+                    hubFile + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
         } catch (tools.jackson.core.JacksonException e) {
             throw new ProvisionException(hubFile + ": not valid JSON", e);
         }

@@ -1,16 +1,17 @@
 package dev.psk.tunnel.cli;
 
-import dev.psk.tunnel.handshake.HandshakeConfig;
-import dev.psk.tunnel.handshake.HandshakeKeys;
-import dev.psk.tunnel.handshake.HandshakeMode;
-import dev.psk.tunnel.handshake.HandshakeService;
 import dev.psk.common.PskException;
+import dev.psk.common.Signals;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerDirectory;
 import dev.psk.tunnel.device.UdpSocket;
+import dev.psk.tunnel.handshake.HandshakeConfig;
+import dev.psk.tunnel.handshake.HandshakeKeys;
+import dev.psk.tunnel.handshake.HandshakeMode;
+import dev.psk.tunnel.handshake.HandshakeService;
 import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.PadStatus;
@@ -116,8 +117,9 @@ final class TunnelDaemon {
             }
             banner(role, remote, socket, pad, session, device, metrics);
             if (hsConfig != null) {
-                out.println("  handshake " + hsConfig.mode() + ", identity " + dev.psk.common.Hex.encode(hsConfig.identity().identityId())
-                        + ", pad fingerprint " + dev.psk.common.Hex.encode(hsConfig.keys().padFingerprint()) + "; data waits for it");
+                out.println("  handshake " + hsConfig.mode() + ", identity "
+                        + dev.psk.common.Hex.encode(hsConfig.identity().identityId()) + ", pad fingerprint "
+                        + dev.psk.common.Hex.encode(hsConfig.keys().padFingerprint()) + "; data waits for it");
                 out.flush();
             }
             hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
@@ -125,8 +127,8 @@ final class TunnelDaemon {
             trapSignals();
             if (hsConfig == null && session.announcesRestart()) {
                 announcer = new RestartAnnouncer(device, peer, session, opt.aead);
-                info("restarted after a crash: sending from sequence " + session.padStatus().txNext()
-                        + " (restart signal) and keepalives until the peer answers");
+                info("restarted after a crash: sending from sequence "
+                        + session.padStatus().txNext() + " (restart signal) and keepalives until the peer answers");
             }
             exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
@@ -167,21 +169,24 @@ final class TunnelDaemon {
             }
         }
         if (session.stateFailure() != null) {
-            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written: " + session.stateFailure().getMessage());
+            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written: "
+                    + session.stateFailure().getMessage());
             return ExitCodes.FAILURE;
         }
         if (exhausted) {
-            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending (" + session.padStatus().dataSlots()
+            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending ("
+                    + session.padStatus().dataSlots()
                     + " data slots used); state saved. Generate and distribute a new pad (psk-keygen generate).");
             return ExitCodes.FAILURE;
         }
-        out.println("psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
+        out.println(
+                "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
         return ExitCodes.OK;
     }
 
-    /** Housekeeping until a stop is requested; true when it ended by pad exhaustion. */
     /** Non-null only after a crash restart with the handshake off (see RestartAnnouncer). */
     private RestartAnnouncer announcer;
+
     private long peerRestartsLogged;
 
     private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
@@ -189,8 +194,19 @@ final class TunnelDaemon {
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
         long nextStats = System.nanoTime() + intervalNanos;
-        StatusWriter status = new StatusWriter(opt.statusFilePath(), () -> StatusFile.document(device, role.label(), port,
-                session.padStatus(), opt.psk.toString(), pad.fingerprintHex(), opt.state.toString(), started), "tunnel", this::warn);
+        StatusWriter status = new StatusWriter(
+                opt.statusFilePath(),
+                () -> StatusFile.document(
+                        device,
+                        role.label(),
+                        port,
+                        session.padStatus(),
+                        opt.psk.toString(),
+                        pad.fingerprintHex(),
+                        opt.state.toString(),
+                        started),
+                "tunnel",
+                this::warn);
         while (true) {
             if (announcer != null) {
                 announcer.tick();
@@ -236,11 +252,8 @@ final class TunnelDaemon {
      */
     private void trapSignals() {
         for (String name : new String[] {"INT", "TERM"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> requestStop("SIG" + sig.getName()));
-            } catch (IllegalArgumentException | LinkageError e) {
-                // signal unavailable here: the shutdown hook covers it
-            }
+            // where a signal cannot be handled here, the shutdown hook covers it
+            Signals.handle(name, () -> requestStop("SIG" + name));
         }
     }
 
@@ -272,23 +285,34 @@ final class TunnelDaemon {
         }
     }
 
-    private void banner(Role role, InetSocketAddress remote, UdpSocket socket, PadFile pad, Psk2Session session, Device device,
-            TunnelMetrics metrics) throws IOException {
+    private void banner(
+            Role role,
+            InetSocketAddress remote,
+            UdpSocket socket,
+            PadFile pad,
+            Psk2Session session,
+            Device device,
+            TunnelMetrics metrics)
+            throws IOException {
         PadStatus ps = session.padStatus();
-        out.println("psk-tunnel: " + role.label() + " on " + opt.tun + " (mtu " + opt.mtu + ", " + opt.localIp + " -> " + opt.remoteIp + ")");
-        out.println("  local  0.0.0.0:" + socket.localAddress().getPort() + "  remote " + remote.getAddress().getHostAddress() + ":"
-                + remote.getPort() + " (datagrams from other addresses are dropped)");
+        out.println("psk-tunnel: " + role.label() + " on " + opt.tun + " (mtu " + opt.mtu + ", " + opt.localIp + " -> "
+                + opt.remoteIp + ")");
+        out.println("  local  0.0.0.0:" + socket.localAddress().getPort() + "  remote "
+                + remote.getAddress().getHostAddress() + ":" + remote.getPort()
+                + " (datagrams from other addresses are dropped)");
         out.println("  pad    " + pad.path() + "  fingerprint " + pad.fingerprintHex() + "  " + pad.dataSlotCount()
-                + " data slots, " + ps.txPacketsRemaining() + " packets left to send" + (pad.writable() ? "" : "  READ-ONLY: no erasure"));
-        out.println("  state  " + opt.state + "  next tx seq " + ps.txNext() + ", rx floor " + ps.rxLowest() + ", erased "
-                + ps.erasedSlots() + " slots");
-        out.println("  crypto ChaCha20-Poly1305 (" + device.aeadName() + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "")
-                + "), replay window " + opt.replayWindow);
+                + " data slots, " + ps.txPacketsRemaining() + " packets left to send"
+                + (pad.writable() ? "" : "  READ-ONLY: no erasure"));
+        out.println("  state  " + opt.state + "  next tx seq " + ps.txNext() + ", rx floor " + ps.rxLowest()
+                + ", erased " + ps.erasedSlots() + " slots");
+        out.println("  crypto ChaCha20-Poly1305 (" + device.aeadName()
+                + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "") + "), replay window " + opt.replayWindow);
         out.println("  " + socket.bufferReport());
         out.println("  " + socket.offloadReport());
         out.println("  " + device.tun().offloadReport());
         if (metrics != null) {
-            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1) + metrics.port() + "/metrics");
+            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1)
+                    + metrics.port() + "/metrics");
         }
         out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
         out.flush();

@@ -13,8 +13,9 @@ import java.nio.ByteBuffer;
  */
 public final class AllowedIps<V> {
     private static final class Node<V> {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         final Node<V>[] child = new Node[2];
+
         V value;
     }
 

@@ -1,5 +1,6 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.common.Signals;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -39,8 +40,13 @@ public final class HubReloader implements AutoCloseable {
         this.file = file.toAbsolutePath();
         this.hub = hub;
         this.watch = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        this.file
+                .getParent()
+                .register(
+                        watch,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE);
         this.lastSeen = modified();
     }
 
@@ -49,11 +55,8 @@ public final class HubReloader implements AutoCloseable {
     }
 
     /** Installs a SIGHUP handler that calls {@link #reloadNow} (JDK sun.misc.Signal; no-op where unsupported). */
-    @SuppressWarnings("removal")
     public void handleSighup() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofPlatform().daemon().start(this::reloadNow));
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        if (!Signals.handle("HUP", () -> Thread.ofPlatform().daemon().start(this::reloadNow))) {
             LOG.warning("SIGHUP not available here: reload on file change only");
         }
     }

@@ -34,17 +34,25 @@ public final class UdpSegmentationBench {
         for (int r = 0; r < rounds; r++) {
             for (int m = 0; m < modes.length; m++) {
                 double[] rate = run(modes[m], size, 0.5, seconds);
-                System.out.printf("round %d %-7s sent %,10.0f dgram/s (%,7.1f MB/s)  received %,10.0f dgram/s (%,7.1f MB/s)%n",
+                System.out.printf(
+                        "round %d %-7s sent %,10.0f dgram/s (%,7.1f MB/s)  received %,10.0f dgram/s (%,7.1f MB/s)%n",
                         r, modes[m], rate[0], rate[0] * size / 1e6, rate[1], rate[1] * size / 1e6);
                 bestSend[m] = Math.max(bestSend[m], rate[0]);
             }
         }
-        System.out.printf("best send rate gso/plain = %.2f, gso+gro/gro = %.2f, gso+gro/plain = %.2f, gro/plain = %.2f"
-                + " (%d-byte datagrams, batches of %d)%n", bestSend[1] / bestSend[0], bestSend[3] / bestSend[2],
-                bestSend[3] / bestSend[0], bestSend[2] / bestSend[0], size, BATCH);
+        System.out.printf(
+                "best send rate gso/plain = %.2f, gso+gro/gro = %.2f, gso+gro/plain = %.2f, gro/plain = %.2f"
+                        + " (%d-byte datagrams, batches of %d)%n",
+                bestSend[1] / bestSend[0],
+                bestSend[3] / bestSend[2],
+                bestSend[3] / bestSend[0],
+                bestSend[2] / bestSend[0],
+                size,
+                BATCH);
     }
 
     /** {sent, received} datagrams per second over {@code seconds} after {@code warmup} seconds. */
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     private static double[] run(String mode, int size, double warmup, double seconds) throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
         try (NativeUdpSocket tx = NativeUdpSocket.bind(any, 4 << 20);
@@ -94,7 +102,8 @@ public final class UdpSegmentationBench {
             double elapsed = (System.nanoTime() - measureFrom) / 1e9;
             long got = received.get() - Math.max(receivedAtStart, 0);
             if (mode.startsWith("gso") && tx.segmentedSends() == 0) {
-                throw new IllegalStateException("offload was never used (fallbacks " + tx.segmentationFallbacks() + ")");
+                throw new IllegalStateException(
+                        "offload was never used (fallbacks " + tx.segmentationFallbacks() + ")");
             }
             rx.close();
             drain.join(5_000);

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoPeerDeviceTest {
     private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
     @TempDir
     Path dir;
+
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @AfterEach
@@ -172,7 +174,9 @@ class TwoPeerDeviceTest {
             }
             for (byte[] d : relay.seen) {
                 long seq = ByteBuffer.wrap(d).getLong(Psk2Wire.SEQ_OFFSET);
-                assertThat(wire.add(seq)).as("cycle %d: seq %d on the wire twice", cycle, seq).isTrue();
+                assertThat(wire.add(seq))
+                        .as("cycle %d: seq %d on the wire twice", cycle, seq)
+                        .isTrue();
             }
             assertThat(b.peer().counters().drops(DropReason.REPLAY)).isZero();
         }
@@ -189,6 +193,7 @@ class TwoPeerDeviceTest {
     }
 
     /** A UDP forwarder on 127.0.0.1 that records every datagram it passes on. */
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     private static final class Relay implements AutoCloseable {
         final ConcurrentLinkedQueue<byte[]> seen = new ConcurrentLinkedQueue<>();
         private final DatagramChannel ch;

@@ -53,6 +53,7 @@ class HandshakeDeviceTest {
     }
 
     /** Forwards between A and B, records every datagram. */
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     static final class Relay implements AutoCloseable {
         final DatagramChannel ch;
         final List<byte[]> seen = new CopyOnWriteArrayList<>();
@@ -85,7 +86,9 @@ class HandshakeDeviceTest {
         }
 
         List<byte[]> ofType(byte type) {
-            return seen.stream().filter(d -> d.length > 5 && d[0] == 'P' && d[3] == 'H' && d[HandshakeWire.OFF_TYPE] == type).toList();
+            return seen.stream()
+                    .filter(d -> d.length > 5 && d[0] == 'P' && d[3] == 'H' && d[HandshakeWire.OFF_TYPE] == type)
+                    .toList();
         }
 
         @Override
@@ -96,16 +99,24 @@ class HandshakeDeviceTest {
 
     record End(Device device, Peer peer, HandshakeService hs, MemoryTun tun, InetSocketAddress addr) {}
 
-    End end(String name, Path pad, Role role, InetSocketAddress remote, LocalIdentity id, PeerTrust trust,
-            HandshakeMode mode, List<String> log) throws Exception {
+    End end(
+            String name,
+            Path pad,
+            Role role,
+            InetSocketAddress remote,
+            LocalIdentity id,
+            PeerTrust trust,
+            HandshakeMode mode,
+            List<String> log)
+            throws Exception {
         PadFile p = PadFile.open(pad);
         Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, log::add);
         Peer peer = new Peer(name + "-peer", session, remote, false);
         MemoryTun tun = new MemoryTun("mt" + name, 1400, 64);
         UdpSocket sock = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
         Device dev = new Device(tun, sock, PeerDirectory.single(peer), "jce", log::add);
-        HandshakeConfig cfg = new HandshakeConfig(mode, HandshakeKeys.fromPad(p), id, trust, null, null,
-                InstantSource.system(), new SecureRandom());
+        HandshakeConfig cfg = new HandshakeConfig(
+                mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
         HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, log::add);
         open.add(dev);
         open.add(hs);
@@ -133,8 +144,15 @@ class HandshakeDeviceTest {
 
     record Pair(End a, End b, Relay relay) {}
 
-    Pair pair(long padSeedA, long padSeedB, HandshakeMode mode, LocalIdentity idA, LocalIdentity idB, PeerTrust trustA,
-            PeerTrust trustB) throws Exception {
+    Pair pair(
+            long padSeedA,
+            long padSeedB,
+            HandshakeMode mode,
+            LocalIdentity idA,
+            LocalIdentity idB,
+            PeerTrust trustA,
+            PeerTrust trustB)
+            throws Exception {
         Path padA = TestPads.create(dir, "padA", 50, padSeedA);
         Path padB = TestPads.create(dir, "padB", 50, padSeedB);
         Relay relay = new Relay();
@@ -159,9 +177,16 @@ class HandshakeDeviceTest {
 
     @Test
     void dataFlowsOnlyAfterThePskHandshake() throws Exception {
-        Pair p = pair(7, 7, HandshakeMode.PSK, LocalIdentity.none(new byte[0]), LocalIdentity.none(new byte[0]),
-                PeerTrust.any(), PeerTrust.any());
-        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed())).isTrue();
+        Pair p = pair(
+                7,
+                7,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
+        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
+                .isTrue();
         p.a().tun().inject(ipPacket(42));
         byte[] got = p.b().tun().take(3000);
         assertThat(got).isNotNull();
@@ -175,10 +200,17 @@ class HandshakeDeviceTest {
     void signedIdentitiesBindAndReplayFromAnotherAddressChangesNothing() throws Exception {
         HandshakeFixture.SoftIdentity ia = new HandshakeFixture.SoftIdentity();
         HandshakeFixture.SoftIdentity ib = new HandshakeFixture.SoftIdentity();
-        Pair p = pair(9, 9, HandshakeMode.SIGNED, ia, ib,
+        Pair p = pair(
+                9,
+                9,
+                HandshakeMode.SIGNED,
+                ia,
+                ib,
                 new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
                 new HandshakeFixture.Pins().pin(ia.id, ia.pair.getPublic(), true, "site-a"));
-        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1)).isTrue();
+        assertThat(waitFor(() ->
+                        p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
+                .isTrue();
         assertThat(p.b().hs().boundIdentity()).isEqualTo(ia.id);
         InetSocketAddress bound = p.b().hs().boundEndpoint();
         InetSocketAddress endpointBefore = p.b().peer().endpoint();
@@ -198,8 +230,10 @@ class HandshakeDeviceTest {
         assertThat(p.b().peer().endpoint()).isEqualTo(endpointBefore);
         assertThat(p.b().hs().counters().completed()).isEqualTo(completedB);
         assertThat(p.a().hs().counters().completed()).isEqualTo(completedA);
-        assertThat(p.b().hs().counters().drops(HandshakeDrop.NO_MATCHING_HANDSHAKE)).isPositive();
-        assertThat(p.a().hs().counters().drops(HandshakeDrop.WRONG_ROLE) + p.a().hs().counters().drops(HandshakeDrop.NO_MATCHING_HANDSHAKE))
+        assertThat(p.b().hs().counters().drops(HandshakeDrop.NO_MATCHING_HANDSHAKE))
+                .isPositive();
+        assertThat(p.a().hs().counters().drops(HandshakeDrop.WRONG_ROLE)
+                        + p.a().hs().counters().drops(HandshakeDrop.NO_MATCHING_HANDSHAKE))
                 .isPositive();
         // Data still flows between the bound ends.
         p.a().tun().inject(ipPacket(7));
@@ -208,8 +242,14 @@ class HandshakeDeviceTest {
 
     @Test
     void forgedHandshakeDatagramsAreDroppedOnTheReceiveThreadAndCounted() throws Exception {
-        Pair p = pair(4, 4, HandshakeMode.PSK, LocalIdentity.none(new byte[0]), LocalIdentity.none(new byte[0]),
-                PeerTrust.any(), PeerTrust.any());
+        Pair p = pair(
+                4,
+                4,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
         assertThat(waitFor(() -> p.b().hs().counters().completed() == 1)).isTrue();
         byte[] hello = p.relay().ofType(HandshakeWire.TYPE_HELLO).getFirst().clone();
         hello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;
@@ -218,32 +258,47 @@ class HandshakeDeviceTest {
                 evil.send(ByteBuffer.wrap(hello), p.b().addr());
             }
         }
-        assertThat(waitFor(() -> p.b().hs().counters().drops(HandshakeDrop.BAD_MAC) == 50)).isTrue();
+        assertThat(waitFor(() -> p.b().hs().counters().drops(HandshakeDrop.BAD_MAC) == 50))
+                .isTrue();
         assertThat(p.b().hs().counters().completed()).isEqualTo(1);
         assertThat(p.b().hs().boundEndpoint()).isEqualTo(p.relay().address());
     }
 
     @Test
     void differentPadIsNamedOnBothSidesAndNoDataFlows() throws Exception {
-        Pair p = pair(1, 2, HandshakeMode.PSK, LocalIdentity.none(new byte[0]), LocalIdentity.none(new byte[0]),
-                PeerTrust.any(), PeerTrust.any());
+        Pair p = pair(
+                1,
+                2,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
         assertThat(waitFor(() -> logA.stream().anyMatch(l -> l.contains("uses a different pad"))
-                && logB.stream().anyMatch(l -> l.contains("uses a different pad")))).isTrue();
+                        && logB.stream().anyMatch(l -> l.contains("uses a different pad"))))
+                .isTrue();
         assertThat(p.b().peer().dataAllowed()).isFalse();
         assertThat(p.a().peer().dataAllowed()).isFalse();
         p.a().tun().inject(ipPacket(1));
-        assertThat(waitFor(() -> p.a().peer().counters().drops(DropReason.GATED) > 0)).isTrue();
+        assertThat(waitFor(() -> p.a().peer().counters().drops(DropReason.GATED) > 0))
+                .isTrue();
     }
 
     @Test
     void unpinnedInitiatorIsRefusedWithReasonInBothLogs() throws Exception {
         HandshakeFixture.SoftIdentity ia = new HandshakeFixture.SoftIdentity();
         HandshakeFixture.SoftIdentity ib = new HandshakeFixture.SoftIdentity();
-        Pair p = pair(3, 3, HandshakeMode.SIGNED, ia, ib,
+        Pair p = pair(
+                3,
+                3,
+                HandshakeMode.SIGNED,
+                ia,
+                ib,
                 new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
                 new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "only-b"));
         assertThat(waitFor(() -> logA.stream().anyMatch(l -> l.contains("refused us: identity is not pinned"))
-                && logB.stream().anyMatch(l -> l.contains("identity is not pinned")))).isTrue();
+                        && logB.stream().anyMatch(l -> l.contains("identity is not pinned"))))
+                .isTrue();
         assertThat(p.b().peer().dataAllowed()).isFalse();
         assertThat(Files.exists(dir.resolve("B.state"))).isTrue();
     }

@@ -48,10 +48,13 @@ class LinuxTunRootTest {
         });
     }
 
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     @Test
     void pingThroughTheDeviceIsReadAndAnsweredFromJava() throws Exception {
         try (LinuxTun tun = openConfigured("tsys0", 1420)) {
-            assertThat(ns.exec("ip", "-o", "link", "show", "tsys0").stdout()).contains("mtu 1420").contains("UP");
+            assertThat(ns.exec("ip", "-o", "link", "show", "tsys0").stdout())
+                    .contains("mtu 1420")
+                    .contains("UP");
             AtomicInteger answered = new AtomicInteger();
             CompletableFuture<Integer> responder = CompletableFuture.supplyAsync(() -> {
                 ByteBuffer buf = ByteBuffer.allocateDirect(tun.mtu());
@@ -80,7 +83,9 @@ class LinuxTunRootTest {
             // close() unblocks the reader, which was waiting for the next packet.
             assertThat(responder.get(2, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(3);
         }
-        assertThat(ns.exec("ip", "link", "show", "tsys0").exitCode()).as("interface gone after close").isNotZero();
+        assertThat(ns.exec("ip", "link", "show", "tsys0").exitCode())
+                .as("interface gone after close")
+                .isNotZero();
     }
 
     @Test
@@ -124,7 +129,9 @@ class LinuxTunRootTest {
             long t0 = System.nanoTime();
             assertThat(tun.readNow(reply)).as("nothing queued").isZero();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(500);
-            assertThat(tun.readNow(ByteBuffer.allocate(1420))).as("heap buffer: batch of one").isZero();
+            assertThat(tun.readNow(ByteBuffer.allocate(1420)))
+                    .as("heap buffer: batch of one")
+                    .isZero();
             ByteBuffer request = ByteBuffer.allocateDirect(1420);
             int len = Icmp.writeEchoRequest(request, REMOTE, LOCAL, 600);
             request.clear().limit(len);
@@ -182,17 +189,21 @@ class LinuxTunRootTest {
     void kernelChosenNameAndBusyNameAreReported() throws Exception {
         try (LinuxTun first = ns.call(() -> LinuxTun.open("tsysk%d", 1400))) {
             assertThat(first.name()).matches("tsysk\\d+");
-            assertThat(ns.exec("ip", "-o", "link", "show", first.name()).stdout()).contains("mtu 1400");
+            assertThat(ns.exec("ip", "-o", "link", "show", first.name()).stdout())
+                    .contains("mtu 1400");
             assertThatThrownBy(() -> ns.call(() -> LinuxTun.open(first.name(), 1400)))
-                    .hasMessageContaining(first.name()).hasMessageContaining("busy");
+                    .hasMessageContaining(first.name())
+                    .hasMessageContaining("busy");
         }
     }
 
     @Test
     void configureFailureNamesTheCommand() throws Exception {
         assertThatThrownBy(() -> ns.call(() -> {
-            TunConfigurator.configure("nosuchtun0", LOCAL, REMOTE, 1420);
-            return null;
-        })).hasMessageStartingWith("'ip link set dev nosuchtun0 mtu 1420' failed").hasMessageNotContaining("\n");
+                    TunConfigurator.configure("nosuchtun0", LOCAL, REMOTE, 1420);
+                    return null;
+                }))
+                .hasMessageStartingWith("'ip link set dev nosuchtun0 mtu 1420' failed")
+                .hasMessageNotContaining("\n");
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * thread on Linux: a TUN device opened on that thread is created in the namespace, and processes
  * that thread starts (the ip command) run there too. The rest of the JVM stays where it was.
  */
+@SuppressWarnings("try") // resources held for their lifetime, closed by try
 final class NetnsThread implements AutoCloseable {
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
@@ -32,7 +33,8 @@ final class NetnsThread implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "netns-test"));
 
     NetnsThread() throws Exception {
-        name = "tsys-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+        name = "tsys-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
         Processes.run("ip", "netns", "add", name).requireSuccess("ip netns add " + name);
         try {
             call(() -> {

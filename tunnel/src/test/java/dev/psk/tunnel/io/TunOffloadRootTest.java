@@ -31,10 +31,12 @@ class TunOffloadRootTest {
     private static final int MTU = 1420;
     private static final int BYTES = 24 << 20;
 
+    @SuppressWarnings("try") // resources held for their lifetime, closed by try
     @ParameterizedTest(name = "offload {0}, IPv6 {1}")
     @CsvSource({"true, false", "false, false", "true, true"})
     void tcpTransferArrivesIntactThroughTheOffloadedDevices(boolean offload, boolean v6) throws Exception {
-        try (NetnsThread a = new NetnsThread(); NetnsThread b = new NetnsThread()) {
+        try (NetnsThread a = new NetnsThread();
+                NetnsThread b = new NetnsThread()) {
             LinuxTun tunA = a.call(() -> open(offload, "10.203.0.1", "10.203.0.2"));
             LinuxTun tunB = b.call(() -> open(offload, "10.203.0.2", "10.203.0.1"));
             String host = v6 ? "fd00:203::2" : "10.203.0.2";
@@ -63,7 +65,8 @@ class TunOffloadRootTest {
                         sent.update(chunk);
                     }
                     client.shutdownOutput();
-                    assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+                    assertThat(received.get(60, TimeUnit.SECONDS))
+                            .isEqualTo(HexFormat.of().formatHex(sent.digest()));
                 }
             } finally {
                 stop.set(true);
@@ -74,9 +77,15 @@ class TunOffloadRootTest {
             }
             if (offload) {
                 assertThat(tunA.offload()).isTrue();
-                assertThat(tunA.gsoFrames()).as("the sending kernel handed over 64 KiB frames").isPositive();
-                assertThat(tunB.coalescedPackets()).as("segments were joined for the receiving kernel").isPositive();
-                assertThat(tunB.coalescing()).as("the kernel took the joined frames").isTrue();
+                assertThat(tunA.gsoFrames())
+                        .as("the sending kernel handed over 64 KiB frames")
+                        .isPositive();
+                assertThat(tunB.coalescedPackets())
+                        .as("segments were joined for the receiving kernel")
+                        .isPositive();
+                assertThat(tunB.coalescing())
+                        .as("the kernel took the joined frames")
+                        .isTrue();
             } else {
                 assertThat(tunA.gsoFrames()).isZero();
                 assertThat(tunB.coalescedPackets()).isZero();
@@ -88,8 +97,10 @@ class TunOffloadRootTest {
     /** Turns IPv6 on in the namespace (NetnsThread turns it off) and adds {@code address}/64, no DAD. */
     private static void ipv6(NetnsThread ns, LinuxTun tun, String address) throws Exception {
         ns.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0").requireSuccess("enable IPv6");
-        ns.exec("sysctl", "-qw", "net.ipv6.conf." + tun.name() + ".disable_ipv6=0").requireSuccess("enable IPv6 on " + tun.name());
-        ns.exec("ip", "-6", "addr", "add", address + "/64", "dev", tun.name(), "nodad").requireSuccess("ip -6 addr add");
+        ns.exec("sysctl", "-qw", "net.ipv6.conf." + tun.name() + ".disable_ipv6=0")
+                .requireSuccess("enable IPv6 on " + tun.name());
+        ns.exec("ip", "-6", "addr", "add", address + "/64", "dev", tun.name(), "nodad")
+                .requireSuccess("ip -6 addr add");
     }
 
     private static LinuxTun open(boolean offload, String local, String remote) throws Exception {
@@ -105,33 +116,36 @@ class TunOffloadRootTest {
 
     /** Moves packets from one device to the other as the tunnel's two paths do: batch, then flush. */
     private static Thread relay(LinuxTun from, LinuxTun to, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            ByteBuffer buf = ByteBuffer.allocateDirect(MTU + 64);
-            try {
-                while (!stop.get()) {
-                    buf.clear();
-                    if (from.read(buf) < 0) {
-                        return;
+        Thread t = new Thread(
+                () -> {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(MTU + 64);
+                    try {
+                        while (!stop.get()) {
+                            buf.clear();
+                            if (from.read(buf) < 0) {
+                                return;
+                            }
+                            do {
+                                to.write(buf.flip());
+                                buf.clear();
+                            } while (from.readNow(buf) > 0);
+                            to.flush();
+                        }
+                    } catch (Exception e) {
+                        if (!stop.get()) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                    do {
-                        to.write(buf.flip());
-                        buf.clear();
-                    } while (from.readNow(buf) > 0);
-                    to.flush();
-                }
-            } catch (Exception e) {
-                if (!stop.get()) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "offload-relay");
+                },
+                "offload-relay");
         t.setDaemon(true);
         t.start();
         return t;
     }
 
     private static String drain(ServerSocket server) {
-        try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+        try (Socket s = server.accept();
+                InputStream in = s.getInputStream()) {
             s.setSoTimeout(30_000);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
