@@ -35,6 +35,7 @@ public final class OpenSslChaCha20Poly1305 implements PacketAead {
     private final Arena arena = Arena.ofShared();
     /** key[32] | nonce[12] | outl int, in native memory owned by this instance. */
     private final MemorySegment scratch;
+
     private final long keyAddr;
     private final long nonceAddr;
     private final long outlAddr;
@@ -166,7 +167,12 @@ public final class OpenSslChaCha20Poly1305 implements PacketAead {
 
     private static void checkBounds(ByteBuffer buf, int aadOff, int aadLen, int dataOff, int dataLen) {
         int cap = buf.capacity();
-        if (aadOff < 0 || aadLen < 0 || aadOff > cap - aadLen || dataOff < 0 || dataLen < 0 || dataOff > cap - dataLen) {
+        if (aadOff < 0
+                || aadLen < 0
+                || aadOff > cap - aadLen
+                || dataOff < 0
+                || dataLen < 0
+                || dataOff > cap - dataLen) {
             throw new IndexOutOfBoundsException("packet region outside buffer of " + cap + " bytes");
         }
     }
@@ -223,22 +229,34 @@ public final class OpenSslChaCha20Poly1305 implements PacketAead {
                 Linker linker = Linker.nativeLinker();
                 SymbolLookup lib = lookup();
                 Linker.Option crit = Linker.Option.critical(false);
-                MethodHandle cipherFn = linker.downcallHandle(find(lib, "EVP_chacha20_poly1305"), FunctionDescriptor.of(JAVA_LONG));
+                MethodHandle cipherFn =
+                        linker.downcallHandle(find(lib, "EVP_chacha20_poly1305"), FunctionDescriptor.of(JAVA_LONG));
                 long cipher = (long) cipherFn.invokeExact();
                 if (cipher == 0) {
                     return new Native("EVP_chacha20_poly1305 returned NULL", 0);
                 }
-                return new Native(null, cipher,
+                return new Native(
+                        null,
+                        cipher,
                         linker.downcallHandle(find(lib, "EVP_CIPHER_CTX_new"), FunctionDescriptor.of(JAVA_LONG)),
                         linker.downcallHandle(find(lib, "EVP_CIPHER_CTX_free"), FunctionDescriptor.ofVoid(JAVA_LONG)),
-                        linker.downcallHandle(find(lib, "EVP_CIPHER_CTX_ctrl"),
-                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), crit),
-                        linker.downcallHandle(find(lib, "EVP_CipherInit_ex"),
-                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT), crit),
-                        linker.downcallHandle(find(lib, "EVP_CipherUpdate"),
-                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT), crit),
-                        linker.downcallHandle(find(lib, "EVP_CipherFinal_ex"),
-                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), crit),
+                        linker.downcallHandle(
+                                find(lib, "EVP_CIPHER_CTX_ctrl"),
+                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG),
+                                crit),
+                        linker.downcallHandle(
+                                find(lib, "EVP_CipherInit_ex"),
+                                FunctionDescriptor.of(
+                                        JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
+                                crit),
+                        linker.downcallHandle(
+                                find(lib, "EVP_CipherUpdate"),
+                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
+                                crit),
+                        linker.downcallHandle(
+                                find(lib, "EVP_CipherFinal_ex"),
+                                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                                crit),
                         linker.downcallHandle(find(lib, "ERR_clear_error"), FunctionDescriptor.ofVoid(), crit));
             } catch (Throwable t) {
                 String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -249,15 +267,16 @@ public final class OpenSslChaCha20Poly1305 implements PacketAead {
         private static SymbolLookup lookup() {
             String override = System.getProperty("psk.libcrypto");
             IllegalArgumentException last = null;
-            for (String name : override != null ? new String[] {override}
-                    : new String[] {"libcrypto.so.3", "libcrypto.so"}) {
+            for (String name :
+                    override != null ? new String[] {override} : new String[] {"libcrypto.so.3", "libcrypto.so"}) {
                 try {
                     return SymbolLookup.libraryLookup(name, Arena.global());
                 } catch (IllegalArgumentException e) {
                     last = e;
                 }
             }
-            throw new IllegalStateException("libcrypto.so.3 not found" + (last == null ? "" : ": " + last.getMessage()));
+            throw new IllegalStateException(
+                    "libcrypto.so.3 not found" + (last == null ? "" : ": " + last.getMessage()));
         }
 
         private static MemorySegment find(SymbolLookup lib, String symbol) {

@@ -13,11 +13,14 @@ public final class PacketAeads {
     /** A fresh instance for one thread; {@code backend} is "auto", "openssl" or "jce". */
     public static PacketAead create(String backend) {
         return switch (backend.toLowerCase(Locale.ROOT)) {
-            case AUTO -> OpenSslChaCha20Poly1305.unavailableReason().isEmpty()
-                    ? new OpenSslChaCha20Poly1305() : new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
+            case AUTO ->
+                OpenSslChaCha20Poly1305.unavailableReason().isEmpty()
+                        ? new OpenSslChaCha20Poly1305()
+                        : new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
             case OPENSSL -> new OpenSslChaCha20Poly1305();
             case JCE -> new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
-            default -> throw new IllegalArgumentException("AEAD backend must be auto, openssl or jce, not '" + backend + "'");
+            default ->
+                throw new IllegalArgumentException("AEAD backend must be auto, openssl or jce, not '" + backend + "'");
         };
     }
 

@@ -3,6 +3,8 @@ package dev.psk.tunnel.handshake;
 import static dev.psk.tunnel.handshake.HandshakeWire.*;
 
 import dev.psk.common.PskException;
+import dev.psk.tunnel.ratelimit.RateLimiter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -42,19 +44,30 @@ public final class Responder {
     private final HandshakeCounters counters;
     private final HandshakeMac mac;
     private final PeerCheck check;
-    private final SourceRateLimiter limiter;
+    private final RateLimiter<InetAddress> limiter;
     /** Separate from {@link #limiter}: unauthenticated input (a wrong pad) must not fill the handshake table. */
-    private final SourceRateLimiter noticeLimiter = new SourceRateLimiter(1, 2, 1024);
+    private final RateLimiter<InetAddress> noticeLimiter;
+
     private final Reassembler reassembler = new Reassembler();
     private final Map<Key, Pending> pending = new HashMap<>();
     private final byte[] ourFp;
 
-    public Responder(HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
-        this(cfg, transport, events, counters, new SourceRateLimiter(RATE_PER_SECOND, RATE_BURST, RATE_TABLE_MAX));
+    public Responder(
+            HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
+        this(
+                cfg,
+                transport,
+                events,
+                counters,
+                new RateLimiter<>(RATE_PER_SECOND, RATE_BURST, RATE_TABLE_MAX, nanoClock(cfg)));
     }
 
-    public Responder(HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters,
-            SourceRateLimiter limiter) {
+    public Responder(
+            HandshakeConfig cfg,
+            HandshakeTransport transport,
+            HandshakeEvents events,
+            HandshakeCounters counters,
+            RateLimiter<InetAddress> limiter) {
         this.cfg = cfg;
         this.transport = transport;
         this.events = events;
@@ -62,6 +75,7 @@ public final class Responder {
         this.mac = new HandshakeMac(cfg.keys());
         this.check = new PeerCheck(cfg);
         this.limiter = limiter;
+        this.noticeLimiter = new RateLimiter<>(1, 2, 1024, nanoClock(cfg));
         this.ourFp = cfg.keys().padFingerprint();
     }
 
@@ -101,13 +115,19 @@ public final class Responder {
     }
 
     private HandshakeDrop onHello(InetSocketAddress from, byte[] m, int len) {
-        if (!Arrays.equals(m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
+        if (!Arrays.equals(
+                m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
             counters.padMismatch();
             byte[] theirs = HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES);
-            if (noticeLimiter.allow(from.getAddress(), cfg.clock().instant())) {
+            if (noticeLimiter.allow(from.getAddress())) {
                 events.padMismatch(from, theirs, ourFp.clone());
-                transport.send(from, new PadMismatchNotice(HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
-                        HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES), ourFp).encode());
+                transport.send(
+                        from,
+                        new PadMismatchNotice(
+                                        HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+                                        HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
+                                        ourFp)
+                                .encode());
             }
             return HandshakeDrop.PAD_MISMATCH;
         }
@@ -126,7 +146,7 @@ public final class Responder {
             }
             return HandshakeDrop.DUPLICATE;
         }
-        if (!limiter.allow(from.getAddress(), now)) {
+        if (!limiter.allow(from.getAddress())) {
             return HandshakeDrop.RATE_LIMITED;
         }
         expire(now);
@@ -146,9 +166,11 @@ public final class Responder {
         QuoteSection quote = null;
         if (r == null) {
             cfg.random().nextBytes(nonceR);
-            byte[] tResponder = Transcript.encode(ROLE_RESPONDER, h.sessionId(), h.nonceI(), nonceR, h.identityId(), ourId, ourFp);
+            byte[] tResponder =
+                    Transcript.encode(ROLE_RESPONDER, h.sessionId(), h.nonceI(), nonceR, h.identityId(), ourId, ourFp);
             try {
-                if (cfg.identity().canSign() && (cfg.mode().requiresSignature() || (h.wants() & FLAG_WANT_SIGNATURE) != 0)) {
+                if (cfg.identity().canSign()
+                        && (cfg.mode().requiresSignature() || (h.wants() & FLAG_WANT_SIGNATURE) != 0)) {
                     signature = cfg.identity().sign(tResponder);
                 }
                 if ((h.wants() & FLAG_WANT_QUOTE) != 0 && cfg.quoteSource() != null) {
@@ -160,7 +182,9 @@ public final class Responder {
         }
         if (r != null) {
             counters.refused(r);
-            transport.send(from, new RejectMessage(ROLE_RESPONDER, h.sessionId(), h.nonceI(), new byte[NONCE_BYTES], r).encode(mac));
+            transport.send(
+                    from,
+                    new RejectMessage(ROLE_RESPONDER, h.sessionId(), h.nonceI(), new byte[NONCE_BYTES], r).encode(mac));
             events.refusedPeer(from, h.identityId(), r);
             return null;
         }
@@ -168,8 +192,19 @@ public final class Responder {
         p.nonceI = h.nonceI();
         p.nonceR = nonceR;
         p.identityI = h.identityId();
-        p.welcome = Fragmenter.split(new WelcomeMessage(cfg.wants(), h.sessionId(), h.nonceI(), nonceR, ourId, ourFp,
-                cfg.identity().serialId(), signature, quote).encode(mac), mac);
+        p.welcome = Fragmenter.split(
+                new WelcomeMessage(
+                                cfg.wants(),
+                                h.sessionId(),
+                                h.nonceI(),
+                                nonceR,
+                                ourId,
+                                ourFp,
+                                cfg.identity().serialId(),
+                                signature,
+                                quote)
+                        .encode(mac),
+                mac);
         p.expires = now.plus(PENDING_LIFETIME);
         p.nextRetransmit = now.plus(WELCOME_RETRANSMIT);
         pending.put(key, p);
@@ -194,7 +229,9 @@ public final class Responder {
         if (d != null) {
             return d;
         }
-        return HandshakeCodec.type(whole) == TYPE_CONFIRM ? onConfirm(from, whole, whole.length) : HandshakeDrop.BAD_FRAGMENT;
+        return HandshakeCodec.type(whole) == TYPE_CONFIRM
+                ? onConfirm(from, whole, whole.length)
+                : HandshakeDrop.BAD_FRAGMENT;
     }
 
     private HandshakeDrop onConfirm(InetSocketAddress from, byte[] m, int len) {
@@ -202,7 +239,8 @@ public final class Responder {
         Pending p = pending.get(key);
         if (p == null
                 || !Arrays.equals(m, CONFIRM_OFF_NONCE_I, CONFIRM_OFF_NONCE_I + NONCE_BYTES, p.nonceI, 0, NONCE_BYTES)
-                || !Arrays.equals(m, CONFIRM_OFF_NONCE_R, CONFIRM_OFF_NONCE_R + NONCE_BYTES, p.nonceR, 0, NONCE_BYTES)) {
+                || !Arrays.equals(
+                        m, CONFIRM_OFF_NONCE_R, CONFIRM_OFF_NONCE_R + NONCE_BYTES, p.nonceR, 0, NONCE_BYTES)) {
             return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
         if (!mac.verify(m, len, ROLE_INITIATOR)) {
@@ -215,8 +253,14 @@ public final class Responder {
             return e.reason();
         }
         pending.remove(key);
-        byte[] tInitiator = Transcript.encode(ROLE_INITIATOR, c.sessionId(), p.nonceI, p.nonceR, p.identityI,
-                cfg.identity().identityId(), ourFp);
+        byte[] tInitiator = Transcript.encode(
+                ROLE_INITIATOR,
+                c.sessionId(),
+                p.nonceI,
+                p.nonceR,
+                p.identityI,
+                cfg.identity().identityId(),
+                ourFp);
         String[] why = new String[1];
         Refusal r = check.signature(p.identityI, tInitiator, c.signature());
         if (r == null) {
@@ -236,7 +280,8 @@ public final class Responder {
     private HandshakeDrop onReject(InetSocketAddress from, byte[] m, int len) {
         Key key = new Key(from, session(m));
         Pending p = pending.get(key);
-        if (p == null || !Arrays.equals(m, REJECT_OFF_NONCE_I, REJECT_OFF_NONCE_I + NONCE_BYTES, p.nonceI, 0, NONCE_BYTES)) {
+        if (p == null
+                || !Arrays.equals(m, REJECT_OFF_NONCE_I, REJECT_OFF_NONCE_I + NONCE_BYTES, p.nonceI, 0, NONCE_BYTES)) {
             return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
         if (!mac.verify(m, len, ROLE_INITIATOR)) {
@@ -266,5 +311,13 @@ public final class Responder {
 
     private void expire(Instant now) {
         pending.values().removeIf(p -> now.isAfter(p.expires));
+    }
+
+    /** The configured clock as nanoseconds, so that tests that move the clock move the budgets too. */
+    private static java.util.function.LongSupplier nanoClock(HandshakeConfig cfg) {
+        return () -> {
+            Instant i = cfg.clock().instant();
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        };
     }
 }

@@ -3,6 +3,7 @@ package dev.psk.tunnel.hub;
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import dev.psk.tunnel.noise.NoiseException;
+import dev.psk.tunnel.ratelimit.RateLimiter;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -29,7 +30,11 @@ final class HubResponder {
     private final SessionTable table;
     private final RateLimiter<java.nio.ByteBuffer> perKey;
 
-    HubResponder(byte[] hubPrivate, byte[] hubPublic, Supplier<HubPolicy> policy, SessionTable table,
+    HubResponder(
+            byte[] hubPrivate,
+            byte[] hubPublic,
+            Supplier<HubPolicy> policy,
+            SessionTable table,
             RateLimiter<java.nio.ByteBuffer> perKey) {
         this.hubPrivate = hubPrivate.clone();
         this.hubPublic = hubPublic.clone();
@@ -108,7 +113,8 @@ final class HubResponder {
         if (len != rest - HubWire.IDENTITY_LENGTH_BYTES || len > HubWire.MAX_IDENTITY_BYTES) {
             return false;
         }
-        byte[] sig = Arrays.copyOfRange(payload, HubWire.TIMESTAMP_BYTES + HubWire.IDENTITY_LENGTH_BYTES, payload.length);
+        byte[] sig =
+                Arrays.copyOfRange(payload, HubWire.TIMESTAMP_BYTES + HubWire.IDENTITY_LENGTH_BYTES, payload.length);
         return IdentityProof.verify(pin, hs.message1PayloadHash(), sig);
     }
 

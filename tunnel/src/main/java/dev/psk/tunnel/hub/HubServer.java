@@ -10,6 +10,7 @@ import dev.psk.tunnel.io.TunDevice;
 import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseException;
 import dev.psk.tunnel.noise.NoiseLimits;
+import dev.psk.tunnel.ratelimit.RateLimiter;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,21 +43,40 @@ public final class HubServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubServer.class.getName());
 
     /** Tunables with safe defaults; tests shorten or force some. */
-    public record Options(int handshakeWorkers, int underLoadQueueDepth, boolean alwaysUnderLoad,
-            int sourceInitiationsPerSecond, int sourceBurst, int maxQueuedHandshakes) {
+    public record Options(
+            int handshakeWorkers,
+            int underLoadQueueDepth,
+            boolean alwaysUnderLoad,
+            int sourceInitiationsPerSecond,
+            int sourceBurst,
+            int maxQueuedHandshakes) {
         /** Per-source limits: generous enough for a NAT with a few dozen clients behind it. */
         public static final int SOURCE_INITIATIONS_PER_SECOND = 100;
+
         public static final int SOURCE_BURST = 20;
 
-        public Options(int handshakeWorkers, int underLoadQueueDepth, boolean alwaysUnderLoad,
-                int sourceInitiationsPerSecond, int sourceBurst) {
-            this(handshakeWorkers, underLoadQueueDepth, alwaysUnderLoad, sourceInitiationsPerSecond, sourceBurst,
+        public Options(
+                int handshakeWorkers,
+                int underLoadQueueDepth,
+                boolean alwaysUnderLoad,
+                int sourceInitiationsPerSecond,
+                int sourceBurst) {
+            this(
+                    handshakeWorkers,
+                    underLoadQueueDepth,
+                    alwaysUnderLoad,
+                    sourceInitiationsPerSecond,
+                    sourceBurst,
                     NoiseLimits.MAX_QUEUED_HANDSHAKES);
         }
 
         public static Options defaults() {
-            return new Options(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                    NoiseLimits.UNDER_LOAD_QUEUE_DEPTH, false, SOURCE_INITIATIONS_PER_SECOND, SOURCE_BURST);
+            return new Options(
+                    Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                    NoiseLimits.UNDER_LOAD_QUEUE_DEPTH,
+                    false,
+                    SOURCE_INITIATIONS_PER_SECOND,
+                    SOURCE_BURST);
         }
     }
 
@@ -78,6 +98,7 @@ public final class HubServer implements AutoCloseable {
     private final byte[] hubPublic;
     /** Receive-thread scratch for control datagrams (the device's buffer is reused). */
     private final byte[] control = new byte[HubWire.MAX_DATAGRAM_BYTES];
+
     private final byte[] reply = new byte[HubWire.COOKIE_REPLY_BYTES];
     private volatile HubPolicy policy;
     private volatile long underLoadUntil;
@@ -94,15 +115,25 @@ public final class HubServer implements AutoCloseable {
         this.hubPublic = Dh25519.publicFromPrivate(priv);
         this.policy = new HubPolicy(config, states, this::newClient);
         this.underLoadUntil = clock.getAsLong() - 1;
-        this.perSource = new RateLimiter<>(options.sourceInitiationsPerSecond(), options.sourceBurst(),
-                NoiseLimits.MAX_RATE_LIMITER_ENTRIES, clock);
-        this.perKey = new RateLimiter<>(NoiseLimits.INITIATIONS_PER_SECOND, NoiseLimits.INITIATIONS_BURST,
-                NoiseLimits.MAX_RATE_LIMITER_ENTRIES, clock);
+        this.perSource = new RateLimiter<>(
+                options.sourceInitiationsPerSecond(),
+                options.sourceBurst(),
+                NoiseLimits.MAX_RATE_LIMITER_ENTRIES,
+                clock);
+        this.perKey = new RateLimiter<>(
+                NoiseLimits.INITIATIONS_PER_SECOND,
+                NoiseLimits.INITIATIONS_BURST,
+                NoiseLimits.MAX_RATE_LIMITER_ENTRIES,
+                clock);
         this.cookies = new CookieChecker(hubPublic, clock);
         this.responder = new HubResponder(priv, hubPublic, () -> policy, table, perKey);
         Arrays.fill(priv, (byte) 0);
-        this.device = new Device(tun, socket, new HubPeers(table, () -> policy, () -> peers, counters.forwarded),
-                PacketAeads.AUTO, LOG::warning);
+        this.device = new Device(
+                tun,
+                socket,
+                new HubPeers(table, () -> policy, () -> peers, counters.forwarded),
+                PacketAeads.AUTO,
+                LOG::warning);
         device.setControlHandler((datagram, len, source, dev) -> onControl(datagram, len, source));
         counters.attach(device.counters(), this::trafficCounters);
     }
@@ -110,11 +141,16 @@ public final class HubServer implements AutoCloseable {
     /** The runtime state of a newly configured client key: its peer on the device and its session. */
     private ClientState newClient(byte[] publicKey) {
         ClientState[] self = new ClientState[1];
-        NoisePeerSession session = new NoisePeerSession(true, table, (buf, start, len) -> {
-            HubPolicy.Entry from = policy.allowedIps.lookup(buf, AllowedIps.sourceOffset(buf, start, len),
-                    AllowedIps.isIpv4(buf, start));
-            return from != null && from.state() == self[0];
-        }, this::end, clock);
+        NoisePeerSession session = new NoisePeerSession(
+                true,
+                table,
+                (buf, start, len) -> {
+                    HubPolicy.Entry from = policy.allowedIps.lookup(
+                            buf, AllowedIps.sourceOffset(buf, start, len), AllowedIps.isIpv4(buf, start));
+                    return from != null && from.state() == self[0];
+                },
+                this::end,
+                clock);
         ClientState st = new ClientState(publicKey, session);
         self[0] = st;
         List<Peer> next = new ArrayList<>(peers);
@@ -134,7 +170,8 @@ public final class HubServer implements AutoCloseable {
 
     /** Binds the UDP socket on the configured address and port. */
     public static UdpSocket bind(HubConfig config) throws IOException {
-        return UdpSocket.bind(new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.listenPort()),
+        return UdpSocket.bind(
+                new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.listenPort()),
                 Psk2Wire.SOCKET_BUFFER_BYTES);
     }
 
@@ -144,8 +181,8 @@ public final class HubServer implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("hub-handshake-" + i).daemon().start(this::handshakeLoop));
         }
         threads.add(Thread.ofPlatform().name("hub-timer").daemon().start(this::timerLoop));
-        LOG.info(() -> "hub " + AllowedClient.fingerprint(hubPublic) + " serving " + policy.config.clients().size()
-                + " clients (AEAD " + device.aeadName() + ")");
+        LOG.info(() -> "hub " + AllowedClient.fingerprint(hubPublic) + " serving "
+                + policy.config.clients().size() + " clients (AEAD " + device.aeadName() + ")");
     }
 
     /** The shared runtime carrying the hub's data plane. */
@@ -248,7 +285,8 @@ public final class HubServer implements AutoCloseable {
         // message 1, so no amplification). With a valid mac2, a source over its rate is dropped.
         if (underLoad || !withinRate) {
             if (!cookies.checkMac2(buf, n, src)) {
-                int len = cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
+                int len =
+                        cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
                 send(ByteBuffer.wrap(reply, 0, len), src);
                 counters.drop(HubDropReason.COOKIE_SENT);
                 return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseLimits;
+import dev.psk.tunnel.ratelimit.RateLimiter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,8 +88,10 @@ class HubPrimitivesTest {
         again[5] = 9;
         gen.addMacs(again, again.length);
         assertThat(checker.checkMac2(again, again.length, src)).isTrue();
-        assertThat(checker.checkMac2(again, again.length, new InetSocketAddress("192.0.2.8", 40000))).isFalse();
-        assertThat(checker.checkMac2(again, again.length, new InetSocketAddress("192.0.2.7", 40001))).isFalse();
+        assertThat(checker.checkMac2(again, again.length, new InetSocketAddress("192.0.2.8", 40000)))
+                .isFalse();
+        assertThat(checker.checkMac2(again, again.length, new InetSocketAddress("192.0.2.7", 40001)))
+                .isFalse();
         // A reply answers one message: after a new mac1, the old reply no longer opens.
         assertThat(gen.consumeCookieReply(reply, n)).isFalse();
         // The secret rotates: after COOKIE_REFRESH_TIME the cookie stops verifying.
@@ -116,8 +119,12 @@ class HubPrimitivesTest {
 
     @Test
     void timersRetransmitRekeyGiveUpAndKeepAlive() {
-        Timers t = new Timers(new Timers.Settings(Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(120),
-                Duration.ofSeconds(10), Duration.ofSeconds(25)));
+        Timers t = new Timers(new Timers.Settings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(25)));
         long now = 0;
         assertThat(t.due(now)).isEqualTo(Timers.Action.SEND_INITIATION);
         t.onHandshakeInitiated(now);

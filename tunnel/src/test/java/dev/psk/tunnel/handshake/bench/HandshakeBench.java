@@ -76,11 +76,19 @@ public class HandshakeBench {
         }
         InstantSource clock = InstantSource.system();
         HandshakeEvents none = new HandshakeEvents() {};
-        init = new Initiator(new HandshakeConfig(m, HandshakeKeys.fromControlSlot(slot), idI, trustI, null, null, clock,
-                new SecureRandom()), (to, b) -> queue.add(new Object[] {A, to, b}), none, new HandshakeCounters());
-        resp = new Responder(new HandshakeConfig(m, HandshakeKeys.fromControlSlot(slot), idR, trustR, null, null, clock,
-                new SecureRandom()), (to, b) -> queue.add(new Object[] {B, to, b}), none, new HandshakeCounters(),
-                new dev.psk.tunnel.handshake.SourceRateLimiter(Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2, 1 << 20));
+        init = new Initiator(
+                new HandshakeConfig(
+                        m, HandshakeKeys.fromControlSlot(slot), idI, trustI, null, null, clock, new SecureRandom()),
+                (to, b) -> queue.add(new Object[] {A, to, b}),
+                none,
+                new HandshakeCounters());
+        resp = new Responder(
+                new HandshakeConfig(
+                        m, HandshakeKeys.fromControlSlot(slot), idR, trustR, null, null, clock, new SecureRandom()),
+                (to, b) -> queue.add(new Object[] {B, to, b}),
+                none,
+                new HandshakeCounters(),
+                new dev.psk.tunnel.ratelimit.RateLimiter<>(1_000_000_000, 1_000_000, 1 << 20, System::nanoTime));
         init.start(B);
         badHello = ((byte[]) queue.poll()[2]).clone();
         badHello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;

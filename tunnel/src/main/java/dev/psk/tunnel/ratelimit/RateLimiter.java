@@ -1,16 +1,22 @@
-package dev.psk.tunnel.hub;
+package dev.psk.tunnel.ratelimit;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets per key (a source address, a client key), after WireGuard's ratelimiter: each key
- * may spend {@code perSecond} tokens a second with a burst of {@code burst}. The table is bounded:
- * when it is full, a new key is refused (fail closed) until {@link #sweep} drops idle buckets.
+ * Token buckets per key (a source address, a client key, a log category), after WireGuard's
+ * ratelimiter: each key may spend {@code perSecond} tokens a second with a burst of {@code burst}.
+ *
+ * <p>The table is bounded. When it is full, idle buckets (refilled completely) are swept, at most
+ * once a second so that a flood of new keys cannot make every call a full scan; if the table is
+ * still full, a new key is refused (fail closed). Callers that want idle keys gone sooner call
+ * {@link #sweep}.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class RateLimiter<K> {
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
     private static final class Bucket {
         long tokensNanos;
         long lastNanos;
@@ -21,7 +27,12 @@ public final class RateLimiter<K> {
     private final long maxNanos;
     private final int maxEntries;
     private final LongSupplier nanoClock;
+    private volatile long lastSweepNanos;
 
+    /**
+     * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime}, or a test clock)
+     * @throws IllegalArgumentException unless rate, burst and table size are positive
+     */
     public RateLimiter(int perSecond, int burst, int maxEntries, LongSupplier nanoClock) {
         if (perSecond <= 0 || burst <= 0 || maxEntries <= 0) {
             throw new IllegalArgumentException("rate, burst and table size must be positive");
@@ -30,6 +41,7 @@ public final class RateLimiter<K> {
         this.maxNanos = costNanos * burst;
         this.maxEntries = maxEntries;
         this.nanoClock = nanoClock;
+        this.lastSweepNanos = nanoClock.getAsLong() - SWEEP_INTERVAL_NANOS;
     }
 
     /** Spends one token of {@code key}; false when it has none left or the table is full. */
@@ -38,7 +50,14 @@ public final class RateLimiter<K> {
         Bucket b = table.get(key);
         if (b == null) {
             if (table.size() >= maxEntries) {
-                return false;
+                if (now - lastSweepNanos < SWEEP_INTERVAL_NANOS) {
+                    return false;
+                }
+                lastSweepNanos = now;
+                sweep(now);
+                if (table.size() >= maxEntries) {
+                    return false;
+                }
             }
             Bucket fresh = new Bucket();
             fresh.tokensNanos = maxNanos;
@@ -59,7 +78,10 @@ public final class RateLimiter<K> {
 
     /** Drops buckets that have refilled completely (idle keys), freeing table room. */
     public void sweep() {
-        long now = nanoClock.getAsLong();
+        sweep(nanoClock.getAsLong());
+    }
+
+    private void sweep(long now) {
         table.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {
                 return e.getValue().tokensNanos + (now - e.getValue().lastNanos) >= maxNanos;
