@@ -133,6 +133,7 @@ public final class HandshakeOptions {
     /** Rejects combinations that cannot work, naming the flag to add or remove. */
     public void validate() {
         HandshakeMode m = mode();
+        IdentityFlagRules.check(m, identity, peers);
         if (m == HandshakeMode.OFF) {
             if (identity != null
                     || peers != null

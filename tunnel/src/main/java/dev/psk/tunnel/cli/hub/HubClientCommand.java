@@ -7,6 +7,7 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.TokenSigner;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
+import dev.psk.tunnel.cli.IdentityFlagRules;
 import dev.psk.tunnel.cli.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
@@ -63,6 +64,7 @@ public final class HubClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IdentityFlagRules.refusePinValue("--identity-key", identityKey);
         ClientConfig cfg = HubConfigParser.readClient(config);
         ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
