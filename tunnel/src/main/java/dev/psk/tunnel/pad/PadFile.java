@@ -1,6 +1,7 @@
 package dev.psk.tunnel.pad;
 
 import dev.psk.common.Hex;
+import dev.psk.common.IoErrors;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
 import dev.psk.tunnel.wire.Psk2Wire;
@@ -68,6 +69,12 @@ public final class PadFile implements AutoCloseable {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
                         + Psk2Wire.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
+            if (size % Psk2Wire.SLOT_BYTES != 0) {
+                // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
+                // appended-to copy, whose control slot would not match the other end's
+                throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
+                        + Psk2Wire.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+            }
             byte[] control = new byte[Psk2Wire.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
@@ -81,7 +88,7 @@ public final class PadFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new PadException("pad " + path + " does not exist");
         } catch (IOException e) {
-            throw new PadException("cannot read pad " + path + ": " + e.getMessage(), e);
+            throw new PadException("cannot read pad " + path + ": " + IoErrors.reason(e), e);
         } finally {
             if (ch != null) {
                 try {
