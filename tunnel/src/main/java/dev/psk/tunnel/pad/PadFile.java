@@ -3,7 +3,6 @@ package dev.psk.tunnel.pad;
 import dev.psk.common.Hex;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
-import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,9 +65,9 @@ public final class PadFile implements AutoCloseable {
             long size = ch.size();
             if (PadLayout.slotCount(size) < 2) {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
-                        + Psk2Wire.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
+                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
-            byte[] control = new byte[Psk2Wire.SLOT_BYTES];
+            byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
                 throw new PadException("pad " + path + " has an all-zero control slot: not a pad");
@@ -141,7 +140,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
-        dst.clear().limit(Psk2Wire.SLOT_BYTES);
+        dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
             if (channel.read(dst, pos + dst.position()) < 0) {
@@ -153,7 +152,7 @@ public final class PadFile implements AutoCloseable {
 
     /** Whether data slot {@code index} reads as all zeros (erased). */
     public boolean isErased(long index) throws IOException {
-        byte[] b = new byte[Psk2Wire.SLOT_BYTES];
+        byte[] b = new byte[PadLayout.SLOT_BYTES];
         readSlot(index, b);
         boolean zero = isZero(b);
         Secrets.wipe(b);
@@ -178,7 +177,7 @@ public final class PadFile implements AutoCloseable {
             throw new IllegalArgumentException(
                     "erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
         }
-        ByteBuffer zeros = ByteBuffer.allocate(Psk2Wire.SLOT_BYTES * 256);
+        ByteBuffer zeros = ByteBuffer.allocate(PadLayout.SLOT_BYTES * 256);
         long pos = SlotSchedule.padOffset(from);
         long end = SlotSchedule.padOffset(to);
         while (pos < end) {

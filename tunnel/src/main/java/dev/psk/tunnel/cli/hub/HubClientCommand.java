@@ -7,7 +7,7 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.TokenSigner;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
-import dev.psk.tunnel.cli.StatusWriter;
+import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.ClientConfig;
