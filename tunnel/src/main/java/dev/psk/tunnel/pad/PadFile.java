@@ -4,7 +4,6 @@ import dev.psk.common.Hex;
 import dev.psk.common.IoErrors;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
-import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,15 +66,15 @@ public final class PadFile implements AutoCloseable {
             long size = ch.size();
             if (PadLayout.slotCount(size) < 2) {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
-                        + Psk2Wire.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
+                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
-            if (size % Psk2Wire.SLOT_BYTES != 0) {
+            if (size % PadLayout.SLOT_BYTES != 0) {
                 // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
                 // appended-to copy, whose control slot would not match the other end's
                 throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
-                        + Psk2Wire.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+                        + PadLayout.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
             }
-            byte[] control = new byte[Psk2Wire.SLOT_BYTES];
+            byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
                 throw new PadException("pad " + path + " has an all-zero control slot: not a pad");
@@ -148,7 +147,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
-        dst.clear().limit(Psk2Wire.SLOT_BYTES);
+        dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
             if (channel.read(dst, pos + dst.position()) < 0) {
@@ -160,7 +159,7 @@ public final class PadFile implements AutoCloseable {
 
     /** Whether data slot {@code index} reads as all zeros (erased). */
     public boolean isErased(long index) throws IOException {
-        byte[] b = new byte[Psk2Wire.SLOT_BYTES];
+        byte[] b = new byte[PadLayout.SLOT_BYTES];
         readSlot(index, b);
         boolean zero = isZero(b);
         Secrets.wipe(b);
@@ -185,7 +184,7 @@ public final class PadFile implements AutoCloseable {
             throw new IllegalArgumentException(
                     "erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
         }
-        ByteBuffer zeros = ByteBuffer.allocate(Psk2Wire.SLOT_BYTES * 256);
+        ByteBuffer zeros = ByteBuffer.allocate(PadLayout.SLOT_BYTES * 256);
         long pos = SlotSchedule.padOffset(from);
         long end = SlotSchedule.padOffset(to);
         while (pos < end) {
