@@ -28,6 +28,7 @@ public final class PadFile implements AutoCloseable {
     private final boolean writable;
     private final long sizeBytes;
     private final byte[] fingerprint;
+    private final java.util.concurrent.atomic.AtomicLong slotReads = new java.util.concurrent.atomic.AtomicLong();
 
     private PadFile(Path path, FileChannel channel, boolean writable, long sizeBytes, byte[] fingerprint) {
         this.path = path;
@@ -138,6 +139,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, byte[] dst) throws IOException {
         checkDataSlot(index);
+        slotReads.incrementAndGet();
         readFully(channel, dst, SlotSchedule.padOffset(index));
     }
 
@@ -147,6 +149,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
+        slotReads.incrementAndGet();
         dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
@@ -155,6 +158,11 @@ public final class PadFile implements AutoCloseable {
             }
         }
         dst.flip();
+    }
+
+    /** How many data-slot reads this pad served (diagnostics; tests show forged datagrams cause none). */
+    public long slotReads() {
+        return slotReads.get();
     }
 
     /** Whether data slot {@code index} reads as all zeros (erased). */
