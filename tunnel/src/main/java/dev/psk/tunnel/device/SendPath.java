@@ -5,7 +5,6 @@ import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.io.DatagramBatch;
 import dev.psk.tunnel.io.NativeUdpSocket;
 import dev.psk.tunnel.io.TunDevice;
-import dev.psk.tunnel.session.PeerSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package dev.psk.tunnel.pad;
 
 import dev.psk.common.Hex;
+import dev.psk.common.IoErrors;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
-import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,9 +67,15 @@ public final class PadFile implements AutoCloseable {
             long size = ch.size();
             if (PadLayout.slotCount(size) < 2) {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
-                        + Psk2Wire.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
+                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
-            byte[] control = new byte[Psk2Wire.SLOT_BYTES];
+            if (size % PadLayout.SLOT_BYTES != 0) {
+                // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
+                // appended-to copy, whose control slot would not match the other end's
+                throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
+                        + PadLayout.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+            }
+            byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
                 throw new PadException("pad " + path + " has an all-zero control slot: not a pad");
@@ -82,7 +88,7 @@ public final class PadFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new PadException("pad " + path + " does not exist");
         } catch (IOException e) {
-            throw new PadException("cannot read pad " + path + ": " + e.getMessage(), e);
+            throw new PadException("cannot read pad " + path + ": " + IoErrors.reason(e), e);
         } finally {
             if (ch != null) {
                 try {
@@ -144,7 +150,7 @@ public final class PadFile implements AutoCloseable {
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
         slotReads.incrementAndGet();
-        dst.clear().limit(Psk2Wire.SLOT_BYTES);
+        dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
             if (channel.read(dst, pos + dst.position()) < 0) {
@@ -161,7 +167,7 @@ public final class PadFile implements AutoCloseable {
 
     /** Whether data slot {@code index} reads as all zeros (erased). */
     public boolean isErased(long index) throws IOException {
-        byte[] b = new byte[Psk2Wire.SLOT_BYTES];
+        byte[] b = new byte[PadLayout.SLOT_BYTES];
         readSlot(index, b);
         boolean zero = isZero(b);
         Secrets.wipe(b);
@@ -186,7 +192,7 @@ public final class PadFile implements AutoCloseable {
             throw new IllegalArgumentException(
                     "erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
         }
-        ByteBuffer zeros = ByteBuffer.allocate(Psk2Wire.SLOT_BYTES * 256);
+        ByteBuffer zeros = ByteBuffer.allocate(PadLayout.SLOT_BYTES * 256);
         long pos = SlotSchedule.padOffset(from);
         long end = SlotSchedule.padOffset(to);
         while (pos < end) {

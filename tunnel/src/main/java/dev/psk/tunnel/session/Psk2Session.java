@@ -3,6 +3,7 @@ package dev.psk.tunnel.session;
 import dev.psk.common.PskException;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.pad.SlotKeys;
 import dev.psk.tunnel.pad.SlotSchedule;
