@@ -192,6 +192,9 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (!CoreDumps.disable()) {
+            System.err.println("psk-tunnel: warning: prctl(PR_SET_DUMPABLE, 0) failed: a core dump could hold keys");
+        }
         System.exit(CliRunner.run(new PskTunnel(), args));
     }
 }
