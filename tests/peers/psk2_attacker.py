@@ -36,6 +36,21 @@ def load_pad(path):
         return psk2_peer.Slots(f.read())
 
 
+def datagrams(frame):
+    """Splits a UDP GSO frame (equal segments, the last one shorter) captured before segmentation
+    into its PSK2 datagrams: the next segment starts with the header of the next sequence."""
+    seq = struct.unpack(">Q", frame[24:32])[0]
+    size = len(frame)
+    i = frame.find(frame[:4], psk2_peer.MIN_PACKET_BYTES)
+    while i > 0:
+        if (frame[i:i + 4] == frame[:4] and len(frame) - i >= psk2_peer.MIN_PACKET_BYTES
+                and struct.unpack(">Q", frame[i + 24:i + 32])[0] == seq + 1 and frame[i + 6] == frame[6]):
+            size = i
+            break
+        i = frame.find(frame[:4], i + 1)
+    return [frame[j:j + size] for j in range(0, len(frame), size)]
+
+
 def decrypt(a):
     slots = load_pad(a.pad)
     secret = a.secret.encode() if a.secret else None
@@ -43,18 +58,19 @@ def decrypt(a):
     seen_secret = False
     highest, flags = -1, -1
     for ip in psk2_pcap.packets(a.file):
-        payload = psk2_pcap.ipv4_udp(ip, a.port)[2]
-        if payload is None or len(payload) < psk2_peer.MIN_PACKET_BYTES or payload[:4] != psk2_peer.MAGIC:
+        frame = psk2_pcap.ipv4_udp(ip, a.port)[2]
+        if frame is None or len(frame) < psk2_peer.MIN_PACKET_BYTES or frame[:4] != psk2_peer.MAGIC:
             continue
-        total += 1
-        direction, seq = payload[6], struct.unpack(">Q", payload[24:32])[0]
-        if direction == 0 and seq >= highest:
-            highest, flags = seq, payload[5]
-        got, plain = psk2_peer.open_packet(slots, direction, payload)
-        if got is not None:
-            opened += 1
-            if secret and secret in plain:
-                seen_secret = True
+        for payload in datagrams(frame):
+            total += 1
+            direction, seq = payload[6], struct.unpack(">Q", payload[24:32])[0]
+            if direction == 0 and seq >= highest:
+                highest, flags = seq, payload[5]
+            got, plain = psk2_peer.open_packet(slots, direction, payload)
+            if got is not None:
+                opened += 1
+                if secret and secret in plain:
+                    seen_secret = True
     print("psk2 data packets: %d, decrypted with the pad alone: %d, secret seen: %s, highest seq 0->1: %d, flags 0->1: %d"
           % (total, opened, "yes" if seen_secret else "no", highest, flags))
     return 0
