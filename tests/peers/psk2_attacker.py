@@ -8,6 +8,8 @@
          highest seq 0->1: S, flags 0->1: F"
       (secret: TEXT found in a decrypted payload; S and F are those of the last initiator->responder
       packet, -1 when there was none). Exit 0 unless the capture is unreadable.
+  psk2_attacker.py self-test
+      checks the GSO splitting and the forged framing below, without a network.
   psk2_attacker.py inject --pad PAD --src IP --dst IP [--sport P] [--dport P] --seq S
                           [--flags F] [--direction D] --inner-src IP --inner-dst IP
                           [--inner-port P] --marker TEXT [--count N]
@@ -106,6 +108,28 @@ def inject(a):
     return 0
 
 
+def self_test(_a):
+    """Checks the attacker's own tools (no network): GSO splitting and the forged IPv4/UDP framing."""
+    slots = psk2_peer.Slots(bytes(range(256)) * 5)
+    results = []
+    frames = [psk2_peer.seal(slots, 0, 1000 + i, b"x" * 100) for i in range(5)]
+    frames.append(psk2_peer.seal(slots, 0, 1005, b"y" * 10))
+    parts = datagrams(b"".join(frames))
+    results.append(("GSO frame split into its 6 datagrams",
+                    [psk2_peer.open_packet(slots, 0, p)[0] for p in parts] == list(range(1000, 1006))))
+    results.append(("a single datagram stays whole", datagrams(frames[0]) == [frames[0]]))
+    decoy = frames[0][:60] + b"PSK2" + frames[0][64:]  # magic inside the ciphertext, no seq+1 header
+    results.append(("magic inside a payload does not split it", datagrams(decoy) == [decoy]))
+    packet = ipv4_udp("192.0.2.1", "192.0.2.2", 51820, 51820, b"payload")
+    results.append(("forged IPv4 header checksum verifies", checksum(packet[:20]) == 0))
+    results.append(("forged source address", packet[12:16] == socket.inet_aton("192.0.2.1")))
+    failed = [name for name, ok in results if not ok]
+    print("psk2 attacker self-test: %d passed, %d failed" % (len(results) - len(failed), len(failed)))
+    for name in failed:
+        print("  failed: " + name)
+    return 1 if failed else 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -128,8 +152,9 @@ def main():
     i.add_argument("--inner-port", type=int, default=7777)
     i.add_argument("--marker", required=True)
     i.add_argument("--count", type=int, default=3)
+    sub.add_parser("self-test")
     a = p.parse_args()
-    return decrypt(a) if a.cmd == "decrypt" else inject(a)
+    return {"decrypt": decrypt, "inject": inject, "self-test": self_test}[a.cmd](a)
 
 
 if __name__ == "__main__":
