@@ -7,8 +7,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,11 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Closing while a reader is blocked: the descriptor is non-blocking; a reader that finds no
  * packet waits in {@code poll(2)} on the TUN descriptor <em>and</em> an eventfd. {@link #close()}
- * signals the eventfd, which wakes the reader at once (it returns -1), and the descriptors are closed
- * only once no call is inside this object: by close() itself when the calls in flight have left
- * (normally within microseconds), otherwise by the last call to leave. So a descriptor number is
- * never closed under a running call and cannot be reused by another open before that call returns.
- * The alternative, a poll timeout, would wake idle readers periodically and still delay close.
+ * signals the eventfd, which wakes the reader at once (it returns -1); an {@link FdGuard} closes the
+ * descriptors only once no call is inside this object, so a descriptor number is never closed under
+ * a running call. The alternative, a poll timeout, would wake idle readers periodically and still
+ * delay close.
  *
  * <p>Thread-safety: one reader thread and one writer thread may use the device concurrently
  * ({@link TunDevice}); {@link #close()} may be called from any thread, any number of times.
@@ -44,20 +41,20 @@ public final class LinuxTun implements TunDevice {
 
     public static final int MAX_MTU = 65535;
     private static final String CLONE_DEVICE = "/dev/net/tun";
-    /** How long close() waits for calls in native code (they never block: the fd is non-blocking). */
-    private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
 
     private final String name;
+    /** "TUN device 'name'", made once: the write path must not build strings. */
+    private final String label;
+
     private final int mtu;
     private final int fd;
     private final int wakeFd;
     private final Arena arena;
     private final Direction reader;
     private final Direction writer;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
-    private volatile boolean closing;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Brackets every use of {@code fd}/{@code wakeFd}/{@code arena}; closes them when none is left. */
+    private final FdGuard guard;
+
     private final AtomicLong oversizedDrops = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gsoFrames = new AtomicLong();
@@ -105,6 +102,7 @@ public final class LinuxTun implements TunDevice {
 
     private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena, boolean offload, boolean coalesce) {
         this.name = name;
+        this.label = "TUN device '" + name + "'";
         this.mtu = mtu;
         this.fd = fd;
         this.wakeFd = wakeFd;
@@ -117,6 +115,7 @@ public final class LinuxTun implements TunDevice {
         this.segmenter = offload ? new TcpSegmenter() : null;
         this.coalescer = offload ? new TcpCoalescer() : null;
         this.coalescing = coalesce;
+        this.guard = new FdGuard(this::wakeReaders, this::release);
     }
 
     /** {@link #open(String, int, boolean)} with offloads on. */
@@ -371,7 +370,7 @@ public final class LinuxTun implements TunDevice {
 
     /** One read(2) of whatever the device gives (a frame when offloading) into {@code dst}. */
     private int readRaw(ByteBuffer dst, boolean wait) throws IOException {
-        if (!enter()) {
+        if (!guard.enter()) {
             return -1;
         }
         try {
@@ -409,7 +408,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': read failed: " + t, t);
         } finally {
             Reference.reachabilityFence(dst);
-            leave();
+            guard.leave();
         }
     }
 
@@ -459,9 +458,7 @@ public final class LinuxTun implements TunDevice {
             writeViaScratch(src);
             return;
         }
-        if (!enter()) {
-            throw new IOException("TUN device '" + name + "' is closed");
-        }
+        guard.enterOrThrow(label);
         try {
             int len = src.remaining();
             long source = writer.baseOf(src) + src.position();
@@ -478,7 +475,7 @@ public final class LinuxTun implements TunDevice {
                 int e = Libc.errno(writer.capture);
                 if (e == Libc.EAGAIN) {
                     if (!await(writer)) {
-                        throw new IOException("TUN device '" + name + "' is closed");
+                        throw new DescriptorClosedException(label);
                     }
                 } else if (e != Libc.EINTR) {
                     lastWriteErrno = e;
@@ -491,7 +488,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': write failed: " + t, t);
         } finally {
             Reference.reachabilityFence(src);
-            leave();
+            guard.leave();
         }
     }
 
@@ -518,39 +515,29 @@ public final class LinuxTun implements TunDevice {
         writeRaw(scratch);
     }
 
-    /** Ends a call; the last call out of a closing device releases its descriptors. */
-    private void leave() {
-        if (inFlight.decrementAndGet() == 0 && closing) {
-            release();
-        }
-    }
-
+    /** The guard's release: runs once, when no call is inside. */
     private void release() {
-        if (released.compareAndSet(false, true)) {
-            Libc.closeQuietly(fd, arena);
-            Libc.closeQuietly(wakeFd, arena);
-            arena.close();
-        }
+        Libc.closeQuietly(fd, arena);
+        Libc.closeQuietly(wakeFd, arena);
+        arena.close();
     }
 
-    private boolean enter() {
-        inFlight.incrementAndGet();
-        if (closing) {
-            leave();
-            return false;
-        }
-        return true;
+    /** The guard's wake-up: one eventfd write makes every poll(2) in {@link #await} return. */
+    private void wakeReaders() throws Throwable {
+        MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
+        one.set(ValueLayout.JAVA_LONG, 0, 1L);
+        long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
     }
 
     /** Waits until the TUN fd is ready for {@code d}'s events or close() signals; false when closing. */
     private boolean await(Direction d) throws Throwable {
-        while (!closing) {
+        while (!guard.isClosing()) {
             int rc = (int) Libc.POLL.invokeExact(d.capture, d.pollFds, 2L, -1);
             if (rc < 0 && Libc.errno(d.capture) != Libc.EINTR) {
                 throw failure("poll", Libc.errno(d.capture));
             }
             if (rc > 0) {
-                return !closing;
+                return !guard.isClosing();
             }
         }
         return false;
@@ -564,38 +551,15 @@ public final class LinuxTun implements TunDevice {
     /**
      * Wakes a blocked reader (it returns -1), waits up to 2 s for calls in flight to return, then
      * closes the descriptors: the interface disappears. If a call is still inside after 2 s (a thread
-     * starved of CPU), the descriptors are closed when it leaves. Idempotent.
+     * starved of CPU), the descriptors are closed when it leaves ({@link FdGuard}). Idempotent.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        // Count this call in first: a woken reader must not release the descriptors and the arena
-        // while the eventfd write below is still using them.
-        inFlight.incrementAndGet();
-        closing = true;
-        try {
-            MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
-        } catch (Throwable ignored) {
-            // The drain below still bounds the wait.
-        } finally {
-            leave();
-        }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-        if (inFlight.get() == 0) {
-            release();
-        }
+        guard.close();
     }
 
     @Override
     public String toString() {
-        return "LinuxTun[" + name + ", mtu " + mtu + (closing ? ", closed" : "") + "]";
+        return "LinuxTun[" + name + ", mtu " + mtu + (guard.isClosing() ? ", closed" : "") + "]";
     }
 }

@@ -121,7 +121,9 @@ class NativeUdpSocketTest {
         assertThat(s.receive(in)).isEqualTo(-1);
         assertThat(s.send(in, 1)).isEqualTo(-1);
         assertThat(s.isOpen()).isFalse();
-        assertThatThrownBy(() -> s.send(ByteBuffer.allocate(1), ANY_LOOPBACK)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> s.send(ByteBuffer.allocate(1), ANY_LOOPBACK))
+                .isInstanceOf(DescriptorClosedException.class);
+        assertThatThrownBy(s::localAddress).isInstanceOf(DescriptorClosedException.class);
         s.close(); // idempotent
     }
 
