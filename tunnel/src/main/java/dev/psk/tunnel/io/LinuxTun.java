@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,12 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link TunDevice}); {@link #close()} may be called from any thread, any number of times.
  */
 public final class LinuxTun implements TunDevice {
-    // Implementation constants.
-    /** IPv4 needs 68; the TUN driver accepts at most 65535. */
-    public static final int MIN_MTU = 68;
-
-    public static final int MAX_MTU = 65535;
-    private static final String CLONE_DEVICE = "/dev/net/tun";
 
     private final String name;
     /** "TUN device 'name'", made once: the write path must not build strings. */
@@ -100,13 +93,13 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
-    private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena, boolean offload, boolean coalesce) {
-        this.name = name;
+    private LinuxTun(TunOpener.Opened opened, int mtu, boolean offload) {
+        this.name = opened.name();
         this.label = "TUN device '" + name + "'";
         this.mtu = mtu;
-        this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.arena = arena;
+        this.fd = opened.fd();
+        this.wakeFd = opened.wakeFd();
+        this.arena = opened.arena();
         this.reader = new Direction(arena, fd, wakeFd, Libc.POLLIN);
         this.writer = new Direction(arena, fd, wakeFd, Libc.POLLOUT);
         this.offload = offload;
@@ -114,7 +107,7 @@ public final class LinuxTun implements TunDevice {
                 offload ? ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + TcpCoalescer.MAX_PACKET_BYTES) : null;
         this.segmenter = offload ? new TcpSegmenter() : null;
         this.coalescer = offload ? new TcpCoalescer() : null;
-        this.coalescing = coalesce;
+        this.coalescing = opened.offloadAccepted();
         this.guard = new FdGuard(this::wakeReaders, this::release);
     }
 
@@ -141,117 +134,12 @@ public final class LinuxTun implements TunDevice {
      *     name in use, ...)
      */
     public static LinuxTun open(String name, int mtu, boolean offload) throws IOException {
-        validateName(name);
-        if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IOException(
-                    "TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
-        }
-        Arena arena = Arena.ofShared();
-        int fd = -1;
-        int wakeFd = -1;
-        boolean ok = false;
+        TunOpener.Opened opened = TunOpener.open(name, mtu, offload);
         try {
-            MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
-            fd = (int) Libc.OPEN.invokeExact(
-                    capture, arena.allocateFrom(CLONE_DEVICE), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-            if (fd < 0) {
-                int e = Libc.errno(capture);
-                String hint = switch (e) {
-                    case Libc.ENOENT, Libc.ENODEV -> ": the tun driver is missing (load it: modprobe tun)";
-                    case Libc.EACCES, Libc.EPERM -> ": permission denied (run as root or with CAP_NET_ADMIN)";
-                    default -> "";
-                };
-                throw new IOException(
-                        "cannot open " + CLONE_DEVICE + " for TUN device '" + name + "': " + Libc.describe(e) + hint);
-            }
-            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
-            ifr.setString(0, name, StandardCharsets.US_ASCII);
-            short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI | (offload ? VirtioNetHeader.IFF_VNET_HDR : 0));
-            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, flags);
-            int rc = (int) Libc.IOCTL.invokeExact(capture, fd, Libc.TUNSETIFF, ifr);
-            if (rc < 0) {
-                int e = Libc.errno(capture);
-                String hint = switch (e) {
-                    case Libc.EPERM, Libc.EACCES -> ": CAP_NET_ADMIN is required";
-                    case Libc.EBUSY -> ": the interface exists and is in use (another tunnel, or not a TUN device)";
-                    case Libc.EINVAL -> ": an interface of that name exists with another type or flags";
-                    default -> "";
-                };
-                throw new IOException("cannot create TUN device '" + name + "': " + Libc.describe(e) + hint);
-            }
-            String actual = ifr.getString(0, StandardCharsets.US_ASCII);
-            setMtu(actual, mtu, arena);
-            wakeFd = (int) Libc.EVENTFD.invokeExact(capture, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (wakeFd < 0) {
-                throw new IOException(
-                        "TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
-            }
-            boolean offloadFlags = offload
-                    && (int) Libc.IOCTL_INT.invokeExact(
-                                    capture, fd, VirtioNetHeader.TUNSETOFFLOAD, (long) (VirtioNetHeader.TUN_F_CSUM
-                                            | VirtioNetHeader.TUN_F_TSO4
-                                            | VirtioNetHeader.TUN_F_TSO6
-                                            | VirtioNetHeader.TUN_F_TSO_ECN))
-                            == 0;
-            LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena, offload, offloadFlags);
-            ok = true;
-            return tun;
-        } catch (IOException | RuntimeException | Error e) {
+            return new LinuxTun(opened, mtu, offload);
+        } catch (RuntimeException | Error e) {
+            opened.closeQuietly();
             throw e;
-        } catch (Throwable t) {
-            throw new IOException("TUN device '" + name + "': native call failed: " + t, t);
-        } finally {
-            if (!ok) {
-                Libc.closeQuietly(wakeFd, arena);
-                Libc.closeQuietly(fd, arena);
-                arena.close();
-            }
-        }
-    }
-
-    /** SIOCSIFMTU on a throwaway AF_INET datagram socket (no need for the ip command). */
-    private static void setMtu(String name, int mtu, Arena arena) throws Throwable {
-        MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
-        int sock = (int) Libc.SOCKET.invokeExact(capture, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        if (sock < 0) {
-            throw new IOException("TUN device '" + name + "': cannot open a socket to set the MTU: "
-                    + Libc.describe(Libc.errno(capture)));
-        }
-        try {
-            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
-            ifr.setString(0, name, StandardCharsets.US_ASCII);
-            ifr.set(ValueLayout.JAVA_INT, Libc.IFREQ_UNION_OFFSET, mtu);
-            int rc = (int) Libc.IOCTL.invokeExact(capture, sock, Libc.SIOCSIFMTU, ifr);
-            if (rc < 0) {
-                throw new IOException(
-                        "TUN device '" + name + "': cannot set MTU " + mtu + ": " + Libc.describe(Libc.errno(capture)));
-            }
-        } finally {
-            Libc.closeQuietly(sock, arena);
-        }
-    }
-
-    /** Linux dev_valid_name(): 1..IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or whitespace. */
-    static void validateName(String name) throws IOException {
-        if (name == null || name.isEmpty()) {
-            throw new IOException(
-                    "TUN device name is empty: expected 1.." + (Libc.IFNAMSIZ - 1) + " characters, e.g. psk0");
-        }
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Libc.IFNAMSIZ - 1) {
-            throw new IOException("TUN device name '" + name + "' is " + bytes.length + " bytes: at most "
-                    + (Libc.IFNAMSIZ - 1) + " allowed");
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new IOException("TUN device name '" + name + "' is not a valid interface name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
-                throw new IOException("TUN device name '" + name + "' contains '"
-                        + (c < 0x21 || c > 0x7e ? "\\u" + Integer.toHexString(c) : String.valueOf(c))
-                        + "': expected printable ASCII without '/', ':' or whitespace");
-            }
         }
     }
 
