@@ -1,6 +1,6 @@
 package dev.psk.tunnel.testing;
 
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,7 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
+import dev.psk.tunnel.io.FdGuard;
+import dev.psk.tunnel.io.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,8 +1,9 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.psk.tunnel.io.DescriptorClosedException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;

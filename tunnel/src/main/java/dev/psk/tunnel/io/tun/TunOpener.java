@@ -1,5 +1,6 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
+import dev.psk.tunnel.io.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,9 +1,10 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.ThreadMXBean;
+import dev.psk.tunnel.io.DescriptorClosedException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
