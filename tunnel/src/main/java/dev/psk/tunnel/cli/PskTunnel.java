@@ -5,6 +5,7 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.psk.tunnel.cli;
 import dev.psk.common.PskException;
 import dev.psk.common.Signals;
 import dev.psk.common.cli.ExitCodes;
+import dev.psk.tunnel.cli.status.StatusFile;
+import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;

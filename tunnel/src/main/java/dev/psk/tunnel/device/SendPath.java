@@ -5,7 +5,6 @@ import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.io.udp.DatagramBatch;
 import dev.psk.tunnel.io.udp.NativeUdpSocket;
-import dev.psk.tunnel.session.PeerSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
-import dev.psk.tunnel.cli.StatusWriter;
+import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.HubConfig;

@@ -1,4 +1,4 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.status;
 
 import dev.psk.tunnel.device.Device;
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class StatusWriter implements AutoCloseable {
      * @param what what the file describes, for the warning ("tunnel", "hub server")
      * @param warn told once if the file cannot be written
      */
-    StatusWriter(Path file, Supplier<ObjectNode> document, String what, Consumer<String> warn) {
+    public StatusWriter(Path file, Supplier<ObjectNode> document, String what, Consumer<String> warn) {
         this.file = file;
         this.document = document;
         this.what = what;
@@ -69,7 +69,7 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /** Writes the current status now (one thread at a time). */
-    void write() {
+    public void write() {
         try {
             StatusFile.write(file, document.get());
         } catch (IOException | RuntimeException e) {

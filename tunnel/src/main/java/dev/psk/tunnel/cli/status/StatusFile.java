@@ -1,4 +1,4 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.status;
 
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.device.Device;
@@ -20,19 +20,19 @@ import tools.jackson.databind.node.ObjectNode;
  * /run and is worthless after a reboot) for {@code psk-tunnel show}. Holds counters and public
  * facts only, never key material.
  */
-final class StatusFile {
-    static final String DEFAULT_DIR = "/run/psk-tunnel";
-    static final String FORMAT = "psk-tunnel-status/1";
+public final class StatusFile {
+    public static final String DEFAULT_DIR = "/run/psk-tunnel";
+    public static final String FORMAT = "psk-tunnel-status/1";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private StatusFile() {}
 
-    static Path defaultPath(String tun) {
+    public static Path defaultPath(String tun) {
         return Path.of(DEFAULT_DIR, tun + ".json");
     }
 
     /** The status document of a running point-to-point tunnel: the device's part and its pad. */
-    static ObjectNode document(
+    public static ObjectNode document(
             Device device,
             String role,
             int listenPort,
@@ -58,7 +58,7 @@ final class StatusFile {
     }
 
     /** The status document of a running device without a pad (hub server and client). */
-    static ObjectNode document(Device device, String role, int listenPort, Instant started) {
+    public static ObjectNode document(Device device, String role, int listenPort, Instant started) {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("interface", device.tun().name());

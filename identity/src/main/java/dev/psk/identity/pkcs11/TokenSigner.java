@@ -1,11 +1,9 @@
-package dev.psk.identity;
+package dev.psk.identity.pkcs11;
 
-import dev.psk.identity.pkcs11.KeyAttributes;
-import dev.psk.identity.pkcs11.PinSource;
-import dev.psk.identity.pkcs11.Pkcs11Exception;
-import dev.psk.identity.pkcs11.Pkcs11Token;
-import dev.psk.identity.pkcs11.Pkcs11Uri;
-import dev.psk.identity.pkcs11.TokenKey;
+import dev.psk.identity.EcP256;
+import dev.psk.identity.IdentityException;
+import dev.psk.identity.SignatureFormat;
+import dev.psk.identity.Signer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;

@@ -1,8 +1,6 @@
-package dev.psk.attest;
+package dev.psk.attest.tpm;
 
-import dev.psk.attest.tpm.Tpm2;
-import dev.psk.attest.tpm.TpmReader;
-import dev.psk.attest.tpm.TpmtPublic;
+import dev.psk.attest.TpmFormatException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

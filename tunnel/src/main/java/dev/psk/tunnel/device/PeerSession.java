@@ -1,4 +1,4 @@
-package dev.psk.tunnel.session;
+package dev.psk.tunnel.device;
 
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 /**
  * The cryptographic half of a peer: turns a TUN packet into a datagram and back, in place. The
  * device owns sockets, threads and buffers; a session owns keys, sequence numbers and the replay
- * window. PSK2 ({@link Psk2Session}) is one implementation; the hub's Noise transport can be another.
+ * window. PSK2 ({@link dev.psk.tunnel.session.Psk2Session}) is one implementation; the hub's Noise transport can be another.
  *
  * <p>Buffer layout (indices absolute, packet buffers of {@code Psk2Wire.BUFFER_BYTES}):
  * <ul>
