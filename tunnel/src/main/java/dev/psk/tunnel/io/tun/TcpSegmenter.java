@@ -1,12 +1,12 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
-import static dev.psk.tunnel.io.InternetChecksum.PROTO_UDP;
-import static dev.psk.tunnel.io.InternetChecksum.put16;
-import static dev.psk.tunnel.io.InternetChecksum.put32;
-import static dev.psk.tunnel.io.InternetChecksum.u16;
-import static dev.psk.tunnel.io.TcpIpHeaders.CWR;
-import static dev.psk.tunnel.io.TcpIpHeaders.FIN;
-import static dev.psk.tunnel.io.TcpIpHeaders.PSH;
+import static dev.psk.tunnel.io.tun.InternetChecksum.PROTO_UDP;
+import static dev.psk.tunnel.io.tun.InternetChecksum.put16;
+import static dev.psk.tunnel.io.tun.InternetChecksum.put32;
+import static dev.psk.tunnel.io.tun.InternetChecksum.u16;
+import static dev.psk.tunnel.io.tun.TcpIpHeaders.CWR;
+import static dev.psk.tunnel.io.tun.TcpIpHeaders.FIN;
+import static dev.psk.tunnel.io.tun.TcpIpHeaders.PSH;
 
 import java.nio.ByteBuffer;
 

@@ -1,7 +1,7 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
-import static dev.psk.tunnel.io.InternetChecksum.PROTO_TCP;
-import static dev.psk.tunnel.io.InternetChecksum.u16;
+import static dev.psk.tunnel.io.tun.InternetChecksum.PROTO_TCP;
+import static dev.psk.tunnel.io.tun.InternetChecksum.u16;
 
 import java.nio.ByteBuffer;
 

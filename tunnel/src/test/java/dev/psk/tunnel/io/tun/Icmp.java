@@ -1,4 +1,4 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
 import java.nio.ByteBuffer;
 

@@ -1,10 +1,10 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
-import static dev.psk.tunnel.io.InternetChecksum.PROTO_TCP;
-import static dev.psk.tunnel.io.InternetChecksum.put16;
-import static dev.psk.tunnel.io.InternetChecksum.u16;
-import static dev.psk.tunnel.io.TcpIpHeaders.ACK;
-import static dev.psk.tunnel.io.TcpIpHeaders.PSH;
+import static dev.psk.tunnel.io.tun.InternetChecksum.PROTO_TCP;
+import static dev.psk.tunnel.io.tun.InternetChecksum.put16;
+import static dev.psk.tunnel.io.tun.InternetChecksum.u16;
+import static dev.psk.tunnel.io.tun.TcpIpHeaders.ACK;
+import static dev.psk.tunnel.io.tun.TcpIpHeaders.PSH;
 
 import java.nio.ByteBuffer;
 

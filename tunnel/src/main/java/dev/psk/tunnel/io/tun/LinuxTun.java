@@ -1,14 +1,14 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
+import dev.psk.tunnel.io.DescriptorClosedException;
+import dev.psk.tunnel.io.FdGuard;
+import dev.psk.tunnel.io.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,36 +28,29 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Closing while a reader is blocked: the descriptor is non-blocking; a reader that finds no
  * packet waits in {@code poll(2)} on the TUN descriptor <em>and</em> an eventfd. {@link #close()}
- * signals the eventfd, which wakes the reader at once (it returns -1), and the descriptors are closed
- * only once no call is inside this object: by close() itself when the calls in flight have left
- * (normally within microseconds), otherwise by the last call to leave. So a descriptor number is
- * never closed under a running call and cannot be reused by another open before that call returns.
- * The alternative, a poll timeout, would wake idle readers periodically and still delay close.
+ * signals the eventfd, which wakes the reader at once (it returns -1); an {@link FdGuard} closes the
+ * descriptors only once no call is inside this object, so a descriptor number is never closed under
+ * a running call. The alternative, a poll timeout, would wake idle readers periodically and still
+ * delay close.
  *
  * <p>Thread-safety: one reader thread and one writer thread may use the device concurrently
  * ({@link TunDevice}); {@link #close()} may be called from any thread, any number of times.
  */
 public final class LinuxTun implements TunDevice {
-    // Implementation constants.
-    /** IPv4 needs 68; the TUN driver accepts at most 65535. */
-    public static final int MIN_MTU = 68;
-
-    public static final int MAX_MTU = 65535;
-    private static final String CLONE_DEVICE = "/dev/net/tun";
-    /** How long close() waits for calls in native code (they never block: the fd is non-blocking). */
-    private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
 
     private final String name;
+    /** "TUN device 'name'", made once: the write path must not build strings. */
+    private final String label;
+
     private final int mtu;
     private final int fd;
     private final int wakeFd;
     private final Arena arena;
     private final Direction reader;
     private final Direction writer;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
-    private volatile boolean closing;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Brackets every use of {@code fd}/{@code wakeFd}/{@code arena}; closes them when none is left. */
+    private final FdGuard guard;
+
     private final AtomicLong oversizedDrops = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gsoFrames = new AtomicLong();
@@ -103,12 +96,13 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
-    private LinuxTun(String name, int mtu, int fd, int wakeFd, Arena arena, boolean offload, boolean coalesce) {
-        this.name = name;
+    private LinuxTun(TunOpener.Opened opened, int mtu, boolean offload) {
+        this.name = opened.name();
+        this.label = "TUN device '" + name + "'";
         this.mtu = mtu;
-        this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.arena = arena;
+        this.fd = opened.fd();
+        this.wakeFd = opened.wakeFd();
+        this.arena = opened.arena();
         this.reader = new Direction(arena, fd, wakeFd, Libc.POLLIN);
         this.writer = new Direction(arena, fd, wakeFd, Libc.POLLOUT);
         this.offload = offload;
@@ -116,7 +110,8 @@ public final class LinuxTun implements TunDevice {
                 offload ? ByteBuffer.allocateDirect(VirtioNetHeader.BYTES + TcpCoalescer.MAX_PACKET_BYTES) : null;
         this.segmenter = offload ? new TcpSegmenter() : null;
         this.coalescer = offload ? new TcpCoalescer() : null;
-        this.coalescing = coalesce;
+        this.coalescing = opened.offloadAccepted();
+        this.guard = new FdGuard(this::wakeReaders, this::release);
     }
 
     /** {@link #open(String, int, boolean)} with offloads on. */
@@ -142,117 +137,12 @@ public final class LinuxTun implements TunDevice {
      *     name in use, ...)
      */
     public static LinuxTun open(String name, int mtu, boolean offload) throws IOException {
-        validateName(name);
-        if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IOException(
-                    "TUN device '" + name + "': MTU must be " + MIN_MTU + ".." + MAX_MTU + ", not " + mtu);
-        }
-        Arena arena = Arena.ofShared();
-        int fd = -1;
-        int wakeFd = -1;
-        boolean ok = false;
+        TunOpener.Opened opened = TunOpener.open(name, mtu, offload);
         try {
-            MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
-            fd = (int) Libc.OPEN.invokeExact(
-                    capture, arena.allocateFrom(CLONE_DEVICE), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-            if (fd < 0) {
-                int e = Libc.errno(capture);
-                String hint = switch (e) {
-                    case Libc.ENOENT, Libc.ENODEV -> ": the tun driver is missing (load it: modprobe tun)";
-                    case Libc.EACCES, Libc.EPERM -> ": permission denied (run as root or with CAP_NET_ADMIN)";
-                    default -> "";
-                };
-                throw new IOException(
-                        "cannot open " + CLONE_DEVICE + " for TUN device '" + name + "': " + Libc.describe(e) + hint);
-            }
-            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
-            ifr.setString(0, name, StandardCharsets.US_ASCII);
-            short flags = (short) (Libc.IFF_TUN | Libc.IFF_NO_PI | (offload ? VirtioNetHeader.IFF_VNET_HDR : 0));
-            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, flags);
-            int rc = (int) Libc.IOCTL.invokeExact(capture, fd, Libc.TUNSETIFF, ifr);
-            if (rc < 0) {
-                int e = Libc.errno(capture);
-                String hint = switch (e) {
-                    case Libc.EPERM, Libc.EACCES -> ": CAP_NET_ADMIN is required";
-                    case Libc.EBUSY -> ": the interface exists and is in use (another tunnel, or not a TUN device)";
-                    case Libc.EINVAL -> ": an interface of that name exists with another type or flags";
-                    default -> "";
-                };
-                throw new IOException("cannot create TUN device '" + name + "': " + Libc.describe(e) + hint);
-            }
-            String actual = ifr.getString(0, StandardCharsets.US_ASCII);
-            setMtu(actual, mtu, arena);
-            wakeFd = (int) Libc.EVENTFD.invokeExact(capture, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (wakeFd < 0) {
-                throw new IOException(
-                        "TUN device '" + actual + "': eventfd failed: " + Libc.describe(Libc.errno(capture)));
-            }
-            boolean offloadFlags = offload
-                    && (int) Libc.IOCTL_INT.invokeExact(
-                                    capture, fd, VirtioNetHeader.TUNSETOFFLOAD, (long) (VirtioNetHeader.TUN_F_CSUM
-                                            | VirtioNetHeader.TUN_F_TSO4
-                                            | VirtioNetHeader.TUN_F_TSO6
-                                            | VirtioNetHeader.TUN_F_TSO_ECN))
-                            == 0;
-            LinuxTun tun = new LinuxTun(actual, mtu, fd, wakeFd, arena, offload, offloadFlags);
-            ok = true;
-            return tun;
-        } catch (IOException | RuntimeException | Error e) {
+            return new LinuxTun(opened, mtu, offload);
+        } catch (RuntimeException | Error e) {
+            opened.closeQuietly();
             throw e;
-        } catch (Throwable t) {
-            throw new IOException("TUN device '" + name + "': native call failed: " + t, t);
-        } finally {
-            if (!ok) {
-                Libc.closeQuietly(wakeFd, arena);
-                Libc.closeQuietly(fd, arena);
-                arena.close();
-            }
-        }
-    }
-
-    /** SIOCSIFMTU on a throwaway AF_INET datagram socket (no need for the ip command). */
-    private static void setMtu(String name, int mtu, Arena arena) throws Throwable {
-        MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
-        int sock = (int) Libc.SOCKET.invokeExact(capture, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        if (sock < 0) {
-            throw new IOException("TUN device '" + name + "': cannot open a socket to set the MTU: "
-                    + Libc.describe(Libc.errno(capture)));
-        }
-        try {
-            MemorySegment ifr = arena.allocate(Libc.IFREQ_BYTES, 8);
-            ifr.setString(0, name, StandardCharsets.US_ASCII);
-            ifr.set(ValueLayout.JAVA_INT, Libc.IFREQ_UNION_OFFSET, mtu);
-            int rc = (int) Libc.IOCTL.invokeExact(capture, sock, Libc.SIOCSIFMTU, ifr);
-            if (rc < 0) {
-                throw new IOException(
-                        "TUN device '" + name + "': cannot set MTU " + mtu + ": " + Libc.describe(Libc.errno(capture)));
-            }
-        } finally {
-            Libc.closeQuietly(sock, arena);
-        }
-    }
-
-    /** Linux dev_valid_name(): 1..IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or whitespace. */
-    static void validateName(String name) throws IOException {
-        if (name == null || name.isEmpty()) {
-            throw new IOException(
-                    "TUN device name is empty: expected 1.." + (Libc.IFNAMSIZ - 1) + " characters, e.g. psk0");
-        }
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Libc.IFNAMSIZ - 1) {
-            throw new IOException("TUN device name '" + name + "' is " + bytes.length + " bytes: at most "
-                    + (Libc.IFNAMSIZ - 1) + " allowed");
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new IOException("TUN device name '" + name + "' is not a valid interface name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
-                throw new IOException("TUN device name '" + name + "' contains '"
-                        + (c < 0x21 || c > 0x7e ? "\\u" + Integer.toHexString(c) : String.valueOf(c))
-                        + "': expected printable ASCII without '/', ':' or whitespace");
-            }
         }
     }
 
@@ -371,7 +261,7 @@ public final class LinuxTun implements TunDevice {
 
     /** One read(2) of whatever the device gives (a frame when offloading) into {@code dst}. */
     private int readRaw(ByteBuffer dst, boolean wait) throws IOException {
-        if (!enter()) {
+        if (!guard.enter()) {
             return -1;
         }
         try {
@@ -409,7 +299,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': read failed: " + t, t);
         } finally {
             Reference.reachabilityFence(dst);
-            leave();
+            guard.leave();
         }
     }
 
@@ -459,9 +349,7 @@ public final class LinuxTun implements TunDevice {
             writeViaScratch(src);
             return;
         }
-        if (!enter()) {
-            throw new IOException("TUN device '" + name + "' is closed");
-        }
+        guard.enterOrThrow(label);
         try {
             int len = src.remaining();
             long source = writer.baseOf(src) + src.position();
@@ -478,7 +366,7 @@ public final class LinuxTun implements TunDevice {
                 int e = Libc.errno(writer.capture);
                 if (e == Libc.EAGAIN) {
                     if (!await(writer)) {
-                        throw new IOException("TUN device '" + name + "' is closed");
+                        throw new DescriptorClosedException(label);
                     }
                 } else if (e != Libc.EINTR) {
                     lastWriteErrno = e;
@@ -491,7 +379,7 @@ public final class LinuxTun implements TunDevice {
             throw new IOException("TUN device '" + name + "': write failed: " + t, t);
         } finally {
             Reference.reachabilityFence(src);
-            leave();
+            guard.leave();
         }
     }
 
@@ -518,39 +406,29 @@ public final class LinuxTun implements TunDevice {
         writeRaw(scratch);
     }
 
-    /** Ends a call; the last call out of a closing device releases its descriptors. */
-    private void leave() {
-        if (inFlight.decrementAndGet() == 0 && closing) {
-            release();
-        }
-    }
-
+    /** The guard's release: runs once, when no call is inside. */
     private void release() {
-        if (released.compareAndSet(false, true)) {
-            Libc.closeQuietly(fd, arena);
-            Libc.closeQuietly(wakeFd, arena);
-            arena.close();
-        }
+        Libc.closeQuietly(fd, arena);
+        Libc.closeQuietly(wakeFd, arena);
+        arena.close();
     }
 
-    private boolean enter() {
-        inFlight.incrementAndGet();
-        if (closing) {
-            leave();
-            return false;
-        }
-        return true;
+    /** The guard's wake-up: one eventfd write makes every poll(2) in {@link #await} return. */
+    private void wakeReaders() throws Throwable {
+        MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
+        one.set(ValueLayout.JAVA_LONG, 0, 1L);
+        long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
     }
 
     /** Waits until the TUN fd is ready for {@code d}'s events or close() signals; false when closing. */
     private boolean await(Direction d) throws Throwable {
-        while (!closing) {
+        while (!guard.isClosing()) {
             int rc = (int) Libc.POLL.invokeExact(d.capture, d.pollFds, 2L, -1);
             if (rc < 0 && Libc.errno(d.capture) != Libc.EINTR) {
                 throw failure("poll", Libc.errno(d.capture));
             }
             if (rc > 0) {
-                return !closing;
+                return !guard.isClosing();
             }
         }
         return false;
@@ -564,38 +442,15 @@ public final class LinuxTun implements TunDevice {
     /**
      * Wakes a blocked reader (it returns -1), waits up to 2 s for calls in flight to return, then
      * closes the descriptors: the interface disappears. If a call is still inside after 2 s (a thread
-     * starved of CPU), the descriptors are closed when it leaves. Idempotent.
+     * starved of CPU), the descriptors are closed when it leaves ({@link FdGuard}). Idempotent.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        // Count this call in first: a woken reader must not release the descriptors and the arena
-        // while the eventfd write below is still using them.
-        inFlight.incrementAndGet();
-        closing = true;
-        try {
-            MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            long ignored = (long) Libc.WRITE.invokeExact(arena.allocate(Libc.CAPTURE_LAYOUT), wakeFd, one, 8L);
-        } catch (Throwable ignored) {
-            // The drain below still bounds the wait.
-        } finally {
-            leave();
-        }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-        if (inFlight.get() == 0) {
-            release();
-        }
+        guard.close();
     }
 
     @Override
     public String toString() {
-        return "LinuxTun[" + name + ", mtu " + mtu + (closing ? ", closed" : "") + "]";
+        return "LinuxTun[" + name + ", mtu " + mtu + (guard.isClosing() ? ", closed" : "") + "]";
     }
 }

@@ -1,4 +1,4 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

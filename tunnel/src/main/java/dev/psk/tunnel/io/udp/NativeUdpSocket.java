@@ -1,5 +1,7 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
+import dev.psk.tunnel.io.FdGuard;
+import dev.psk.tunnel.io.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -8,8 +10,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An unconnected, blocking UDP socket owned through its descriptor with the Foreign Function &amp;
@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Closing: {@link #close()} calls {@code shutdown(SHUT_RDWR)}, which wakes a thread blocked in
  * {@code recvmmsg} (Linux wakes receivers even on an unconnected UDP socket), then closes the
- * descriptor once no call is inside this object (as {@link LinuxTun} does), so a descriptor number is
- * never closed under a running call or reused by another open before it returns.
+ * descriptor once no call is inside this object ({@link FdGuard}), so a descriptor number is never
+ * closed under a running call or reused by another open before it returns.
  *
  * <p>Thread-safety: one receiving thread, one batch-sending thread and any number of control senders.
  */
@@ -38,17 +38,14 @@ public final class NativeUdpSocket implements AutoCloseable {
     /** Whether {@link #bind(InetSocketAddress, int)} asks for UDP_GRO. */
     public static final boolean RECEIVE_OFFLOAD_DEFAULT = true;
 
-    private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
-
     private final int fd;
     private final boolean inet6;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxCapture;
     private final MemorySegment closeCapture;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean closing;
+    /** Brackets every use of {@code fd} and {@code arena}; closes them when no call is left. */
+    private final FdGuard guard;
+
     private final BatchSender sender;
 
     /** Receive staging when the kernel coalesces (UDP_GRO), else null. */
@@ -61,6 +58,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.sender = new BatchSender(this, fd, arena.allocate(Libc.CAPTURE_LAYOUT), segmentationSupported);
         this.closeCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.guard = new FdGuard(this::wakeReceiver, this::release);
     }
 
     /**
@@ -154,9 +152,7 @@ public final class NativeUdpSocket implements AutoCloseable {
     }
 
     private int getInt(int level, int name, String what) throws IOException {
-        if (!enter()) {
-            throw new IOException("UDP socket is closed");
-        }
+        guard.enterOrThrow("UDP socket");
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment capture = scratch.allocate(Libc.CAPTURE_LAYOUT);
             MemorySegment v = scratch.allocate(ValueLayout.JAVA_INT);
@@ -172,15 +168,13 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("getsockopt failed: " + t, t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
     /** setsockopt with an int value on the open socket (tests provoke kernel refusals with it). */
     void setIntOption(int level, int name, int value) throws IOException {
-        if (!enter()) {
-            throw new IOException("UDP socket is closed");
-        }
+        guard.enterOrThrow("UDP socket");
         try (Arena scratch = Arena.ofConfined()) {
             setInt(
                     scratch,
@@ -195,7 +189,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("setsockopt failed: " + t, t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
@@ -211,9 +205,7 @@ public final class NativeUdpSocket implements AutoCloseable {
 
     /** The bound address (the port the kernel chose for port 0). */
     public InetSocketAddress localAddress() throws IOException {
-        if (!enter()) {
-            throw new IOException("UDP socket is closed");
-        }
+        guard.enterOrThrow("UDP socket");
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment capture = scratch.allocate(Libc.CAPTURE_LAYOUT);
             DatagramBatch one = new DatagramBatch(1, 1, inet6);
@@ -230,7 +222,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("getsockname failed: " + t, t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
@@ -247,7 +239,7 @@ public final class NativeUdpSocket implements AutoCloseable {
      * @throws IOException an unexpected receive error (the socket stays usable)
      */
     public int receive(DatagramBatch batch) throws IOException {
-        if (!enter()) {
+        if (!guard.enter()) {
             return -1;
         }
         try {
@@ -258,7 +250,7 @@ public final class NativeUdpSocket implements AutoCloseable {
             while (true) {
                 batch.prepareReceive(cap);
                 int n = recvmmsg(rxCapture, fd, batch.vector, cap);
-                if (closing) {
+                if (guard.isClosing()) {
                     return -1;
                 }
                 if (n > 0) {
@@ -274,7 +266,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("UDP receive failed: " + t, t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
@@ -289,7 +281,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         while (true) {
             gro.prepareReceive();
             int n = recvmmsg(rxCapture, fd, gro.vector, GroStaging.MESSAGES);
-            if (closing) {
+            if (guard.isClosing()) {
                 return -1;
             }
             if (n > 0) {
@@ -344,7 +336,7 @@ public final class NativeUdpSocket implements AutoCloseable {
      * @return how many were sent, or -1 once the socket is closed
      */
     public int send(DatagramBatch batch, int n) {
-        if (!enter()) {
+        if (!guard.enter()) {
             return -1;
         }
         try {
@@ -354,7 +346,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IllegalStateException("sendmmsg downcall failed", t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
@@ -393,9 +385,7 @@ public final class NativeUdpSocket implements AutoCloseable {
 
     /** Sends {@code datagram}'s remaining bytes to {@code to} (control messages; allocates). */
     public void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
-        if (!enter()) {
-            throw new IOException("UDP socket is closed");
-        }
+        guard.enterOrThrow("UDP socket");
         try (Arena scratch = Arena.ofConfined()) {
             int len = datagram.remaining();
             MemorySegment payload = scratch.allocate(Math.max(len, 1));
@@ -419,71 +409,44 @@ public final class NativeUdpSocket implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("UDP send failed: " + t, t);
         } finally {
-            leave();
+            guard.leave();
         }
     }
 
     /** Whether close() has begun: calls in flight give up at their next check. */
     boolean closing() {
-        return closing;
+        return guard.isClosing();
     }
 
     public boolean isOpen() {
-        return !closing;
+        return !guard.isClosing();
     }
 
-    private boolean enter() {
-        inFlight.incrementAndGet();
-        if (closing) {
-            leave();
-            return false;
-        }
-        return true;
-    }
-
-    private void leave() {
-        if (inFlight.decrementAndGet() == 0 && closing) {
-            release();
-        }
-    }
-
+    /** The guard's release: runs once, when no call is inside. */
     private void release() {
-        if (released.compareAndSet(false, true)) {
-            Libc.closeQuietly(fd, arena);
-            arena.close();
-        }
+        Libc.closeQuietly(fd, arena);
+        arena.close();
+    }
+
+    /**
+     * The guard's wake-up: {@code shutdown(SHUT_RDWR)} makes a thread blocked in recvmmsg return
+     * (Linux wakes receivers even on an unconnected UDP socket; the call itself reports ENOTCONN).
+     */
+    private void wakeReceiver() throws Throwable {
+        int ignored = (int) Libc.SHUTDOWN.invokeExact(closeCapture, fd, Libc.SHUT_RDWR);
     }
 
     /**
      * Wakes a blocked receiver (it returns -1), waits up to 2 s for calls in flight, then closes the
-     * descriptor (or leaves that to the last call out). Idempotent.
+     * descriptor (or leaves that to the last call out, see {@link FdGuard}). Idempotent.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        inFlight.incrementAndGet(); // first: the descriptor (and arena) stay open under shutdown()
-        closing = true;
-        try {
-            int ignored = (int) Libc.SHUTDOWN.invokeExact(closeCapture, fd, Libc.SHUT_RDWR);
-        } catch (Throwable ignored) {
-            // ENOTCONN is expected on an unconnected socket; the wake-up happens regardless.
-        } finally {
-            leave();
-        }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-        if (inFlight.get() == 0) {
-            release();
-        }
+        guard.close();
     }
 
     @Override
     public String toString() {
-        return "NativeUdpSocket[fd " + fd + (closing ? ", closed" : "") + "]";
+        return "NativeUdpSocket[fd " + fd + (guard.isClosing() ? ", closed" : "") + "]";
     }
 }

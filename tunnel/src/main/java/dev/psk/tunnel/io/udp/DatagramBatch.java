@@ -1,5 +1,6 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
+import dev.psk.tunnel.io.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,8 +1,9 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.psk.tunnel.io.DescriptorClosedException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -168,7 +169,9 @@ class LinuxTunRootTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
         tun.close(); // idempotent
         assertThat(tun.read(ByteBuffer.allocateDirect(100))).isEqualTo(-1);
-        assertThatThrownBy(() -> tun.write(ByteBuffer.allocateDirect(20))).hasMessageContaining("closed");
+        assertThatThrownBy(() -> tun.write(ByteBuffer.allocateDirect(20)))
+                .isInstanceOf(DescriptorClosedException.class)
+                .hasMessage("TUN device 'tsys2' is closed");
     }
 
     @Test

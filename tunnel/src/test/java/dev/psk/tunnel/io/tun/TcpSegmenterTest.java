@@ -1,9 +1,9 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
-import static dev.psk.tunnel.io.TcpPackets.ACK;
-import static dev.psk.tunnel.io.TcpPackets.CWR;
-import static dev.psk.tunnel.io.TcpPackets.FIN;
-import static dev.psk.tunnel.io.TcpPackets.PSH;
+import static dev.psk.tunnel.io.tun.TcpPackets.ACK;
+import static dev.psk.tunnel.io.tun.TcpPackets.CWR;
+import static dev.psk.tunnel.io.tun.TcpPackets.FIN;
+import static dev.psk.tunnel.io.tun.TcpPackets.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

@@ -1,7 +1,8 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.tunnel.io.Libc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,9 +1,10 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.ThreadMXBean;
+import dev.psk.tunnel.io.DescriptorClosedException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -121,7 +122,9 @@ class NativeUdpSocketTest {
         assertThat(s.receive(in)).isEqualTo(-1);
         assertThat(s.send(in, 1)).isEqualTo(-1);
         assertThat(s.isOpen()).isFalse();
-        assertThatThrownBy(() -> s.send(ByteBuffer.allocate(1), ANY_LOOPBACK)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> s.send(ByteBuffer.allocate(1), ANY_LOOPBACK))
+                .isInstanceOf(DescriptorClosedException.class);
+        assertThatThrownBy(s::localAddress).isInstanceOf(DescriptorClosedException.class);
         s.close(); // idempotent
     }
 

@@ -1,4 +1,4 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +35,16 @@ public final class TunConfigurator {
      * @throws IOException one line: which input is wrong, or which ip command failed and why
      */
     public static void configure(String name, String localIp, String remoteIp, int mtu) throws IOException {
-        LinuxTun.validateName(name);
+        TunParameters.validateName(name);
         requireIpv4("--local-ip", localIp);
         requireIpv4("--remote-ip", remoteIp);
         if (localIp.equals(remoteIp)) {
             throw new IOException("--local-ip and --remote-ip are both " + localIp
                     + ": the two tunnel ends need different addresses");
         }
-        if (mtu < LinuxTun.MIN_MTU || mtu > LinuxTun.MAX_MTU) {
-            throw new IOException(
-                    "MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
+        if (mtu < TunParameters.MIN_MTU || mtu > TunParameters.MAX_MTU) {
+            throw new IOException("MTU for '" + name + "' must be " + TunParameters.MIN_MTU + ".."
+                    + TunParameters.MAX_MTU + ", not " + mtu);
         }
         String ip = ipCommand();
         run(ip, "link", "set", "dev", name, "mtu", Integer.toString(mtu));
@@ -59,10 +59,10 @@ public final class TunConfigurator {
      * The callers (hub server and client) have validated the CIDR strings already.
      */
     public static void configure(String name, List<String> addresses, List<String> routes, int mtu) throws IOException {
-        LinuxTun.validateName(name);
-        if (mtu < LinuxTun.MIN_MTU || mtu > LinuxTun.MAX_MTU) {
-            throw new IOException(
-                    "MTU for '" + name + "' must be " + LinuxTun.MIN_MTU + ".." + LinuxTun.MAX_MTU + ", not " + mtu);
+        TunParameters.validateName(name);
+        if (mtu < TunParameters.MIN_MTU || mtu > TunParameters.MAX_MTU) {
+            throw new IOException("MTU for '" + name + "' must be " + TunParameters.MIN_MTU + ".."
+                    + TunParameters.MAX_MTU + ", not " + mtu);
         }
         String ip = ipCommand();
         run(ip, "link", "set", "dev", name, "mtu", Integer.toString(mtu));

@@ -1,8 +1,8 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.tun;
 
-import static dev.psk.tunnel.io.TcpPackets.ACK;
-import static dev.psk.tunnel.io.TcpPackets.PSH;
-import static dev.psk.tunnel.io.TcpPackets.SYN;
+import static dev.psk.tunnel.io.tun.TcpPackets.ACK;
+import static dev.psk.tunnel.io.tun.TcpPackets.PSH;
+import static dev.psk.tunnel.io.tun.TcpPackets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

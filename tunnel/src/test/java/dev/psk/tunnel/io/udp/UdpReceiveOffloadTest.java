@@ -1,4 +1,4 @@
-package dev.psk.tunnel.io;
+package dev.psk.tunnel.io.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
