@@ -102,7 +102,7 @@ public final class CredentialMaker {
     }
 
     /** The properties of a key that TPM2_ActivateCredential can use as the protector (Part 3 §12.5.1). */
-    static void requireProtector(TpmtPublic ek) throws TpmFormatException {
+    public static void requireProtector(TpmtPublic ek) throws TpmFormatException {
         int need = Tpm2.TPMA_OBJECT_RESTRICTED | Tpm2.TPMA_OBJECT_DECRYPT;
         if ((ek.attributes() & need) != need || (ek.attributes() & Tpm2.TPMA_OBJECT_SIGN) != 0) {
             throw new TpmFormatException(String.format(
