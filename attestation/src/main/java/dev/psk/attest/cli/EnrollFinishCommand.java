@@ -4,7 +4,6 @@ import dev.psk.attest.AttestException;
 import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.enrol.AkRecord;
 import dev.psk.attest.enrol.ChallengeStore;
-import dev.psk.attest.enrol.EkTrust;
 import dev.psk.attest.enrol.EnrolmentAnswer;
 import dev.psk.attest.enrol.EnrolmentCodec;
 import dev.psk.attest.enrol.EnrolmentException;
@@ -16,11 +15,7 @@ import dev.psk.common.cli.VersionProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.TrustAnchor;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,12 +73,7 @@ public final class EnrollFinishCommand implements Callable<Integer> {
             w.flush();
             return 1;
         }
-        // The trust roots were applied at enroll-challenge; finishing needs only the pending state.
-        EnrolmentVerifier v = new EnrolmentVerifier(
-                new EkTrust(Set.<TrustAnchor>of(), List.of()),
-                new ChallengeStore(state),
-                Clock.systemUTC(),
-                Duration.ZERO);
+        EnrolmentVerifier v = EnrolmentVerifier.forFinishing(new ChallengeStore(state), Clock.systemUTC());
         AkRecord r;
         try {
             r = v.finish(a);

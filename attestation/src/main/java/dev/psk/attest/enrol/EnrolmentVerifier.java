@@ -57,8 +57,19 @@ public final class EnrolmentVerifier {
         this.ttl = ttl;
     }
 
+    /**
+     * A verifier that only finishes enrolments: the trust roots were applied when the challenge
+     * was issued, so the answer needs only the pending state.
+     */
+    public static EnrolmentVerifier forFinishing(ChallengeStore store, Clock clock) {
+        return new EnrolmentVerifier(null, store, clock, Duration.ZERO);
+    }
+
     /** Checks {@code request} and records a pending challenge for it. */
     public EnrolmentChallenge challenge(EnrolmentRequest request) throws EnrolmentException, IOException {
+        if (trust == null) {
+            throw new IllegalStateException("a verifier made forFinishing() has no EK roots to issue challenges");
+        }
         check(request, trust, clock.instant());
         byte[] credential = new byte[CREDENTIAL_BYTES];
         byte[] idBytes = new byte[ID_BYTES];
