@@ -244,6 +244,21 @@ class EnrolmentTpmTest {
         assertThatThrownBy(() -> Enroller.respond(tpm1.address(), EkTemplate.RSA_2048, AkSource.ecc(), c))
                 .isInstanceOf(TpmException.class)
                 .hasMessageContaining("TPM2_ActivateCredential");
+        Path chFile = work.resolve("soft-challenge.json");
+        Files.write(chFile, EnrolmentCodec.encodeChallenge(c));
+        Cli.Run respond = Cli.run(
+                "enroll-respond",
+                "--tpm",
+                tpm1.address(),
+                "--challenge",
+                chFile.toString(),
+                "--out",
+                work.resolve("soft-answer.json").toString());
+        assertThat(respond.exit()).isEqualTo(1);
+        assertThat(respond.err())
+                .startsWith("psk-attest: TPM2_ActivateCredential failed: TPM_RC ")
+                .hasLineCount(1);
+        assertThat(work.resolve("soft-answer.json")).doesNotExist();
         // Loading the software AK's public area into the TPM does not help either.
         Files.write(
                 tpm1.dir().resolve("soft.pub"),
