@@ -136,6 +136,46 @@ class EnrolmentTpmTest {
         assertThat(tpm1.transientObjects()).isZero();
     }
 
+    /**
+     * The common case on real TPMs, which swtpm_setup does not produce: an ECC P-256 EK with its
+     * certificate at 0x01c0000a. The test issues one with the local CA (keyAgreement, as for ECC
+     * EKs), writes it into a padded platform NV index, and enrols through it.
+     */
+    @Test
+    void eccP256EkCertificateInItsOwnPaddedIndexEnrols() throws Exception {
+        TpmtPublic ek;
+        try (var tpm = dev.psk.attest.tpm.Tpm.open(dev.psk.attest.tpm.TpmAddress.parse(tpm1.address()))) {
+            var loaded = tpm.createPrimary(Tpm2.TPM_RH_ENDORSEMENT, EkTemplate.ECC_P256.template());
+            ek = loaded.publicArea();
+            tpm.flush(loaded.handle());
+        }
+        byte[] cert = EkCertIssuer.swtpmLocalCa(tpm1.caDir())
+                .issue(
+                        ek.toPublicKey(),
+                        Instant.now().minusSeconds(60),
+                        Instant.now().plus(Duration.ofDays(1)),
+                        KeyUsage.keyAgreement);
+        Files.write(tpm1.dir().resolve("ek-p256.der"), cert);
+        tpm1.toolOk(
+                "tpm2_nvdefine",
+                "0x01c0000a",
+                "-C",
+                "p",
+                "-s",
+                String.valueOf(cert.length + 24),
+                "-a",
+                "ppwrite|ppread|ownerread|authread|no_da|platformcreate");
+        tpm1.toolOk("tpm2_nvwrite", "0x01c0000a", "-C", "p", "-i", "ek-p256.der");
+
+        EnrolmentRequest r = Enroller.request(tpm1.address(), EkTemplate.ECC_P256, AkSource.ecc());
+        assertThat(r.ekCertificate()).isEqualTo(cert); // the index's padding is cut off
+        EnrolmentVerifier v = verifier(trust1, Clock.systemUTC());
+        EnrolmentChallenge c = v.challenge(r);
+        AkRecord rec = v.finish(Enroller.respond(tpm1.address(), EkTemplate.ECC_P256, AkSource.ecc(), c));
+        assertThat(rec.akPublic()).isEqualTo(r.akPublic());
+        assertThat(rec.ekName()).isEqualTo(ek.name());
+    }
+
     @Test
     void enrolmentCertificateIsTheOneTpm2ToolsReads() throws Exception {
         EnrolmentRequest rsa = Enroller.request(tpm1.address(), EkTemplate.RSA_2048, AkSource.ecc());
