@@ -26,8 +26,7 @@ class ArchitectureTest {
             new Layer("hub", "dev.psk.tunnel.hub.."),
             new Layer("cli.status", "dev.psk.tunnel.cli.status.."),
             new Layer("cli.hub", "dev.psk.tunnel.cli.hub.."),
-            new Layer("cli", "dev.psk.tunnel.cli"),
-            new Layer("testing", "dev.psk.tunnel.testing.."));
+            new Layer("cli", "dev.psk.tunnel.cli"));
 
     static JavaClasses classes;
 

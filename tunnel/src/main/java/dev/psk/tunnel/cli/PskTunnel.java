@@ -1,5 +1,6 @@
 package dev.psk.tunnel.cli;
 
+import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
@@ -194,6 +195,7 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new PskTunnel(), args));
     }
 }

@@ -14,7 +14,7 @@ import dev.psk.tunnel.handshake.HandshakeConfig;
 import dev.psk.tunnel.handshake.HandshakeKeys;
 import dev.psk.tunnel.handshake.HandshakeMode;
 import dev.psk.tunnel.handshake.HandshakeService;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.PadStatus;
 import dev.psk.tunnel.session.Psk2Session;

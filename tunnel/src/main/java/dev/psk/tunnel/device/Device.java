@@ -2,7 +2,7 @@ package dev.psk.tunnel.device;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;

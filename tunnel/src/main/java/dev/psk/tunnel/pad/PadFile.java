@@ -1,6 +1,7 @@
 package dev.psk.tunnel.pad;
 
 import dev.psk.common.Hex;
+import dev.psk.common.IoErrors;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
 import java.io.IOException;
@@ -27,6 +28,7 @@ public final class PadFile implements AutoCloseable {
     private final boolean writable;
     private final long sizeBytes;
     private final byte[] fingerprint;
+    private final java.util.concurrent.atomic.AtomicLong slotReads = new java.util.concurrent.atomic.AtomicLong();
 
     private PadFile(Path path, FileChannel channel, boolean writable, long sizeBytes, byte[] fingerprint) {
         this.path = path;
@@ -67,6 +69,12 @@ public final class PadFile implements AutoCloseable {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
                         + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
+            if (size % PadLayout.SLOT_BYTES != 0) {
+                // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
+                // appended-to copy, whose control slot would not match the other end's
+                throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
+                        + PadLayout.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+            }
             byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
@@ -80,7 +88,7 @@ public final class PadFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new PadException("pad " + path + " does not exist");
         } catch (IOException e) {
-            throw new PadException("cannot read pad " + path + ": " + e.getMessage(), e);
+            throw new PadException("cannot read pad " + path + ": " + IoErrors.reason(e), e);
         } finally {
             if (ch != null) {
                 try {
@@ -131,6 +139,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, byte[] dst) throws IOException {
         checkDataSlot(index);
+        slotReads.incrementAndGet();
         readFully(channel, dst, SlotSchedule.padOffset(index));
     }
 
@@ -140,6 +149,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
+        slotReads.incrementAndGet();
         dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
@@ -148,6 +158,11 @@ public final class PadFile implements AutoCloseable {
             }
         }
         dst.flip();
+    }
+
+    /** How many data-slot reads this pad served (diagnostics; tests show forged datagrams cause none). */
+    public long slotReads() {
+        return slotReads.get();
     }
 
     /** Whether data slot {@code index} reads as all zeros (erased). */
