@@ -34,8 +34,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-attest verify}: checks a quote; prints ACCEPT or REJECT: reason; exit 0 only on ACCEPT. */
 @Command(
         name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
             "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "

@@ -21,8 +21,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-keygen info OUT [--state FILE]}. */
 @Command(
         name = "info",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
             "and what remains in each direction."

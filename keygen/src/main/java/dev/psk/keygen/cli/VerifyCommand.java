@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-keygen verify OUT}. */
 @Command(
         name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Check a pad against its OUT.sha256 sidecar (sha256sum format): the sidecar names this pad,",
             "the size is whole 120-byte slots, and the SHA-256 matches. Run it on both ends before first use:",

@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision pin list --peers FILE}. */
 @Command(
         name = "list",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List pinned peers: name, identity_id, enabled. Validates the whole file.",
         footer = {
             "",

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code psk-tunnel}: runs one end of a PSK2 tunnel with the seed's flags, or ({@code show}) prints
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "psk-tunnel",
+        scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {ShowCommand.class, dev.psk.tunnel.cli.hub.HubTunnelCommand.class},

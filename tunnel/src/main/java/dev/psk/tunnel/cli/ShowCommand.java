@@ -3,7 +3,6 @@ package dev.psk.tunnel.cli;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.cli.VerboseOption;
-import dev.psk.common.cli.VersionProvider;
 import dev.psk.tunnel.cli.status.StatusFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code psk-tunnel show [NAME...]}: the status of running tunnels, like {@code wg show}. */
 @Command(
         name = "show",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
         description = "Shows running tunnels: peer, endpoints, traffic, drops by reason, pad slots used and remaining.")
 public final class ShowCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -156,7 +156,9 @@ class PskTunnelCliTest {
         TestDaemon a = daemon(pad, "a", portA, portB, true, counting, "--metrics", "127.0.0.1:0");
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
+            // Both ends up before the first packet: one sent before b's socket is bound is lost.
             a.awaitFile(dir.resolve("a-status.json"));
+            b.awaitFile(dir.resolve("b-status.json"));
             byte[] p = new byte[60];
             p[0] = 0x45;
             tunA.inject(p); // one send batch, after which the send path reports the device's read drops
@@ -241,8 +243,13 @@ class PskTunnelCliTest {
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
             a.awaitFile(dir.resolve("a-status.json"));
-            // 1850 packets (7.5 % left), a tick; 145 more (0.25 % left), a tick; then past the end.
+            b.awaitFile(dir.resolve("b-status.json"));
+            // 1850 packets (7.5 % left), then the first warning; 145 more (0.25 % left), then the
+            // second; then past the end. Waiting for each warning, not for a fixed time, keeps the
+            // stages apart however late the stats tick runs on a loaded machine.
             int sent = 0;
+            String[] warnings = {"pad below 10%", "pad almost exhausted", null};
+            int stage = 0;
             for (int target : new int[] {1850, 1995, 2100}) {
                 for (; sent < target && !a.result().isDone(); sent++) {
                     try {
@@ -254,7 +261,14 @@ class PskTunnelCliTest {
                         Thread.sleep(2);
                     }
                 }
-                Thread.sleep(target < 2100 ? 1300 : 0);
+                String warning = warnings[stage++];
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (warning != null
+                        && !a.err().toString(StandardCharsets.UTF_8).contains(warning)
+                        && !a.result().isDone()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
             }
             assertThat(a.result().get(10, TimeUnit.SECONDS))
                     .as("exit code after exhaustion")

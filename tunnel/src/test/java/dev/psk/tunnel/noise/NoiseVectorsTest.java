@@ -1,9 +1,8 @@
 package dev.psk.tunnel.noise;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Runs every Noise_IKpsk2_25519_ChaChaPoly_SHA256 vector: cacophony JSON (one object, a list under
  * "vectors", or a top-level list) and the flynn/noise text format (blank-line separated key=value
  * blocks). {@code -Dnoise.vectors=FILE} runs another file of either format instead of the shared
- * directory. Messages alternate direction: 0 and 1 are the handshake, the rest transport.
+ * directory. One test per vector, named by its file and position. Messages alternate direction: 0 and 1 are the handshake, the rest transport.
  */
 class NoiseVectorsTest {
 
@@ -35,8 +35,8 @@ class NoiseVectorsTest {
             byte[] handshakeHash,
             List<byte[][]> messages) {}
 
-    @Test
-    void allVectorsPass() throws IOException {
+    @TestFactory
+    Stream<DynamicTest> allVectorsPass() throws IOException {
         List<Path> files = new ArrayList<>();
         String override = System.getProperty("noise.vectors");
         if (override != null && !override.isBlank()) {
@@ -52,18 +52,7 @@ class NoiseVectorsTest {
         for (Path f : files) {
             vectors.addAll(f.toString().endsWith(".json") ? cacophony(f) : flynn(f));
         }
-        List<String> failed = new ArrayList<>();
-        for (Vector v : vectors) {
-            try {
-                run(v);
-            } catch (Exception | AssertionError e) {
-                failed.add(v.id() + " (" + e.getMessage() + ")");
-            }
-        }
-        System.out.println(
-                "noise vectors: " + (vectors.size() - failed.size()) + " passed, " + failed.size() + " failed");
-        assertThat(vectors).as("vectors found").isNotEmpty();
-        assertThat(failed).isEmpty();
+        return VectorCases.of(files, vectors, Vector::id, NoiseVectorsTest::run);
     }
 
     static void run(Vector v) throws NoiseException {
