@@ -13,10 +13,12 @@ class ArchitectureTest {
     static final List<Layer> LAYERS = List.of(
             new Layer("base", "dev.psk.attest"),
             new Layer("tpm", "dev.psk.attest.tpm.."),
+            new Layer("credential", "dev.psk.attest.credential.."),
             new Layer("eventlog", "dev.psk.attest.eventlog.."),
             new Layer("policy", "dev.psk.attest.policy.."),
             new Layer("quote", "dev.psk.attest.quote.."),
             new Layer("verify", "dev.psk.attest.verify.."),
+            new Layer("enrol", "dev.psk.attest.enrol.."),
             new Layer("cli", "dev.psk.attest.cli.."));
 
     static JavaClasses classes;

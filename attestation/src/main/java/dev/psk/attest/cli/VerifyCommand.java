@@ -1,9 +1,9 @@
 package dev.psk.attest.cli;
 
 import dev.psk.attest.TpmFormatException;
+import dev.psk.attest.enrol.PinnedAk;
 import dev.psk.attest.policy.ClockRecord;
 import dev.psk.attest.policy.PcrPolicy;
-import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmsAttest;
 import dev.psk.attest.verify.Check;
@@ -172,7 +172,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private PublicKey loadAk() {
         try {
-            return AkKeys.parse(InputFiles.read(ak, "--ak"));
+            return PinnedAk.parse(InputFiles.read(ak, "--ak"));
         } catch (TpmFormatException e) {
             throw new UsageException("--ak " + ak + ": " + e.getMessage());
         }
