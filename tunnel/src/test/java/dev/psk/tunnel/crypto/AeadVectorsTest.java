@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,9 +22,11 @@ class AeadVectorsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @ParameterizedTest
-    @ValueSource(strings = {PacketAeads.JCE, PacketAeads.OPENSSL})
-    void rfc8439AndWycheproof(String backend) throws Exception {
-        if (backend.equals(PacketAeads.OPENSSL)) {
+    @EnumSource(
+            value = AeadBackend.class,
+            names = {"JCE", "OPENSSL"})
+    void rfc8439AndWycheproof(AeadBackend backend) throws Exception {
+        if (backend == AeadBackend.OPENSSL) {
             org.junit.jupiter.api.Assumptions.assumeTrue(
                     OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
 import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.pad.SlotKeys;
@@ -32,7 +33,7 @@ class Psk2VectorsTest {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         List<PacketAead> aeads = new ArrayList<>();
-        for (String backend : backends()) {
+        for (AeadBackend backend : backends()) {
             aeads.add(PacketAeads.create(backend));
         }
         try {
@@ -58,8 +59,8 @@ class Psk2VectorsTest {
         assertThat(passed).as("cases run").isPositive();
     }
 
-    static List<String> backends() {
-        List<String> b = new ArrayList<>(List.of(PacketAeads.JCE));
+    static List<AeadBackend> backends() {
+        List<AeadBackend> b = new ArrayList<>(List.of(PacketAeads.JCE));
         if (dev.psk.tunnel.crypto.OpenSslChaCha20Poly1305.unavailableReason().isEmpty()) {
             b.add(PacketAeads.OPENSSL);
         }
