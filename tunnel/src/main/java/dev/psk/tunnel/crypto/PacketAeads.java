@@ -1,7 +1,5 @@
 package dev.psk.tunnel.crypto;
 
-import dev.psk.tunnel.wire.Psk2Wire;
-
 /** Chooses a {@link PacketAead} implementation: libcrypto when it loads, the JDK otherwise. */
 public final class PacketAeads {
     /** Short names for the {@link AeadBackend} constants, as the callers spell them. */
@@ -19,9 +17,9 @@ public final class PacketAeads {
             case AUTO ->
                 OpenSslChaCha20Poly1305.unavailableReason().isEmpty()
                         ? new OpenSslChaCha20Poly1305()
-                        : new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
+                        : new JceChaCha20Poly1305();
             case OPENSSL -> new OpenSslChaCha20Poly1305();
-            case JCE -> new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
+            case JCE -> new JceChaCha20Poly1305();
         };
     }
 
