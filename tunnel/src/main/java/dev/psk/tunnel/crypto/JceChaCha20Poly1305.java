@@ -21,34 +21,22 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class JceChaCha20Poly1305 implements PacketAead {
     private final Cipher cipher;
-    private byte[] scratch = new byte[0];
+    private final byte[] scratch;
     private final byte[] lastKey = new byte[KEY_BYTES];
     private SecretKeySpec keySpec;
 
-    public JceChaCha20Poly1305() {
+    public JceChaCha20Poly1305(int maxPacketBytes) {
         try {
             this.cipher = Cipher.getInstance("ChaCha20-Poly1305");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ChaCha20-Poly1305 is missing from this JDK", e);
         }
-    }
-
-    /**
-     * The working array, as large as the packet buffer: every region of a call lies inside it. A
-     * packet thread keeps one buffer, so this allocates once, not per packet.
-     */
-    private byte[] scratch(ByteBuffer buf) {
-        if (scratch.length < buf.capacity()) {
-            Arrays.fill(scratch, (byte) 0);
-            scratch = new byte[buf.capacity()];
-        }
-        return scratch;
+        this.scratch = new byte[maxPacketBytes + TAG_BYTES];
     }
 
     @Override
     public void seal(byte[] key, byte[] nonce, ByteBuffer buf, int aadOff, int aadLen, int dataOff, int dataLen) {
         try {
-            scratch(buf);
             cipher.init(Cipher.ENCRYPT_MODE, keySpec(key), new IvParameterSpec(nonce));
             buf.get(aadOff, scratch, 0, aadLen);
             cipher.updateAAD(scratch, 0, aadLen);
@@ -64,7 +52,6 @@ public final class JceChaCha20Poly1305 implements PacketAead {
     @Override
     public boolean open(byte[] key, byte[] nonce, ByteBuffer buf, int aadOff, int aadLen, int dataOff, int ctLen) {
         try {
-            scratch(buf);
             cipher.init(Cipher.DECRYPT_MODE, keySpec(key), new IvParameterSpec(nonce));
             buf.get(aadOff, scratch, 0, aadLen);
             cipher.updateAAD(scratch, 0, aadLen);

@@ -17,9 +17,9 @@ public final class PacketAeads {
             case AUTO ->
                 OpenSslChaCha20Poly1305.unavailableReason().isEmpty()
                         ? new OpenSslChaCha20Poly1305()
-                        : new JceChaCha20Poly1305();
+                        : new JceChaCha20Poly1305(PacketAead.MAX_PACKET_BYTES);
             case OPENSSL -> new OpenSslChaCha20Poly1305();
-            case JCE -> new JceChaCha20Poly1305();
+            case JCE -> new JceChaCha20Poly1305(PacketAead.MAX_PACKET_BYTES);
         };
     }
 
