@@ -6,7 +6,7 @@ import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
 import dev.psk.tunnel.cli.status.StatusFile;
-import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,11 +134,13 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--aead",
-            defaultValue = PacketAeads.AUTO,
+            defaultValue = "auto",
             paramLabel = "IMPL",
+            converter = AeadBackendConverter.class,
+            completionCandidates = AeadBackendConverter.Candidates.class,
             description =
                     "ChaCha20-Poly1305 implementation: auto (libcrypto if present), openssl or jce (default: ${DEFAULT-VALUE}).")
-    String aead;
+    AeadBackend aead;
 
     @Mixin
     HandshakeOptions handshake = new HandshakeOptions();
@@ -168,9 +170,6 @@ public final class PskTunnel implements Callable<Integer> {
         if (replayWindow < Psk2Wire.MIN_REPLAY_WINDOW || replayWindow > Psk2Wire.MAX_REPLAY_WINDOW) {
             throw new UsageException("--replay-window must be " + Psk2Wire.MIN_REPLAY_WINDOW + ".."
                     + Psk2Wire.MAX_REPLAY_WINDOW + " packets, not " + replayWindow);
-        }
-        if (!aead.equals(PacketAeads.AUTO) && !aead.equals(PacketAeads.OPENSSL) && !aead.equals(PacketAeads.JCE)) {
-            throw new UsageException("--aead must be auto, openssl or jce, not '" + aead + "'");
         }
         if (metrics != null) {
             TunnelMetrics.parseAddress(metrics);

@@ -47,6 +47,9 @@ class PskTunnelCliTest {
         assertThat(cli(concat(base, "--stats-interval", "soon")).code()).isEqualTo(2);
         assertThat(cli(concat(base, "--metrics", "nope")).code()).isEqualTo(2);
         assertThat(cli(concat(base, "--aead", "rot13")).code()).isEqualTo(2);
+        assertThat(cli(concat(base, "--aead", "rot13")).err())
+                .contains("--aead")
+                .contains("expected auto, openssl or jce, not 'rot13'");
         assertThat(cli("--help").code()).isZero();
         assertThat(cli("--help").out())
                 .contains(

@@ -52,8 +52,9 @@ class AeadVectorsTest {
         }
         assertThat(cases).as("cases in " + wycheproof).hasSizeGreaterThan(200);
         return Stream.of(PacketAeads.JCE, PacketAeads.OPENSSL)
-                .map(backend ->
-                        DynamicContainer.dynamicContainer(backend, VectorCases.of(wycheproof, cases, Case::id, c -> {
+                .map(backend -> DynamicContainer.dynamicContainer(
+                        backend.name().toLowerCase(java.util.Locale.ROOT),
+                        VectorCases.of(wycheproof, cases, Case::id, c -> {
                             if (backend.equals(PacketAeads.OPENSSL)) {
                                 Assumptions.assumeTrue(
                                         OpenSslChaCha20Poly1305.unavailableReason()

@@ -37,7 +37,7 @@ class Psk2VectorsTest {
 
     @BeforeAll
     static void openBackends() {
-        for (String backend : backends()) {
+        for (dev.psk.tunnel.crypto.AeadBackend backend : backends()) {
             AEADS.add(PacketAeads.create(backend));
         }
     }
@@ -74,8 +74,8 @@ class Psk2VectorsTest {
         });
     }
 
-    static List<String> backends() {
-        List<String> b = new ArrayList<>(List.of(PacketAeads.JCE));
+    static List<dev.psk.tunnel.crypto.AeadBackend> backends() {
+        List<dev.psk.tunnel.crypto.AeadBackend> b = new ArrayList<>(List.of(PacketAeads.JCE));
         if (dev.psk.tunnel.crypto.OpenSslChaCha20Poly1305.unavailableReason().isEmpty()) {
             b.add(PacketAeads.OPENSSL);
         }
