@@ -6,7 +6,6 @@ import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,11 +59,11 @@ public final class ShowCommand implements Callable<Integer> {
         if (statusFile != null) {
             files.add(statusFile);
         } else if (!names.isEmpty()) {
-            names.forEach(n -> files.add(statusDir.resolve(n + ".json")));
-        } else if (Files.isDirectory(statusDir)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(statusDir, "*.json")) {
-                ds.forEach(files::add);
+            for (String n : names) {
+                files.add(StatusDirectory.find(statusDir, n));
             }
+        } else if (Files.isDirectory(statusDir)) {
+            files.addAll(StatusDirectory.list(statusDir));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (files.isEmpty()) {

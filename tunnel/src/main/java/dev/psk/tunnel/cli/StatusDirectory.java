@@ -1,0 +1,52 @@
+package dev.psk.tunnel.cli;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where {@code psk-tunnel show} finds status files: {@code DIR/NAME.json} (a tunnel started by
+ * hand) or {@code DIR/INSTANCE/NAME.json} (a systemd instance, whose runtime directory
+ * {@code /run/psk-tunnel/INSTANCE} is its own and is removed when that instance stops). NAME is
+ * always the interface name, so {@code show tun0} works either way.
+ */
+final class StatusDirectory {
+    private StatusDirectory() {}
+
+    /** The status file of interface {@code name}: the top-level one if present, else one below. */
+    static Path find(Path dir, String name) throws IOException {
+        Path top = dir.resolve(name + ".json");
+        if (Files.exists(top) || !Files.isDirectory(dir)) {
+            return top;
+        }
+        try (DirectoryStream<Path> subdirs = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path sub : subdirs) {
+                Path f = sub.resolve(name + ".json");
+                if (Files.exists(f)) {
+                    return f;
+                }
+            }
+        }
+        return top; // absent: the caller reports the expected path
+    }
+
+    /** Every status file in {@code dir} and one level below, unsorted. */
+    static List<Path> list(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p)) {
+                    try (DirectoryStream<Path> inner = Files.newDirectoryStream(p, "*.json")) {
+                        inner.forEach(files::add);
+                    }
+                } else if (p.getFileName().toString().endsWith(".json")) {
+                    files.add(p);
+                }
+            }
+        }
+        return files;
+    }
+}
