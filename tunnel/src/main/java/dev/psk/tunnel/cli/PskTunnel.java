@@ -115,8 +115,9 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--status-file",
-            paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: " + StatusFile.DEFAULT_DIR + "/NAME.json).")
+            paramLabel = "FILE|DIR",
+            description = "Status file read by 'psk-tunnel show', or a directory for NAME.json (default: "
+                    + StatusFile.DEFAULT_DIR + "/NAME.json).")
     Path statusFile;
 
     @Option(
@@ -187,7 +188,7 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     Path statusFilePath() {
-        return statusFile != null ? statusFile : StatusFile.defaultPath(tun);
+        return StatusDirectory.statusFile(statusFile, tun);
     }
 
     public static void main(String[] args) {

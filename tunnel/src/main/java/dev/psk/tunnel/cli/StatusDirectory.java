@@ -13,8 +13,20 @@ import java.util.List;
  * {@code /run/psk-tunnel/INSTANCE} is its own and is removed when that instance stops). NAME is
  * always the interface name, so {@code show tun0} works either way.
  */
-final class StatusDirectory {
+public final class StatusDirectory {
     private StatusDirectory() {}
+
+    /**
+     * Where a daemon with interface {@code iface} writes its status: {@code option} when it names
+     * a file, {@code option/IFACE.json} when it names an existing directory (the systemd units pass
+     * their runtime directory, which exists before the daemon starts), the default path when null.
+     */
+    public static Path statusFile(Path option, String iface) {
+        if (option == null) {
+            return StatusFile.defaultPath(iface);
+        }
+        return Files.isDirectory(option) ? option.resolve(iface + ".json") : option;
+    }
 
     /** The status file of interface {@code name}: the top-level one if present, else one below. */
     static Path find(Path dir, String name) throws IOException {

@@ -31,6 +31,15 @@ class StatusDirectoryTest {
     }
 
     @Test
+    void theOptionNamesAFileOrADirectoryForTheInterface() throws IOException {
+        assertThat(StatusDirectory.statusFile(null, "tun3")).isEqualTo(Path.of("/run/psk-tunnel/tun3.json"));
+        assertThat(StatusDirectory.statusFile(run, "tun3")).isEqualTo(run.resolve("tun3.json"));
+        Path inst = Files.createDirectories(run.resolve("inst"));
+        assertThat(StatusDirectory.statusFile(inst, "tun3")).isEqualTo(inst.resolve("tun3.json"));
+        assertThat(StatusDirectory.statusFile(run.resolve("s.json"), "tun3")).isEqualTo(run.resolve("s.json"));
+    }
+
+    @Test
     void listsBothLevelsAndNothingElse() throws IOException {
         Files.createDirectories(run.resolve("a"));
         Files.writeString(run.resolve("a/tun1.json"), "{}");
