@@ -77,10 +77,9 @@ done
 # Man pages and completions come from the tools themselves, run from the staged tree.
 for spec in "${TOOLS[@]}"; do
   IFS=: read -r tool module main section <<<"$spec"
-  run="env PSK_AOT=0 PSK_JAVA_HOME=$JAVA_HOME $lib/bin/$tool"
-  bash packaging/manpage.sh "$run" "$section" "$version" "$work/$tool.$section"
-  gzip -9n <"$work/$tool.$section" >"$stage/usr/share/man/man$section/$tool.$section.gz"
   cp=$(sed "s:^:$lib/lib/:" "$lib/lib/$module.classpath" | paste -sd:)
+  bash packaging/manpage.sh "$JAVA_HOME/bin/java" "$cp" "$main" "$tool" "$section" "$version" "$work/$tool.$section"
+  gzip -9n <"$work/$tool.$section" >"$stage/usr/share/man/man$section/$tool.$section.gz"
   "$JAVA_HOME/bin/java" -cp "$cp" picocli.AutoComplete --force -n "$tool" -o "$work/$tool.bash" "$main" >/dev/null
   install -m 0644 "$work/$tool.bash" "$stage/usr/share/bash-completion/completions/$tool"
 done
