@@ -55,9 +55,12 @@ mkdir -p dist
 # --- the common tree: launchers, jars, man pages, completions, units, docs -------------------
 stage=$work/tree
 lib=$stage/usr/lib/psk-toolkit
-install -d -m 0755 "$lib/bin" "$lib/scripts/lib" "$lib/lib" "$stage/usr/bin" \
+share=$stage/usr/share/psk-toolkit
+# Jars are architecture-independent: /usr/share/psk-toolkit/lib, reached as /usr/lib/psk-toolkit/lib.
+install -d -m 0755 "$lib/bin" "$lib/scripts/lib" "$share/lib" "$stage/usr/bin" \
   "$stage/usr/share/man/man1" "$stage/usr/share/man/man8" "$stage/usr/share/bash-completion/completions" \
   "$stage/usr/lib/systemd/system" "$stage/usr/share/doc/psk-toolkit/examples" "$stage/usr/share/lintian/overrides"
+ln -s ../../share/psk-toolkit/lib "$lib/lib"
 install -m 0755 bin/_launch packaging/aot-train "$lib/bin/"
 install -m 0644 scripts/lib/jdk.sh "$lib/scripts/lib/"
 for spec in "${TOOLS[@]}"; do
@@ -66,12 +69,12 @@ for spec in "${TOOLS[@]}"; do
   ln -s "../lib/psk-toolkit/bin/$tool" "$stage/usr/bin/$tool"
   jar=$(ls "$module"/target/psk-"$module"-*.jar | grep -v -e '-tests.jar' -e '-sources.jar' | head -1)
   [ -f "$jar" ] || { echo "package.sh: no jar in $module/target (build first)" >&2; exit 1; }
-  : >"$lib/lib/$module.classpath"
+  : >"$share/lib/$module.classpath"
   for j in "$jar" "$module"/target/lib/*.jar; do
     b=$(basename "$j")
     b=${b/-SNAPSHOT/}
-    install -m 0644 "$j" "$lib/lib/$b"
-    echo "$b" >>"$lib/lib/$module.classpath"
+    install -m 0644 "$j" "$share/lib/$b"
+    echo "$b" >>"$share/lib/$module.classpath"
   done
 done
 # Man pages and completions come from the tools themselves, run from the staged tree.
@@ -81,7 +84,9 @@ for spec in "${TOOLS[@]}"; do
   bash packaging/manpage.sh "$JAVA_HOME/bin/java" "$cp" "$main" "$tool" "$section" "$version" "$work/$tool.$section"
   gzip -9n <"$work/$tool.$section" >"$stage/usr/share/man/man$section/$tool.$section.gz"
   "$JAVA_HOME/bin/java" -cp "$cp" picocli.AutoComplete --force -n "$tool" -o "$work/$tool.bash" "$main" >/dev/null
-  install -m 0644 "$work/$tool.bash" "$stage/usr/share/bash-completion/completions/$tool"
+  # A completion file is sourced, not run: no #! line (lintian: bash-completion-with-hashbang).
+  sed '1{/^#!/d}' "$work/$tool.bash" >"$stage/usr/share/bash-completion/completions/$tool"
+  chmod 0644 "$stage/usr/share/bash-completion/completions/$tool"
 done
 chmod 0644 "$stage"/usr/share/man/man*/*.gz
 install -m 0644 deploy/systemd/*.service "$stage/usr/lib/systemd/system/"
@@ -97,14 +102,16 @@ sed "s/@VERSION@/$debversion/; s/@DATE@/$(date -u -R -d "@$(git log -1 --format=
 # control.tar: maintainer scripts are the same for both packages.
 control_common() { # $1 = DEBIAN dir
   install -d -m 0755 "$1"
-  install -m 0755 packaging/postinst packaging/prerm packaging/postrm "$1/"
+  install -m 0755 packaging/postinst packaging/postrm "$1/"
   install -m 0644 packaging/triggers "$1/"
 }
 
 build_deb() { # $1 = tree, $2 = package, $3 = arch, $4 = Depends, $5 = extra control lines
   local tree=$1 pkg=$2 arch=$3 deps=$4 extra=$5 size
   control_common "$tree/DEBIAN"
-  install -m 0644 "packaging/lintian/$pkg" "$tree/usr/share/lintian/overrides/$pkg"
+  { sed "s/^psk-toolkit:/$pkg:/" packaging/lintian/psk-toolkit
+    [ "$pkg" = psk-toolkit ] || cat "packaging/lintian/$pkg"; } >"$tree/usr/share/lintian/overrides/$pkg"
+  chmod 0644 "$tree/usr/share/lintian/overrides/$pkg"
   if [ "$pkg" != psk-toolkit ]; then mv "$tree/usr/share/doc/psk-toolkit" "$tree/usr/share/doc/$pkg"; fi
   (cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) >"$tree/DEBIAN/md5sums"
   chmod 0644 "$tree/DEBIAN/md5sums"
@@ -142,6 +149,10 @@ if [ "$bundled" = 1 ]; then
     --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
     --generate-cds-archive 2>&1 | grep -v '^Warning: The default' >&2 || true
   [ -x "$bstage/usr/lib/psk-toolkit/runtime/bin/java" ] || { echo "package.sh: jlink failed" >&2; exit 1; }
+  # jlink writes read-only files; a package's files are 0644, its programs 0755.
+  find "$bstage/usr/lib/psk-toolkit/runtime" -type d -exec chmod 0755 {} +
+  find "$bstage/usr/lib/psk-toolkit/runtime" -type f -perm -u+x -exec chmod 0755 {} +
+  find "$bstage/usr/lib/psk-toolkit/runtime" -type f ! -perm -u+x -exec chmod 0644 {} +
   # The runtime's own legal notices stay with it (lintian: see the override file).
   debs+=("$(build_deb "$bstage" psk-toolkit-bundled "$arch" 'libc6 (>= 2.31), zlib1g' \
     "$(printf 'Conflicts: psk-toolkit\nReplaces: psk-toolkit\nProvides: psk-toolkit (= %s)' "$debversion")")")

@@ -68,8 +68,10 @@ check "four launchers in /usr/bin" sh -c 'for t in psk-keygen psk-tunnel psk-pro
 check "/var/lib/psk-tunnel is 0700 root" sh -c 'test "$(stat -c %a:%U /var/lib/psk-tunnel)" = 700:root'
 check "AOT caches made at install" sh -c 'ls /var/cache/psk-toolkit/psk-keygen.aot /var/cache/psk-toolkit/psk-tunnel.aot'
 check "the launcher takes the JRE (no javac)" sh -c 'test ! -e /usr/lib/jvm/java-25-openjdk-amd64/bin/javac && psk-keygen --version | grep -q "Java 25"'
-check "a Java that is too old is named in one line" sh -c \
-  'out=$(PSK_JAVA_HOME=/usr psk-keygen --version 2>&1); test $? -ne 0 && test $(printf "%s\n" "$out" | wc -l) -eq 1 && printf "%s" "$out" | grep -q "PSK_JAVA_HOME=/usr"'
+check "a Java that is too old is named in one line" sh -c '
+  mkdir -p /tmp/old17/bin && ln -sf /bin/true /tmp/old17/bin/java && echo "JAVA_VERSION=\"17.0.9\"" > /tmp/old17/release
+  out=$(PSK_JAVA_HOME=/tmp/old17 psk-keygen --version 2>&1) && exit 1
+  test "$(printf "%s\n" "$out" | wc -l)" -eq 1 && printf "%s" "$out" | grep -q "PSK_JAVA_HOME=/tmp/old17: Java 17"'
 check "psk-keygen generate" psk-keygen generate /tmp/pad.bin --size 1MiB
 check "psk-keygen verify" psk-keygen verify /tmp/pad.bin
 check "psk-keygen verify rejects a changed pad" sh -c 'printf x | dd of=/tmp/pad.bin bs=1 seek=100 conv=notrunc 2>/dev/null; ! psk-keygen verify /tmp/pad.bin'
@@ -109,6 +111,39 @@ check "nothing of it left but state and config" sh -c '
     test ! -e $p || { echo "left: $p"; exit 1; }
   done; test -d /var/lib/psk-tunnel'
 check "apt purges it" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y psk-toolkit >/dev/null 2>&1 && ! dpkg -s psk-toolkit >/dev/null 2>&1'
+
+# --- the self-contained package on Debian 12, which has no Java 25 at all ----------------------
+bundled=$(ls -t "$root"/dist/psk-toolkit-bundled_*_amd64.deb 2>/dev/null | head -1 || true)
+if [ -n "$bundled" ] && [ "${PSK_SKIP_BUNDLED:-0}" != 1 ]; then
+  bw="$cache/bookworm-amd64-$(date +%G-W%V).tar"
+  flock 9
+  if [ ! -s "$bw" ]; then
+    echo "making the Debian 12 base ($bw)" >&2
+    mmdebstrap --mode=root --format=tar --variant=apt --include=man-db,procps bookworm "$bw.tmp" "$mirror" >&2
+    mv -f "$bw.tmp" "$bw"
+    find "$cache" -maxdepth 1 -name 'bookworm-amd64-*.tar' ! -name "$(basename "$bw")" -delete
+  fi
+  flock -u 9
+  cleanup
+  ch=$(mktemp -d "/tmp/psk-pkg-chroot12.$$.XXXXXX")
+  tar -C "$ch" -xf "$bw"
+  mount -t proc proc "$ch/proc"
+  mount --bind /dev "$ch/dev"
+  cp "$bundled" "$ch/tmp/"
+  install -d "$ch/tmp/quote"
+  cp "$root"/attestation/src/test/resources/dev/psk/attest/tools54/{ak.pem,q.msg,q.sig,q.pcrs} "$ch/tmp/quote/"
+  check "Debian 12 has no Java" sh -c '! command -v java && ! ls -d /usr/lib/jvm/* 2>/dev/null'
+  check "apt installs $(basename "$bundled") on Debian 12" \
+    sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/$(basename "$bundled") >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }"
+  check "Debian 12: the bundled runtime runs the tools" sh -c 'psk-keygen --version | grep -q "Java 25"'
+  check "Debian 12: AOT caches made for the bundled runtime" ls /var/cache/psk-toolkit/psk-attestation.aot
+  check "Debian 12: psk-keygen generate + verify" sh -c 'psk-keygen generate /tmp/pad.bin --size 1MiB && psk-keygen verify /tmp/pad.bin'
+  check "Debian 12: psk-attest verify accepts the committed quote" sh -c \
+    'cd /tmp/quote && psk-attest verify --ak ak.pem -m q.msg -s q.sig -q 0102030405060708 -l sha256:0-7 -f q.pcrs | grep -q ACCEPT'
+  check "Debian 12: man psk-tunnel" sh -c 'man -P cat psk-tunnel 2>/dev/null | grep -q "PSK-TUNNEL SHOW"'
+  check "Debian 12: apt purges it, runtime included" sh -c \
+    'DEBIAN_FRONTEND=noninteractive apt-get purge -y psk-toolkit-bundled >/dev/null 2>&1 && test ! -e /usr/lib/psk-toolkit && test ! -e /usr/bin/psk-tunnel'
+fi
 
 echo "chroot test: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -50,10 +50,15 @@ class SystemdUnitsTest {
         // The unit as an instance, its ExecStart pointed at this checkout's launcher.
         String instance = unit.replace("@", "@ci");
         Path copy = dir.resolve(instance);
-        Files.writeString(copy, text.replace("/usr/bin/psk-tunnel", project.resolve("bin/psk-tunnel").toString()));
+        Files.writeString(
+                copy,
+                text.replace(
+                        "/usr/bin/psk-tunnel", project.resolve("bin/psk-tunnel").toString()));
 
         var verify = run(List.of("systemd-analyze", "verify", "--man=no", copy.toString()));
-        assertThat(verify.code).as("systemd-analyze verify %s:%n%s", unit, verify.out).isZero();
+        assertThat(verify.code)
+                .as("systemd-analyze verify %s:%n%s", unit, verify.out)
+                .isZero();
         assertThat(verify.out).as("verify output").isBlank();
 
         var security = run(List.of("systemd-analyze", "security", "--offline=yes", copy.toString()));
