@@ -163,10 +163,3 @@ awk -v p="${mbps[$psk]}" -v w="$wg_rate" -v pr="${rtx[$psk]}" -v wr="${rtx[wg]}"
   ok = (p >= 3 * w) && (pr < wr) && (pl + 0 < wl + 0)
   printf "target (>= 3x throughput, fewer retransmits, lower RTT under load): %s\n", ok ? "met" : "NOT met"
 }'
-# Resident memory of every tunnel end after the runs (PSK_JAVA_OPTS applies to the psk-tunnel JVMs).
-echo "resident memory after the runs (PSK_JAVA_OPTS=${PSK_JAVA_OPTS:-}):"
-for p in $(pgrep -f "PskTunnel --psk $work/" || true) $(pgrep -f "wireguard-go -f (${WGA}|${WGB})\$" || true); do
-  kb=$(sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' "/proc/$p/status" 2>/dev/null || true)
-  [ -n "$kb" ] && printf '  %-14s pid %-7s %6d MiB\n' "$(ps -o comm= -p "$p")" "$p" "$((kb / 1024))"
-done
-true
