@@ -6,6 +6,8 @@ PKGS=(maven softhsm2 opensc gnutls-bin swtpm swtpm-tools tpm2-tools tpm2-abrmd l
       libtpm2-pkcs11-tools libtss2-tcti-tabrmd0 libtss2-tcti-swtpm0 dbus iproute2 iperf3 nftables
       tcpdump wireguard-tools python3 python3-cryptography openssl jq procps psmisc
       util-linux coreutils hyperfine iputils-ping ethtool)
+# The packages and their tests (scripts/package.sh, tests/package/): chroot, lintian, arm64 emulation.
+PKGS+=(mmdebstrap lintian qemu-user-static file systemd)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,6 +5,7 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.wire.Psk2Wire;
@@ -119,8 +120,9 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--status-file",
-            paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: " + StatusFile.DEFAULT_DIR + "/NAME.json).")
+            paramLabel = "FILE|DIR",
+            description = "Status file read by 'psk-tunnel show', or a directory for NAME.json (default: "
+                    + StatusFile.DEFAULT_DIR + "/NAME.json).")
     Path statusFile;
 
     @Option(
@@ -190,7 +192,7 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     Path statusFilePath() {
-        return statusFile != null ? statusFile : StatusFile.defaultPath(tun);
+        return StatusDirectory.statusFile(statusFile, tun);
     }
 
     public static void main(String[] args) {

@@ -3,10 +3,10 @@ package dev.psk.tunnel.cli;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.cli.VerboseOption;
+import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,11 +58,11 @@ public final class ShowCommand implements Callable<Integer> {
         if (statusFile != null) {
             files.add(statusFile);
         } else if (!names.isEmpty()) {
-            names.forEach(n -> files.add(statusDir.resolve(n + ".json")));
-        } else if (Files.isDirectory(statusDir)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(statusDir, "*.json")) {
-                ds.forEach(files::add);
+            for (String n : names) {
+                files.add(StatusDirectory.find(statusDir, n));
             }
+        } else if (Files.isDirectory(statusDir)) {
+            files.addAll(StatusDirectory.list(statusDir));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (files.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.testing.MemoryTun;
@@ -275,7 +276,7 @@ class PskTunnelCliTest {
             }
             assertThat(a.result().get(10, TimeUnit.SECONDS))
                     .as("exit code after exhaustion")
-                    .isEqualTo(1);
+                    .isEqualTo(ExitCodes.DO_NOT_RESTART);
             String err = a.err().toString(StandardCharsets.UTF_8);
             assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
             assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);

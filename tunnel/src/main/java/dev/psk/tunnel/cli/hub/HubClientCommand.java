@@ -74,10 +74,8 @@ public final class HubClientCommand implements Callable<Integer> {
                 ? null
                 : TokenSigner.open(
                         Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
-        InetSocketAddress server = new InetSocketAddress(cfg.serverHost(), cfg.serverPort());
-        if (server.isUnresolved()) {
-            throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
-        }
+        InetSocketAddress server = dev.psk.tunnel.cli.EndpointResolver.fromEnvironment(System.err::println)
+                .resolve("ServerEndpoint", cfg.serverHost(), cfg.serverPort());
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
         StatusWriter status = null;
@@ -110,6 +108,7 @@ public final class HubClientCommand implements Callable<Integer> {
                     "hub client",
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
+            dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
             Foreground.runUntilSignalled(client, signer, status);
             return 0;
         } catch (Exception e) {

@@ -108,6 +108,8 @@ public final class HubServerCommand implements Callable<Integer> {
                     "hub server",
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
+            dev.psk.common.SystemdNotify.ready(
+                    "hub on " + tun.name() + ", " + cfg.clients().size() + " clients");
             Foreground.runUntilSignalled(hub, reloader, metrics, status);
             return 0;
         } catch (Exception e) {
