@@ -12,9 +12,10 @@ import java.util.logging.Logger;
 /**
  * The hub's side of a handshake: message 1 in (mac1 already checked), message 2 out, a session
  * born. Authorization happens inside the Noise read, right after the initiator's static key is
- * decrypted and before the second DH: an unknown or disabled key, or one over its rate, ends the
- * handshake there. Then the TAI64N timestamp must be newer than any accepted from that key, and a
- * pinned hardware identity must have signed the handshake hash.
+ * decrypted and before the second DH: an unknown or disabled key ends the handshake there. Then a
+ * pinned hardware identity must have signed the handshake hash, the TAI64N timestamp must be newer
+ * than any accepted from that key, and only then is the key's rate charged (so replays cost the
+ * client nothing).
  *
  * <p>Thread-safety: safe for concurrent use by handshake workers.
  */
@@ -60,10 +61,6 @@ final class HubResponder {
                     why[0] = HubDropReason.DISABLED_KEY;
                     throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
                 }
-                if (!perKey.allow(java.nio.ByteBuffer.wrap(key))) {
-                    why[0] = HubDropReason.RATE_LIMITED_KEY;
-                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "client key over its rate");
-                }
                 who[0] = e;
                 return e.client().psk();
             });
@@ -73,6 +70,10 @@ final class HubResponder {
             }
             if (!e.state().acceptTimestamp(Arrays.copyOf(payload, HubWire.TIMESTAMP_BYTES))) {
                 return refuse(HubDropReason.REPLAYED_INITIATION, e, source);
+            }
+            // Charged only now: a replayed message 1 (refused above) must not spend the client's budget.
+            if (!perKey.allow(java.nio.ByteBuffer.wrap(e.client().publicKey()))) {
+                return refuse(HubDropReason.RATE_LIMITED_KEY, e, source);
             }
             int index = table.reserve();
             if (index == 0) {

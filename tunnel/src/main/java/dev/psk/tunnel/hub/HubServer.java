@@ -33,9 +33,10 @@ import java.util.logging.Logger;
  * device's control handler, cheap checks run there, the Noise work on handshake workers fed by a
  * bounded queue, and a timer sweeps expired keypairs and rate-limiter tables.
  *
- * <p>Order of checks for message 1: size and header, mac1 (one HMAC, no DH), per-source rate; under
- * load or over the rate, mac2 or else a cookie reply; queue room; then on a worker the Noise read with the client
- * lookup after one DH. {@link #reload} applies a new configuration at once: keypairs of removed,
+ * <p>Order of checks for message 1 (WireGuard's): size and header, mac1 (one HMAC, no DH); under
+ * load, mac2 or else a cookie reply, then the per-source rate (charged only to sources that proved
+ * their address); queue room; then on a worker the Noise read with the client lookup after one DH,
+ * the timestamp, and only then the per-key rate. {@link #reload} applies a new configuration at once: keypairs of removed,
  * disabled or re-keyed clients are wiped and leave the receiver-index table, and their addresses
  * leave the AllowedIPs table, before it returns.
  */
@@ -279,11 +280,12 @@ public final class HubServer implements AutoCloseable {
             underLoadUntil = now + NoiseLimits.UNDER_LOAD_AFTER.toNanos();
         }
         boolean underLoad = options.alwaysUnderLoad() || now - underLoadUntil < 0;
-        boolean withinRate = perSource.allow(src.getAddress());
-        // Under load, or from a source over its rate, a message 1 must prove its source address
-        // with mac2 before it costs a DH; without it the answer is a cookie reply (smaller than
-        // message 1, so no amplification). With a valid mac2, a source over its rate is dropped.
-        if (underLoad || !withinRate) {
+        // WireGuard's order. Not under load: every mac1-valid message 1 is queued. Under load: it
+        // must prove its source address with mac2 before it costs a DH, else the answer is a cookie
+        // reply (smaller than message 1, so no amplification); only then is the source's rate
+        // charged, so a flood without mac2 from a client's address (spoofed, or a NAT) never
+        // spends the budget of the client that holds a valid cookie.
+        if (underLoad) {
             if (!cookies.checkMac2(buf, n, src)) {
                 int len =
                         cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
@@ -291,7 +293,7 @@ public final class HubServer implements AutoCloseable {
                 counters.drop(HubDropReason.COOKIE_SENT);
                 return;
             }
-            if (!withinRate) {
+            if (!perSource.allow(src.getAddress())) {
                 counters.drop(HubDropReason.RATE_LIMITED_SOURCE);
                 return;
             }

@@ -58,7 +58,7 @@ public final class IkPsk2Handshake implements AutoCloseable {
     }
 
     private final Role role;
-    private final SymmetricState ss;
+    private SymmetricState ss;
     private final byte[] s;
     private final byte[] sPub;
     private byte[] e;
@@ -219,29 +219,38 @@ public final class IkPsk2Handshake implements AutoCloseable {
         }
     }
 
+    /**
+     * &lt;- e, ee, se, psk, payload, on a copy of the state: a message 2 that fails (forged,
+     * corrupted, low-order e) leaves this handshake waiting for the genuine one, so an attacker who
+     * can inject datagrams cannot cancel a pending handshake.
+     */
     public byte[] readMessage2(byte[] message) throws NoiseException {
         expect(Step.READ2);
+        if (message.length < MESSAGE2_OVERHEAD_BYTES) {
+            throw new NoiseException(
+                    NoiseException.Reason.MALFORMED,
+                    "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
+        }
+        SymmetricState trial = ss.copy();
         try {
-            if (message.length < MESSAGE2_OVERHEAD_BYTES) {
-                throw new NoiseException(
-                        NoiseException.Reason.MALFORMED,
-                        "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
-            }
-            re = Arrays.copyOfRange(message, 0, KEY_BYTES);
-            ss.mixHash(re);
-            ss.mixKey(re);
-            byte[] ee = Dh25519.dh(e, re);
-            ss.mixKey(ee);
+            byte[] rePub = Arrays.copyOfRange(message, 0, KEY_BYTES);
+            trial.mixHash(rePub);
+            trial.mixKey(rePub);
+            byte[] ee = Dh25519.dh(e, rePub);
+            trial.mixKey(ee);
             Arrays.fill(ee, (byte) 0);
-            byte[] se = Dh25519.dh(s, re);
-            ss.mixKey(se);
+            byte[] se = Dh25519.dh(s, rePub);
+            trial.mixKey(se);
             Arrays.fill(se, (byte) 0);
-            ss.mixKeyAndHash(psk);
-            byte[] payload = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, message.length));
+            trial.mixKeyAndHash(psk);
+            byte[] payload = trial.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, message.length));
+            ss.close();
+            ss = trial;
+            re = rePub;
             step = Step.DONE;
             return payload;
         } catch (NoiseException | RuntimeException ex) {
-            fail();
+            trial.close();
             throw ex;
         }
     }

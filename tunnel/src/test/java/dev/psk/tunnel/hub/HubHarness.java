@@ -79,6 +79,17 @@ abstract class HubHarness {
         assertThat(cond.getAsBoolean()).as("condition within " + millis + " ms").isTrue();
     }
 
+    static void awaitOr(BooleanSupplier cond, long millis, java.util.function.Supplier<String> state)
+            throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!cond.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(cond.getAsBoolean())
+                .as(() -> "condition within " + millis + " ms: " + state.get())
+                .isTrue();
+    }
+
     /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
     static byte[] message1(Client c, Keys hub, int senderIndex) throws Exception {
         try (IkPsk2Handshake hs =
