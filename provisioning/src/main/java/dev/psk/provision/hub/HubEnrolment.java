@@ -130,6 +130,10 @@ public final class HubEnrolment {
                     addr.add(first.toString());
                     hub.addresses().forEach(a -> routes.add(a.network().toString()));
                 }
+                if (routes.isEmpty()) {
+                    // Always written: the client accepts inner sources from the hub only within these.
+                    routes.add(first.network().toString());
+                }
                 client.put("Interface", "pskc0");
                 try {
                     HubConfigParser.parseClient(MAPPER.writeValueAsString(client), clientFile.toString());
