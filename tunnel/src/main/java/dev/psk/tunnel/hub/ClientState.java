@@ -16,14 +16,27 @@ final class ClientState {
     final String fingerprint;
     final NoisePeerSession session;
     final Peer peer;
+    private volatile String name;
     private byte[] lastTimestamp;
 
-    ClientState(byte[] publicKey, NoisePeerSession session) {
+    ClientState(String name, byte[] publicKey, NoisePeerSession session) {
         this.publicKey = publicKey.clone();
         this.fingerprint = AllowedClient.fingerprint(publicKey);
         this.session = session;
-        this.peer = new Peer(fingerprint, session, null, true);
+        this.peer = new Peer(name, session, null, true);
         session.attach(peer);
+        rename(name);
+    }
+
+    /** The enrolled name, which a reload may change (the key, and so this state, stays). */
+    void rename(String newName) {
+        this.name = newName;
+        session.describe(newName, fingerprint);
+    }
+
+    /** How logs name the client: "alice (3f2a...)", the enrolled name with the key's fingerprint beside it. */
+    String label() {
+        return name + " (" + fingerprint + ")";
     }
 
     /** Accepts {@code ts} when it is newer than every accepted one. */

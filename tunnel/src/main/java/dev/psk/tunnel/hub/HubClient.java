@@ -94,6 +94,7 @@ public final class HubClient implements AutoCloseable {
                     }
                 },
                 clock);
+        session.describe("hub", AllowedClient.fingerprint(config.serverPublicKey()));
         this.hub = new Peer("hub", session, server, true);
         session.attach(hub);
         List<Peer> only = List.of(hub);

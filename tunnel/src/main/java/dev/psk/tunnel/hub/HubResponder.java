@@ -47,6 +47,7 @@ final class HubResponder {
     Outcome respond(byte[] msg, int n, InetSocketAddress source, long now) {
         HubDropReason[] why = {HubDropReason.HANDSHAKE_FAILED};
         HubPolicy.Entry[] who = new HubPolicy.Entry[1];
+        String[] unknown = {null};
         int senderIndex = HubWire.getIntLE(msg, HubWire.INIT_SENDER_OFFSET);
         byte[] noise = Arrays.copyOfRange(msg, HubWire.INIT_NOISE_OFFSET, HubWire.mac1Offset(n));
         try (IkPsk2Handshake hs = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPrivate, hubPublic)) {
@@ -55,10 +56,12 @@ final class HubResponder {
                 HubPolicy.Entry e = p.byKey(key);
                 if (e == null) {
                     why[0] = HubDropReason.UNKNOWN_KEY;
+                    unknown[0] = AllowedClient.fingerprint(key);
                     throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown client key");
                 }
                 if (!e.client().enabled()) {
                     why[0] = HubDropReason.DISABLED_KEY;
+                    who[0] = e;
                     throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
                 }
                 who[0] = e;
@@ -93,7 +96,7 @@ final class HubResponder {
             if (who[0] == null && why[0] == HubDropReason.HANDSHAKE_FAILED) {
                 LOG.fine(() -> "message 1 from " + source + " refused: " + ex.reason());
             }
-            return refuse(why[0], who[0], source);
+            return refuse(why[0], who[0], source, unknown[0]);
         }
     }
 
@@ -122,8 +125,21 @@ final class HubResponder {
     private static final RateLimiter<HubDropReason> LOG_LIMIT = new RateLimiter<>(5, 5, 64, System::nanoTime);
 
     private static Outcome refuse(HubDropReason r, HubPolicy.Entry e, InetSocketAddress source) {
+        return refuse(r, e, source, null);
+    }
+
+    /**
+     * Logs (at most 5 a second per reason) who was refused and why: the enrolled name and
+     * fingerprint of a known client, the fingerprint of an unknown key, the source address. The
+     * client is not told (a refusal is silence), so this line is where an operator finds out.
+     */
+    private static Outcome refuse(HubDropReason r, HubPolicy.Entry e, InetSocketAddress source, String unknownKey) {
         if (LOG_LIMIT.allow(r)) {
-            LOG.info(() -> "handshake refused: " + r.label() + (e == null ? "" : " client " + e.state().fingerprint));
+            String who = e != null
+                    ? "client " + e.state().label()
+                    : unknownKey != null ? "unknown key " + unknownKey : "unauthenticated message 1";
+            LOG.info(() -> "handshake refused (" + r.label() + "): " + who + " from "
+                    + source.getAddress().getHostAddress() + ":" + source.getPort());
         }
         return new Outcome(r, null, null, null, null);
     }

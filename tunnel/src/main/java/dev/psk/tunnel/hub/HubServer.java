@@ -140,7 +140,7 @@ public final class HubServer implements AutoCloseable {
     }
 
     /** The runtime state of a newly configured client key: its peer on the device and its session. */
-    private ClientState newClient(byte[] publicKey) {
+    private ClientState newClient(AllowedClient client) {
         ClientState[] self = new ClientState[1];
         NoisePeerSession session = new NoisePeerSession(
                 true,
@@ -152,7 +152,7 @@ public final class HubServer implements AutoCloseable {
                 },
                 this::end,
                 clock);
-        ClientState st = new ClientState(publicKey, session);
+        ClientState st = new ClientState(client.name(), client.publicKey(), session);
         self[0] = st;
         List<Peer> next = new ArrayList<>(peers);
         next.add(st.peer);
@@ -189,6 +189,39 @@ public final class HubServer implements AutoCloseable {
     /** The shared runtime carrying the hub's data plane. */
     public Device device() {
         return device;
+    }
+
+    /** One configured client as show and metrics see it. */
+    public record ClientActivity(
+            String name,
+            String fingerprint,
+            boolean enabled,
+            java.time.Instant latestHandshake,
+            java.time.Instant lastPacket,
+            long rxBytes,
+            long txBytes) {}
+
+    /** Every configured client, in configuration order. */
+    public List<ClientActivity> clientActivity() {
+        HubPolicy p = policy;
+        List<ClientActivity> out = new ArrayList<>(p.config.clients().size());
+        for (AllowedClient c : p.config.clients()) {
+            HubPolicy.Entry e = p.byKey(c.publicKey());
+            if (e == null) {
+                continue;
+            }
+            NoisePeerSession s = e.state().session;
+            TrafficCounters t = e.state().peer.counters();
+            out.add(new ClientActivity(
+                    c.name(),
+                    e.state().fingerprint,
+                    c.enabled(),
+                    s.latestHandshake(),
+                    s.lastPacket(),
+                    t.rxBytes(),
+                    t.txBytes()));
+        }
+        return out;
     }
 
     public HubCounters counters() {
@@ -332,7 +365,7 @@ public final class HubServer implements AutoCloseable {
             }
             send(ByteBuffer.wrap(o.response()), job.source());
             counters.handshakesCompleted.incrementAndGet();
-            LOG.fine(() -> "handshake completed with client " + o.state().fingerprint);
+            LOG.fine(() -> "handshake completed with client " + o.state().label());
         }
     }
 

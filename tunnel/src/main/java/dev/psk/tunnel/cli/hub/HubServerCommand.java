@@ -93,7 +93,7 @@ public final class HubServerCommand implements Callable<Integer> {
             if (port > 0) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 HubServer h = hub;
-                HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader);
+                HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader, h);
                 metrics = HubMetrics.serve(registry, port);
             }
             hub.start();
