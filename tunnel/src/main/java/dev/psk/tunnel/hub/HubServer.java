@@ -90,6 +90,7 @@ public final class HubServer implements AutoCloseable {
     private final HubCounters counters = new HubCounters();
     private final SessionTable table = new SessionTable(NoiseLimits.MAX_SESSIONS);
     private final Map<ByteBuffer, ClientState> states = new ConcurrentHashMap<>();
+    private final TimestampStore timestamps = new TimestampStore();
     private volatile List<Peer> peers = List.of();
     private final RateLimiter<InetAddress> perSource;
     private final RateLimiter<ByteBuffer> perKey;
@@ -152,7 +153,7 @@ public final class HubServer implements AutoCloseable {
                 },
                 this::end,
                 clock);
-        ClientState st = new ClientState(client.name(), client.publicKey(), session);
+        ClientState st = new ClientState(client.name(), client.publicKey(), session, timestamps);
         self[0] = st;
         List<Peer> next = new ArrayList<>(peers);
         next.add(st.peer);
@@ -174,6 +175,22 @@ public final class HubServer implements AutoCloseable {
         return UdpSocket.bind(
                 new InetSocketAddress(InetAddress.getByName(config.listenAddress()), config.listenPort()),
                 Psk2Wire.SOCKET_BUFFER_BYTES);
+    }
+
+    /**
+     * Keeps the newest accepted timestamp of every client in {@code file} across restarts (see
+     * {@link TimestampStore} for the write-behind window). Call before {@link #start}.
+     *
+     * @throws IOException when the file exists but cannot be read or is malformed
+     */
+    public void persistTimestamps(java.nio.file.Path file) throws IOException {
+        timestamps.persistTo(file);
+        timestamps.flush();
+    }
+
+    /** Clients whose runtime state the hub holds (configured ones, enabled or not). */
+    public int clientStates() {
+        return states.size();
     }
 
     public void start() {
@@ -263,6 +280,21 @@ public final class HubServer implements AutoCloseable {
                 }
             }
         }
+        // Clients no longer configured: their state goes (peer, session); their newest timestamp
+        // stays in the store so their old message 1s are refused if they come back.
+        List<Peer> kept = new ArrayList<>(peers);
+        for (var it = states.entrySet().iterator(); it.hasNext(); ) {
+            ClientState st = it.next().getValue();
+            if (fresh.byKey(st.publicKey) == null) {
+                it.remove();
+                kept.remove(st.peer);
+                for (Session s : st.session.clear()) {
+                    end(s);
+                }
+                st.session.close();
+            }
+        }
+        peers = List.copyOf(kept);
         int n = ended;
         LOG.info(() -> "configuration reloaded: " + next.clients().size() + " clients, " + n + " sessions ended");
     }
@@ -396,8 +428,22 @@ public final class HubServer implements AutoCloseable {
             }
             perSource.sweep();
             perKey.sweep();
+            flushTimestamps();
         }
     }
+
+    private void flushTimestamps() {
+        try {
+            timestamps.flush();
+        } catch (IOException e) {
+            if (FLUSH_LOG.allow(Boolean.TRUE)) {
+                LOG.warning(() -> "cannot save handshake timestamps (" + e.getMessage()
+                        + "): replay protection across a restart is degraded until this succeeds");
+            }
+        }
+    }
+
+    private static final RateLimiter<Boolean> FLUSH_LOG = new RateLimiter<>(1, 1, 1, System::nanoTime);
 
     /** Stops the handshake threads and the device (TUN and socket closed, every keypair wiped). */
     @Override
@@ -414,5 +460,6 @@ public final class HubServer implements AutoCloseable {
         for (Session s : table.all()) {
             end(s);
         }
+        flushTimestamps();
     }
 }
