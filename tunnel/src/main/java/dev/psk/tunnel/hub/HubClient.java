@@ -2,6 +2,9 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerDirectory;
@@ -169,8 +172,12 @@ public final class HubClient implements AutoCloseable {
         long now = clock.getAsLong();
         try {
             int index = table.reserve();
-            IkPsk2Handshake hs = IkPsk2Handshake.initiator(
-                    HubWire.PROLOGUE, config.privateKey(), config.serverPublicKey(), config.psk());
+            IkPsk2Handshake hs;
+            try (X25519PrivateKey own = X25519PrivateKey.takeOwnership(config.privateKey());
+                    PresharedKey psk = PresharedKey.takeOwnership(config.psk())) {
+                hs = IkPsk2Handshake.initiator(
+                        HubWire.PROLOGUE, own, X25519PublicKey.fromBytes(config.serverPublicKey()), psk);
+            }
             byte[] ts = Tai64n.encode(Instant.now());
             byte[] noise = hs.writeMessage1(h -> payload(ts, h));
             int n = HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES;

@@ -1,7 +1,8 @@
 package dev.psk.tunnel.hub;
 
-import dev.psk.tunnel.noise.Dh25519;
-import dev.psk.tunnel.noise.NoiseException;
+import dev.psk.tunnel.crypto.LowOrderPointException;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,22 +234,22 @@ public final class HubConfigParser {
     }
 
     private static byte[] derivePublic(Fields f, byte[] priv, String field) throws ConfigException {
-        try {
-            return Dh25519.publicFromPrivate(priv);
-        } catch (NoiseException e) {
+        try (X25519PrivateKey k = X25519PrivateKey.copyOf(priv)) {
+            return X25519.publicKey(k).bytes();
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw f.error(field, "is not a usable X25519 private key");
         }
     }
 
     private static void checkPublic(Fields f, String field, byte[] key) throws ConfigException {
-        // A low-order public key makes every DH with it zero; Dh25519 would refuse each handshake,
+        // A low-order public key makes every DH with it zero; X25519 would refuse each handshake,
         // so refuse the configuration instead. Probe with a fixed scalar.
         byte[] probe = new byte[32];
         probe[0] = 8;
         probe[31] = 64;
         try {
-            Dh25519.dh(probe, key);
-        } catch (NoiseException e) {
+            X25519.scalarMult(probe, key);
+        } catch (LowOrderPointException e) {
             throw f.error(field, "is a low-order X25519 point: expected a real public key");
         }
     }

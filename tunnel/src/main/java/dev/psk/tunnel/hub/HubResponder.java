@@ -1,5 +1,8 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import dev.psk.tunnel.noise.NoiseException;
@@ -19,26 +22,26 @@ import java.util.logging.Logger;
  *
  * <p>Thread-safety: safe for concurrent use by handshake workers.
  */
-final class HubResponder {
+final class HubResponder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubResponder.class.getName());
 
     /** Outcome of one message 1. */
     record Outcome(HubDropReason refused, Session session, ClientState state, AllowedClient client, byte[] response) {}
 
-    private final byte[] hubPrivate;
-    private final byte[] hubPublic;
+    private final X25519PrivateKey hubPrivate;
+    private final X25519PublicKey hubPublic;
     private final Supplier<HubPolicy> policy;
     private final SessionTable table;
     private final RateLimiter<java.nio.ByteBuffer> perKey;
 
     HubResponder(
-            byte[] hubPrivate,
-            byte[] hubPublic,
+            X25519PrivateKey hubPrivate,
+            X25519PublicKey hubPublic,
             Supplier<HubPolicy> policy,
             SessionTable table,
             RateLimiter<java.nio.ByteBuffer> perKey) {
-        this.hubPrivate = hubPrivate.clone();
-        this.hubPublic = hubPublic.clone();
+        this.hubPrivate = hubPrivate;
+        this.hubPublic = hubPublic;
         this.policy = policy;
         this.table = table;
         this.perKey = perKey;
@@ -48,15 +51,16 @@ final class HubResponder {
         HubDropReason[] why = {HubDropReason.HANDSHAKE_FAILED};
         HubPolicy.Entry[] who = new HubPolicy.Entry[1];
         String[] unknown = {null};
+        PresharedKey[] issued = {null};
         int senderIndex = HubWire.getIntLE(msg, HubWire.INIT_SENDER_OFFSET);
         byte[] noise = Arrays.copyOfRange(msg, HubWire.INIT_NOISE_OFFSET, HubWire.mac1Offset(n));
         try (IkPsk2Handshake hs = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPrivate, hubPublic)) {
             HubPolicy p = policy.get();
             byte[] payload = hs.readMessage1(noise, key -> {
-                HubPolicy.Entry e = p.byKey(key);
+                HubPolicy.Entry e = p.byKey(key.bytes());
                 if (e == null) {
                     why[0] = HubDropReason.UNKNOWN_KEY;
-                    unknown[0] = AllowedClient.fingerprint(key);
+                    unknown[0] = AllowedClient.fingerprint(key.bytes());
                     throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown client key");
                 }
                 if (!e.client().enabled()) {
@@ -65,7 +69,8 @@ final class HubResponder {
                     throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
                 }
                 who[0] = e;
-                return e.client().psk();
+                issued[0] = PresharedKey.takeOwnership(e.client().psk());
+                return issued[0];
             });
             HubPolicy.Entry e = who[0];
             if (!checkPayload(hs, e.client(), payload)) {
@@ -97,7 +102,17 @@ final class HubResponder {
                 LOG.fine(() -> "message 1 from " + source + " refused: " + ex.reason());
             }
             return refuse(why[0], who[0], source, unknown[0]);
+        } finally {
+            if (issued[0] != null) {
+                issued[0].close();
+            }
         }
+    }
+
+    /** Wipes the hub's private key. */
+    @Override
+    public void close() {
+        hubPrivate.close();
     }
 
     private static boolean checkPayload(IkPsk2Handshake hs, AllowedClient c, byte[] payload) {

@@ -2,12 +2,14 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.TrafficCounters;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.io.TunDevice;
-import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseException;
 import dev.psk.tunnel.noise.NoiseLimits;
 import dev.psk.tunnel.ratelimit.RateLimiter;
@@ -113,8 +115,8 @@ public final class HubServer implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(options.maxQueuedHandshakes());
-        byte[] priv = config.privateKey();
-        this.hubPublic = Dh25519.publicFromPrivate(priv);
+        X25519PrivateKey hubKey = X25519PrivateKey.takeOwnership(config.privateKey());
+        this.hubPublic = X25519.publicKey(hubKey).bytes();
         this.policy = new HubPolicy(config, states, this::newClient);
         this.underLoadUntil = clock.getAsLong() - 1;
         this.perSource = new RateLimiter<>(
@@ -128,8 +130,7 @@ public final class HubServer implements AutoCloseable {
                 NoiseLimits.MAX_RATE_LIMITER_ENTRIES,
                 clock);
         this.cookies = new CookieChecker(hubPublic, clock);
-        this.responder = new HubResponder(priv, hubPublic, () -> policy, table, perKey);
-        Arrays.fill(priv, (byte) 0);
+        this.responder = new HubResponder(hubKey, X25519PublicKey.fromBytes(hubPublic), () -> policy, table, perKey);
         this.device = new Device(
                 tun,
                 socket,
@@ -460,6 +461,7 @@ public final class HubServer implements AutoCloseable {
         for (Session s : table.all()) {
             end(s);
         }
+        responder.close();
         flushTimestamps();
     }
 }

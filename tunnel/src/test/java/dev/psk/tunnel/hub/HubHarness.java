@@ -92,8 +92,11 @@ abstract class HubHarness {
 
     /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
     static byte[] message1(Client c, Keys hub, int senderIndex) throws Exception {
-        try (IkPsk2Handshake hs =
-                IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.keys().priv(), hub.pub(), c.psk())) {
+        try (IkPsk2Handshake hs = IkPsk2Handshake.initiator(
+                HubWire.PROLOGUE,
+                dev.psk.tunnel.crypto.X25519PrivateKey.copyOf(c.keys().priv()),
+                dev.psk.tunnel.crypto.X25519PublicKey.fromBytes(hub.pub()),
+                dev.psk.tunnel.crypto.PresharedKey.copyOf(c.psk()))) {
             byte[] noise = hs.writeMessage1(Tai64n.encode(Instant.now()));
             byte[] msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
             msg[0] = HubWire.TYPE_INITIATION;
