@@ -15,5 +15,11 @@ export PSK_DEMO_WORK="$work" PSK_ROOT="$root"
 for step in scripts/demo.d/*.sh; do
   [ -e "$step" ] || continue
   bash "$step"
+  # every process a step starts names a file under $work: none may outlive its step
+  if survivors=$(pgrep -af -- "$work" | grep -v "^$$ "); then
+    echo "demo: $step left processes running:" >&2
+    echo "$survivors" >&2
+    exit 1
+  fi
 done
 echo "== demo complete"

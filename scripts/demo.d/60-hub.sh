@@ -7,9 +7,6 @@ set -euo pipefail
 cd "$PSK_ROOT"
 d="$PSK_DEMO_WORK/hub"
 mkdir -p "$d"
-hubtun() { # psk-tunnel hub …, through the launcher until PskTunnel registers the hub command group
-  if bin/psk-tunnel --help 2>/dev/null | grep -qE '^ +hub( |$)'; then bin/psk-tunnel hub "$@"; else bin/_launch tunnel dev.psk.tunnel.cli.hub.HubTunnelCommand "$@"; fi
-}
 echo "== Hub mode: a hub key pair, two clients (keys and PSKs generated, files 0600)"
 bin/psk-provision hub init --config "$d/hub.json" --listen-port 51820 --address 10.77.0.1/24 --interface pskh$$t
 bin/psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 --config "$d/hub.json" --endpoint 192.168.71.1:51820
@@ -21,12 +18,14 @@ if [ "$(id -u)" != 0 ]; then
   echo "(not root: skipping the live part, which needs namespaces and TUN devices)"
   exit 0
 fi
-hubtun --version >/dev/null   # builds the jars once, before three processes start at the same time
+bin/psk-tunnel --version >/dev/null   # builds the jars once, before three processes start at the same time
 H=pskhH$$ A=pskhA$$ B=pskhB$$
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # anything still running in the namespaces (nothing should be) goes before they do
+  for ns in $H $A $B; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
   for ns in $H $A $B; do ip netns del "$ns" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -38,9 +37,10 @@ ip -n $A addr add 192.168.71.2/24 dev pskh$$a; ip -n $A link set pskh$$a up
 ip -n $B addr add 192.168.72.2/24 dev pskh$$b; ip -n $B link set pskh$$b up
 ip -n $H addr add 192.168.71.1/24 dev pskh$$x; ip -n $H link set pskh$$x up
 ip -n $H addr add 192.168.72.1/24 dev pskh$$y; ip -n $H link set pskh$$y up
-ip netns exec $H bash -c "$(declare -f hubtun); cd '$PSK_ROOT'; hubtun server --config '$d/hub.json'" > "$d/hub.log" 2>&1 & pids+=($!)
-ip netns exec $A bash -c "$(declare -f hubtun); cd '$PSK_ROOT'; hubtun client --config '$d/alice.json'" > "$d/alice.log" 2>&1 & pids+=($!)
-ip netns exec $B bash -c "$(declare -f hubtun); cd '$PSK_ROOT'; hubtun client --config '$d/bob.json'" > "$d/bob.log" 2>&1 & pids+=($!)
+# ip netns exec and the launchers exec: each pid below is the JVM itself, so cleanup stops it
+ip netns exec $H bin/psk-tunnel hub server --config "$d/hub.json" > "$d/hub.log" 2>&1 & pids+=($!)
+ip netns exec $A bin/psk-tunnel hub client --config "$d/alice.json" > "$d/alice.log" 2>&1 & pids+=($!)
+ip netns exec $B bin/psk-tunnel hub client --config "$d/bob.json" > "$d/bob.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do ip netns exec $A ping -c1 -W1 10.77.0.1 >/dev/null 2>&1 && break; sleep 0.5; done || true
 ip netns exec $A ping -c1 -W2 10.77.0.1 >/dev/null 2>&1 || { echo "alice cannot reach the hub; logs:"; for f in "$d"/*.log; do echo "-- $f"; tail -n 5 "$f"; done; exit 1; }
 echo "== alice -> hub, alice -> bob (through the hub)"

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.psk.attest.eventlog.EventLog;
 import dev.psk.attest.eventlog.EventLogBuilder;
 import dev.psk.attest.policy.PcrPolicy;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.DerEcdsa;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.attest.tpm.PcrSelection;

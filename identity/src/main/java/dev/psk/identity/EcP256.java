@@ -59,13 +59,27 @@ public final class EcP256 {
         try {
             k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IdentityException("public key: not an EC SubjectPublicKeyInfo (" + e.getMessage() + ")");
+            throw new IdentityException(
+                    "public key: " + otherKind(spki) + ": only EC P-256 (secp256r1) keys are supported");
         }
         if (!(k instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
             throw new IdentityException("public key: expected an EC P-256 (secp256r1) key");
         }
         checkPoint(point(ec));
         return ec;
+    }
+
+    /** What a non-EC SubjectPublicKeyInfo holds, for the error message (never the JDK's own text). */
+    private static String otherKind(byte[] spki) {
+        for (String alg : new String[] {"RSA", "Ed25519", "X25519"}) {
+            try {
+                KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(spki));
+                return "an " + alg + " key";
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // not this kind either
+            }
+        }
+        return "not a well-formed public key";
     }
 
     /** The canonical SubjectPublicKeyInfo DER (named-curve form) of a P-256 key. */

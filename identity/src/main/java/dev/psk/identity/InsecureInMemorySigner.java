@@ -11,7 +11,7 @@ import java.security.spec.ECGenParameterSpec;
 /**
  * A P-256 signer whose private key lives in JVM memory. Insecure by design — the key can be read
  * out of the process — and meant for tests of protocols that take a {@link Signer}; deployments
- * use {@link TokenSigner}.
+ * use {@link dev.psk.identity.pkcs11.TokenSigner}.
  */
 public final class InsecureInMemorySigner implements Signer {
     private final PrivateKey privateKey;

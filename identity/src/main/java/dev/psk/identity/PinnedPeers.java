@@ -1,6 +1,7 @@
 package dev.psk.identity;
 
 import dev.psk.common.AtomicFiles;
+import dev.psk.common.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,8 +56,7 @@ public final class PinnedPeers {
         } catch (NoSuchFileException e) {
             throw new IdentityException("peers file " + file + ": no such file");
         } catch (IOException e) {
-            throw new IdentityException(
-                    "peers file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new IdentityException("peers file " + file + ": cannot be read: " + IoErrors.reason(e));
         }
         try {
             return parse(text);

@@ -4,7 +4,7 @@ import java.security.interfaces.ECPublicKey;
 
 /**
  * Signs with an identity key: ECDSA over NIST P-256 with SHA-256 (the one algorithm TPM 2.0 and
- * the ATECC608A share). Implementations: {@link TokenSigner} (key inside a PKCS#11 token) and
+ * the ATECC608A share). Implementations: {@link dev.psk.identity.pkcs11.TokenSigner} (key inside a PKCS#11 token) and
  * {@link InsecureInMemorySigner} (tests only).
  */
 public interface Signer extends AutoCloseable {

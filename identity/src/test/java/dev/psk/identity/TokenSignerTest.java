@@ -8,6 +8,7 @@ import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Exception;
 import dev.psk.identity.pkcs11.Pkcs11Token;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
+import dev.psk.identity.pkcs11.TokenSigner;
 import dev.psk.identity.testing.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;

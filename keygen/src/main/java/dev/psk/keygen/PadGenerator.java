@@ -1,6 +1,7 @@
 package dev.psk.keygen;
 
 import dev.psk.common.AtomicFiles;
+import dev.psk.common.IoErrors;
 import dev.psk.common.PskException;
 import dev.psk.keygen.health.HealthMonitor;
 import dev.psk.keygen.health.HealthTestParameters;
@@ -120,7 +121,7 @@ public final class PadGenerator {
         } catch (FileAlreadyExistsException e) {
             throw new PadWriteException(e.getFile() + " already exists (use --force to replace it)", e);
         } catch (IOException e) {
-            throw new PadWriteException("cannot write " + out + ": " + describe(e), e);
+            throw new PadWriteException("cannot write " + out + ": " + IoErrors.reason(e), e);
         }
         return new Result(pad, sidecar, size.bytes(), digest[0], Duration.ofNanos(System.nanoTime() - start));
     }
@@ -237,7 +238,8 @@ public final class PadGenerator {
             case null -> {}
             case PskException e -> throw e;
             case IOException e ->
-                throw new dev.psk.keygen.source.EntropySourceException("reading the source failed: " + describe(e), e);
+                throw new dev.psk.keygen.source.EntropySourceException(
+                        "reading the source failed: " + IoErrors.reason(e), e);
             case RuntimeException e -> throw e;
             case Error e -> throw e;
             default -> throw new IllegalStateException(t);
@@ -248,17 +250,6 @@ public final class PadGenerator {
         while (buf.hasRemaining()) {
             ch.write(buf);
         }
-    }
-
-    static String describe(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or directory";
-        }
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     static MessageDigest sha256() {

@@ -38,6 +38,9 @@ class PadGeneratorTest {
         byte[] content = Files.readAllBytes(out);
         assertThat(r.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
         assertThat(Files.readString(Sidecar.pathFor(out))).isEqualTo(Hex.encode(r.sha256()) + "  pad.bin\n");
+        // the checksum is not secret and is meant to be compared by others (docs/keygen.md, deployment.md)
+        assertThat(Files.getPosixFilePermissions(Sidecar.pathFor(out)))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(progress).isNotEmpty().isSorted().last().isEqualTo(1048560L);
         assertThat(onlyFiles()).containsExactlyInAnyOrder("pad.bin", "pad.bin.sha256");
         // Same seed, same bytes: the pad is the source's stream in order, nothing added or dropped.
@@ -92,7 +95,7 @@ class PadGeneratorTest {
         });
         assertThatThrownBy(() -> g.generate(out, PadSize.ofBytes(120_000), true))
                 .isInstanceOf(PadWriteException.class)
-                .hasMessage("cannot write " + out + ": No space left on device");
+                .hasMessage("cannot write " + out + ": no space left on device");
         assertThat(Files.readString(out)).isEqualTo("old pad");
         assertThat(Files.readString(Sidecar.pathFor(out))).isEqualTo("old sidecar");
         assertThat(onlyFiles()).containsExactlyInAnyOrder("pad.bin", "pad.bin.sha256");

@@ -26,6 +26,11 @@ public enum DropReason {
     SLOT_ERASED("slot_erased"),
     /** The sequence is below the floor persisted before the last restart. */
     BELOW_RESTART_FLOOR("below_restart_floor"),
+    /**
+     * The sequence lies more than 2048 slots beyond the replay window while the peer is being heard:
+     * dropped before any pad read (docs/protocol.md, "Receive order").
+     */
+    FAR_AHEAD("far_ahead"),
     /** The header auth tag does not match the slot's (constant-time comparison). */
     AUTH_TAG("auth_tag"),
     /** Sequence already accepted, or older than the replay window. */

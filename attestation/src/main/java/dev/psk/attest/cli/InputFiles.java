@@ -1,5 +1,6 @@
 package dev.psk.attest.cli;
 
+import dev.psk.common.IoErrors;
 import dev.psk.common.cli.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,7 @@ final class InputFiles {
             }
             return b;
         } catch (IOException e) {
-            throw new UsageException(option + " " + file + ": cannot read ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new UsageException(option + " " + file + ": cannot read: " + IoErrors.reason(e));
         }
     }
 }

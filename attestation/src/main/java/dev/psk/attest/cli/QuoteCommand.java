@@ -1,11 +1,11 @@
 package dev.psk.attest.cli;
 
-import dev.psk.attest.AkKeys;
 import dev.psk.attest.AttestException;
 import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.quote.AkSource;
 import dev.psk.attest.quote.Quote;
 import dev.psk.attest.quote.Quoter;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.DerEcdsa;
 import dev.psk.attest.tpm.ToolsPcrFile;
 import dev.psk.attest.tpm.TpmtSignature;

@@ -1,9 +1,9 @@
 package dev.psk.attest.cli;
 
-import dev.psk.attest.AkKeys;
 import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.policy.ClockRecord;
 import dev.psk.attest.policy.PcrPolicy;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmsAttest;
 import dev.psk.attest.verify.Check;

@@ -1,8 +1,8 @@
 package dev.psk.attest.quote;
 
-import dev.psk.attest.AkKeys;
 import dev.psk.attest.AttestException;
 import dev.psk.attest.TpmFormatException;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.attest.tpm.PcrSelection;
 import dev.psk.attest.tpm.Tpm;

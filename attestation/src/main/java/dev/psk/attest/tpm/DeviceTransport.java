@@ -1,5 +1,6 @@
 package dev.psk.attest.tpm;
 
+import dev.psk.common.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,7 @@ public final class DeviceTransport implements TpmTransport {
         try {
             return new DeviceTransport(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new TpmException("cannot open TPM device " + path + ": " + e.getMessage(), e);
+            throw new TpmException("cannot open TPM device " + path + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -44,7 +45,7 @@ public final class DeviceTransport implements TpmTransport {
             resp.flip().get(out);
             return out;
         } catch (IOException e) {
-            throw new TpmException(path + ": " + e.getMessage(), e);
+            throw new TpmException(path + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -14,13 +14,21 @@ import java.net.Socket;
  * serves one connection at a time, so while another client (tpm2-abrmd) holds it this one waits.
  */
 public final class SwtpmTransport implements TpmTransport {
+    /**
+     * swtpm answers every command, RSA key generation included, within a few seconds; a port that
+     * stays silent longer is not swtpm's command port (its control port waits for more input).
+     */
+    static final java.time.Duration SWTPM_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(15);
+
     private final Socket socket;
+    private final int port;
     private final DataInputStream in;
     private final OutputStream out;
     private final String where;
 
     private SwtpmTransport(Socket socket, String where) throws IOException {
         this.socket = socket;
+        this.port = socket.getPort();
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
         this.where = where;
@@ -32,7 +40,7 @@ public final class SwtpmTransport implements TpmTransport {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), (int) Tpm2.CONNECT_TIMEOUT.toMillis());
-            s.setSoTimeout((int) Tpm2.COMMAND_TIMEOUT.toMillis());
+            s.setSoTimeout((int) SWTPM_COMMAND_TIMEOUT.toMillis());
             return new SwtpmTransport(s, where);
         } catch (IOException e) {
             try {
@@ -40,7 +48,7 @@ public final class SwtpmTransport implements TpmTransport {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new TpmException("cannot connect to " + where + ": " + e.getMessage(), e);
+            throw new TpmException("cannot connect to " + where + ": " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 
@@ -66,13 +74,12 @@ public final class SwtpmTransport implements TpmTransport {
             // swtpm serves one connection at a time: a client that keeps its connection open
             // (tpm2-abrmd, a stuck tool) makes every other client wait.
             throw new TpmException(
-                    where + ": no response within " + Tpm2.COMMAND_TIMEOUT.toSeconds()
-                            + " s (swtpm serves one connection at a time: is tpm2-abrmd or another client holding it?)",
+                    where + ": no TPM response within " + SWTPM_COMMAND_TIMEOUT.toSeconds()
+                            + " s: is " + port + " swtpm's server (command) port, not its control port or another"
+                            + " service? (swtpm also serves one connection at a time: is tpm2-abrmd holding it?)",
                     e);
         } catch (IOException e) {
-            throw new TpmException(
-                    where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
-                    e);
+            throw new TpmException(where + ": " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 

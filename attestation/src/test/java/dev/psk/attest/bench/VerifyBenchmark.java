@@ -1,6 +1,6 @@
 package dev.psk.attest.bench;
 
-import dev.psk.attest.AkKeys;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.PcrSelection;
 import dev.psk.attest.verify.Expectations;
 import dev.psk.attest.verify.QuoteEvidence;

@@ -3,7 +3,6 @@ package dev.psk.attest.tpm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.psk.attest.AkKeys;
 import dev.psk.common.Hex;
 import java.io.InputStream;
 import java.nio.file.Path;

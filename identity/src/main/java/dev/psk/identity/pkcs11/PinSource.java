@@ -1,5 +1,6 @@
 package dev.psk.identity.pkcs11;
 
+import dev.psk.common.IoErrors;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,8 +133,7 @@ public interface PinSource {
         } catch (AccessDeniedException e) {
             throw new Pkcs11Exception.PinException("PIN file " + file + ": permission denied");
         } catch (IOException e) {
-            throw new Pkcs11Exception.PinException(
-                    "PIN file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new Pkcs11Exception.PinException("PIN file " + file + ": cannot be read: " + IoErrors.reason(e));
         } finally {
             if (raw != null) {
                 Arrays.fill(raw, (byte) 0);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.psk.identity.SignatureFormat;
-import dev.psk.identity.TokenSigner;
 import dev.psk.identity.Verifier;
 import dev.psk.identity.testing.NativeEnv;
 import dev.psk.identity.testing.SwTpm;

@@ -23,8 +23,11 @@ final class Format {
                 : String.format(Locale.ROOT, "%.2f %s", bytes, units[u]);
     }
 
-    /** Decimal megabytes per second, as dd and head report them. */
+    /** Decimal megabytes per second, as dd and head report them; kB/s below 0.1 MB/s (a slow hardware RNG). */
     static String rate(double bytesPerSecond) {
+        if (bytesPerSecond < 100_000) {
+            return String.format(Locale.ROOT, "%.1f kB/s", bytesPerSecond / 1e3);
+        }
         return String.format(Locale.ROOT, "%.1f MB/s", bytesPerSecond / 1e6);
     }
 

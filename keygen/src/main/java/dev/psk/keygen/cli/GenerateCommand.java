@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  psk-keygen generate /mnt/secure/psk.bin --size 1GiB",
             "  psk-keygen generate pad.bin --size 64MiB --source /dev/hwrng",
-            "  psk-keygen generate pad.bin --size 1MiB --source 'pkcs11:token=rng;pin-source=/etc/psk/pin'",
+            "  psk-keygen generate pad.bin --size 1MiB \\",
+            "      --source 'pkcs11:token=rng?module-name=softhsm2&pin-source=file:/etc/psk/pin'",
             "",
             "Exit codes: 0 written, 1 failure (source, health test, disk, existing file, interrupted), 2 usage error."
         })
@@ -122,12 +123,14 @@ public final class GenerateCommand implements Callable<Integer> {
             HealthTestParameters health =
                     override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
             ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
+            PadGenerator.ProgressListener progress =
+                    bar != null ? bar : new ProgressLog(err, spec.root().name(), System::nanoTime);
             Cancellation cancel = new Cancellation();
             Thread hook = Thread.ofPlatform().unstarted(() -> awaitAbort(cancel));
             Runtime.getRuntime().addShutdownHook(hook);
             PadGenerator.Result r;
             try {
-                r = new PadGenerator(src, health, bar, cancel).generate(out, padSize, force);
+                r = new PadGenerator(src, health, progress, cancel).generate(out, padSize, force);
             } catch (GenerationCancelledException e) {
                 if (bar != null) {
                     bar.clear();

@@ -1,5 +1,6 @@
 package dev.psk.keygen.cli;
 
+import dev.psk.common.IoErrors;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.keygen.PadCapacity;
@@ -52,7 +53,7 @@ public final class InfoCommand implements Callable<Integer> {
         try {
             info = PadInspector.inspect(pad);
         } catch (IOException e) {
-            throw new PskException("cannot read " + pad + ": " + e.getMessage(), e);
+            throw new PskException("cannot read " + pad + ": " + IoErrors.reason(e), e);
         }
         PadUsage usage = null;
         if (state != null) {

@@ -1,5 +1,6 @@
 package dev.psk.keygen.cli;
 
+import dev.psk.common.IoErrors;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.keygen.PadVerifier;
@@ -42,7 +43,7 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             v = PadVerifier.verify(pad);
         } catch (IOException e) {
-            throw new PskException("cannot read " + pad + ": " + e.getMessage(), e);
+            throw new PskException("cannot read " + pad + ": " + IoErrors.reason(e), e);
         }
         spec.commandLine()
                 .getOut()

@@ -1,5 +1,6 @@
 package dev.psk.keygen.source;
 
+import dev.psk.common.IoErrors;
 import dev.psk.keygen.health.HealthTestParameters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ public final class DeviceSource implements EntropySource {
         } catch (NoSuchFileException e) {
             throw new EntropySourceException("--source " + path + ": no such device");
         } catch (IOException | UnsupportedOperationException e) {
-            throw new EntropySourceException("--source " + path + ": cannot inspect: " + e.getMessage(), e);
+            throw new EntropySourceException("--source " + path + ": cannot inspect: " + IoErrors.reason(e), e);
         }
         int type = mode & S_IFMT;
         if (type != S_IFCHR && type != S_IFIFO) {
@@ -55,7 +56,7 @@ public final class DeviceSource implements EntropySource {
         try {
             return new DeviceSource(path, FileChannel.open(path, StandardOpenOption.READ));
         } catch (IOException e) {
-            throw new EntropySourceException("--source " + path + ": cannot open: " + e.getMessage(), e);
+            throw new EntropySourceException("--source " + path + ": cannot open: " + IoErrors.reason(e), e);
         }
     }
 
@@ -87,7 +88,7 @@ public final class DeviceSource implements EntropySource {
                 n = channel.read(dst);
             } catch (IOException e) {
                 throw new EntropySourceException(
-                        "--source " + path + ": read failed after " + delivered + " bytes: " + e.getMessage(), e);
+                        "--source " + path + ": read failed after " + delivered + " bytes: " + IoErrors.reason(e), e);
             }
             if (n < 0) {
                 throw new EntropySourceException("--source " + path + " ended after " + delivered + " bytes");

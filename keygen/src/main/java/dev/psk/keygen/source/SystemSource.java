@@ -1,5 +1,6 @@
 package dev.psk.keygen.source;
 
+import dev.psk.common.IoErrors;
 import dev.psk.keygen.health.HealthTestParameters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ public final class SystemSource implements EntropySource {
             try {
                 ch = FileChannel.open(path, StandardOpenOption.READ);
             } catch (IOException e) {
-                throw new EntropySourceException("cannot open " + path + ": " + e.getMessage(), e);
+                throw new EntropySourceException("cannot open " + path + ": " + IoErrors.reason(e), e);
             }
             opened.add(ch);
             channel.set(ch);

@@ -42,7 +42,7 @@ class FilesystemFailureTest {
         Files.writeString(pad, "old pad");
         Cli r = Cli.run("generate", pad.toString(), "--size", "4MiB", "--force");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("psk-keygen: cannot write " + pad + ": No space left on device");
+        assertThat(r.err().strip()).isEqualTo("psk-keygen: cannot write " + pad + ": no space left on device");
         assertThat(Files.readString(pad)).isEqualTo("old pad");
         try (Stream<Path> s = Files.list(mount)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("pad.bin");
@@ -57,7 +57,7 @@ class FilesystemFailureTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip())
                 .startsWith("psk-keygen: cannot write " + pad + ": ")
-                .contains("Read-only file system");
+                .contains("read-only file system");
         assertThat(r.oneLineError()).isTrue();
         try (Stream<Path> s = Files.list(mount)) {
             assertThat(s.count()).isZero();

@@ -1,5 +1,6 @@
 package dev.psk.provision.cli;
 
+import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
@@ -33,6 +34,7 @@ public final class PskProvision implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new PskProvision(), args));
     }
 

@@ -1,17 +1,17 @@
 package dev.psk.tunnel.cli;
 
-import dev.psk.attest.AkKeys;
 import dev.psk.attest.policy.PcrPolicy;
 import dev.psk.attest.quote.AkSource;
+import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.PcrSelection;
 import dev.psk.common.Hex;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.UsageException;
 import dev.psk.identity.PinnedPeers;
 import dev.psk.identity.SerialIdentity;
-import dev.psk.identity.TokenSigner;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
+import dev.psk.identity.pkcs11.TokenSigner;
 import dev.psk.tunnel.handshake.HandshakeConfig;
 import dev.psk.tunnel.handshake.HandshakeKeys;
 import dev.psk.tunnel.handshake.HandshakeMode;

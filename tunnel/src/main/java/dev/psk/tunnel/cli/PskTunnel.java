@@ -1,9 +1,11 @@
 package dev.psk.tunnel.cli;
 
+import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.nio.file.Path;
@@ -191,6 +193,7 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new PskTunnel(), args));
     }
 }

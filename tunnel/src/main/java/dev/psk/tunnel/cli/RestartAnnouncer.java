@@ -5,7 +5,7 @@ import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
-import dev.psk.tunnel.session.PeerSession;
+import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.session.Psk2Session;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;

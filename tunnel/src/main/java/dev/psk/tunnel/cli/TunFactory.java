@@ -1,6 +1,6 @@
 package dev.psk.tunnel.cli;
 
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import java.io.IOException;
 
 /**
@@ -22,17 +22,17 @@ public interface TunFactory {
     TunFactory LINUX = new TunFactory() {
         @Override
         public TunDevice open(String name, int mtu) throws IOException {
-            return dev.psk.tunnel.io.LinuxTun.open(name, mtu);
+            return dev.psk.tunnel.io.tun.LinuxTun.open(name, mtu);
         }
 
         @Override
         public TunDevice open(String name, int mtu, boolean offload) throws IOException {
-            return dev.psk.tunnel.io.LinuxTun.open(name, mtu, offload);
+            return dev.psk.tunnel.io.tun.LinuxTun.open(name, mtu, offload);
         }
 
         @Override
         public void configure(String name, String localIp, String remoteIp, int mtu) throws IOException {
-            dev.psk.tunnel.io.TunConfigurator.configure(name, localIp, remoteIp, mtu);
+            dev.psk.tunnel.io.tun.TunConfigurator.configure(name, localIp, remoteIp, mtu);
         }
     };
 }

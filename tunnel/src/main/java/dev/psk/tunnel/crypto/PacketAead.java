@@ -17,6 +17,8 @@ public interface PacketAead extends AutoCloseable {
     int KEY_BYTES = 32;
     int NONCE_BYTES = 12;
     int TAG_BYTES = 16;
+    /** The largest packet an instance is handed: a whole UDP datagram (65,536 bytes). */
+    int MAX_PACKET_BYTES = 65536;
 
     /**
      * Encrypts {@code buf[dataOff, dataOff+dataLen)} in place and writes the tag at

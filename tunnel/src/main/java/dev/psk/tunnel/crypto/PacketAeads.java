@@ -1,6 +1,5 @@
 package dev.psk.tunnel.crypto;
 
-import dev.psk.tunnel.wire.Psk2Wire;
 import java.util.Locale;
 
 /** Chooses a {@link PacketAead} implementation: libcrypto when it loads, the JDK otherwise. */
@@ -16,9 +15,9 @@ public final class PacketAeads {
             case AUTO ->
                 OpenSslChaCha20Poly1305.unavailableReason().isEmpty()
                         ? new OpenSslChaCha20Poly1305()
-                        : new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
+                        : new JceChaCha20Poly1305(PacketAead.MAX_PACKET_BYTES);
             case OPENSSL -> new OpenSslChaCha20Poly1305();
-            case JCE -> new JceChaCha20Poly1305(Psk2Wire.BUFFER_BYTES);
+            case JCE -> new JceChaCha20Poly1305(PacketAead.MAX_PACKET_BYTES);
             default ->
                 throw new IllegalArgumentException("AEAD backend must be auto, openssl or jce, not '" + backend + "'");
         };

@@ -1,16 +1,8 @@
 package dev.psk.tunnel.crypto;
 
 import dev.psk.common.SecretBytes;
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import javax.crypto.KeyAgreement;
+import java.util.Locale;
 
 /**
  * X25519 (RFC 7748 section 5): the one implementation every part of the tunnel uses (Noise hub
@@ -20,36 +12,30 @@ import javax.crypto.KeyAgreement;
  * with {@link LowOrderPointException}: a zero output would make a derived key independent of the
  * peer's secret. Noise section 12.1 allows either behaviour; WireGuard refuses, and so do we.
  *
- * <p>Thread-safety: safe; each thread keeps its own provider objects.
+ * <p>Backend, chosen once at class initialisation: libcrypto's X25519 through FFM when {@link
+ * dev.psk.common.ffm.LibCrypto} finds libcrypto 3, the JDK's XDH provider otherwise. {@code
+ * -D}{@value #BACKEND_PROPERTY}{@code =openssl|jce} forces one (for tests and benchmarks); forcing
+ * an unavailable backend fails class initialisation rather than silently using the other. Both give
+ * the same results and refuse the same inputs (tested with every Wycheproof vector).
+ *
+ * <p>Thread-safety: safe; each backend keeps its working state per thread.
  */
 public final class X25519 {
     public static final int KEY_BYTES = 32;
-    private static final byte[] BASE_POINT = new byte[KEY_BYTES];
 
-    static {
-        BASE_POINT[0] = 9;
-    }
+    /** System property selecting the backend: {@code auto} (default), {@code openssl} or {@code jce}. */
+    public static final String BACKEND_PROPERTY = "psk.x25519";
+
+    private static final X25519Backend BACKEND = select(System.getProperty(BACKEND_PROPERTY, "auto"));
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Provider lookups cost more than a scalar multiplication's bookkeeping: one pair per thread. */
-    private static final ThreadLocal<KeyFactory> FACTORY = ThreadLocal.withInitial(() -> {
-        try {
-            return KeyFactory.getInstance("XDH");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("XDH unavailable", e);
-        }
-    });
-
-    private static final ThreadLocal<KeyAgreement> AGREEMENT = ThreadLocal.withInitial(() -> {
-        try {
-            return KeyAgreement.getInstance("XDH");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("XDH unavailable", e);
-        }
-    });
-
     private X25519() {}
+
+    /** The backend in use, {@code openssl} or {@code jce}, for banners and benchmarks. */
+    public static String backendName() {
+        return BACKEND.name();
+    }
 
     /** A fresh private key: 32 random bytes (clamping happens inside every scalar multiplication). */
     public static X25519PrivateKey generatePrivateKey() {
@@ -60,13 +46,7 @@ public final class X25519 {
 
     /** The public key {@code X25519(k, 9)}. */
     public static X25519PublicKey publicKey(X25519PrivateKey privateKey) {
-        byte[] pub;
-        try {
-            pub = scalarMult(privateKey.secret().reveal(), BASE_POINT);
-        } catch (LowOrderPointException e) {
-            throw new IllegalStateException("X25519 of the base point cannot be zero", e);
-        }
-        return X25519PublicKey.fromBytes(pub);
+        return X25519PublicKey.fromBytes(publicKey(BACKEND, privateKey.secret().reveal()));
     }
 
     /**
@@ -87,42 +67,56 @@ public final class X25519 {
      * @throws LowOrderPointException when the result is all zeros
      */
     public static byte[] scalarMult(byte[] k, byte[] u) throws LowOrderPointException {
+        return scalarMult(BACKEND, k, u);
+    }
+
+    /** {@link #scalarMult(byte[], byte[])} on a given backend: the checks every backend shares. */
+    static byte[] scalarMult(X25519Backend backend, byte[] k, byte[] u) throws LowOrderPointException {
         if (k == null || k.length != KEY_BYTES || u == null || u.length != KEY_BYTES) {
             throw new IllegalArgumentException("X25519: keys must be " + KEY_BYTES + " bytes");
         }
-        byte[] out;
-        byte[] kCopy = k.clone();
-        try {
-            KeyFactory kf = FACTORY.get();
-            PrivateKey priv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, kCopy));
-            PublicKey pub = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decodeU(u)));
-            KeyAgreement ka = AGREEMENT.get();
-            ka.init(priv);
-            ka.doPhase(pub, true);
-            out = ka.generateSecret();
-        } catch (GeneralSecurityException | IllegalStateException e) {
-            // The JDK refuses an all-zero result itself ("Point has small order"): same outcome.
-            throw new LowOrderPointException();
-        } finally {
-            java.util.Arrays.fill(kCopy, (byte) 0);
-        }
-        int acc = 0;
-        for (byte b : out) {
-            acc |= b;
-        }
-        if (acc == 0) {
+        byte[] out = backend.scalarMult(k, u);
+        if (isZero(out)) {
             throw new LowOrderPointException();
         }
         return out;
     }
 
-    /** RFC 7748 section 5 decodeUCoordinate: little-endian, most significant bit masked. */
-    private static BigInteger decodeU(byte[] u) {
-        byte[] be = new byte[KEY_BYTES];
-        for (int i = 0; i < KEY_BYTES; i++) {
-            be[i] = u[KEY_BYTES - 1 - i];
+    /** {@code X25519(k, 9)} on a given backend. */
+    static byte[] publicKey(X25519Backend backend, byte[] k) {
+        if (k == null || k.length != KEY_BYTES) {
+            throw new IllegalArgumentException("X25519: keys must be " + KEY_BYTES + " bytes");
         }
-        be[0] &= 0x7f;
-        return new BigInteger(1, be);
+        byte[] out = backend.publicKey(k);
+        if (isZero(out)) {
+            // Clamping makes k a multiple of 8 below the group order: never zero.
+            throw new IllegalStateException("X25519 of the base point cannot be zero");
+        }
+        return out;
+    }
+
+    /** Constant time: the output is secret. */
+    private static boolean isZero(byte[] out) {
+        int acc = 0;
+        for (byte b : out) {
+            acc |= b;
+        }
+        return acc == 0;
+    }
+
+    static X25519Backend select(String choice) {
+        return switch (choice.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> OpenSslX25519.unavailableReason().isEmpty() ? OpenSslX25519.INSTANCE : JceX25519.INSTANCE;
+            case "openssl" -> {
+                OpenSslX25519.unavailableReason().ifPresent(why -> {
+                    throw new IllegalStateException(BACKEND_PROPERTY + "=openssl but " + why);
+                });
+                yield OpenSslX25519.INSTANCE;
+            }
+            case "jce" -> JceX25519.INSTANCE;
+            default ->
+                throw new IllegalArgumentException(
+                        BACKEND_PROPERTY + " must be auto, openssl or jce, not '" + choice + "'");
+        };
     }
 }

@@ -2,7 +2,7 @@ package dev.psk.tunnel.device;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * and a send thread ({@link SendPath}), and the peers of a {@link PeerDirectory}. The same device
  * serves the seed's single peer and a hub's many peers; everything peer-specific (keys, sequence
  * numbers, replay window, counters, endpoint, data gate) lives in {@link Peer} and its
- * {@link dev.psk.tunnel.session.PeerSession}.
+ * {@link PeerSession}.
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #close()} (idempotent): close stops both
  * threads by closing the TUN device and the socket, waits for them, then closes each session so it

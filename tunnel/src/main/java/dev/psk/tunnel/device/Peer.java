@@ -1,6 +1,5 @@
 package dev.psk.tunnel.device;
 
-import dev.psk.tunnel.session.PeerSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;

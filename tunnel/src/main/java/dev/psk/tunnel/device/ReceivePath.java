@@ -2,9 +2,9 @@ package dev.psk.tunnel.device;
 
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
-import dev.psk.tunnel.io.DatagramBatch;
-import dev.psk.tunnel.io.NativeUdpSocket;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
+import dev.psk.tunnel.io.udp.DatagramBatch;
+import dev.psk.tunnel.io.udp.NativeUdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

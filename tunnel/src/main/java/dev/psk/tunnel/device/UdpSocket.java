@@ -1,6 +1,6 @@
 package dev.psk.tunnel.device;
 
-import dev.psk.tunnel.io.NativeUdpSocket;
+import dev.psk.tunnel.io.udp.NativeUdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@
  * The tunnel runtime: a {@link dev.psk.tunnel.device.Device} (one TUN device, one UDP socket, a
  * receive and a send thread) serving the {@link dev.psk.tunnel.device.Peer}s of a
  * {@link dev.psk.tunnel.device.PeerDirectory}. Keys, sequence numbers and replay state sit behind
- * {@link dev.psk.tunnel.session.PeerSession}; the PSK2 implementation is
+ * {@link PeerSession}; the PSK2 implementation is
  * {@link dev.psk.tunnel.session.Psk2Session}.
  *
  * <p>Hooks for a handshake: {@link dev.psk.tunnel.device.Device#setControlHandler} receives every

@@ -3,7 +3,7 @@ package dev.psk.tunnel.handshake;
 import dev.psk.common.PskException;
 import dev.psk.identity.IdentityId;
 import dev.psk.identity.SignatureFormat;
-import dev.psk.identity.TokenSigner;
+import dev.psk.identity.pkcs11.TokenSigner;
 
 /**
  * This end's identity backed by a PKCS#11 token key ({@code --identity pkcs11:…}): identity_id from

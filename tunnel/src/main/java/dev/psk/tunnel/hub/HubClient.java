@@ -9,7 +9,7 @@ import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerDirectory;
 import dev.psk.tunnel.device.UdpSocket;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import dev.psk.tunnel.noise.NoiseException;

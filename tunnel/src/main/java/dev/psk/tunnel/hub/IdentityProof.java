@@ -9,7 +9,7 @@ import java.security.interfaces.ECPublicKey;
 
 /**
  * The optional hardware-identity block of message 1: an ECDSA P-256 signature (IEEE P1363, 64
- * bytes), by the client's token key ({@link dev.psk.identity.TokenSigner}), over the Noise
+ * bytes), by the client's token key ({@link dev.psk.identity.pkcs11.TokenSigner}), over the Noise
  * handshake hash h just before the payload is encrypted. h commits to the prologue, both static
  * keys and the ephemeral key, so the signature cannot be replayed into another handshake. It
  * travels encrypted after the timestamp as {@code u16le length || signature}, and the hub checks

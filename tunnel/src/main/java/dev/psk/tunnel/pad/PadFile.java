@@ -1,9 +1,9 @@
 package dev.psk.tunnel.pad;
 
 import dev.psk.common.Hex;
+import dev.psk.common.IoErrors;
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
-import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +28,7 @@ public final class PadFile implements AutoCloseable {
     private final boolean writable;
     private final long sizeBytes;
     private final byte[] fingerprint;
+    private final java.util.concurrent.atomic.AtomicLong slotReads = new java.util.concurrent.atomic.AtomicLong();
 
     private PadFile(Path path, FileChannel channel, boolean writable, long sizeBytes, byte[] fingerprint) {
         this.path = path;
@@ -66,9 +67,15 @@ public final class PadFile implements AutoCloseable {
             long size = ch.size();
             if (PadLayout.slotCount(size) < 2) {
                 throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
-                        + Psk2Wire.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
+                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
             }
-            byte[] control = new byte[Psk2Wire.SLOT_BYTES];
+            if (size % PadLayout.SLOT_BYTES != 0) {
+                // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
+                // appended-to copy, whose control slot would not match the other end's
+                throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
+                        + PadLayout.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+            }
+            byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
                 throw new PadException("pad " + path + " has an all-zero control slot: not a pad");
@@ -81,7 +88,7 @@ public final class PadFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new PadException("pad " + path + " does not exist");
         } catch (IOException e) {
-            throw new PadException("cannot read pad " + path + ": " + e.getMessage(), e);
+            throw new PadException("cannot read pad " + path + ": " + IoErrors.reason(e), e);
         } finally {
             if (ch != null) {
                 try {
@@ -132,6 +139,7 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, byte[] dst) throws IOException {
         checkDataSlot(index);
+        slotReads.incrementAndGet();
         readFully(channel, dst, SlotSchedule.padOffset(index));
     }
 
@@ -141,7 +149,8 @@ public final class PadFile implements AutoCloseable {
      */
     public void readSlot(long index, ByteBuffer dst) throws IOException {
         checkDataSlot(index);
-        dst.clear().limit(Psk2Wire.SLOT_BYTES);
+        slotReads.incrementAndGet();
+        dst.clear().limit(PadLayout.SLOT_BYTES);
         long pos = SlotSchedule.padOffset(index);
         while (dst.hasRemaining()) {
             if (channel.read(dst, pos + dst.position()) < 0) {
@@ -151,9 +160,14 @@ public final class PadFile implements AutoCloseable {
         dst.flip();
     }
 
+    /** How many data-slot reads this pad served (diagnostics; tests show forged datagrams cause none). */
+    public long slotReads() {
+        return slotReads.get();
+    }
+
     /** Whether data slot {@code index} reads as all zeros (erased). */
     public boolean isErased(long index) throws IOException {
-        byte[] b = new byte[Psk2Wire.SLOT_BYTES];
+        byte[] b = new byte[PadLayout.SLOT_BYTES];
         readSlot(index, b);
         boolean zero = isZero(b);
         Secrets.wipe(b);
@@ -178,7 +192,7 @@ public final class PadFile implements AutoCloseable {
             throw new IllegalArgumentException(
                     "erase range [" + from + ", " + to + ") outside data slots 0.." + dataSlotCount());
         }
-        ByteBuffer zeros = ByteBuffer.allocate(Psk2Wire.SLOT_BYTES * 256);
+        ByteBuffer zeros = ByteBuffer.allocate(PadLayout.SLOT_BYTES * 256);
         long pos = SlotSchedule.padOffset(from);
         long end = SlotSchedule.padOffset(to);
         while (pos < end) {

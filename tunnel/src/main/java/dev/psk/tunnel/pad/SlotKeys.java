@@ -2,7 +2,6 @@ package dev.psk.tunnel.pad;
 
 import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
-import dev.psk.tunnel.wire.Psk2Wire;
 
 /**
  * The key material of one direction of one slot: the 16-byte header auth tag, the first 8 bytes
@@ -17,9 +16,9 @@ import dev.psk.tunnel.wire.Psk2Wire;
 public final class SlotKeys {
     private long slotIndex = -1;
     private int direction;
-    private final byte[] authTag = new byte[Psk2Wire.AUTH_TAG_BYTES];
-    private final byte[] noncePrefix = new byte[Psk2Wire.NONCE_PREFIX_BYTES];
-    private final byte[] key = new byte[Psk2Wire.KEY_BYTES];
+    private final byte[] authTag = new byte[PadLayout.TAG_BYTES];
+    private final byte[] noncePrefix = new byte[SlotSchedule.NONCE_PREFIX_BYTES];
+    private final byte[] key = new byte[PadLayout.KEY_BYTES];
 
     /** An empty instance (slot index -1) to {@link #load} into. */
     public SlotKeys() {}
@@ -33,8 +32,8 @@ public final class SlotKeys {
 
     /** Overwrites this instance with one direction's fields of a 120-byte slot. */
     public void load(byte[] slot, int direction, long slotIndex) {
-        if (slot.length != Psk2Wire.SLOT_BYTES) {
-            throw new IllegalArgumentException("slot must be " + Psk2Wire.SLOT_BYTES + " bytes, not " + slot.length);
+        if (slot.length != PadLayout.SLOT_BYTES) {
+            throw new IllegalArgumentException("slot must be " + PadLayout.SLOT_BYTES + " bytes, not " + slot.length);
         }
         if (direction != 0 && direction != 1) {
             throw new IllegalArgumentException("direction must be 0 or 1, not " + direction);

@@ -1,6 +1,6 @@
 package dev.psk.tunnel.pad;
 
-import dev.psk.tunnel.wire.Psk2Wire;
+import dev.psk.common.pad.PadLayout;
 
 /**
  * The seed's deterministic schedule: sequence {@code s} of either direction is sealed with slot
@@ -9,26 +9,29 @@ import dev.psk.tunnel.wire.Psk2Wire;
  * Sequences are unsigned 64-bit values.
  */
 public final class SlotSchedule {
+    /** Bytes of a slot's 12-byte nonce field that enter the nonce; the sequence fills the rest. */
+    public static final int NONCE_PREFIX_BYTES = 8;
+
     private SlotSchedule() {}
 
     /** The slot index of {@code seq} (unsigned division). */
     public static long slotOf(long seq) {
-        return Long.divideUnsigned(seq, Psk2Wire.PACKETS_PER_SLOT);
+        return Long.divideUnsigned(seq, PadLayout.PACKETS_PER_SLOT);
     }
 
     /** The first sequence of {@code slot}; the caller ensures it fits in 64 bits unsigned. */
     public static long firstSeq(long slot) {
-        return slot * Psk2Wire.PACKETS_PER_SLOT;
+        return slot * PadLayout.PACKETS_PER_SLOT;
     }
 
     /** Byte offset of {@code slot} in the pad. */
     public static long padOffset(long slot) {
-        return Math.multiplyExact(slot, (long) Psk2Wire.SLOT_BYTES);
+        return Math.multiplyExact(slot, (long) PadLayout.SLOT_BYTES);
     }
 
     /** Writes the 12-byte nonce of {@code seq} into {@code out} (no allocation). */
     public static void nonce(byte[] noncePrefix, long seq, byte[] out) {
-        System.arraycopy(noncePrefix, 0, out, 0, Psk2Wire.NONCE_PREFIX_BYTES);
+        System.arraycopy(noncePrefix, 0, out, 0, NONCE_PREFIX_BYTES);
         int low = (int) seq;
         out[8] = (byte) (low >>> 24);
         out[9] = (byte) (low >>> 16);
@@ -38,8 +41,8 @@ public final class SlotSchedule {
 
     /** Sequences available per direction in {@code dataSlots} slots (saturating at 2^63-1). */
     public static long packetsPerDirection(long dataSlots) {
-        return dataSlots > Long.MAX_VALUE / Psk2Wire.PACKETS_PER_SLOT
+        return dataSlots > Long.MAX_VALUE / PadLayout.PACKETS_PER_SLOT
                 ? Long.MAX_VALUE
-                : dataSlots * Psk2Wire.PACKETS_PER_SLOT;
+                : dataSlots * PadLayout.PACKETS_PER_SLOT;
     }
 }

@@ -3,6 +3,7 @@ package dev.psk.tunnel.session;
 import dev.psk.common.PskException;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.pad.SlotKeys;
 import dev.psk.tunnel.pad.SlotSchedule;
@@ -25,9 +26,10 @@ import java.util.function.Consumer;
  * of use, a replay window above a persisted restart floor.
  *
  * <p>Receive order (cheapest first, each failure one {@link DropReason}): size, magic, version,
- * flags, reserved, direction; slot (beyond pad, below restart floor, erased); header auth tag
- * (constant time); replay check; AEAD open; RX floor durable; replay commit. Only authentic packets
- * move the window or cause a state write.
+ * flags, reserved, direction; slot (beyond pad, below restart floor, erased, below the window);
+ * header auth tag against the tags read ahead (constant time, no I/O; far ahead: dropped); replay
+ * check; slot keys (the only pad read, after a matching tag); AEAD open; RX floor durable; replay
+ * commit. Only authentic packets move the window, cause a state write or a pad read.
  *
  * <p>Send: the next sequence must lie below the durable TX reservation (a crash can never reuse
  * it) and inside the pad's data slots (exhaustion stops sending; the schedule never wraps).
@@ -57,6 +59,7 @@ public final class Psk2Session implements PeerSession {
 
     // RX thread only.
     private final SlotKeys[] rxCache = {new SlotKeys(), new SlotKeys(), new SlotKeys(), new SlotKeys()};
+    private final RxSlotTags rxTags;
     private final SequenceReservation rxReservation;
     private final byte[] rxNonce = new byte[Psk2Wire.NONCE_BYTES];
     private final byte[] rxSlot = new byte[Psk2Wire.SLOT_BYTES];
@@ -83,6 +86,7 @@ public final class Psk2Session implements PeerSession {
         this.restartSignalled = signal;
         this.txNextPublished = txNext;
         this.rxLowestPublished = rxRestartFloor;
+        this.rxTags = new RxSlotTags(pad, rxDirection, SlotSchedule.slotOf(rxRestartFloor), System::nanoTime);
         this.txReservation = new SequenceReservation(keeper, true);
         this.rxReservation = new SequenceReservation(keeper, false);
         txReservation.prefetch(txNext);
@@ -164,15 +168,23 @@ public final class Psk2Session implements PeerSession {
         if (slot < keeper.erasedSlots()) {
             return DropReason.SLOT_ERASED;
         }
+        // No pad read before the tag matches: forged datagrams cost no I/O (RxSlotTags).
+        if (slot < rxTags.base()) {
+            return DropReason.REPLAY;
+        }
+        int tag = rxTags.match(buf, slot);
+        if (tag != RxSlotTags.MATCH) {
+            return tag == RxSlotTags.FAR_AHEAD ? DropReason.FAR_AHEAD : DropReason.AUTH_TAG;
+        }
+        if (!window.check(seq)) {
+            return DropReason.REPLAY;
+        }
         SlotKeys keys = rxKeys(slot);
         if (keys == null) {
             return DropReason.SLOT_ERASED;
         }
         if (!Psk2Packet.authTagMatches(buf, keys)) {
             return DropReason.AUTH_TAG;
-        }
-        if (!window.check(seq)) {
-            return DropReason.REPLAY;
         }
         if (!Psk2Packet.open(buf, len, keys, seq, aead, rxNonce)) {
             return DropReason.AEAD;
@@ -191,6 +203,7 @@ public final class Psk2Session implements PeerSession {
         rxHighestPublished = window.highest();
         rxLowestPublished = lowest;
         keeper.publishRx(lowest);
+        rxTags.advance(SlotSchedule.slotOf(lowest));
         return len == Psk2Wire.OVERHEAD_BYTES ? DropReason.KEEPALIVE : null;
     }
 
@@ -312,5 +325,6 @@ public final class Psk2Session implements PeerSession {
         for (SlotKeys k : rxCache) {
             k.wipe();
         }
+        rxTags.wipe();
     }
 }

@@ -1,5 +1,8 @@
 package dev.psk.tunnel.wire;
 
+import dev.psk.common.pad.PadLayout;
+import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.pad.SlotSchedule;
 import java.time.Duration;
 
 /**
@@ -30,7 +33,7 @@ public final class Psk2Wire {
     public static final int RESERVED_OFFSET = 7;
     public static final int AUTH_TAG_OFFSET = 8;
     /** The per-direction "auth tag" cookie copied from the slot (not the Poly1305 tag). */
-    public static final int AUTH_TAG_BYTES = 16;
+    public static final int AUTH_TAG_BYTES = PadLayout.TAG_BYTES;
 
     public static final int SEQ_OFFSET = AUTH_TAG_OFFSET + AUTH_TAG_BYTES;
     public static final int SEQ_BYTES = 8;
@@ -43,14 +46,15 @@ public final class Psk2Wire {
     /** A packet with an empty payload; anything shorter is malformed. */
     public static final int MIN_PACKET_BYTES = OVERHEAD_BYTES;
 
-    public static final int KEY_BYTES = 32;
-    public static final int NONCE_BYTES = 12;
+    // The slot layout is defined once, in PadLayout (shared with psk-keygen); these are aliases.
+    public static final int KEY_BYTES = PadLayout.KEY_BYTES;
+    public static final int NONCE_BYTES = PadLayout.NONCE_BYTES;
     /** The first 8 bytes of a slot's 12-byte nonce field; the last 4 nonce bytes carry the sequence. */
-    public static final int NONCE_PREFIX_BYTES = 8;
+    public static final int NONCE_PREFIX_BYTES = SlotSchedule.NONCE_PREFIX_BYTES;
 
-    public static final int SLOT_BYTES = 120;
+    public static final int SLOT_BYTES = PadLayout.SLOT_BYTES;
     /** Slot index of a sequence number = seq / PACKETS_PER_SLOT, per direction. */
-    public static final int PACKETS_PER_SLOT = 1000;
+    public static final int PACKETS_PER_SLOT = PadLayout.PACKETS_PER_SLOT;
 
     public static final int DEFAULT_PORT = 51820;
 
@@ -74,7 +78,7 @@ public final class Psk2Wire {
     /** Socket buffer size asked for (the seed's 8 MB); the kernel may grant less (rmem_max). */
     public static final int SOCKET_BUFFER_BYTES = 8 << 20;
     /** Room of each packet buffer: a whole UDP datagram, so oversized input is seen and counted. */
-    public static final int BUFFER_BYTES = 65536;
+    public static final int BUFFER_BYTES = PacketAead.MAX_PACKET_BYTES;
 
     /**
      * Restart signal (docs/protocol.md, "Restart signal"): after an unclean stop an end starts

@@ -1,7 +1,7 @@
 package dev.psk.tunnel.bench;
 
-import dev.psk.tunnel.io.DatagramBatch;
-import dev.psk.tunnel.io.NativeUdpSocket;
+import dev.psk.tunnel.io.udp.DatagramBatch;
+import dev.psk.tunnel.io.udp.NativeUdpSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

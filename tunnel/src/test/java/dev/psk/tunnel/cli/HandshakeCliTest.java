@@ -3,7 +3,7 @@ package dev.psk.tunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
 import java.io.PrintWriter;

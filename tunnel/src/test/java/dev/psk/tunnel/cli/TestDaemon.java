@@ -2,7 +2,7 @@ package dev.psk.tunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.psk.tunnel.io.TunDevice;
+import dev.psk.tunnel.io.tun.TunDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -6,6 +6,7 @@ import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
 import dev.psk.tunnel.noise.NoiseLimits;
+import dev.psk.tunnel.testing.MemoryTun;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -82,7 +83,7 @@ class HubAttackTest extends HubHarness {
         long frozen = System.nanoTime();
         UdpSocket sock = socket();
         port = sock.localAddress().getPort();
-        hubTun = new MemoryTun("hub", "10.77.0.1");
+        hubTun = MemoryTun.forwarding("hub", "10.77.0.1");
         hub = new HubServer(config(List.of(alice)), hubTun, sock, HubServer.Options.defaults(), () -> frozen);
         open.add(hub);
         hub.start();
@@ -223,12 +224,12 @@ class HubAttackTest extends HubHarness {
         await(() -> a.client().connected(), 5000);
         byte[] toHub = Packets.ipv4("10.77.0.2", "10.77.0.1", 40);
         a.tun().inject(toHub);
-        assertThat(hubTun.poll(3000)).isEqualTo(toHub);
+        assertThat(hubTun.take(3000)).isEqualTo(toHub);
         byte[] fromHub = Packets.ipv4("10.77.0.1", "10.77.0.2", 40);
         hubTun.inject(fromHub);
-        assertThat(a.tun().poll(2000)).isEqualTo(fromHub);
+        assertThat(a.tun().take(2000)).isEqualTo(fromHub);
         hubTun.inject(Packets.ipv4("192.0.2.9", "10.77.0.2", 40));
         await(() -> a.client().counters().drops(HubDropReason.ALLOWED_IPS) == 1, 2000);
-        assertThat(a.tun().poll(200)).isNull();
+        assertThat(a.tun().take(200)).isNull();
     }
 }

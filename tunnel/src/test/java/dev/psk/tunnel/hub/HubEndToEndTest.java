@@ -25,15 +25,15 @@ class HubEndToEndTest extends HubHarness {
         byte[] toHub = Packets.ipv4("10.77.0.2", "10.77.0.1", 100);
         // The first data packet also confirms the session on the hub; wait for it.
         a.tun().inject(toHub);
-        assertThat(hubTun.poll(2000)).isEqualTo(toHub);
+        assertThat(hubTun.take(2000)).isEqualTo(toHub);
         b.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 10));
-        assertThat(hubTun.poll(2000)).isNotNull();
+        assertThat(hubTun.take(2000)).isNotNull();
         byte[] aToB = Packets.ipv4("10.77.0.2", "10.77.0.3", 300);
         a.tun().inject(aToB);
-        assertThat(b.tun().poll(2000)).isEqualTo(aToB);
+        assertThat(b.tun().take(2000)).isEqualTo(aToB);
         byte[] hubToA = Packets.ipv4("10.77.0.1", "10.77.0.2", 1400);
         hubTun.inject(hubToA);
-        assertThat(a.tun().poll(2000)).isEqualTo(hubToA);
+        assertThat(a.tun().take(2000)).isEqualTo(hubToA);
         assertThat(hub.counters().forwarded.get()).isEqualTo(1);
     }
 
@@ -45,10 +45,10 @@ class HubEndToEndTest extends HubHarness {
         a.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 50));
         a.tun().inject(Packets.ipv4("10.77.0.99", "10.77.0.1", 50));
         await(() -> hub.counters().drops(HubDropReason.ALLOWED_IPS) == 2, 2000);
-        assertThat(hubTun.poll(200)).isNull();
+        assertThat(hubTun.take(200)).isNull();
         byte[] good = Packets.ipv4("10.77.0.2", "10.77.0.1", 50);
         a.tun().inject(good);
-        assertThat(hubTun.poll(2000)).isEqualTo(good);
+        assertThat(hubTun.take(2000)).isEqualTo(good);
     }
 
     @Test
@@ -58,7 +58,7 @@ class HubEndToEndTest extends HubHarness {
         Running b = startClient(bob);
         await(() -> a.client().connected() && b.client().connected(), 5000);
         b.tun().inject(Packets.ipv4("10.77.0.3", "10.77.0.1", 20));
-        assertThat(hubTun.poll(2000)).isNotNull();
+        assertThat(hubTun.take(2000)).isNotNull();
 
         Client bobOff = new Client("bob", bob.keys(), bob.psk(), bob.address(), false);
         long t0 = System.nanoTime();
@@ -70,8 +70,8 @@ class HubEndToEndTest extends HubHarness {
         await(() -> hub.counters().drops(HubDropReason.UNKNOWN_RECEIVER) >= 1, 2000);
         byte[] fromA = Packets.ipv4("10.77.0.2", "10.77.0.1", 20);
         a.tun().inject(fromA);
-        assertThat(hubTun.poll(2000)).isEqualTo(fromA);
-        assertThat(hubTun.poll(100)).isNull();
+        assertThat(hubTun.take(2000)).isEqualTo(fromA);
+        assertThat(hubTun.take(100)).isNull();
         // The hub cannot reach bob either.
         hubTun.inject(Packets.ipv4("10.77.0.1", "10.77.0.3", 20));
         await(() -> hub.counters().drops(HubDropReason.NO_ROUTE) >= 1, 2000);
@@ -158,7 +158,7 @@ class HubEndToEndTest extends HubHarness {
         await(() -> b.client().connected(), 5000);
         byte[] p = Packets.ipv4("10.77.0.3", "10.77.0.2", 40);
         b.tun().inject(p);
-        assertThat(a.tun().poll(2000)).isEqualTo(p);
+        assertThat(a.tun().take(2000)).isEqualTo(p);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
+import dev.psk.tunnel.testing.MemoryTun;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ abstract class HubHarness {
         UdpSocket ch = socket();
         port = ch.localAddress().getPort();
         // The hub's kernel forwards packets between clients (back out of the TUN device).
-        hubTun = new MemoryTun("hub", "10.77.0.1");
+        hubTun = MemoryTun.forwarding("hub", "10.77.0.1");
         hub = new HubServer(config(clients), hubTun, ch, options, System::nanoTime);
         open.add(hub);
         hub.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
+import dev.psk.tunnel.testing.MemoryTun;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +54,7 @@ class HubNamesTest extends HubHarness {
             await(() -> a.client().connected(), 5000);
             byte[] p = Packets.ipv4("10.77.0.2", "10.77.0.1", 30);
             a.tun().inject(p);
-            assertThat(hubTun.poll(3000)).isEqualTo(p);
+            assertThat(hubTun.take(3000)).isEqualTo(p);
             HubServer.ClientActivity act = hub.clientActivity().getFirst();
             assertThat(act.name()).isEqualTo("alice");
             assertThat(act.fingerprint())

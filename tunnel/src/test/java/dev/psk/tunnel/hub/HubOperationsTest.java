@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.psk.identity.EcP256;
 import dev.psk.identity.InsecureInMemorySigner;
 import dev.psk.tunnel.hub.HubFixtures.Client;
+import dev.psk.tunnel.testing.MemoryTun;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -141,7 +142,7 @@ class HubOperationsTest extends HubHarness {
             await(() -> hub.counters().drops(HubDropReason.UNKNOWN_RECEIVER) >= 1, 1000);
             byte[] p = Packets.ipv4("10.77.0.2", "10.77.0.1", 20);
             a.tun().inject(p);
-            assertThat(hubTun.poll(1000)).isEqualTo(p);
+            assertThat(hubTun.take(1000)).isEqualTo(p);
         }
     }
 

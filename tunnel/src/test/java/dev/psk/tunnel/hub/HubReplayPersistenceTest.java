@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.psk.tunnel.device.UdpSocket;
+import dev.psk.tunnel.testing.MemoryTun;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -21,7 +22,7 @@ class HubReplayPersistenceTest extends HubHarness {
     HubServer hubOn(UdpSocket sock, Path timestamps) throws Exception {
         HubServer h = new HubServer(
                 config(List.of(alice, bob)),
-                new MemoryTun("hub", "10.77.0.1"),
+                MemoryTun.forwarding("hub", "10.77.0.1"),
                 sock,
                 HubServer.Options.defaults(),
                 System::nanoTime);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
+import dev.psk.tunnel.testing.MemoryTun;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -47,7 +48,11 @@ class HubScaleTest extends HubHarness {
         long wall0 = System.nanoTime();
         HubConfig cfg = HubConfigParser.parseServer(json, "hub.json");
         HubServer h = new HubServer(
-                cfg, new MemoryTun("hub", "10.77.0.1"), socket(), HubServer.Options.defaults(), System::nanoTime);
+                cfg,
+                MemoryTun.forwarding("hub", "10.77.0.1"),
+                socket(),
+                HubServer.Options.defaults(),
+                System::nanoTime);
         long cpuMs = (mx.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
         long wallMs = (System.nanoTime() - wall0) / 1_000_000;
         long perClient = (usedHeap() - heap0) / 1000;
@@ -88,7 +93,7 @@ class HubScaleTest extends HubHarness {
             Client c = many.get(i);
             byte[] down = Packets.ipv4("10.77.0.1", c.address(), 32);
             hubTun.inject(down);
-            assertThat(running.get(i).tun().poll(5000)).as(c.name()).isEqualTo(down);
+            assertThat(running.get(i).tun().take(5000)).as(c.name()).isEqualTo(down);
         }
         Client victim = many.get(17);
         List<Client> after = new ArrayList<>(many);
@@ -98,14 +103,14 @@ class HubScaleTest extends HubHarness {
         long cutMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(cutMs).isLessThan(1000);
         hubTun.inject(Packets.ipv4("10.77.0.1", victim.address(), 32));
-        assertThat(running.get(17).tun().poll(300)).isNull();
+        assertThat(running.get(17).tun().take(300)).isNull();
         long unknownBefore = hub.counters().drops(HubDropReason.UNKNOWN_RECEIVER);
         running.get(17).tun().inject(Packets.ipv4(victim.address(), "10.77.0.1", 32));
         await(() -> hub.counters().drops(HubDropReason.UNKNOWN_RECEIVER) > unknownBefore, 1000);
         for (int i : new int[] {0, 16, 18, 199}) {
             byte[] down = Packets.ipv4("10.77.0.1", many.get(i).address(), 40);
             hubTun.inject(down);
-            assertThat(running.get(i).tun().poll(3000)).isEqualTo(down);
+            assertThat(running.get(i).tun().take(3000)).isEqualTo(down);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.state.TunnelState;

@@ -1,6 +1,6 @@
 package dev.psk.tunnel.cli.hub;
 
-import dev.psk.tunnel.cli.StatusWriter;
+import dev.psk.tunnel.cli.status.StatusWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

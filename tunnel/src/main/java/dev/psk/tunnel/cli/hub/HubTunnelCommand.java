@@ -1,5 +1,6 @@
 package dev.psk.tunnel.cli.hub;
 
+import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ public final class HubTunnelCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new HubTunnelCommand(), args));
     }
 }

@@ -1,0 +1,125 @@
+package dev.psk.tunnel.cli.status;
+
+import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.device.Device;
+import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.TrafficCounters;
+import dev.psk.tunnel.session.PadStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The running tunnel's status, rewritten every second (temp file + rename, no fsync: it lives in
+ * /run and is worthless after a reboot) for {@code psk-tunnel show}. Holds counters and public
+ * facts only, never key material.
+ */
+public final class StatusFile {
+    public static final String DEFAULT_DIR = "/run/psk-tunnel";
+    public static final String FORMAT = "psk-tunnel-status/1";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private StatusFile() {}
+
+    public static Path defaultPath(String tun) {
+        return Path.of(DEFAULT_DIR, tun + ".json");
+    }
+
+    /** The status document of a running point-to-point tunnel: the device's part and its pad. */
+    public static ObjectNode document(
+            Device device,
+            String role,
+            int listenPort,
+            PadStatus pad,
+            String padPath,
+            String fingerprint,
+            String stateFile,
+            Instant started) {
+        ObjectNode n = document(device, role, listenPort, started);
+        ObjectNode padNode = n.putObject("pad");
+        padNode.put("file", padPath);
+        padNode.put("fingerprint", fingerprint);
+        padNode.put("state_file", stateFile);
+        padNode.put("data_slots", pad.dataSlots());
+        padNode.put("tx_next_seq", pad.txNext());
+        padNode.put("tx_slots_used", pad.txSlotsUsed());
+        padNode.put("tx_slots_remaining", pad.txSlotsRemaining());
+        padNode.put("tx_packets_remaining", pad.txPacketsRemaining());
+        padNode.put("rx_highest_seq", pad.rxHighest());
+        padNode.put("erased_slots", pad.erasedSlots());
+        padNode.put("erasable", pad.padWritable());
+        return n;
+    }
+
+    /** The status document of a running device without a pad (hub server and client). */
+    public static ObjectNode document(Device device, String role, int listenPort, Instant started) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format", FORMAT);
+        n.put("interface", device.tun().name());
+        n.put("pid", ProcessHandle.current().pid());
+        n.put("role", role);
+        n.put("listen_port", listenPort);
+        n.put("mtu", device.tun().mtu());
+        n.put("aead", device.aeadName());
+        n.put("started", started.toString());
+        n.put("updated", Instant.now().toString());
+        ObjectNode devDrops = n.putObject("device_drops");
+        device.counters().dropSnapshot().forEach((r, c) -> devDrops.put(r.label(), c));
+        var peers = n.putArray("peers");
+        for (Peer p : device.peers().peers()) {
+            ObjectNode o = peers.addObject();
+            o.put("name", p.name());
+            if (p.session() instanceof dev.psk.tunnel.hub.PeerActivity a) { // hub peers: name, key, times
+                o.put("name", a.peerName());
+                o.put("fingerprint", a.fingerprint());
+                o.put(
+                        "latest_handshake",
+                        a.latestHandshake() == null ? null : a.latestHandshake().toString());
+                o.put(
+                        "last_packet",
+                        a.lastPacket() == null ? null : a.lastPacket().toString());
+            }
+            o.put(
+                    "endpoint",
+                    p.endpoint() == null
+                            ? null
+                            : p.endpoint().getAddress().getHostAddress() + ":"
+                                    + p.endpoint().getPort());
+            o.put("data_allowed", p.dataAllowed());
+            TrafficCounters c = p.counters();
+            o.put("tx_packets", c.txPackets());
+            o.put("tx_bytes", c.txBytes());
+            o.put("rx_packets", c.rxPackets());
+            o.put("rx_bytes", c.rxBytes());
+            ObjectNode d = o.putObject("drops");
+            for (DropReason r : DropReason.values()) {
+                long v = c.drops(r);
+                if (v != 0) {
+                    d.put(r.label(), v);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Replaces {@code file} with {@code doc} (world-readable: counters only). */
+    static void write(Path file, ObjectNode doc) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        }
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+        Files.write(
+                tmp,
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
