@@ -39,4 +39,25 @@ class ParserFuzzTest {
             // the typed rejection
         }
     }
+
+    /** The enrolment files and the tpm2-tools credential file, from the network or another host. */
+    @FuzzTest(maxDuration = "30s")
+    void enrolmentParsersThrowOnlyTheirTypedException(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
+        try {
+            switch ((data[0] & 0xff) % 6) {
+                case 0 -> dev.psk.attest.enrol.EnrolmentCodec.decodeRequest(body);
+                case 1 -> dev.psk.attest.enrol.EnrolmentCodec.decodeChallenge(body);
+                case 2 -> dev.psk.attest.enrol.EnrolmentCodec.decodeAnswer(body);
+                case 3 -> dev.psk.attest.enrol.EnrolmentCodec.decodeRecord(body);
+                case 4 -> dev.psk.attest.credential.Credential.fromToolsFile(body);
+                default -> dev.psk.attest.enrol.EkCertificateValidator.parse(body);
+            }
+        } catch (TpmFormatException | dev.psk.attest.enrol.EnrolmentException expected) {
+            // the typed rejection
+        }
+    }
 }

@@ -32,7 +32,54 @@ public final class Swtpm implements AutoCloseable {
     }
 
     public static Swtpm start() throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("psk-attest-swtpm-"));
+    }
+
+    /**
+     * A swtpm manufactured like a real TPM: {@code swtpm_setup --create-ek-cert
+     * --create-platform-cert} writes an RSA 2048 EK certificate (NV 0x01c00002), an ECC P-384 one
+     * (0x01c00016) and a platform certificate (0x01c08000), signed by a local CA that lives in
+     * {@link #caDir()} — a private swtpm_localca configuration, never the system's.
+     */
+    public static Swtpm startManufactured() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("psk-attest-swtpm-");
+        Path ca = Files.createDirectories(dir.resolve("localca"));
+        Files.writeString(
+                dir.resolve("localca.conf"),
+                "statedir = " + ca + "\nsigningkey = " + ca.resolve("signkey.pem") + "\nissuercert = "
+                        + ca.resolve("issuercert.pem") + "\ncertserial = " + ca.resolve("certserial") + "\n");
+        Files.writeString(
+                dir.resolve("swtpm_setup.conf"),
+                "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = "
+                        + dir.resolve("localca.conf")
+                        + "\ncreate_certs_tool_options = /etc/swtpm-localca.options\nactive_pcr_banks = sha256\n");
+        Processes.Result r = Processes.run(
+                List.of(
+                        "swtpm_setup",
+                        "--tpm2",
+                        "--tpmstate",
+                        dir.toString(),
+                        "--create-ek-cert",
+                        "--create-platform-cert",
+                        "--overwrite",
+                        "--config",
+                        dir.resolve("swtpm_setup.conf").toString()),
+                null,
+                dir,
+                Duration.ofMinutes(2));
+        if (r.exitCode() != 0) {
+            deleteTree(dir);
+            throw new IOException("swtpm_setup failed: " + r.stderr() + r.stdout());
+        }
+        return start(dir);
+    }
+
+    /** The local CA of a {@link #startManufactured()} TPM: swtpm-localca-rootca-cert.pem, issuercert.pem, signkey.pem. */
+    public Path caDir() {
+        return dir.resolve("localca");
+    }
+
+    private static Swtpm start(Path dir) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20000, 60000);

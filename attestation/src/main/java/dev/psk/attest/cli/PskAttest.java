@@ -9,8 +9,18 @@ import picocli.CommandLine.Command;
         name = "psk-attest",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Produce TPM 2.0 quotes and verify them strictly (interoperable with tpm2-tools).",
-        subcommands = {QuoteCommand.class, VerifyCommand.class, PcrsCommand.class, PolicyCommand.class},
+        description =
+                "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential activation (interoperable with tpm2-tools).",
+        subcommands = {
+            QuoteCommand.class,
+            VerifyCommand.class,
+            PcrsCommand.class,
+            PolicyCommand.class,
+            EnrollCommand.class,
+            EnrollChallengeCommand.class,
+            EnrollRespondCommand.class,
+            EnrollFinishCommand.class
+        },
         footer = {"", "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."})
 public final class PskAttest implements Runnable {
     @picocli.CommandLine.Spec
@@ -23,6 +33,7 @@ public final class PskAttest implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "a subcommand is required: quote, verify, pcrs or policy");
+                spec.commandLine(),
+                "a subcommand is required: quote, verify, pcrs, policy, enroll, enroll-challenge, enroll-respond or enroll-finish");
     }
 }

@@ -2,7 +2,6 @@ package dev.psk.attest.cli;
 
 import dev.psk.attest.AttestException;
 import dev.psk.attest.TpmFormatException;
-import dev.psk.attest.quote.AkSource;
 import dev.psk.attest.quote.Quote;
 import dev.psk.attest.quote.Quoter;
 import dev.psk.attest.tpm.AkKeys;
@@ -69,19 +68,8 @@ public final class QuoteCommand implements Callable<Integer> {
             description = "Output directory (created if missing).")
     Path out;
 
-    @Option(
-            names = "--ak-alg",
-            paramLabel = "ecc|rsa",
-            defaultValue = "ecc",
-            description =
-                    "Primary AK to derive: ecc (P-256, ECDSA-SHA256) or rsa (2048, RSASSA-SHA256). Default: ${DEFAULT-VALUE}.")
-    String akAlg;
-
-    @Option(
-            names = "--ak-handle",
-            paramLabel = "0x81XXXXXX",
-            description = "Use the persistent AK at this handle instead of a primary.")
-    String akHandle;
+    @Mixin
+    AkOptions ak;
 
     @Option(
             names = "--signature-format",
@@ -100,7 +88,7 @@ public final class QuoteCommand implements Callable<Integer> {
             case "plain" -> true;
             default -> throw new UsageException("--signature-format: expected tss or plain, got " + sigFormat);
         };
-        Quote q = Quoter.quote(tpm.address(), akSource(), n, sel);
+        Quote q = Quoter.quote(tpm.address(), ak.akSource(), n, sel);
         Files.createDirectories(out);
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);
@@ -120,22 +108,6 @@ public final class QuoteCommand implements Callable<Integer> {
                         + out);
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    private AkSource akSource() {
-        if (akHandle != null) {
-            try {
-                String h = akHandle.strip().toLowerCase(Locale.ROOT);
-                return new AkSource.Persistent(Integer.parseUnsignedInt(h.startsWith("0x") ? h.substring(2) : h, 16));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--ak-handle: " + e.getMessage());
-            }
-        }
-        return switch (akAlg.toLowerCase(Locale.ROOT)) {
-            case "ecc", "ecdsa" -> AkSource.ecc();
-            case "rsa" -> AkSource.rsa();
-            default -> throw new UsageException("--ak-alg: expected ecc or rsa, got " + akAlg);
-        };
     }
 
     private static byte[] plain(byte[] tpmt) throws TpmFormatException {

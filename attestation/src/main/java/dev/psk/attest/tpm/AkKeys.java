@@ -1,6 +1,7 @@
 package dev.psk.attest.tpm;
 
 import dev.psk.attest.TpmFormatException;
+import dev.psk.attest.enrol.EnrolmentCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -13,7 +14,8 @@ import java.util.Base64;
  * Reads a pinned attestation key in the forms tpm2-tools and this toolkit write: PEM or DER
  * SubjectPublicKeyInfo ({@code tpm2_createak -f pem}, {@code psk-attest quote}'s ak.pub.pem,
  * {@code -f der}), a TPM2B_PUBLIC ({@code -f tss}, {@code tpm2_readpublic -o}, {@code psk-attest quote}'s
- * ak.tpm2b) or a bare TPMT_PUBLIC. A TPM public area is checked to be an attestation key
+ * ak.tpm2b), a bare TPMT_PUBLIC, or the pinned-AK record {@code psk-attest enroll-finish} writes
+ * (JSON, type "pinned-ak"). A TPM public area is checked to be an attestation key
  * ({@link #requireAttestationKey}); a SubjectPublicKeyInfo cannot be.
  */
 public final class AkKeys {
@@ -27,7 +29,11 @@ public final class AkKeys {
     public static PublicKey parse(byte[] bytes) throws TpmFormatException {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         PublicKey key;
-        if (text.contains("-----BEGIN")) {
+        if (EnrolmentCodec.looksLikeJson(bytes)) {
+            TpmtPublic pub = EnrolmentCodec.decodeRecord(bytes).akPublic();
+            requireAttestationKey(pub);
+            key = pub.toPublicKey();
+        } else if (text.contains("-----BEGIN")) {
             int b = text.indexOf(PEM_BEGIN);
             int e = text.indexOf(PEM_END);
             if (b < 0 || e < b) {

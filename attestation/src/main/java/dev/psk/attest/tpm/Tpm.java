@@ -206,17 +206,35 @@ public final class Tpm implements AutoCloseable {
      * success; with {@code auth}, one empty-password session authorizes the first handle.
      */
     private TpmReader call(String name, int cc, int[] handles, boolean auth, byte[] params) throws TpmException {
+        return call(name, cc, handles, auth ? new int[] {Tpm2.TPM_RS_PW} : new int[0], params);
+    }
+
+    /**
+     * Sends a command with one authorization per entry of {@code sessions}, in handle order: each
+     * is {@link Tpm2#TPM_RS_PW} (empty password) or a policy session handle, sent with an empty
+     * nonce and HMAC and continueSession set (the caller flushes its policy sessions). Returns a
+     * reader positioned after the response header, checked for success; with sessions, the next
+     * field is the response's parameterSize.
+     */
+    TpmReader call(String name, int cc, int[] handles, int[] sessions, byte[] params) throws TpmException {
         TpmWriter body = new TpmWriter();
         for (int h : handles) {
             body.u32(h);
         }
-        if (auth) {
-            body.u32(9).u32(Tpm2.TPM_RS_PW).u16(0).u8(0).u16(0);
+        if (sessions.length > 0) {
+            TpmWriter area = new TpmWriter();
+            for (int s : sessions) {
+                area.u32(s)
+                        .u16(0)
+                        .u8(s == Tpm2.TPM_RS_PW ? 0 : Tpm2.TPMA_SESSION_CONTINUE_SESSION)
+                        .u16(0);
+            }
+            body.u32(area.size()).bytes(area.toByteArray());
         }
         body.bytes(params);
         byte[] b = body.toByteArray();
         byte[] cmd = new TpmWriter()
-                .u16(auth ? Tpm2.TPM_ST_SESSIONS : Tpm2.TPM_ST_NO_SESSIONS)
+                .u16(sessions.length > 0 ? Tpm2.TPM_ST_SESSIONS : Tpm2.TPM_ST_NO_SESSIONS)
                 .u32(Tpm2.HEADER_BYTES + b.length)
                 .u32(cc)
                 .bytes(b)

@@ -30,6 +30,7 @@ public final class Tpm2 {
     /** TPM_ALG_ID (§6.3). Hash algorithms live in {@link HashAlg}. */
     public static final int TPM_ALG_RSA = 0x0001;
 
+    public static final int TPM_ALG_AES = 0x0006;
     public static final int TPM_ALG_HMAC = 0x0005;
     public static final int TPM_ALG_KEYEDHASH = 0x0008;
     public static final int TPM_ALG_NULL = 0x0010;
@@ -41,6 +42,7 @@ public final class Tpm2 {
     public static final int TPM_ALG_ECSCHNORR = 0x001c;
     public static final int TPM_ALG_ECC = 0x0023;
     public static final int TPM_ALG_SYMCIPHER = 0x0025;
+    public static final int TPM_ALG_CFB = 0x0043;
 
     /** TPM_ECC_CURVE (§6.4). */
     public static final int TPM_ECC_NIST_P256 = 0x0003;
@@ -57,11 +59,24 @@ public final class Tpm2 {
     public static final int TPM_CC_READ_PUBLIC = 0x00000173;
     public static final int TPM_CC_PCR_READ = 0x0000017e;
     public static final int TPM_CC_GET_TIME = 0x0000014c;
+    public static final int TPM_CC_ACTIVATE_CREDENTIAL = 0x00000147;
+    public static final int TPM_CC_NV_READ = 0x0000014e;
+    public static final int TPM_CC_POLICY_SECRET = 0x00000151;
+    public static final int TPM_CC_LOAD_EXTERNAL = 0x00000167;
+    public static final int TPM_CC_NV_READ_PUBLIC = 0x00000169;
+    public static final int TPM_CC_START_AUTH_SESSION = 0x00000176;
+
+    /** TPM_SE (§6.11): session types. */
+    public static final int TPM_SE_POLICY = 0x01;
+
+    /** TPMA_SESSION (§8.4): continueSession keeps the session loaded after the command. */
+    public static final int TPMA_SESSION_CONTINUE_SESSION = 0x01;
 
     /** TPM_RH / TPM_RS (§7.4): hierarchies and the password session handle. */
     public static final int TPM_RH_OWNER = 0x40000001;
 
     public static final int TPM_RS_PW = 0x40000009;
+    public static final int TPM_RH_NULL = 0x40000007;
     public static final int TPM_RH_ENDORSEMENT = 0x4000000b;
 
     /** TPM_HT (§7.2): the top byte of a handle. */
@@ -75,10 +90,18 @@ public final class Tpm2 {
     public static final int TPMA_OBJECT_FIXED_PARENT = 1 << 4;
     public static final int TPMA_OBJECT_SENSITIVE_DATA_ORIGIN = 1 << 5;
     public static final int TPMA_OBJECT_USER_WITH_AUTH = 1 << 6;
+    public static final int TPMA_OBJECT_ADMIN_WITH_POLICY = 1 << 7;
     public static final int TPMA_OBJECT_NO_DA = 1 << 10;
     public static final int TPMA_OBJECT_RESTRICTED = 1 << 16;
     public static final int TPMA_OBJECT_DECRYPT = 1 << 17;
     public static final int TPMA_OBJECT_SIGN = 1 << 18;
+
+    /** TPMA_NV read-authorization bits (§13.4). */
+    public static final int TPMA_NV_PPREAD = 1 << 16;
+
+    public static final int TPMA_NV_OWNERREAD = 1 << 17;
+    public static final int TPMA_NV_AUTHREAD = 1 << 18;
+    public static final int TPMA_NV_WRITTEN = 1 << 29;
 
     /** Command/response header: tag UINT16, size UINT32, code UINT32 (Part 1 §18). */
     public static final int HEADER_BYTES = 10;

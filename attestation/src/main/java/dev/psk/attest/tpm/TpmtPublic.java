@@ -17,6 +17,9 @@ import java.util.Arrays;
  * templates, turn a TPM's public area into a Java key, and compute the object's Name (nameAlg ||
  * H_nameAlg(TPMT_PUBLIC), Part 1 §16). Keyed-hash and symmetric objects are outside its scope.
  *
+ * @param symmetric TPM_ALG_NULL, or the symmetric algorithm of a storage/EK key (TPM_ALG_AES)
+ * @param symKeyBits the symmetric key size in bits, 0 when {@code symmetric} is TPM_ALG_NULL
+ * @param symMode the symmetric mode (TPM_ALG_CFB for parents and EKs), 0 when NULL
  * @param scheme the signing scheme (TPM_ALG_ECDSA, TPM_ALG_RSASSA, TPM_ALG_RSAPSS) or TPM_ALG_NULL
  * @param schemeHash the scheme's hash, {@code null} for TPM_ALG_NULL
  * @param curveOrBits TPM_ECC_CURVE for ECC, key bits for RSA
@@ -30,6 +33,8 @@ public record TpmtPublic(
         int attributes,
         byte[] authPolicy,
         int symmetric,
+        int symKeyBits,
+        int symMode,
         int scheme,
         HashAlg schemeHash,
         int curveOrBits,
@@ -86,9 +91,11 @@ public record TpmtPublic(
         int attrs = in.u32("objectAttributes");
         byte[] policy = in.tpm2b(Tpm2.MAX_DIGEST_BYTES, "authPolicy");
         int sym = in.u16("symmetric.algorithm");
+        int symBits = 0;
+        int symMode = 0;
         if (sym != Tpm2.TPM_ALG_NULL) {
-            in.u16("symmetric.keyBits");
-            in.u16("symmetric.mode");
+            symBits = in.u16("symmetric.keyBits");
+            symMode = in.u16("symmetric.mode");
         }
         int scheme = in.u16("scheme");
         HashAlg schemeHash = null;
@@ -110,14 +117,28 @@ public record TpmtPublic(
                 }
                 byte[] x = in.tpm2b(Tpm2.MAX_ECC_KEY_BYTES, "unique.x");
                 byte[] y = in.tpm2b(Tpm2.MAX_ECC_KEY_BYTES, "unique.y");
-                out = new TpmtPublic(type, nameAlg, attrs, policy, sym, scheme, schemeHash, curve, 0, x, y, null);
+                out = new TpmtPublic(
+                        type, nameAlg, attrs, policy, sym, symBits, symMode, scheme, schemeHash, curve, 0, x, y, null);
             }
             case Tpm2.TPM_ALG_RSA -> {
                 int bits = in.u16("keyBits");
                 long exp = Integer.toUnsignedLong(in.u32("exponent"));
                 byte[] n = in.tpm2b(Tpm2.MAX_RSA_KEY_BYTES, "unique.rsa");
                 out = new TpmtPublic(
-                        type, nameAlg, attrs, policy, sym, scheme, schemeHash, bits, exp, n, new byte[0], null);
+                        type,
+                        nameAlg,
+                        attrs,
+                        policy,
+                        sym,
+                        symBits,
+                        symMode,
+                        scheme,
+                        schemeHash,
+                        bits,
+                        exp,
+                        n,
+                        new byte[0],
+                        null);
             }
             default -> throw in.error("type", String.format("is 0x%04x; expected RSA (0x0001) or ECC (0x0023)", type));
         }
@@ -134,6 +155,8 @@ public record TpmtPublic(
                 attributes,
                 authPolicy,
                 symmetric,
+                symKeyBits,
+                symMode,
                 scheme,
                 schemeHash,
                 curveOrBits,
