@@ -3,6 +3,10 @@ package dev.psk.tunnel.noise;
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
 import dev.psk.common.testing.VectorCases;
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,21 +63,26 @@ class NoiseVectorsTest {
         IkPsk2Handshake init = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(
                 IkPsk2Handshake.Role.INITIATOR,
                 v.prologue(),
-                v.initStatic(),
-                Dh25519.publicFromPrivate(v.respStatic()),
-                v.psk(),
-                v.initEphemeral());
+                X25519PrivateKey.copyOf(v.initStatic()),
+                X25519.publicKey(X25519PrivateKey.copyOf(v.respStatic())),
+                PresharedKey.copyOf(v.psk()),
+                X25519PrivateKey.copyOf(v.initEphemeral()));
         IkPsk2Handshake resp = IkPsk2Handshake.insecureWithFixedEphemeralForTesting(
-                IkPsk2Handshake.Role.RESPONDER, v.prologue(), v.respStatic(), null, null, v.respEphemeral());
-        byte[] initPub = Dh25519.publicFromPrivate(v.initStatic());
+                IkPsk2Handshake.Role.RESPONDER,
+                v.prologue(),
+                X25519PrivateKey.copyOf(v.respStatic()),
+                null,
+                null,
+                X25519PrivateKey.copyOf(v.respEphemeral()));
+        X25519PublicKey initPub = X25519.publicKey(X25519PrivateKey.copyOf(v.initStatic()));
         byte[][] m0 = v.messages().get(0);
         byte[] c0 = init.writeMessage1(m0[0]);
         check(c0, m0[1], "message 0 ciphertext");
         byte[] p0 = resp.readMessage1(c0, rs -> {
-            if (!java.util.Arrays.equals(rs, initPub)) {
+            if (!rs.equals(initPub)) {
                 throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unexpected initiator");
             }
-            return v.psk().clone();
+            return PresharedKey.copyOf(v.psk());
         });
         check(p0, m0[0], "message 0 payload");
         byte[][] m1 = v.messages().get(1);

@@ -81,6 +81,16 @@ public final class StatusFile {
         for (Peer p : device.peers().peers()) {
             ObjectNode o = peers.addObject();
             o.put("name", p.name());
+            if (p.session() instanceof dev.psk.tunnel.hub.PeerActivity a) { // hub peers: name, key, times
+                o.put("name", a.peerName());
+                o.put("fingerprint", a.fingerprint());
+                o.put(
+                        "latest_handshake",
+                        a.latestHandshake() == null ? null : a.latestHandshake().toString());
+                o.put(
+                        "last_packet",
+                        a.lastPacket() == null ? null : a.lastPacket().toString());
+            }
             o.put(
                     "endpoint",
                     p.endpoint() == null
