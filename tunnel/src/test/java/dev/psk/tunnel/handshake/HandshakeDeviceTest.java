@@ -9,6 +9,7 @@ import dev.psk.tunnel.device.PeerDirectory;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.Psk2Session;
+import dev.psk.tunnel.session.SessionKeyring;
 import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
 import dev.psk.tunnel.wire.Role;
@@ -97,7 +98,13 @@ class HandshakeDeviceTest {
         }
     }
 
-    record End(Device device, Peer peer, HandshakeService hs, MemoryTun tun, InetSocketAddress addr) {}
+    record End(
+            Device device,
+            Peer peer,
+            HandshakeService hs,
+            MemoryTun tun,
+            InetSocketAddress addr,
+            Psk2Session session) {}
 
     End end(
             String name,
@@ -110,17 +117,19 @@ class HandshakeDeviceTest {
             List<String> log)
             throws Exception {
         PadFile p = PadFile.open(pad);
-        Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, log::add);
+        SessionKeyring keyring = new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
+        Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, keyring, log::add);
         Peer peer = new Peer(name + "-peer", session, remote, false);
         MemoryTun tun = new MemoryTun("mt" + name, 1400, 64);
         UdpSocket sock = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
         Device dev = new Device(tun, sock, PeerDirectory.single(peer), "jce", log::add);
         HandshakeConfig cfg = new HandshakeConfig(
                 mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
-        HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, log::add);
+        HandshakeService hs =
+                new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, keyring, log::add);
         open.add(dev);
         open.add(hs);
-        return new End(dev, peer, hs, tun, sock.localAddress());
+        return new End(dev, peer, hs, tun, sock.localAddress(), session);
     }
 
     static byte[] ipPacket(int marker) {
