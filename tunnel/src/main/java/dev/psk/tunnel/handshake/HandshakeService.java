@@ -80,6 +80,9 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private Instant nextRekeyRequest = Instant.MIN;
     private long noSessionDropsSeen;
     private boolean hadKey;
+    /** The responder cut the peer off: ask it to handshake again so that it learns why. */
+    private boolean askPeer;
+
     private PacketAead keepaliveAead;
     private ByteBuffer keepaliveBuf;
 
@@ -321,7 +324,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         }
         SessionKey newest = keyring.newest();
         long noSession = peer.counters().drops(DropReason.NO_SESSION);
-        boolean lost = newest == null && noSession != noSessionDropsSeen;
+        boolean lost = newest == null && (noSession != noSessionDropsSeen || askPeer);
         noSessionDropsSeen = noSession;
         boolean due = newest != null
                 && Duration.ofNanos(toNanos(now) - newest.establishedNanos()).compareTo(handshakeInterval()) >= 0;
@@ -335,6 +338,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private void cut(String why) {
         keyring.retireAll();
         hadKey = false;
+        askPeer = !isInitiator();
+        nextRekeyRequest = Instant.MIN;
         peer.allowData(false);
         log.accept("handshake: " + why + ": session keys wiped, data stopped");
     }
@@ -406,6 +411,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             }
             keyring.install(new SessionKey(epoch, secret, nanos.getAsLong()), nanos.getAsLong());
             hadKey = true;
+            askPeer = false;
             boundEndpoint = from;
             boundIdentity = id.clone();
             lastEstablished = cfg.clock().instant();
@@ -420,6 +426,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void refusedPeer(InetSocketAddress from, byte[] id, Refusal reason) {
+            askPeer = false; // it has been told why
             log.accept("handshake: refused " + who(from, id) + ": " + reason.description());
             if (isInitiator() || isBound(id)) {
                 if (peer.dataAllowed() || hadKey) {

@@ -205,7 +205,7 @@ public final class HandshakeWire {
     /** How long a superseded key is still accepted for packets in flight. */
     public static final Duration KEY_GRACE = Duration.ofSeconds(10);
     /** The initiator honours REKEY requests at most this often. */
-    public static final Duration REKEY_MIN_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration REKEY_MIN_INTERVAL = Duration.ofSeconds(2);
     /** The responder's cookie secret is replaced this often; the previous one is still accepted. */
     public static final Duration COOKIE_ROTATION = Duration.ofSeconds(120);
     /** A handshake answered from cache (duplicate HELLO, WELCOME) is answered at most this often. */

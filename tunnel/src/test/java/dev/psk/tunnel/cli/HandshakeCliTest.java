@@ -84,7 +84,7 @@ class HandshakeCliTest {
         TestDaemon a = daemon(pad, "a", portA, portB, true, tunA, "--handshake", "psk");
         try {
             for (int i = 0;
-                    i < 100
+                    i < 300
                             && !(a.err().toString().contains("handshake: established")
                                     && b.err().toString().contains("handshake: established"));
                     i++) {

@@ -40,6 +40,7 @@ class HandshakeDeviceTest {
     final List<AutoCloseable> open = new ArrayList<>();
     final List<String> logA = new CopyOnWriteArrayList<>();
     final List<String> logB = new CopyOnWriteArrayList<>();
+    java.time.Duration rekeyInterval = HandshakeWire.REKEY_AFTER;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -125,8 +126,8 @@ class HandshakeDeviceTest {
         Device dev = new Device(tun, sock, PeerDirectory.single(peer), "jce", log::add);
         HandshakeConfig cfg = new HandshakeConfig(
                 mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
-        HandshakeService hs =
-                new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, keyring, log::add);
+        HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, keyring, log::add)
+                .rekeyInterval(rekeyInterval);
         open.add(dev);
         open.add(hs);
         return new End(dev, peer, hs, tun, sock.localAddress(), session);
@@ -175,6 +176,90 @@ class HandshakeDeviceTest {
         a.device().start();
         a.hs().start(a.device());
         return new Pair(a, b, relay);
+    }
+
+    /** Traffic both ways every 10 ms while the keys change every second: nothing is lost. */
+    @Test
+    void rekeysUnderTrafficWithoutLosingPackets() throws Exception {
+        rekeyInterval = java.time.Duration.ofSeconds(1);
+        Pair p = pair(
+                9,
+                9,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
+        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
+                .isTrue();
+        int sent = 0, gotB = 0, gotA = 0;
+        long end = System.nanoTime() + 4_500_000_000L;
+        while (System.nanoTime() < end) {
+            p.a().tun().inject(ipPacket(sent & 0x7f));
+            p.b().tun().inject(ipPacket(sent & 0x7f));
+            sent++;
+            Thread.sleep(10);
+            while (p.b().tun().take(0) != null) {
+                gotB++;
+            }
+            while (p.a().tun().take(0) != null) {
+                gotA++;
+            }
+        }
+        Thread.sleep(300);
+        while (p.b().tun().take(0) != null) {
+            gotB++;
+        }
+        while (p.a().tun().take(0) != null) {
+            gotA++;
+        }
+        long rekeys = logB.stream()
+                .filter(l -> l.startsWith("handshake: rekeyed with"))
+                .count();
+        assertThat(rekeys).as("rekeys in 4.5 s at 1 s: %s", logB).isGreaterThanOrEqualTo(3);
+        assertThat(p.a().session().keyring().switches()).isGreaterThanOrEqualTo(4);
+        assertThat(gotB).as("A->B delivered of %d", sent).isEqualTo(sent);
+        assertThat(gotA).as("B->A delivered of %d", sent).isEqualTo(sent);
+    }
+
+    /** Disabling the peer's pin in the watched peers file cuts its data within a second. */
+    @Test
+    void disablingThePinCutsDataWithinOneSecond() throws Exception {
+        HandshakeFixture.SoftIdentity idA = new HandshakeFixture.SoftIdentity();
+        HandshakeFixture.SoftIdentity idB = new HandshakeFixture.SoftIdentity();
+        Path peersAtB = dir.resolve("peers-at-b");
+        Files.writeString(peersAtB, pinFile("site-a", idA, true));
+        ReloadingPeerTrust trustB = ReloadingPeerTrust.load(peersAtB, null);
+        HandshakeFixture.Pins trustA = new HandshakeFixture.Pins().pin(idB.id, idB.pair.getPublic(), true, "site-b");
+        Pair p = pair(11, 11, HandshakeMode.SIGNED, idA, idB, trustA, trustB);
+        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
+                .isTrue();
+        p.a().tun().inject(ipPacket(1));
+        assertThat(p.b().tun().take(3000)).isNotNull();
+        Files.writeString(peersAtB, pinFile("site-a", idA, false));
+        long t0 = System.nanoTime();
+        assertThat(waitFor(() -> !p.b().peer().dataAllowed())).isTrue();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("gate closed after %d ms", ms).isLessThan(1000);
+        assertThat(p.b().session().keyring().tx()).isNull();
+        assertThat(logB).anyMatch(l -> l.contains("is now disabled in " + peersAtB) && l.contains("data stopped"));
+        p.a().tun().inject(ipPacket(2));
+        assertThat(p.b().tun().take(500)).isNull();
+        // B asks A to handshake again (REKEY); that handshake is refused, with the reason on both ends.
+        assertThat(waitFor(
+                        () -> logA.stream().anyMatch(l -> l.contains("refused us: identity is pinned but disabled"))))
+                .as("%s", logA)
+                .isTrue();
+        assertThat(waitFor(() -> logB.stream().anyMatch(l -> l.contains("(site-a): identity is pinned but disabled"))))
+                .isTrue();
+    }
+
+    static String pinFile(String name, HandshakeFixture.SoftIdentity id, boolean enabled) {
+        return "[peer " + name + "]\nidentity_id = " + dev.psk.common.Hex.encode(id.id) + "\nenabled = " + enabled
+                + "\n-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(id.pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
     }
 
     @Test
