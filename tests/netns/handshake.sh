@@ -105,7 +105,7 @@ stop_both() { stop_end a; stop_end b; }
 # wait_log SIDE REGEX [SECONDS]: until the end's log matches (bounded).
 wait_log() {
   local i
-  for i in $(seq 1 $((${3:-20} * 4))); do
+  for i in $(seq 1 $((${3:-60} * 4))); do
     grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && return 0
     sleep 0.25
   done
