@@ -82,6 +82,10 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private boolean hadKey;
     /** The responder cut the peer off: ask it to handshake again so that it learns why. */
     private boolean askPeer;
+    /** After refusing the peer, do not invite it again before this (no refusal loop in the logs). */
+    private Instant quietUntil = Instant.MIN;
+
+    static final Duration QUIET_AFTER_REFUSAL = Duration.ofSeconds(30);
 
     private PacketAead keepaliveAead;
     private ByteBuffer keepaliveBuf;
@@ -323,8 +327,10 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             return;
         }
         SessionKey newest = keyring.newest();
-        long noSession = peer.counters().drops(DropReason.NO_SESSION);
-        boolean lost = newest == null && (noSession != noSessionDropsSeen || askPeer);
+        // Data we hold no key for (a restart of this end, or keys wiped): ask for a handshake.
+        long noSession =
+                peer.counters().drops(DropReason.NO_SESSION) + peer.counters().drops(DropReason.GATED);
+        boolean lost = newest == null && (askPeer || (noSession != noSessionDropsSeen && !now.isBefore(quietUntil)));
         noSessionDropsSeen = noSession;
         boolean due = newest != null
                 && Duration.ofNanos(toNanos(now) - newest.establishedNanos()).compareTo(handshakeInterval()) >= 0;
@@ -427,6 +433,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         @Override
         public void refusedPeer(InetSocketAddress from, byte[] id, Refusal reason) {
             askPeer = false; // it has been told why
+            quietUntil = cfg.clock().instant().plus(QUIET_AFTER_REFUSAL);
             log.accept("handshake: refused " + who(from, id) + ": " + reason.description());
             if (isInitiator() || isBound(id)) {
                 if (peer.dataAllowed() || hadKey) {
