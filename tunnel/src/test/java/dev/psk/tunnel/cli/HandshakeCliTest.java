@@ -73,6 +73,9 @@ class HandshakeCliTest {
                         "f"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--policy and --peer-ak go together");
+        err = new StringWriter();
+        assertThat(usage(err, "--handshake", "psk", "--rekey-interval", "121s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rekey-interval: expected more than 0 and at most 120s");
     }
 
     @Test

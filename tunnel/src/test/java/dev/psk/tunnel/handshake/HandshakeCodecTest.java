@@ -128,6 +128,33 @@ class HandshakeCodecTest {
                 .isEqualTo(HandshakeDrop.WRONG_ROLE);
     }
 
+    /** session_secret = HKDF(salt = psk_s, IKM = dh, info = label || th) as docs/protocol.md 3.2 says. */
+    @Test
+    void sessionSecretFollowsTheDocumentedSchedule() throws Exception {
+        byte[] slot = HandshakeFixture.controlSlot(1);
+        var a = dev.psk.tunnel.crypto.X25519.generatePrivateKey();
+        var b = dev.psk.tunnel.crypto.X25519.generatePrivateKey();
+        Transcript t = transcript(fill(8, 7), 1);
+        byte[] mine = keys.sessionSecret(a, b.publicKey().bytes(), t).copy();
+        byte[] theirs = keys.sessionSecret(b, a.publicKey().bytes(), t).copy();
+        assertThat(mine).isEqualTo(theirs);
+        byte[] prk = Hkdf.extract(ascii(HKDF_SALT), slot);
+        byte[] pskS = Hkdf.expand(prk, ascii(INFO_SESSION_PSK), 32);
+        byte[] dh = dev.psk.tunnel.crypto.X25519.agree(a, b.publicKey()).copy();
+        byte[] label = ascii(INFO_SESSION_SECRET);
+        byte[] info = Arrays.copyOf(label, label.length + 32);
+        System.arraycopy(t.bodyHash(), 0, info, label.length, 32);
+        assertThat(mine).isEqualTo(Hkdf.derive(pskS, dh, info, 32));
+        // Another transcript (here: the epoch) gives another secret.
+        assertThat(keys.sessionSecret(a, b.publicKey().bytes(), transcript(fill(8, 7), 2))
+                        .copy())
+                .isNotEqualTo(mine);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     @Test
     void keysAreDirectionalAndDifferFromTheFingerprint() {
         byte[] i2r = keys.macKeyFor(ROLE_INITIATOR);

@@ -36,6 +36,7 @@ class Psk2SessionKeysTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        java.util.Collections.reverse(open); // sessions (state writers) before their pads
         for (AutoCloseable c : open) {
             c.close();
         }
@@ -45,7 +46,9 @@ class Psk2SessionKeysTest {
     Psk2Session session(Path pad, String state, Role role, SessionKeyring keyring) throws Exception {
         PadFile p = PadFile.open(pad);
         open.add(p);
-        return Psk2Session.open(p, dir.resolve(state), role, 4096, keyring, m -> {});
+        Psk2Session s = Psk2Session.open(p, dir.resolve(state), role, 4096, keyring, m -> {});
+        open.add(s::close);
+        return s;
     }
 
     byte[] seal(Psk2Session s, byte[] payload, List<DropReason> drops) {
@@ -140,6 +143,28 @@ class Psk2SessionKeysTest {
         d.derive(s1, slot, 7, 0, k5);
         assertThat(k1).isNotEqualTo(k2).isNotEqualTo(k3).isNotEqualTo(k4).isEqualTo(k5);
         assertThat(k1).isNotEqualTo(Arrays.copyOfRange(slot, 28, 60));
+    }
+
+    /** The allocation-free derivation equals RFC 5869 HKDF computed with the JDK's HMAC (docs/protocol.md 3.8). */
+    @Test
+    void derivationIsHkdfOverSlotMaterialWithTheDocumentedInfo() {
+        byte[] slot = new byte[120];
+        byte[] secret = new byte[32];
+        new java.util.Random(42).nextBytes(slot);
+        new java.util.Random(43).nextBytes(secret);
+        for (int dir = 0; dir < 2; dir++) {
+            byte[] got = new byte[32];
+            new DataKeyDeriver().derive(secret, slot, 0x0102030405L, dir, got);
+            byte[] label = DataKeyDeriver.LABEL.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] info = java.nio.ByteBuffer.allocate(label.length + 9)
+                    .put(label)
+                    .putLong(0x0102030405L)
+                    .put((byte) dir)
+                    .array();
+            byte[] want = dev.psk.tunnel.handshake.Hkdf.derive(
+                    secret, Arrays.copyOfRange(slot, 60 * dir, 60 * dir + 60), info, 32);
+            assertThat(got).isEqualTo(want);
+        }
     }
 
     @Test
