@@ -114,7 +114,9 @@ wait_log() {
 
 ping_ok() { nsa ping -c 1 -W 1 -q $TUN_IP_B >/dev/null 2>&1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# wait_log_ms SIDE REGEX MAX_MS: polls every 20 ms; prints the milliseconds waited, fails after MAX_MS.
+# wait_log_ms SIDE REGEX MAX_MS: polls every 20 ms; prints the milliseconds waited, fails when the
+# line is still missing after MAX_MS. On a loaded machine one poll (grep, date) can take hundreds of
+# ms, so the printed figure is an upper bound; HandshakeDeviceTest measures the same in-process.
 wait_log_ms() {
   local t0 t; t0=$(now_ms)
   while true; do
@@ -377,7 +379,7 @@ if want pincut; then
     mv "$work/peers-live.new" "$work/peers-live"
     if ms=$(wait_log_ms b 'is now disabled in .*data stopped' 1000) && ! ping_ok \
         && wait_log a 'refused us: identity is pinned but disabled' 15; then
-      pass "pincut: gate closed ${ms} ms after the pin was disabled; the initiator was told why"
+      pass "pincut: gate closed within 1 s of the edit (seen after ${ms} ms of polling); the initiator was told why"
     else
       fail "pincut: not cut within 1 s (${ms:-?} ms)"
     fi
