@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Handshake benchmarks (JMH, test scope of the tunnel module), one thread:
 #   rejectHelloWithBadMac  responder cost to drop a HELLO with a wrong MAC (target > 100,000/s per core)
+#   cookieForReplayedHello responder cost to answer a replayed HELLO from an unproven address (COOKIE, no state)
 #   fullHandshake          complete HELLO/WELCOME/CONFIRM, both ends in one thread, psk and signed
 # Signed mode is measured with a software P-256 key and with a SoftHSM2 token (private token dir).
 # Usage: scripts/bench-handshake.sh [extra JMH args]     Results: docs/benchmarks.md, section handshake.

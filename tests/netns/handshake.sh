@@ -13,7 +13,7 @@
 #   +----------------------------------+                  +----------------------------------+
 #
 # Usage: tests/netns/handshake.sh [--only t1,t2,...] [--keep]
-#   tests: off psk signed replay unpinned disabled pad attested tpmkey rekeyed
+#   tests: off psk signed replay flood rekey pincut unpinned disabled pad attested reattest tpmkey rekeyed
 # Needs root, iproute2, softhsm2, opensc (pkcs11-tool), openssl, tcpdump, python3, swtpm,
 # tpm2-abrmd, dbus, libtpm2-pkcs11 (tpm2_ptool).
 # Prints PASS/FAIL lines and "N passed, M failed"; exits non-zero if a test fails.
@@ -21,7 +21,7 @@ set -euo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-only="off psk signed replay unpinned disabled pad attested tpmkey rekeyed"
+only="off psk signed replay flood rekey pincut unpinned disabled pad attested reattest tpmkey rekeyed"
 keep=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -105,7 +105,7 @@ stop_both() { stop_end a; stop_end b; }
 # wait_log SIDE REGEX [SECONDS]: until the end's log matches (bounded).
 wait_log() {
   local i
-  for i in $(seq 1 $((${3:-20} * 4))); do
+  for i in $(seq 1 $((${3:-60} * 4))); do
     grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && return 0
     sleep 0.25
   done
@@ -113,6 +113,18 @@ wait_log() {
 }
 
 ping_ok() { nsa ping -c 1 -W 1 -q $TUN_IP_B >/dev/null 2>&1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# wait_log_ms SIDE REGEX MAX_MS: polls every 20 ms; prints the milliseconds waited, fails when the
+# line is still missing after MAX_MS. On a loaded machine one poll (grep, date) can take hundreds of
+# ms, so the printed figure is an upper bound; HandshakeDeviceTest measures the same in-process.
+wait_log_ms() {
+  local t0 t; t0=$(now_ms)
+  while true; do
+    grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && { echo $(( $(now_ms) - t0 )); return 0; }
+    t=$(( $(now_ms) - t0 )); [ $t -gt "$3" ] && { echo $t; return 1; }
+    sleep 0.02
+  done
+}
 wait_ping() { local i; for i in $(seq 1 30); do ping_ok && return 0; sleep 0.5; done; return 1; }
 
 # --- Topology, pad, tokens --------------------------------------------------------------------
@@ -252,6 +264,131 @@ PYEOF
   stop_both
 fi
 
+if want flood; then
+  log "Test that a captured HELLO replayed from 64 addresses does not keep the initiator out"
+  rm -f "$work/cap2.pcap"
+  nsb tcpdump -i veth1 -U -w "$work/cap2.pcap" udp port $PORT >/dev/null 2>&1 &
+  pid[tcpdump]=$!
+  sleep 1
+  start_end b "${SIGNED_B[@]}"; start_end a "${SIGNED_A[@]}"
+  wait_log b 'handshake: established' 30 || true
+  sleep 0.5
+  kill "${pid[tcpdump]}" 2>/dev/null || true; wait "${pid[tcpdump]}" 2>/dev/null || true; unset "pid[tcpdump]"
+  stop_end a
+  python3 - "$work/cap2.pcap" "$work/flood-hello.bin" <<'PYEOF'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+pos, hellos = 24, []
+linktype = struct.unpack('<I', data[20:24])[0]
+while pos + 16 <= len(data):
+    _, _, incl, _ = struct.unpack('<IIII', data[pos:pos + 16]); pos += 16
+    pkt = data[pos:pos + incl]; pos += incl
+    off = 14 if linktype == 1 else 16
+    payload = pkt[off + (pkt[off] & 0x0f) * 4 + 8:]
+    if payload[:4] == b'PSKH' and payload[5] == 1:
+        hellos.append(payload)
+open(sys.argv[2], 'wb').write(hellos[-1])   # the HELLO that carried the real initiator's cookie
+PYEOF
+  for i in $(seq 100 163); do ip -n "$A" addr add 192.168.78.$i/24 dev veth0; done
+  nsa python3 - "$IP_B" "$PORT" "$work/flood-hello.bin" <<'PYEOF' &
+import socket, sys, time
+b, port, hello = sys.argv[1], int(sys.argv[2]), open(sys.argv[3], 'rb').read()
+socks = []
+for i in range(100, 164):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((f"192.168.78.{i}", 40000)); socks.append(s)
+end = time.time() + 25
+while time.time() < end:
+    for s in socks:
+        s.sendto(hello, (b, port))
+    time.sleep(0.02)
+PYEOF
+  pid[flood]=$!
+  sleep 1
+  start_end a "${SIGNED_A[@]}"
+  if wait_log a 'handshake signed, identity' 30 && ms=$(wait_log_ms a 'handshake: (established|rekeyed) with' 5000) && wait_ping; then
+    kill "${pid[flood]}" 2>/dev/null || true; wait "${pid[flood]}" 2>/dev/null || true; unset "pid[flood]"
+    stop_both
+    summary=$(grep 'handshake: .* completed' "$work/end-b.log" | tail -1)
+    cookies=$(sed -n 's/.*cookie_sent=\([0-9]*\).*/\1/p' <<<"$summary")
+    if [ "${cookies:-0}" -ge 64 ] && ! grep -q '192\.168\.78\.1[0-6][0-9]' <(grep -v cookie "$work/end-b.log"); then
+      pass "flood: initiator established in ${ms} ms under a replay flood from 64 addresses; responder answered ${cookies} cookies, bound nothing else"
+    else
+      fail "flood: unexpected responder state: $summary"
+    fi
+  else
+    fail "flood: initiator did not establish within 5 s (${ms:-?} ms)"
+  fi
+  kill "${pid[flood]:-}" 2>/dev/null || true; unset "pid[flood]"
+  for i in $(seq 100 163); do ip -n "$A" addr del 192.168.78.$i/24 dev veth0 2>/dev/null || true; done
+  stop_both
+fi
+
+if want rekey; then
+  log "Test that keys change every 2 s under a 64 MiB TCP transfer: sha256 equal, few retransmissions"
+  start_end b "${SIGNED_B[@]}" --rekey-interval 2s; start_end a "${SIGNED_A[@]}" --rekey-interval 2s
+  if wait_log b 'handshake: established' 30 && wait_ping; then
+    head -c $((64 << 20)) /dev/urandom >"$work/blob"
+    want_sum=$(sha256sum "$work/blob" | cut -c1-64)
+    nsb python3 - "$TUN_IP_B" "$work/recv.sha" <<'PYEOF' &
+import hashlib, socket, sys
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], 5201)); srv.listen(1); srv.settimeout(60)
+c, _ = srv.accept(); c.settimeout(60); h = hashlib.sha256(); n = 0
+while True:
+    d = c.recv(1 << 16)
+    if not d: break
+    h.update(d); n += len(d)
+open(sys.argv[2], 'w').write(f"{h.hexdigest()} {n}\n")
+PYEOF
+    pid[sink]=$!
+    sleep 0.5
+    retrans0=$(nsa nstat -az TcpRetransSegs | awk '/TcpRetransSegs/{print $2}')
+    rekeys0=$(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true)
+    # Paced to about 6 MB/s so that the transfer spans several rekeys on any machine.
+    nsa python3 - "$TUN_IP_B" "$work/blob" <<'PYEOF'
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 5201), timeout=60)
+data = open(sys.argv[2], 'rb').read(); t0 = time.time(); chunk = 1 << 18
+for i in range(0, len(data), chunk):
+    s.sendall(data[i:i + chunk])
+    ahead = (i + chunk) / 6e6 - (time.time() - t0)
+    if ahead > 0: time.sleep(ahead)
+s.close()
+PYEOF
+    wait "${pid[sink]}" 2>/dev/null || true; unset "pid[sink]"
+    retrans=$(( $(nsa nstat -az TcpRetransSegs | awk '/TcpRetransSegs/{print $2}') - retrans0 ))
+    rekeys=$(( $(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true) - rekeys0 ))
+    got=$(cut -c1-64 "$work/recv.sha" 2>/dev/null || echo none)
+    if [ "$got" = "$want_sum" ] && [ "$rekeys" -ge 3 ] && [ "$retrans" -lt 200 ]; then
+      pass "rekey: 64 MiB sha256 equal across $rekeys rekeys, $retrans TCP retransmissions"
+    else
+      fail "rekey: sha256 ${got:0:16} vs ${want_sum:0:16}, $rekeys rekeys, $retrans retransmissions"
+    fi
+  else
+    fail "rekey: no handshake"
+  fi
+  stop_both
+fi
+
+if want pincut; then
+  log "Test that disabling the initiator's pin in the watched peers file cuts its data within 1 s"
+  cp "$work/peers-at-b" "$work/peers-live"
+  start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-live"; start_end a "${SIGNED_A[@]}"
+  if wait_log b 'handshake: established' 30 && wait_ping; then
+    peers "$work/peers-live.new" site-a hs-a false
+    mv "$work/peers-live.new" "$work/peers-live"
+    if ms=$(wait_log_ms b 'is now disabled in .*data stopped' 1000) && ! ping_ok \
+        && wait_log a 'refused us: identity is pinned but disabled' 15; then
+      pass "pincut: gate closed within 1 s of the edit (seen after ${ms} ms of polling); the initiator was told why"
+    else
+      fail "pincut: not cut within 1 s (${ms:-?} ms)"
+    fi
+  else
+    fail "pincut: no handshake"
+  fi
+  stop_both
+fi
+
 if want unpinned; then
   log "Test that an identity that is not pinned is refused, with the reason in both logs"
   start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-other"; start_end a "${SIGNED_A[@]}"
@@ -289,7 +426,7 @@ if want pad; then
   stop_both
 fi
 
-if want attested; then
+if want attested || want reattest; then
   if command -v swtpm >/dev/null; then
     log "Test that a swtpm quote satisfying the policy lets traffic flow, and one that does not is refused"
     mkdir -p "$work/tpm"
@@ -323,6 +460,26 @@ PYEOF
       fail "attested: bad policy not refused"
     fi
     stop_both
+    if want reattest; then
+      log "Test that a re-attestation failing after a PCR extend closes the gate within 1 s of the verdict"
+      start_end b --handshake attested --identity "$(uri hs-b)" --peers "$work/peers-at-b" --policy "$work/policy.json" \
+        --peer-ak "$work/q/ak.pub.pem" --rekey-interval 3s
+      start_end a "${ATT_A[@]}" --rekey-interval 3s
+      if wait_log b 'established with 192\.168\.78\.1:51820 .*mode attested' 30 && wait_ping; then
+        nsa env TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=2321 tpm2_pcrextend \
+          7:sha256=0000000000000000000000000000000000000000000000000000000000000001 >/dev/null
+        if wait_log b 'refused 192\.168\.78\.1:51820 .*TPM quote does not satisfy the policy' 20 \
+            && ms=$(wait_log_ms b 'the bound peer was refused .*data stopped' 1000) && ! ping_ok \
+            && wait_log a 'refused us: TPM quote does not satisfy the policy' 5; then
+          pass "reattest: PCR 7 extended, the next quote was refused and data stopped (${ms} ms after the verdict line)"
+        else
+          fail "reattest: failing re-attestation did not stop data"
+        fi
+      else
+        fail "reattest: no attested handshake"
+      fi
+      stop_both
+    fi
   else
     fail "attested: swtpm not installed"
   fi

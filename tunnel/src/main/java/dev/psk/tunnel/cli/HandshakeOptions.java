@@ -122,6 +122,24 @@ public final class HandshakeOptions {
             description = "PCR selection the peer's quote must cover exactly (default sha256:0-7)")
     String quotePcrs;
 
+    @Option(
+            names = "--reattest-interval",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "attested mode: demand a fresh quote at least this often (default ${DEFAULT-VALUE}; "
+                    + "every rekey, at most 120 s apart, carries one as well)")
+    java.time.Duration reattestInterval;
+
+    /** Test and lab option: the rekey interval (keys are wiped after 1.5 times it). */
+    @Option(
+            names = "--rekey-interval",
+            paramLabel = "DURATION",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
+            hidden = true)
+    java.time.Duration rekeyInterval;
+
     public HandshakeMode mode() {
         try {
             return HandshakeMode.parse(mode);
@@ -161,6 +179,14 @@ public final class HandshakeOptions {
             throw new UsageException(
                     "--policy and --peer-ak go together: the policy says which PCR values, the AK whose quote");
         }
+        if (rekeyInterval.isNegative()
+                || rekeyInterval.isZero()
+                || rekeyInterval.compareTo(dev.psk.tunnel.handshake.HandshakeWire.REKEY_AFTER) > 0) {
+            throw new UsageException("--rekey-interval: expected more than 0 and at most 120s, not " + rekeyInterval);
+        }
+        if (reattestInterval.isNegative() || reattestInterval.isZero()) {
+            throw new UsageException("--reattest-interval: expected a positive duration, not " + reattestInterval);
+        }
         if (serialLength != 8 && serialLength != 16) {
             throw new UsageException("--serial-length: expected 8 or 16, not " + serialLength);
         }
@@ -180,7 +206,10 @@ public final class HandshakeOptions {
             local = new TokenIdentity(TokenSigner.open(Pkcs11Uri.parse(identity), pins), serial);
         }
         Set<String> serials = allowSerials == null ? null : PinnedPeerTrust.readSerialAllowlist(allowSerials);
-        PeerTrust trust = new PinnedPeerTrust(peers == null ? PinnedPeers.empty() : PinnedPeers.load(peers), serials);
+        // A peers file is watched: removing or disabling a pin cuts that peer's data within a second.
+        PeerTrust trust = peers == null
+                ? new PinnedPeerTrust(PinnedPeers.empty(), serials)
+                : dev.psk.tunnel.handshake.ReloadingPeerTrust.load(peers, serials);
         QuoteSource quotes = null;
         QuoteChecker checker = null;
         try {
@@ -198,6 +227,16 @@ public final class HandshakeOptions {
             throw new UsageException(e.getMessage());
         }
         return new HandshakeConfig(m, keys, local, trust, quotes, checker, InstantSource.system(), new SecureRandom());
+    }
+
+    /** The rekey interval ({@code --rekey-interval}, hidden; 120 s). */
+    public java.time.Duration rekeyInterval() {
+        return rekeyInterval;
+    }
+
+    /** {@code --reattest-interval} (10 min). */
+    public java.time.Duration reattestInterval() {
+        return reattestInterval;
     }
 
     private static byte[] read(Path file, String flag) throws PskException {

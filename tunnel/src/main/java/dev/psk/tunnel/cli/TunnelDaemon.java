@@ -14,10 +14,12 @@ import dev.psk.tunnel.handshake.HandshakeConfig;
 import dev.psk.tunnel.handshake.HandshakeKeys;
 import dev.psk.tunnel.handshake.HandshakeMode;
 import dev.psk.tunnel.handshake.HandshakeService;
+import dev.psk.tunnel.handshake.HandshakeWire;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.PadStatus;
 import dev.psk.tunnel.session.Psk2Session;
+import dev.psk.tunnel.session.SessionKeyring;
 import dev.psk.tunnel.wire.Psk2Wire;
 import dev.psk.tunnel.wire.Role;
 import java.io.IOException;
@@ -99,7 +101,11 @@ final class TunnelDaemon {
                 // Before the device: a missing token, PIN, pin file or policy fails the start, not the tunnel later.
                 hsConfig = opt.handshake.build(HandshakeKeys.fromPad(pad));
             }
-            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, this::warn);
+            // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
+            SessionKeyring keyring = hsConfig == null
+                    ? null
+                    : new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
+            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
             socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
             tun = tunFactory.open(opt.tun, opt.mtu, opt.tunOffload);
             tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
@@ -109,8 +115,13 @@ final class TunnelDaemon {
             device.start();
             tun = null; // owned by the device now
             if (hsConfig != null) {
-                handshake = new HandshakeService(hsConfig, peer, role == Role.INITIATOR ? remote : null, this::info);
+                handshake = new HandshakeService(
+                                hsConfig, peer, role == Role.INITIATOR ? remote : null, session.keyring(), this::info)
+                        .rekeyInterval(opt.handshake.rekeyInterval())
+                        .reattestInterval(opt.handshake.reattestInterval());
                 handshake.start(device);
+                HandshakeService h = handshake;
+                Signals.handle("HUP", h::reloadPins);
             }
             Psk2Session s = session;
             if (opt.metrics != null) {

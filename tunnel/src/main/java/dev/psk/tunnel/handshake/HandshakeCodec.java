@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Structural validation of handshake datagrams (docs/protocol.md section 3.1), cheapest checks
- * first: length bounds, magic, version, type, role, flags, exact per-type length, reserved bytes.
+ * first: length bounds, magic, version, type, role, flags, exact per-type length, reserved bytes
+ * (and the WELCOME's key epoch).
  * Never throws and allocates nothing; returns {@code null} for a well-formed datagram or the
  * {@link HandshakeDrop} naming the first violation. It does not check the MAC.
  */
@@ -71,6 +72,8 @@ public final class HandshakeCodec {
             case TYPE_REJECT -> validateReject(m, len, flags);
             case TYPE_PAD_MISMATCH -> validateNotice(m, len, flags);
             case TYPE_FRAGMENT -> validateFragment(m, len, role, flags);
+            case TYPE_COOKIE -> validateFixed(m, len, role, flags, COOKIE_MESSAGE_BYTES);
+            case TYPE_REKEY -> validateFixed(m, len, role, flags, REKEY_BYTES);
             default -> HandshakeDrop.BAD_TYPE;
         };
     }
@@ -107,7 +110,7 @@ public final class HandshakeCodec {
         if (d != null) {
             return d;
         }
-        if (!zero(m, WELCOME_OFF_SERIAL_LEN + 1, WELCOME_OFF_SERIAL)) {
+        if ((m[WELCOME_OFF_EPOCH] & 0xff) > MAX_EPOCH || !zero(m, WELCOME_OFF_EPOCH + 1, WELCOME_OFF_SERIAL)) {
             return HandshakeDrop.NONZERO_RESERVED;
         }
         return checkSerial(m, WELCOME_OFF_SERIAL_LEN, WELCOME_OFF_SERIAL);
@@ -148,6 +151,17 @@ public final class HandshakeCodec {
         }
         int reason = m[REJECT_OFF_REASON] & 0xff;
         return Refusal.fromCode(reason).code() == reason ? null : HandshakeDrop.BAD_REASON;
+    }
+
+    /** COOKIE and REKEY: responder only, exact length, no flags. */
+    private static HandshakeDrop validateFixed(byte[] m, int len, byte role, int flags, int size) {
+        if (role != ROLE_RESPONDER) {
+            return HandshakeDrop.WRONG_ROLE;
+        }
+        if (len != size) {
+            return HandshakeDrop.BAD_LENGTH;
+        }
+        return flags == 0 ? null : HandshakeDrop.NONZERO_RESERVED;
     }
 
     private static HandshakeDrop validateNotice(byte[] m, int len, int flags) {

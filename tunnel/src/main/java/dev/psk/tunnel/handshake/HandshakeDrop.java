@@ -28,7 +28,9 @@ public enum HandshakeDrop {
     NO_MATCHING_HANDSHAKE,
     /** A retransmitted HELLO or WELCOME for a handshake already answered: answered from cache, nothing changed. */
     DUPLICATE,
-    QUEUE_FULL;
+    QUEUE_FULL,
+    /** A HELLO without this source's valid cookie: answered with a COOKIE, no state kept. */
+    COOKIE_SENT;
 
     /** Human-readable form for logs: lower case with spaces. */
     public String label() {

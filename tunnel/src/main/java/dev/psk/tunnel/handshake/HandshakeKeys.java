@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   PRK     = HKDF-Extract(salt = "psk-tunnel/v1 handshake", IKM = control slot (120 bytes))
  *   key_i2r = HKDF-Expand(PRK, "psk-tunnel/v1 hello key initiator->responder", 32)
  *   key_r2i = HKDF-Expand(PRK, "psk-tunnel/v1 hello key responder->initiator", 32)
+ *   psk_s   = HKDF-Expand(PRK, "psk-tunnel/v2 session psk", 32)
  *   pad_fp  = PadLayout.fingerprint(control slot)   (HMAC(control slot, "psk-tunnel/v1 pad fingerprint")[0:16])
  * </pre>
  *
@@ -24,11 +25,13 @@ import java.nio.charset.StandardCharsets;
 public final class HandshakeKeys implements AutoCloseable {
     private final byte[] keyI2r;
     private final byte[] keyR2i;
+    private final byte[] sessionPsk;
     private final byte[] padFingerprint;
 
-    private HandshakeKeys(byte[] keyI2r, byte[] keyR2i, byte[] padFingerprint) {
+    private HandshakeKeys(byte[] keyI2r, byte[] keyR2i, byte[] sessionPsk, byte[] padFingerprint) {
         this.keyI2r = keyI2r;
         this.keyR2i = keyR2i;
+        this.sessionPsk = sessionPsk;
         this.padFingerprint = padFingerprint;
     }
 
@@ -43,6 +46,7 @@ public final class HandshakeKeys implements AutoCloseable {
             return new HandshakeKeys(
                     Hkdf.expand(prk, ascii(HandshakeWire.INFO_KEY_I2R), HandshakeWire.KEY_BYTES),
                     Hkdf.expand(prk, ascii(HandshakeWire.INFO_KEY_R2I), HandshakeWire.KEY_BYTES),
+                    Hkdf.expand(prk, ascii(HandshakeWire.INFO_SESSION_PSK), HandshakeWire.KEY_BYTES),
                     PadLayout.fingerprint(controlSlot));
         } finally {
             Secrets.wipe(prk);
@@ -79,6 +83,40 @@ public final class HandshakeKeys implements AutoCloseable {
         return senderRole == HandshakeWire.ROLE_INITIATOR ? keyI2r : keyR2i;
     }
 
+    /**
+     * The session secret of a completed exchange (docs/protocol.md 3.2):
+     * {@code HKDF-Expand(HKDF-Extract(salt = psk_s, IKM = dh), "psk-tunnel/v2 session secret" || th, 32)}
+     * where {@code th} is the transcript body hash. The pad (through psk_s), the ephemeral
+     * Diffie-Hellman result and the transcript all go in; the caller owns (closes) the result.
+     */
+    public dev.psk.common.SecretBytes sessionSecret(dev.psk.common.SecretBytes dh, byte[] transcriptHash) {
+        byte[] prk = Hkdf.extract(sessionPsk, dh.reveal());
+        byte[] label = ascii(HandshakeWire.INFO_SESSION_SECRET);
+        byte[] info = new byte[label.length + transcriptHash.length];
+        System.arraycopy(label, 0, info, 0, label.length);
+        System.arraycopy(transcriptHash, 0, info, label.length, transcriptHash.length);
+        try {
+            return dev.psk.common.SecretBytes.takeOwnership(Hkdf.expand(prk, info, HandshakeWire.KEY_BYTES));
+        } finally {
+            Secrets.wipe(prk);
+        }
+    }
+
+    /**
+     * Runs the exchange's Diffie-Hellman ({@code X25519(ours, theirs)}) and returns
+     * {@link #sessionSecret(dev.psk.common.SecretBytes, byte[])} over it and the transcript.
+     *
+     * @throws dev.psk.tunnel.crypto.LowOrderPointException when the peer's key gives an all-zero result
+     */
+    public dev.psk.common.SecretBytes sessionSecret(
+            dev.psk.tunnel.crypto.X25519PrivateKey ours, byte[] theirs, Transcript transcript)
+            throws dev.psk.tunnel.crypto.LowOrderPointException {
+        try (dev.psk.common.SecretBytes dh =
+                dev.psk.tunnel.crypto.X25519.agree(ours, dev.psk.tunnel.crypto.X25519PublicKey.fromBytes(theirs))) {
+            return sessionSecret(dh, transcript.bodyHash());
+        }
+    }
+
     /** The pad fingerprint (not secret). Returns a copy. */
     public byte[] padFingerprint() {
         return padFingerprint.clone();
@@ -94,7 +132,7 @@ public final class HandshakeKeys implements AutoCloseable {
     }
 
     public void destroy() {
-        Secrets.wipe(keyI2r, keyR2i);
+        Secrets.wipe(keyI2r, keyR2i, sessionPsk);
     }
 
     @Override

@@ -1,36 +1,52 @@
 package dev.psk.tunnel.handshake;
 
 import dev.psk.common.Hex;
+import dev.psk.common.SecretBytes;
+import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.PacketAead;
+import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.ControlPacketHandler;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
+import dev.psk.tunnel.device.PeerSession;
+import dev.psk.tunnel.session.SessionKey;
+import dev.psk.tunnel.session.SessionKeyring;
+import dev.psk.tunnel.wire.Psk2Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the handshake for one tunnel peer beside the data plane (docs/protocol.md 3.5):
  * <ul>
  *   <li>installed as the device's {@link ControlPacketHandler}: datagrams whose magic is not "PSK2"
- *       are size-checked and copied into a bounded queue (full: dropped and counted), so the receive
- *       thread never waits for a token or a TPM;</li>
+ *       are size-checked and MAC-checked on the receive thread and copied into a bounded queue
+ *       (full: dropped and counted), so the receive thread never waits for a token or a TPM;</li>
  *   <li>one worker thread owns the {@link Initiator} or {@link Responder} and is the only thread
  *       touching it;</li>
- *   <li>outcomes drive the data plane: the peer's data gate opens only after a completed handshake,
- *       the responder re-binds the peer endpoint to the address that completed it (roaming), a
- *       refusal closes the gate; every outcome is logged with fingerprints only.</li>
+ *   <li>a completed handshake installs its session key in the {@link SessionKeyring} (data keys
+ *       derive from it) and opens the peer's data gate; the responder re-binds the peer endpoint
+ *       to the address that completed it (roaming);</li>
+ *   <li>the gate follows the identity: a refused (re-)handshake of the bound identity, a pin that
+ *       is removed or disabled (the peers file is polled every {@link #PIN_POLL} and re-read on
+ *       {@link #reloadPins}), or no successful rekey within the reject limit, wipes every session
+ *       key and closes the gate at once, with the reason in the log.</li>
+ *   <li>rekey: the initiator starts a handshake every rekey interval (and when the re-attestation
+ *       interval demands a fresh quote); the responder's own timers send a REKEY request, so
+ *       whichever fires first starts the one handshake.</li>
  * </ul>
- * The initiator re-handshakes every {@link #REHANDSHAKE_INTERVAL} (so a restarted responder
- * re-opens its gate) and retries a failed handshake after {@link #RETRY_AFTER_FAILURE}.
  */
 public final class HandshakeService implements ControlPacketHandler, AutoCloseable {
-    public static final Duration REHANDSHAKE_INTERVAL = Duration.ofSeconds(60);
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REATTEST_INTERVAL = Duration.ofMinutes(10);
+    static final Duration PIN_POLL = Duration.ofMillis(250);
     private static final int QUEUE_CAPACITY = 256;
     private static final long TICK_MILLIS = 100;
 
@@ -39,7 +55,9 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private final HandshakeConfig cfg;
     private final Peer peer;
     private final InetSocketAddress remote;
+    private final SessionKeyring keyring;
     private final Consumer<String> log;
+    private final LongSupplier nanos;
     private final HandshakeCounters counters = new HandshakeCounters();
     private final ArrayBlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile Device device;
@@ -49,22 +67,71 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private byte[] ourFp;
     private volatile Thread worker;
     private volatile boolean stopping;
+    private volatile boolean reloadRequested;
     private volatile InetSocketAddress boundEndpoint;
     private volatile byte[] boundIdentity;
     private volatile Instant lastEstablished;
+    private Duration rekeyInterval = HandshakeWire.REKEY_AFTER;
+    private Duration reattestInterval = DEFAULT_REATTEST_INTERVAL;
     private Initiator initiator;
     private Responder responder;
     private Instant nextStart;
+    private Instant nextPinPoll = Instant.MIN;
+    private Instant nextRekeyRequest = Instant.MIN;
+    private long noSessionDropsSeen;
+    private boolean hadKey;
+    /** The responder cut the peer off: ask it to handshake again so that it learns why. */
+    private boolean askPeer;
+    /** After refusing the peer, do not invite it again before this (no refusal loop in the logs). */
+    private Instant quietUntil = Instant.MIN;
+
+    static final Duration QUIET_AFTER_REFUSAL = Duration.ofSeconds(30);
+
+    private PacketAead keepaliveAead;
+    private ByteBuffer keepaliveBuf;
 
     /**
      * @param remote the responder's address for an initiator; null for a responder
+     * @param keyring where completed handshakes put their session keys (the peer's Psk2Session reads them)
      * @param log operator log lines (already prefixed by the caller as it likes)
      */
-    public HandshakeService(HandshakeConfig cfg, Peer peer, InetSocketAddress remote, Consumer<String> log) {
+    public HandshakeService(
+            HandshakeConfig cfg, Peer peer, InetSocketAddress remote, SessionKeyring keyring, Consumer<String> log) {
         this.cfg = cfg;
         this.peer = peer;
         this.remote = remote;
+        this.keyring = java.util.Objects.requireNonNull(keyring, "keyring");
         this.log = log;
+        this.nanos = Responder.nanoClock(cfg);
+    }
+
+    /** The rekey interval (default 120 s; keys are wiped after 1.5 times it). Call before {@link #start}. */
+    public HandshakeService rekeyInterval(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("rekey interval must be positive, not " + d);
+        }
+        this.rekeyInterval = d;
+        return this;
+    }
+
+    /** How often a quote is demanded again in attested mode (default 10 min). Call before {@link #start}. */
+    public HandshakeService reattestInterval(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("re-attestation interval must be positive, not " + d);
+        }
+        this.reattestInterval = d;
+        return this;
+    }
+
+    /** Keys older than this are wiped and data stops. */
+    public Duration rejectAfter() {
+        return rekeyInterval.multipliedBy(HandshakeWire.REJECT_AFTER_PERCENT).dividedBy(100);
+    }
+
+    private Duration handshakeInterval() {
+        return cfg.quoteChecker() != null && reattestInterval.compareTo(rekeyInterval) < 0
+                ? reattestInterval
+                : rekeyInterval;
     }
 
     public boolean isInitiator() {
@@ -73,6 +140,10 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     public HandshakeCounters counters() {
         return counters;
+    }
+
+    public SessionKeyring keyring() {
+        return keyring;
     }
 
     /** The (address, port) the last completed handshake bound, or null. */
@@ -90,6 +161,11 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         return lastEstablished;
     }
 
+    /** Asks the worker to re-read the pinned-peers file now (SIGHUP); returns at once. */
+    public void reloadPins() {
+        reloadRequested = true;
+    }
+
     /** Installs this service as {@code device}'s control handler, closes the data gate and starts the worker. */
     public synchronized void start(Device device) {
         if (worker != null) {
@@ -105,6 +181,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             initiator = new Initiator(cfg, transport, events, counters);
         } else {
             responder = new Responder(cfg, transport, events, counters);
+            responder.epochSource(keyring::nextEpoch);
         }
         device.setControlHandler(this);
         worker = Thread.ofPlatform().name("psk-handshake").daemon(true).start(this::run);
@@ -179,18 +256,102 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         }
     }
 
-    private void tick() {
+    /** One pass of the timers; the worker calls it at least every 100 ms (tests may call it directly). */
+    void tick() {
+        Instant now = cfg.clock().instant();
+        pollPins(now);
+        expireKeys(now);
         if (!isInitiator()) {
             responder.tick();
+            responderTimers(now);
             return;
         }
         initiator.tick();
-        Instant now = cfg.clock().instant();
         Initiator.State s = initiator.state();
         if (s == Initiator.State.IDLE || (s != Initiator.State.WAIT_WELCOME && !now.isBefore(nextStart))) {
-            initiator.start(remote);
-            nextStart = now.plus(REHANDSHAKE_INTERVAL);
+            startHandshake(now);
         }
+    }
+
+    private void startHandshake(Instant now) {
+        initiator.start(remote);
+        nextStart = now.plus(handshakeInterval());
+    }
+
+    private void pollPins(Instant now) {
+        if (!(cfg.trust() instanceof ReloadingPeerTrust t)) {
+            return;
+        }
+        String line = null;
+        if (reloadRequested) {
+            reloadRequested = false;
+            line = t.reload();
+        } else if (!now.isBefore(nextPinPoll)) {
+            nextPinPoll = now.plus(PIN_POLL);
+            line = t.reloadIfChanged();
+        }
+        if (line == null) {
+            return;
+        }
+        log.accept("handshake: " + line);
+        byte[] id = boundIdentity;
+        if (id == null || !peer.dataAllowed()) {
+            return;
+        }
+        Refusal r = new PeerCheck(cfg).identity(id, new byte[0]);
+        if (r == Refusal.UNKNOWN_IDENTITY || r == Refusal.DISABLED_IDENTITY) {
+            cut("identity " + Hex.encode(id) + " "
+                    + (r == Refusal.UNKNOWN_IDENTITY ? "is no longer pinned" : "is now disabled") + " in " + t.file());
+        }
+    }
+
+    private void expireKeys(Instant now) {
+        boolean any = keyring.expire(toNanos(now), rejectAfter().toNanos());
+        if (hadKey && !any) {
+            hadKey = false;
+            if (peer.dataAllowed()) {
+                peer.allowData(false);
+                log.accept(
+                        "handshake: no successful rekey within " + rejectAfter().toSeconds()
+                                + " s: session keys wiped, data stopped until a handshake succeeds");
+            }
+        }
+    }
+
+    private void responderTimers(Instant now) {
+        if (now.isBefore(nextRekeyRequest)) {
+            return;
+        }
+        InetSocketAddress to = peer.endpoint();
+        if (to == null) {
+            return;
+        }
+        SessionKey newest = keyring.newest();
+        // Data we hold no key for (a restart of this end, or keys wiped): ask for a handshake.
+        long noSession =
+                peer.counters().drops(DropReason.NO_SESSION) + peer.counters().drops(DropReason.GATED);
+        boolean lost = newest == null && (askPeer || (noSession != noSessionDropsSeen && !now.isBefore(quietUntil)));
+        noSessionDropsSeen = noSession;
+        boolean due = newest != null
+                && Duration.ofNanos(toNanos(now) - newest.establishedNanos()).compareTo(handshakeInterval()) >= 0;
+        if (lost || due) {
+            nextRekeyRequest = now.plus(lost ? Duration.ofSeconds(1) : HandshakeWire.REKEY_MIN_INTERVAL);
+            responder.requestRekey(to, new byte[HandshakeWire.SESSION_ID_BYTES]);
+        }
+    }
+
+    /** Wipes every session key and closes the gate at once; {@code why} goes to the log. */
+    private void cut(String why) {
+        keyring.retireAll();
+        hadKey = false;
+        askPeer = !isInitiator();
+        nextRekeyRequest = Instant.MIN;
+        peer.allowData(false);
+        log.accept("handshake: " + why + ": session keys wiped, data stopped");
+    }
+
+    private long toNanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
     private void send(InetSocketAddress to, byte[] datagram) {
@@ -198,6 +359,29 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             device.sendControl(ByteBuffer.wrap(datagram), to);
         } catch (IOException e) {
             log.accept("handshake: sending to " + addr(to) + " failed: " + e.getMessage());
+        }
+    }
+
+    /** An empty PSK2 packet under the newest key, so the initiator switches its sending key at once. */
+    private void sendKeepalive() {
+        InetSocketAddress to = peer.endpoint();
+        if (to == null) {
+            return;
+        }
+        if (keepaliveAead == null) {
+            keepaliveAead = PacketAeads.create(PacketAeads.JCE);
+            keepaliveBuf = ByteBuffer.allocate(PeerSession.HEADROOM + Psk2Wire.OVERHEAD_BYTES);
+        }
+        PeerSession s = peer.session();
+        keepaliveBuf.clear();
+        if (s.seal(keepaliveBuf, 0, keepaliveAead) != null) {
+            return;
+        }
+        keepaliveBuf.limit(PeerSession.HEADROOM + s.tagBytes()).position(PeerSession.HEADROOM - s.headerBytes());
+        try {
+            device.sendControl(keepaliveBuf, to);
+        } catch (IOException e) {
+            // the next data packet or rekey does the same job
         }
     }
 
@@ -211,33 +395,55 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     }
 
     private String who(InetSocketAddress a, byte[] id) {
-        boolean none = id == null || java.util.Arrays.equals(id, new byte[id.length]);
+        boolean none = id == null || Arrays.equals(id, new byte[id.length]);
         String name =
                 none ? "" : cfg.trust().lookup(id).map(PeerTrust.Pin::name).orElse("");
         return addr(a) + (none ? "" : " identity " + Hex.encode(id)) + (name.isEmpty() ? "" : " (" + name + ")");
     }
 
+    private boolean isBound(byte[] id) {
+        byte[] b = boundIdentity;
+        return b != null && id != null && Arrays.equals(b, id);
+    }
+
     /** Outcome hooks, called on the worker thread. */
     private final class Outcomes implements HandshakeEvents {
         @Override
-        public void established(InetSocketAddress from, byte[] id, String name) {
+        public void established(InetSocketAddress from, byte[] id, String name, int epoch, SecretBytes secret) {
             InetSocketAddress before = boundEndpoint;
+            boolean rekey = lastEstablished != null && peer.dataAllowed() && isBound(id);
             if (!isInitiator()) {
                 peer.rebind(from);
             }
+            keyring.install(new SessionKey(epoch, secret, nanos.getAsLong()), nanos.getAsLong());
+            hadKey = true;
+            askPeer = false;
             boundEndpoint = from;
             boundIdentity = id.clone();
             lastEstablished = cfg.clock().instant();
             peer.allowData(true);
-            log.accept("handshake: established with " + who(from, id) + ", mode " + cfg.mode()
+            if (!isInitiator()) {
+                sendKeepalive();
+            }
+            log.accept("handshake: " + (rekey ? "rekeyed" : "established") + " with " + who(from, id) + ", mode "
+                    + cfg.mode() + ", key epoch " + epoch
                     + (before != null && !before.equals(from) ? ", endpoint moved from " + addr(before) : ""));
         }
 
         @Override
         public void refusedPeer(InetSocketAddress from, byte[] id, Refusal reason) {
+            askPeer = false; // it has been told why
+            quietUntil = cfg.clock().instant().plus(QUIET_AFTER_REFUSAL);
             log.accept("handshake: refused " + who(from, id) + ": " + reason.description());
+            if (isInitiator() || isBound(id)) {
+                if (peer.dataAllowed() || hadKey) {
+                    cut("the bound peer was refused (" + reason.description() + ")");
+                } else {
+                    keyring.retireAll();
+                    peer.allowData(false);
+                }
+            }
             if (isInitiator()) {
-                peer.allowData(false);
                 nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
             }
         }
@@ -245,8 +451,15 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         @Override
         public void refusedByPeer(InetSocketAddress from, Refusal reason) {
             log.accept("handshake: peer " + addr(from) + " refused us: " + reason.description());
+            if (isInitiator() || (boundEndpoint != null && boundEndpoint.equals(from))) {
+                if (peer.dataAllowed() || hadKey) {
+                    cut("the peer refused us (" + reason.description() + ")");
+                } else {
+                    keyring.retireAll();
+                    peer.allowData(false);
+                }
+            }
             if (isInitiator()) {
-                peer.allowData(false);
                 nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
             }
         }
@@ -262,6 +475,13 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             log.accept("handshake: no handshake with " + addr(remote) + ": " + reason + "; retrying in "
                     + RETRY_AFTER_FAILURE.toSeconds() + " s");
             nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
+        }
+
+        @Override
+        public void rekeyRequested(InetSocketAddress from) {
+            if (isInitiator()) {
+                startHandshake(cfg.clock().instant());
+            }
         }
     }
 
@@ -296,7 +516,10 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         return b.toString();
     }
 
-    /** Stops the worker (logging {@link #summary()}); the device's control handler is removed. Idempotent. */
+    /**
+     * Stops the worker (logging {@link #summary()}), wipes every session key and ephemeral key; the
+     * device's control handler is removed. Idempotent.
+     */
     @Override
     public void close() {
         if (stopping) {
@@ -315,6 +538,16 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        keyring.retireAll();
+        if (initiator != null) {
+            initiator.wipeEphemeral();
+        }
+        if (responder != null) {
+            responder.wipe();
+        }
+        if (keepaliveAead != null) {
+            keepaliveAead.close();
         }
         log.accept(summary());
     }

@@ -17,7 +17,8 @@ public final class HandshakeWire {
     /** "PSKH" big-endian. */
     public static final int MAGIC = 0x50534B48;
 
-    public static final byte VERSION = 1;
+    /** 2: ephemeral X25519 keys, cookies and session-bound data keys (version 1 bound no keys). */
+    public static final byte VERSION = 2;
 
     public static final byte TYPE_HELLO = 1;
     public static final byte TYPE_WELCOME = 2;
@@ -25,6 +26,10 @@ public final class HandshakeWire {
     public static final byte TYPE_REJECT = 4;
     public static final byte TYPE_PAD_MISMATCH = 5;
     public static final byte TYPE_FRAGMENT = 6;
+    /** Responder to initiator: prove that you receive at your address (stateless return-routability cookie). */
+    public static final byte TYPE_COOKIE = 7;
+    /** Responder to initiator: please start a handshake now (rekey, re-attestation, lost session). */
+    public static final byte TYPE_REKEY = 8;
 
     public static final byte ROLE_INITIATOR = 0;
     public static final byte ROLE_RESPONDER = 1;
@@ -43,6 +48,10 @@ public final class HandshakeWire {
     public static final int PAD_FINGERPRINT_BYTES = 16;
     public static final int SERIAL_ID_BYTES = 16;
     public static final int MAC_BYTES = 32;
+    /** X25519 ephemeral public key. */
+    public static final int EPHEMERAL_BYTES = 32;
+
+    public static final int COOKIE_BYTES = 16;
     /** ECDSA P-256 signature in IEEE P1363 form r || s. */
     public static final int SIGNATURE_BYTES = 64;
 
@@ -63,8 +72,10 @@ public final class HandshakeWire {
     public static final int HELLO_OFF_PAD_FP = 56;
     public static final int HELLO_OFF_SERIAL_LEN = 72;
     public static final int HELLO_OFF_SERIAL = 80;
-    public static final int HELLO_OFF_MAC = 96;
-    public static final int HELLO_BYTES = 128;
+    public static final int HELLO_OFF_EPHEMERAL = 96;
+    public static final int HELLO_OFF_COOKIE = 128;
+    public static final int HELLO_OFF_MAC = 144;
+    public static final int HELLO_BYTES = 176;
 
     // WELCOME (fixed core, optional signature and quote sections, MAC last).
     public static final int WELCOME_OFF_NONCE_I = 16;
@@ -72,8 +83,13 @@ public final class HandshakeWire {
     public static final int WELCOME_OFF_IDENTITY = 80;
     public static final int WELCOME_OFF_PAD_FP = 88;
     public static final int WELCOME_OFF_SERIAL_LEN = 104;
+    /** Key epoch (0..3) the responder assigns to the session; bytes 106..111 are reserved. */
+    public static final int WELCOME_OFF_EPOCH = 105;
+
     public static final int WELCOME_OFF_SERIAL = 112;
-    public static final int WELCOME_CORE_BYTES = 128;
+    public static final int WELCOME_OFF_EPHEMERAL = 128;
+    public static final int WELCOME_CORE_BYTES = 160;
+    public static final int MAX_EPOCH = 3;
     public static final int WELCOME_MIN_BYTES = WELCOME_CORE_BYTES + MAC_BYTES;
 
     // CONFIRM (fixed core, optional signature and quote sections, MAC last).
@@ -93,6 +109,17 @@ public final class HandshakeWire {
     public static final int NOTICE_OFF_NONCE_I = 16;
     public static final int NOTICE_OFF_PAD_FP = 48;
     public static final int NOTICE_BYTES = 64;
+
+    // COOKIE (fixed size, MACed under key_r2i; never larger than the HELLO it answers).
+    public static final int COOKIE_OFF_NONCE_I = 16;
+    public static final int COOKIE_OFF_COOKIE = 48;
+    public static final int COOKIE_OFF_MAC = 64;
+    public static final int COOKIE_MESSAGE_BYTES = 96;
+
+    // REKEY request (fixed size, MACed under key_r2i).
+    public static final int REKEY_OFF_NONCE = 16;
+    public static final int REKEY_OFF_MAC = 48;
+    public static final int REKEY_BYTES = 80;
 
     // Quote section: u16 attest length, u16 signature length, u16 PCR values length, then the three.
     public static final int QUOTE_HEADER_BYTES = 6;
@@ -118,16 +145,25 @@ public final class HandshakeWire {
     public static final String HKDF_SALT = "psk-tunnel/v1 handshake";
     public static final String INFO_KEY_I2R = "psk-tunnel/v1 hello key initiator->responder";
     public static final String INFO_KEY_R2I = "psk-tunnel/v1 hello key responder->initiator";
+    /** HKDF-Expand label of the session PSK mixed into every session secret. */
+    public static final String INFO_SESSION_PSK = "psk-tunnel/v2 session psk";
+    /** HKDF-Expand label of the session secret (followed by the transcript hash). */
+    public static final String INFO_SESSION_SECRET = "psk-tunnel/v2 session secret";
+    /** HMAC input prefix of the return-routability cookie. */
+    public static final String COOKIE_CONTEXT = "psk-tunnel/v2 cookie";
     /** Fixed prefix of the signed transcript (ASCII, no terminator; its length is fixed). */
-    public static final String TRANSCRIPT_CONTEXT = "psk-tunnel/v1 handshake transcript";
+    public static final String TRANSCRIPT_CONTEXT = "psk-tunnel/v2 handshake transcript";
 
-    public static final int TRANSCRIPT_BYTES = TRANSCRIPT_CONTEXT.length()
-            + 1
-            + 1
-            + SESSION_ID_BYTES
+    /** Bytes after the signer role: what the session secret hashes. */
+    public static final int TRANSCRIPT_BODY_BYTES = SESSION_ID_BYTES
             + 2 * NONCE_BYTES
+            + 2 * EPHEMERAL_BYTES
             + 2 * IDENTITY_ID_BYTES
-            + PAD_FINGERPRINT_BYTES;
+            + PAD_FINGERPRINT_BYTES
+            + 2 * (1 + SERIAL_ID_BYTES)
+            + 3;
+
+    public static final int TRANSCRIPT_BYTES = TRANSCRIPT_CONTEXT.length() + 1 + 1 + TRANSCRIPT_BODY_BYTES;
 
     // ---- Implementation constants ----
 
@@ -161,5 +197,22 @@ public final class HandshakeWire {
     public static final int RATE_BURST = 10;
     public static final int RATE_TABLE_MAX = 4096;
     public static final int MAX_REASSEMBLIES = 16;
+
+    /** A new handshake this often (WireGuard's REKEY_AFTER_TIME); --rekey-interval changes it for tests. */
+    public static final Duration REKEY_AFTER = Duration.ofSeconds(120);
+    /** Keys older than 1.5 x the rekey interval are wiped and data stops (WireGuard's REJECT_AFTER_TIME). */
+    public static final int REJECT_AFTER_PERCENT = 150;
+    /** How long a superseded key is still accepted for packets in flight. */
+    public static final Duration KEY_GRACE = Duration.ofSeconds(10);
+    /** The initiator honours REKEY requests at most this often. */
+    public static final Duration REKEY_MIN_INTERVAL = Duration.ofSeconds(2);
+    /** The responder's cookie secret is replaced this often; the previous one is still accepted. */
+    public static final Duration COOKIE_ROTATION = Duration.ofSeconds(120);
+    /** A handshake answered from cache (duplicate HELLO, WELCOME) is answered at most this often. */
+    public static final Duration CACHED_ANSWER_INTERVAL = Duration.ofSeconds(1);
+    /** Global cap on pad-mismatch log lines (per second, burst). */
+    public static final int MISMATCH_LOG_PER_SECOND = 1;
+
+    public static final int MISMATCH_LOG_BURST = 3;
     public static final Duration REASSEMBLY_LIFETIME = Duration.ofSeconds(5);
 }

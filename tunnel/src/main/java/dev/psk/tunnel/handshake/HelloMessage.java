@@ -6,13 +6,22 @@ import java.nio.ByteBuffer;
 
 /**
  * HELLO, initiator to responder, fixed {@value HandshakeWire#HELLO_BYTES} bytes (docs/protocol.md 3.1):
- * header, nonce_i, identity_id, pad fingerprint, salted serial id, HMAC under key_i2r.
+ * header, nonce_i, identity_id, pad fingerprint, salted serial id, the initiator's ephemeral X25519
+ * public key, the responder's return-routability cookie (zero until one was received), HMAC under
+ * key_i2r.
  *
  * @param wants FLAG_WANT_SIGNATURE / FLAG_WANT_QUOTE: what the initiator demands in WELCOME
  * @param serialId empty, 8 or 16 bytes (salted serial identity; an identifier, not a secret)
  */
 public record HelloMessage(
-        int wants, byte[] sessionId, byte[] nonceI, byte[] identityId, byte[] padFingerprint, byte[] serialId) {
+        int wants,
+        byte[] sessionId,
+        byte[] nonceI,
+        byte[] identityId,
+        byte[] padFingerprint,
+        byte[] serialId,
+        byte[] ephemeral,
+        byte[] cookie) {
     public HelloMessage {
         Fields.check(sessionId, SESSION_ID_BYTES, "session id");
         Fields.check(nonceI, NONCE_BYTES, "nonce_i");
@@ -20,6 +29,8 @@ public record HelloMessage(
         Fields.check(padFingerprint, PAD_FINGERPRINT_BYTES, "pad fingerprint");
         Fields.checkSerial(serialId);
         Fields.checkWants(wants);
+        Fields.check(ephemeral, EPHEMERAL_BYTES, "ephemeral key");
+        Fields.check(cookie, COOKIE_BYTES, "cookie");
     }
 
     public byte[] encode(HandshakeMac mac) {
@@ -29,6 +40,8 @@ public record HelloMessage(
         b.put(nonceI).put(identityId).put(padFingerprint).put((byte) serialId.length);
         b.position(HELLO_OFF_SERIAL);
         b.put(serialId);
+        b.position(HELLO_OFF_EPHEMERAL);
+        b.put(ephemeral).put(cookie);
         mac.seal(m, m.length, ROLE_INITIATOR);
         return m;
     }
@@ -42,6 +55,8 @@ public record HelloMessage(
                 HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, HELLO_OFF_IDENTITY, IDENTITY_ID_BYTES),
                 HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES),
-                HandshakeCodec.copy(m, HELLO_OFF_SERIAL, m[HELLO_OFF_SERIAL_LEN] & 0xff));
+                HandshakeCodec.copy(m, HELLO_OFF_SERIAL, m[HELLO_OFF_SERIAL_LEN] & 0xff),
+                HandshakeCodec.copy(m, HELLO_OFF_EPHEMERAL, EPHEMERAL_BYTES),
+                HandshakeCodec.copy(m, HELLO_OFF_COOKIE, COOKIE_BYTES));
     }
 }

@@ -3,6 +3,10 @@ package dev.psk.tunnel.handshake;
 import static dev.psk.tunnel.handshake.HandshakeWire.*;
 
 import dev.psk.common.PskException;
+import dev.psk.common.SecretBytes;
+import dev.psk.tunnel.crypto.LowOrderPointException;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,15 +17,17 @@ import java.util.List;
  * The initiator's state machine (docs/protocol.md 3.5):
  *
  * <pre>
- *   IDLE --start--> WAIT_WELCOME --valid WELCOME, peer acceptable--> ESTABLISHED (CONFIRM sent)
+ *   IDLE --start--> WAIT_WELCOME --valid WELCOME, peer acceptable--> ESTABLISHED (CONFIRM sent, session secret out)
+ *                        |  |--COOKIE--> WAIT_WELCOME (HELLO repeated with the cookie)
  *                        |  \--valid WELCOME, peer refused--> FAILED (REJECT sent)
  *                        |--authenticated REJECT--> FAILED
  *                        '--retries exhausted--> FAILED (reason: no answer / peer uses a different pad)
- *   ESTABLISHED: a retransmitted WELCOME of this session is answered with the cached CONFIRM, nothing else changes;
- *                an authenticated REJECT of this session ends it.
+ *   ESTABLISHED: a retransmitted WELCOME of this session is answered with the cached CONFIRM (at most
+ *                once per CACHED_ANSWER_INTERVAL); an authenticated REJECT of this session ends it.
  * </pre>
  *
- * HELLO is retransmitted unchanged (same session id and nonce) with exponential back-off, at most
+ * Each handshake uses a fresh ephemeral X25519 key, wiped once the session secret is derived or the
+ * handshake is abandoned. HELLO is retransmitted unchanged with exponential back-off, at most
  * {@link HandshakeWire#INITIATOR_MAX_ATTEMPTS} times. A WELCOME is accepted only from the address the
  * HELLO went to, with this session id and nonce_i, this pad's fingerprint and a valid MAC, in that order.
  *
@@ -34,6 +40,8 @@ public final class Initiator {
         ESTABLISHED,
         FAILED
     }
+
+    private static final int MAX_COOKIE_ROUNDS = 3;
 
     private final HandshakeConfig cfg;
     private final HandshakeTransport transport;
@@ -48,13 +56,20 @@ public final class Initiator {
     private State state = State.IDLE;
     private byte[] sessionId;
     private byte[] nonceI;
+    private X25519PrivateKey ephemeral;
+    private byte[] ephemeralPublic;
     private byte[] hello;
     private byte[] nonceR;
     private List<byte[]> confirm = List.of();
+    private Instant lastConfirmResend = Instant.MIN;
     private int attempts;
+    private int cookieRounds;
     private Instant nextRetry;
     private String lastHint;
     private byte[] peerIdentity;
+    private byte[] cookie = new byte[COOKIE_BYTES];
+    private InetSocketAddress cookieFor;
+    private Instant lastStart = Instant.MIN;
 
     public Initiator(
             HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
@@ -75,27 +90,47 @@ public final class Initiator {
         return peerIdentity == null ? null : peerIdentity.clone();
     }
 
-    /** Starts a fresh handshake towards {@code to}; any previous one is abandoned. */
+    /** When the last handshake was started (for the REKEY rate limit). */
+    public Instant lastStart() {
+        return lastStart;
+    }
+
+    /** Starts a fresh handshake towards {@code to}; any previous one is abandoned (its ephemeral key wiped). */
     public void start(InetSocketAddress to) {
+        wipeEphemeral();
+        if (!to.equals(cookieFor)) {
+            cookie = new byte[COOKIE_BYTES];
+            cookieFor = to;
+        }
         remote = to;
         sessionId = random(SESSION_ID_BYTES);
         nonceI = random(NONCE_BYTES);
+        ephemeral = X25519.generatePrivateKey();
+        ephemeralPublic = X25519.publicKey(ephemeral).bytes();
         nonceR = null;
         peerIdentity = null;
         confirm = List.of();
         lastHint = null;
-        hello = new HelloMessage(
+        cookieRounds = 0;
+        hello = encodeHello();
+        state = State.WAIT_WELCOME;
+        attempts = 1;
+        lastStart = cfg.clock().instant();
+        nextRetry = lastStart.plus(RETRY_INITIAL);
+        transport.send(remote, hello);
+    }
+
+    private byte[] encodeHello() {
+        return new HelloMessage(
                         cfg.wants(),
                         sessionId,
                         nonceI,
                         cfg.identity().identityId(),
                         ourFp,
-                        cfg.identity().serialId())
+                        cfg.identity().serialId(),
+                        ephemeralPublic,
+                        cookie)
                 .encode(mac);
-        state = State.WAIT_WELCOME;
-        attempts = 1;
-        nextRetry = cfg.clock().instant().plus(RETRY_INITIAL);
-        transport.send(remote, hello);
     }
 
     /** Retransmits or gives up; call at least every {@link HandshakeWire#RETRY_INITIAL}. */
@@ -109,6 +144,7 @@ public final class Initiator {
         }
         if (attempts >= INITIATOR_MAX_ATTEMPTS) {
             state = State.FAILED;
+            wipeEphemeral();
             events.failed(
                     lastHint != null
                             ? lastHint
@@ -140,6 +176,9 @@ public final class Initiator {
         if (HandshakeCodec.role(m) != ROLE_RESPONDER) {
             return HandshakeDrop.WRONG_ROLE;
         }
+        if (type == TYPE_REKEY) {
+            return onRekey(from, m, len);
+        }
         if (state == State.IDLE
                 || state == State.FAILED
                 || !from.equals(remote)
@@ -151,25 +190,52 @@ public final class Initiator {
             case TYPE_FRAGMENT -> onFragment(from, m, len);
             case TYPE_REJECT -> onReject(from, m, len);
             case TYPE_PAD_MISMATCH -> onNotice(from, m);
+            case TYPE_COOKIE -> onCookie(m, len);
             default -> HandshakeDrop.WRONG_ROLE;
         };
     }
 
-    private HandshakeDrop onFragment(InetSocketAddress from, byte[] m, int len) {
+    private HandshakeDrop onRekey(InetSocketAddress from, byte[] m, int len) {
+        if (remote == null || !from.getAddress().equals(remote.getAddress())) {
+            return HandshakeDrop.NO_MATCHING_HANDSHAKE;
+        }
         if (!mac.verify(m, len, ROLE_RESPONDER)) {
             return HandshakeDrop.BAD_MAC;
         }
-        byte[] whole = reassembler.add(from, m, len, cfg.clock().instant());
-        if (whole == null) {
-            return null;
+        if (state == State.WAIT_WELCOME || cfg.clock().instant().isBefore(lastStart.plus(REKEY_MIN_INTERVAL))) {
+            return HandshakeDrop.DUPLICATE;
         }
-        HandshakeDrop d = HandshakeCodec.validate(whole, whole.length);
-        if (d != null) {
+        events.rekeyRequested(from);
+        return null;
+    }
+
+    private HandshakeDrop onCookie(byte[] m, int len) {
+        if (state != State.WAIT_WELCOME
+                || !Arrays.equals(m, COOKIE_OFF_NONCE_I, COOKIE_OFF_NONCE_I + NONCE_BYTES, nonceI, 0, NONCE_BYTES)) {
+            return HandshakeDrop.NO_MATCHING_HANDSHAKE;
+        }
+        if (!mac.verify(m, len, ROLE_RESPONDER)) {
+            return HandshakeDrop.BAD_MAC;
+        }
+        if (cookieRounds >= MAX_COOKIE_ROUNDS) {
+            return HandshakeDrop.DUPLICATE;
+        }
+        cookieRounds++;
+        cookie = HandshakeCodec.copy(m, COOKIE_OFF_COOKIE, COOKIE_BYTES);
+        cookieFor = remote;
+        hello = encodeHello();
+        transport.send(remote, hello);
+        return null;
+    }
+
+    private HandshakeDrop onFragment(InetSocketAddress from, byte[] m, int len) {
+        byte[][] whole = new byte[1][];
+        HandshakeDrop d = reassembler.intake(
+                from, m, len, mac, ROLE_RESPONDER, TYPE_WELCOME, cfg.clock().instant(), whole);
+        if (d != null || whole[0] == null) {
             return d;
         }
-        return HandshakeCodec.type(whole) == TYPE_WELCOME
-                ? onWelcome(from, whole, whole.length)
-                : HandshakeDrop.BAD_FRAGMENT;
+        return onWelcome(from, whole[0], whole[0].length);
     }
 
     private HandshakeDrop onWelcome(InetSocketAddress from, byte[] m, int len) {
@@ -189,9 +255,12 @@ public final class Initiator {
             if (!Arrays.equals(m, WELCOME_OFF_NONCE_R, WELCOME_OFF_NONCE_R + NONCE_BYTES, nonceR, 0, NONCE_BYTES)) {
                 return HandshakeDrop.NO_MATCHING_HANDSHAKE;
             }
-            for (byte[] c : confirm) {
-                transport.send(remote, c);
+            Instant now = cfg.clock().instant();
+            if (now.isBefore(lastConfirmResend.plus(CACHED_ANSWER_INTERVAL))) {
+                return HandshakeDrop.RATE_LIMITED;
             }
+            lastConfirmResend = now;
+            transport.sendAll(remote, confirm);
             return HandshakeDrop.DUPLICATE;
         }
         WelcomeMessage w;
@@ -201,8 +270,21 @@ public final class Initiator {
             return e.reason();
         }
         byte[] ourId = cfg.identity().identityId();
-        byte[] tResponder =
-                Transcript.encode(ROLE_RESPONDER, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
+        Transcript t = new Transcript(
+                sessionId,
+                nonceI,
+                w.nonceR(),
+                ephemeralPublic,
+                w.ephemeral(),
+                ourId,
+                w.identityId(),
+                ourFp,
+                cfg.identity().serialId(),
+                w.serialId(),
+                hello[OFF_FLAGS] & 0xff,
+                w.flagsByte(),
+                w.epoch());
+        byte[] tResponder = t.encode(ROLE_RESPONDER);
         String[] quoteWhy = new String[1];
         Refusal r = check.identity(w.identityId(), w.serialId());
         if (r == null) {
@@ -211,8 +293,7 @@ public final class Initiator {
         if (r == null) {
             r = check.quote(w.identityId(), tResponder, w.quote(), quoteWhy);
         }
-        byte[] tInitiator =
-                Transcript.encode(ROLE_INITIATOR, sessionId, nonceI, w.nonceR(), ourId, w.identityId(), ourFp);
+        byte[] tInitiator = t.encode(ROLE_INITIATOR);
         byte[] signature = null;
         QuoteSection quote = null;
         if (r == null) {
@@ -234,6 +315,16 @@ public final class Initiator {
                 r = Refusal.CANNOT_QUOTE;
             }
         }
+        SecretBytes secret = null;
+        if (r == null) {
+            try {
+                secret = cfg.keys().sessionSecret(ephemeral, w.ephemeral(), t);
+            } catch (LowOrderPointException e) {
+                r = Refusal.OTHER;
+                lastHint = "the peer's ephemeral key is a low-order point";
+            }
+        }
+        wipeEphemeral();
         if (r != null) {
             state = State.FAILED;
             counters.refused(r);
@@ -246,13 +337,11 @@ public final class Initiator {
         }
         nonceR = w.nonceR();
         confirm = Fragmenter.split(new ConfirmMessage(sessionId, nonceI, nonceR, signature, quote).encode(mac), mac);
-        for (byte[] c : confirm) {
-            transport.send(from, c);
-        }
+        transport.sendAll(from, confirm);
         state = State.ESTABLISHED;
         peerIdentity = w.identityId();
         counters.onCompleted();
-        events.established(from, w.identityId(), check.peerName(w.identityId()));
+        events.established(from, w.identityId(), check.peerName(w.identityId()), w.epoch(), secret);
         return null;
     }
 
@@ -265,6 +354,7 @@ public final class Initiator {
         }
         Refusal r = Refusal.fromCode(m[REJECT_OFF_REASON] & 0xff);
         state = State.FAILED;
+        wipeEphemeral();
         events.refusedByPeer(from, r);
         return null;
     }
@@ -286,6 +376,14 @@ public final class Initiator {
     /** Why the last attempt failed, when known (for the CLI's exit message). */
     public String failureHint() {
         return lastHint;
+    }
+
+    /** Wipes the ephemeral private key of the handshake in progress, if any. */
+    public void wipeEphemeral() {
+        if (ephemeral != null) {
+            ephemeral.close();
+            ephemeral = null;
+        }
     }
 
     private byte[] random(int n) {

@@ -76,6 +76,39 @@ final class Reassembler {
         return p.data;
     }
 
+    /**
+     * The fragment handling both engines share: checks the fragment's MAC under {@code senderRole},
+     * buffers it, and once the message is whole re-validates it and checks it is {@code innerType}.
+     * Returns the drop reason, or null with {@code whole[0]} set (null while incomplete).
+     */
+    HandshakeDrop intake(
+            InetSocketAddress from,
+            byte[] m,
+            int len,
+            HandshakeMac mac,
+            byte senderRole,
+            byte innerType,
+            Instant now,
+            byte[][] whole) {
+        whole[0] = null;
+        if (!mac.verify(m, len, senderRole)) {
+            return HandshakeDrop.BAD_MAC;
+        }
+        byte[] w = add(from, m, len, now);
+        if (w == null) {
+            return null;
+        }
+        HandshakeDrop d = HandshakeCodec.validate(w, w.length);
+        if (d != null) {
+            return d;
+        }
+        if (HandshakeCodec.type(w) != innerType) {
+            return HandshakeDrop.BAD_FRAGMENT;
+        }
+        whole[0] = w;
+        return null;
+    }
+
     void expire(Instant now) {
         partials.values().removeIf(p -> now.isAfter(p.expires));
     }

@@ -3,6 +3,10 @@ package dev.psk.tunnel.handshake;
 import static dev.psk.tunnel.handshake.HandshakeWire.*;
 
 import dev.psk.common.PskException;
+import dev.psk.common.SecretBytes;
+import dev.psk.tunnel.crypto.LowOrderPointException;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import dev.psk.tunnel.ratelimit.RateLimiter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,18 +14,23 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * The responder's state machine (docs/protocol.md 3.5). Per (source address, session id) a half-open
- * handshake lives from a valid HELLO (WELCOME sent) until CONFIRM, REJECT or
- * {@link HandshakeWire#PENDING_LIFETIME}; only a CONFIRM that MACs this handshake's fresh nonce_r
- * completes it, so a replayed HELLO, WELCOME or CONFIRM never binds an address or resets anything.
+ * handshake lives from a valid HELLO that carries this source's cookie (WELCOME sent) until CONFIRM,
+ * REJECT or {@link HandshakeWire#PENDING_LIFETIME}; only a CONFIRM that MACs this handshake's fresh
+ * nonce_r completes it, so a replayed HELLO, WELCOME or CONFIRM never binds an address or resets
+ * anything.
  *
  * <p>Cost order for every datagram: length, magic, version, type, role, flags (no crypto) → pad
- * fingerprint (a compare) → HMAC → rate limit per source address and the in-flight bound → pin and
- * allowlist lookups → only then signing (WELCOME) or signature and quote verification (CONFIRM).
+ * fingerprint (a compare) → HMAC → return-routability cookie (one HMAC; a HELLO without a valid one
+ * gets a COOKIE, smaller than the HELLO, and leaves no state) → rate limit per source address and the
+ * in-flight bound → pin and allowlist lookups → only then the ephemeral key and signing (WELCOME) or
+ * signature and quote verification (CONFIRM).
  *
  * <p>Not thread-safe: driven by one thread (the handshake worker).
  */
@@ -32,11 +41,23 @@ public final class Responder {
         byte[] nonceI;
         byte[] nonceR;
         byte[] identityI;
+        Transcript transcript;
+        X25519PrivateKey ephemeral;
         List<byte[]> welcome;
         Instant expires;
         Instant nextRetransmit;
+        Instant lastCachedAnswer = Instant.MIN;
         int retransmits;
+
+        void wipe() {
+            if (ephemeral != null) {
+                ephemeral.close();
+                ephemeral = null;
+            }
+        }
     }
+
+    private static final int RECENT_SESSIONS = 256;
 
     private final HandshakeConfig cfg;
     private final HandshakeTransport transport;
@@ -47,10 +68,22 @@ public final class Responder {
     private final RateLimiter<InetAddress> limiter;
     /** Separate from {@link #limiter}: unauthenticated input (a wrong pad) must not fill the handshake table. */
     private final RateLimiter<InetAddress> noticeLimiter;
+    /** One global bucket: pad-mismatch log lines are capped whatever the number of sources. */
+    private final RateLimiter<Boolean> mismatchLog;
 
+    private final CookieJar cookies;
     private final Reassembler reassembler = new Reassembler();
     private final Map<Key, Pending> pending = new HashMap<>();
+    /** Sessions recently completed or refused: a replayed HELLO of one of them creates nothing. */
+    private final Map<Long, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > RECENT_SESSIONS;
+        }
+    };
+
     private final byte[] ourFp;
+    private IntSupplier nextEpoch = () -> 0;
 
     public Responder(
             HandshakeConfig cfg, HandshakeTransport transport, HandshakeEvents events, HandshakeCounters counters) {
@@ -76,7 +109,14 @@ public final class Responder {
         this.check = new PeerCheck(cfg);
         this.limiter = limiter;
         this.noticeLimiter = new RateLimiter<>(1, 2, 1024, nanoClock(cfg));
+        this.mismatchLog = new RateLimiter<>(MISMATCH_LOG_PER_SECOND, MISMATCH_LOG_BURST, 1, nanoClock(cfg));
+        this.cookies = new CookieJar(cfg.random(), cfg.clock().instant());
         this.ourFp = cfg.keys().padFingerprint();
+    }
+
+    /** Where the key epoch of each new session comes from (the keyring: an epoch no live key uses). */
+    public void epochSource(IntSupplier source) {
+        this.nextEpoch = source;
     }
 
     /** Half-open handshakes currently held. */
@@ -117,34 +157,37 @@ public final class Responder {
     private HandshakeDrop onHello(InetSocketAddress from, byte[] m, int len) {
         if (!Arrays.equals(
                 m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + PAD_FINGERPRINT_BYTES, ourFp, 0, PAD_FINGERPRINT_BYTES)) {
-            counters.padMismatch();
-            byte[] theirs = HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES);
-            if (noticeLimiter.allow(from.getAddress())) {
-                events.padMismatch(from, theirs, ourFp.clone());
-                transport.send(
-                        from,
-                        new PadMismatchNotice(
-                                        HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
-                                        HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
-                                        ourFp)
-                                .encode());
-            }
-            return HandshakeDrop.PAD_MISMATCH;
+            return onForeignPad(from, m);
         }
         if (!mac.verify(m, len, ROLE_INITIATOR)) {
             return HandshakeDrop.BAD_MAC;
         }
         Instant now = cfg.clock().instant();
+        if (!cookies.valid(m, HELLO_OFF_COOKIE, from, now)) {
+            transport.send(
+                    from,
+                    new CookieMessage(
+                                    HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+                                    HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
+                                    cookies.cookieFor(from, now))
+                            .encode(mac));
+            return HandshakeDrop.COOKIE_SENT;
+        }
         Key key = new Key(from, session(m));
         Pending p = pending.get(key);
         if (p != null) {
             if (!Arrays.equals(m, HELLO_OFF_NONCE_I, HELLO_OFF_NONCE_I + NONCE_BYTES, p.nonceI, 0, NONCE_BYTES)) {
                 return HandshakeDrop.NO_MATCHING_HANDSHAKE;
             }
-            for (byte[] w : p.welcome) {
-                transport.send(from, w);
+            if (now.isBefore(p.lastCachedAnswer.plus(CACHED_ANSWER_INTERVAL))) {
+                return HandshakeDrop.RATE_LIMITED;
             }
+            p.lastCachedAnswer = now;
+            transport.sendAll(from, p.welcome);
             return HandshakeDrop.DUPLICATE;
+        }
+        if (recent.containsKey(key.session())) {
+            return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
         if (!limiter.allow(from.getAddress())) {
             return HandshakeDrop.RATE_LIMITED;
@@ -159,39 +202,54 @@ public final class Responder {
         } catch (MalformedHandshakeException e) {
             return e.reason();
         }
-        byte[] nonceR = new byte[NONCE_BYTES];
         Refusal r = check.identity(h.identityId(), h.serialId());
+        if (r != null) {
+            return refuseHello(from, h, r);
+        }
+        byte[] nonceR = new byte[NONCE_BYTES];
+        cfg.random().nextBytes(nonceR);
         byte[] ourId = cfg.identity().identityId();
+        boolean sign =
+                cfg.identity().canSign() && (cfg.mode().requiresSignature() || (h.wants() & FLAG_WANT_SIGNATURE) != 0);
+        boolean quoted = (h.wants() & FLAG_WANT_QUOTE) != 0 && cfg.quoteSource() != null;
+        int epoch = nextEpoch.getAsInt() & MAX_EPOCH;
+        X25519PrivateKey eph = X25519.generatePrivateKey();
+        byte[] ephPublic = X25519.publicKey(eph).bytes();
+        int welcomeFlags = cfg.wants() | (sign ? FLAG_SIGNATURE : 0) | (quoted ? FLAG_QUOTE : 0);
+        Transcript t = new Transcript(
+                h.sessionId(),
+                h.nonceI(),
+                nonceR,
+                h.ephemeral(),
+                ephPublic,
+                h.identityId(),
+                ourId,
+                ourFp,
+                h.serialId(),
+                cfg.identity().serialId(),
+                h.wants(),
+                welcomeFlags,
+                epoch);
+        byte[] tResponder = t.encode(ROLE_RESPONDER);
         byte[] signature = null;
         QuoteSection quote = null;
-        if (r == null) {
-            cfg.random().nextBytes(nonceR);
-            byte[] tResponder =
-                    Transcript.encode(ROLE_RESPONDER, h.sessionId(), h.nonceI(), nonceR, h.identityId(), ourId, ourFp);
-            try {
-                if (cfg.identity().canSign()
-                        && (cfg.mode().requiresSignature() || (h.wants() & FLAG_WANT_SIGNATURE) != 0)) {
-                    signature = cfg.identity().sign(tResponder);
-                }
-                if ((h.wants() & FLAG_WANT_QUOTE) != 0 && cfg.quoteSource() != null) {
-                    quote = cfg.quoteSource().quote(Transcript.quoteNonce(tResponder, ourId));
-                }
-            } catch (PskException e) {
-                r = signature == null && cfg.identity().canSign() ? Refusal.CANNOT_SIGN : Refusal.CANNOT_QUOTE;
+        try {
+            if (sign) {
+                signature = cfg.identity().sign(tResponder);
             }
-        }
-        if (r != null) {
-            counters.refused(r);
-            transport.send(
-                    from,
-                    new RejectMessage(ROLE_RESPONDER, h.sessionId(), h.nonceI(), new byte[NONCE_BYTES], r).encode(mac));
-            events.refusedPeer(from, h.identityId(), r);
-            return null;
+            if (quoted) {
+                quote = cfg.quoteSource().quote(Transcript.quoteNonce(tResponder, ourId));
+            }
+        } catch (PskException e) {
+            eph.close();
+            return refuseHello(from, h, sign && signature == null ? Refusal.CANNOT_SIGN : Refusal.CANNOT_QUOTE);
         }
         p = new Pending();
         p.nonceI = h.nonceI();
         p.nonceR = nonceR;
         p.identityI = h.identityId();
+        p.transcript = t;
+        p.ephemeral = eph;
         p.welcome = Fragmenter.split(
                 new WelcomeMessage(
                                 cfg.wants(),
@@ -201,37 +259,60 @@ public final class Responder {
                                 ourId,
                                 ourFp,
                                 cfg.identity().serialId(),
+                                epoch,
+                                ephPublic,
                                 signature,
                                 quote)
                         .encode(mac),
                 mac);
         p.expires = now.plus(PENDING_LIFETIME);
         p.nextRetransmit = now.plus(WELCOME_RETRANSMIT);
+        p.lastCachedAnswer = now;
         pending.put(key, p);
-        for (byte[] w : p.welcome) {
-            transport.send(from, w);
-        }
+        transport.sendAll(from, p.welcome);
         return null;
+    }
+
+    private HandshakeDrop refuseHello(InetSocketAddress from, HelloMessage h, Refusal r) {
+        counters.refused(r);
+        recent.put(ByteBuffer.wrap(h.sessionId()).getLong(), Boolean.TRUE);
+        transport.send(
+                from,
+                new RejectMessage(ROLE_RESPONDER, h.sessionId(), h.nonceI(), new byte[NONCE_BYTES], r).encode(mac));
+        events.refusedPeer(from, h.identityId(), r);
+        return null;
+    }
+
+    /** A HELLO naming another pad: counted always; logged and answered only within the global and per-source caps. */
+    private HandshakeDrop onForeignPad(InetSocketAddress from, byte[] m) {
+        counters.padMismatch();
+        if (noticeLimiter.allow(from.getAddress())) {
+            byte[] theirs = HandshakeCodec.copy(m, HELLO_OFF_PAD_FP, PAD_FINGERPRINT_BYTES);
+            if (mismatchLog.allow(Boolean.TRUE)) {
+                events.padMismatch(from, theirs, ourFp.clone());
+            }
+            transport.send(
+                    from,
+                    new PadMismatchNotice(
+                                    HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
+                                    HandshakeCodec.copy(m, HELLO_OFF_NONCE_I, NONCE_BYTES),
+                                    ourFp)
+                            .encode());
+        }
+        return HandshakeDrop.PAD_MISMATCH;
     }
 
     private HandshakeDrop onFragment(InetSocketAddress from, byte[] m, int len) {
         if (!pending.containsKey(new Key(from, session(m)))) {
             return HandshakeDrop.NO_MATCHING_HANDSHAKE;
         }
-        if (!mac.verify(m, len, ROLE_INITIATOR)) {
-            return HandshakeDrop.BAD_MAC;
-        }
-        byte[] whole = reassembler.add(from, m, len, cfg.clock().instant());
-        if (whole == null) {
-            return null;
-        }
-        HandshakeDrop d = HandshakeCodec.validate(whole, whole.length);
-        if (d != null) {
+        byte[][] whole = new byte[1][];
+        HandshakeDrop d = reassembler.intake(
+                from, m, len, mac, ROLE_INITIATOR, TYPE_CONFIRM, cfg.clock().instant(), whole);
+        if (d != null || whole[0] == null) {
             return d;
         }
-        return HandshakeCodec.type(whole) == TYPE_CONFIRM
-                ? onConfirm(from, whole, whole.length)
-                : HandshakeDrop.BAD_FRAGMENT;
+        return onConfirm(from, whole[0], whole[0].length);
     }
 
     private HandshakeDrop onConfirm(InetSocketAddress from, byte[] m, int len) {
@@ -253,19 +334,26 @@ public final class Responder {
             return e.reason();
         }
         pending.remove(key);
-        byte[] tInitiator = Transcript.encode(
-                ROLE_INITIATOR,
-                c.sessionId(),
-                p.nonceI,
-                p.nonceR,
-                p.identityI,
-                cfg.identity().identityId(),
-                ourFp);
+        recent.put(key.session(), Boolean.TRUE);
+        byte[] tInitiator = p.transcript.encode(ROLE_INITIATOR);
         String[] why = new String[1];
-        Refusal r = check.signature(p.identityI, tInitiator, c.signature());
+        // The pins may have changed since the HELLO (reload): check the identity again.
+        Refusal r = check.identity(p.identityI, p.transcript.serialI());
+        if (r == null) {
+            r = check.signature(p.identityI, tInitiator, c.signature());
+        }
         if (r == null) {
             r = check.quote(p.identityI, tInitiator, c.quote(), why);
         }
+        SecretBytes secret = null;
+        if (r == null) {
+            try {
+                secret = cfg.keys().sessionSecret(p.ephemeral, p.transcript.ephemeralI(), p.transcript);
+            } catch (LowOrderPointException e) {
+                r = Refusal.OTHER;
+            }
+        }
+        p.wipe();
         if (r != null) {
             counters.refused(r);
             transport.send(from, new RejectMessage(ROLE_RESPONDER, c.sessionId(), p.nonceI, p.nonceR, r).encode(mac));
@@ -273,7 +361,7 @@ public final class Responder {
             return null;
         }
         counters.onCompleted();
-        events.established(from, p.identityI.clone(), check.peerName(p.identityI));
+        events.established(from, p.identityI.clone(), check.peerName(p.identityI), p.transcript.epoch(), secret);
         return null;
     }
 
@@ -288,8 +376,16 @@ public final class Responder {
             return HandshakeDrop.BAD_MAC;
         }
         pending.remove(key);
+        p.wipe();
         events.refusedByPeer(from, Refusal.fromCode(m[REJECT_OFF_REASON] & 0xff));
         return null;
+    }
+
+    /** Sends a REKEY request to {@code to}: the initiator is asked to start a handshake. */
+    public void requestRekey(InetSocketAddress to, byte[] sessionId) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        cfg.random().nextBytes(nonce);
+        transport.send(to, new RekeyRequest(sessionId, nonce).encode(mac));
     }
 
     /** Retransmits WELCOMEs still awaiting CONFIRM (bounded) and expires stale half-open handshakes. */
@@ -302,19 +398,29 @@ public final class Responder {
             if (!now.isBefore(p.nextRetransmit) && p.retransmits < WELCOME_MAX_RETRANSMITS) {
                 p.retransmits++;
                 p.nextRetransmit = now.plus(WELCOME_RETRANSMIT);
-                for (byte[] w : p.welcome) {
-                    transport.send(e.getKey().from(), w);
-                }
+                transport.sendAll(e.getKey().from(), p.welcome);
             }
         }
     }
 
+    /** Wipes every half-open handshake's ephemeral key (shutdown). */
+    public void wipe() {
+        pending.values().forEach(Pending::wipe);
+        pending.clear();
+    }
+
     private void expire(Instant now) {
-        pending.values().removeIf(p -> now.isAfter(p.expires));
+        pending.values().removeIf(p -> {
+            if (now.isAfter(p.expires)) {
+                p.wipe();
+                return true;
+            }
+            return false;
+        });
     }
 
     /** The configured clock as nanoseconds, so that tests that move the clock move the budgets too. */
-    private static java.util.function.LongSupplier nanoClock(HandshakeConfig cfg) {
+    static java.util.function.LongSupplier nanoClock(HandshakeConfig cfg) {
         return () -> {
             Instant i = cfg.clock().instant();
             return i.getEpochSecond() * 1_000_000_000L + i.getNano();

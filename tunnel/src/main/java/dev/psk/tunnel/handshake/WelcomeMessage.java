@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * WELCOME, responder to initiator (docs/protocol.md 3.1): header, nonce_i (echo), nonce_r,
- * identity_id_r, pad fingerprint, salted serial id, then an optional 64-byte signature (FLAG_SIGNATURE)
+ * identity_id_r, pad fingerprint, salted serial id, key epoch, the responder's ephemeral X25519
+ * public key, then an optional 64-byte signature (FLAG_SIGNATURE)
  * and an optional quote section (FLAG_QUOTE), then HMAC under key_r2i.
  *
  * @param signature null or the responder's P1363 ECDSA P-256 signature over the transcript
@@ -20,6 +21,8 @@ public record WelcomeMessage(
         byte[] identityId,
         byte[] padFingerprint,
         byte[] serialId,
+        int epoch,
+        byte[] ephemeral,
         byte[] signature,
         QuoteSection quote) {
     public WelcomeMessage {
@@ -31,6 +34,15 @@ public record WelcomeMessage(
         Fields.checkSerial(serialId);
         Fields.checkWants(wants);
         Fields.checkSignature(signature);
+        Fields.check(ephemeral, EPHEMERAL_BYTES, "ephemeral key");
+        if (epoch < 0 || epoch > MAX_EPOCH) {
+            throw new IllegalArgumentException("key epoch must be 0.." + MAX_EPOCH + ", not " + epoch);
+        }
+    }
+
+    /** The flags byte this message carries (wants and presence bits), which the transcript covers. */
+    public int flagsByte() {
+        return wants | (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
     }
 
     public int encodedBytes() {
@@ -43,12 +55,13 @@ public record WelcomeMessage(
     public byte[] encode(HandshakeMac mac) {
         byte[] m = new byte[encodedBytes()];
         ByteBuffer b = ByteBuffer.wrap(m);
-        int flags = wants | (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
-        HandshakeCodec.writeHeader(b, TYPE_WELCOME, ROLE_RESPONDER, flags, sessionId);
+        HandshakeCodec.writeHeader(b, TYPE_WELCOME, ROLE_RESPONDER, flagsByte(), sessionId);
         b.put(nonceI).put(nonceR).put(identityId).put(padFingerprint).put((byte) serialId.length);
+        b.put((byte) epoch);
         b.position(WELCOME_OFF_SERIAL);
         b.put(serialId);
-        b.position(WELCOME_CORE_BYTES);
+        b.position(WELCOME_OFF_EPHEMERAL);
+        b.put(ephemeral);
         if (signature != null) {
             b.put(signature);
         }
@@ -77,6 +90,8 @@ public record WelcomeMessage(
                 HandshakeCodec.copy(m, WELCOME_OFF_IDENTITY, IDENTITY_ID_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_PAD_FP, PAD_FINGERPRINT_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_SERIAL, m[WELCOME_OFF_SERIAL_LEN] & 0xff),
+                m[WELCOME_OFF_EPOCH] & 0xff,
+                HandshakeCodec.copy(m, WELCOME_OFF_EPHEMERAL, EPHEMERAL_BYTES),
                 sig,
                 q);
     }

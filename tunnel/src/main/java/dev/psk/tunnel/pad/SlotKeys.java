@@ -1,6 +1,5 @@
 package dev.psk.tunnel.pad;
 
-import dev.psk.common.Secrets;
 import dev.psk.common.pad.PadLayout;
 
 /**
@@ -16,6 +15,9 @@ import dev.psk.common.pad.PadLayout;
 public final class SlotKeys {
     private long slotIndex = -1;
     private int direction;
+    /** The session whose derived key {@link #key} holds, or null for the pad's own key (handshake off). */
+    private Object keyOwner;
+
     private final byte[] authTag = new byte[PadLayout.TAG_BYTES];
     private final byte[] noncePrefix = new byte[SlotSchedule.NONCE_PREFIX_BYTES];
     private final byte[] key = new byte[PadLayout.KEY_BYTES];
@@ -44,6 +46,25 @@ public final class SlotKeys {
         System.arraycopy(slot, direction == 0 ? PadLayout.A2B_KEY : PadLayout.B2A_KEY, key, 0, key.length);
         this.direction = direction;
         this.slotIndex = slotIndex;
+        this.keyOwner = null;
+    }
+
+    /**
+     * The array the session-bound key is derived into, in place of the pad's key, by the owning
+     * packet thread right after {@link #load}; then {@link #boundTo} names the session.
+     */
+    public byte[] keyForDerivation() {
+        return key;
+    }
+
+    /** Records that {@link #key} now holds a key derived for {@code owner} (a session). */
+    public void boundTo(Object owner) {
+        this.keyOwner = owner;
+    }
+
+    /** The session the key was derived for; null when it is the pad's own key. */
+    public Object keyOwner() {
+        return keyOwner;
     }
 
     /** The slot these fields came from, or -1 when empty. */
@@ -72,8 +93,11 @@ public final class SlotKeys {
 
     /** Zeroes the material; the instance is empty (slot index -1) until the next {@link #load}. */
     public void wipe() {
-        Secrets.wipe(authTag, noncePrefix, key);
+        java.util.Arrays.fill(authTag, (byte) 0);
+        java.util.Arrays.fill(noncePrefix, (byte) 0);
+        java.util.Arrays.fill(key, (byte) 0);
         slotIndex = -1;
+        keyOwner = null;
     }
 
     @Override

@@ -27,15 +27,21 @@ import java.util.function.Consumer;
  *
  * <p>Receive order (cheapest first, each failure one {@link DropReason}): size, magic, version,
  * flags, reserved, direction; slot (beyond pad, below restart floor, erased, below the window);
- * header auth tag against the tags read ahead (constant time, no I/O; far ahead: dropped); replay
- * check; slot keys (the only pad read, after a matching tag); AEAD open; RX floor durable; replay
- * commit. Only authentic packets move the window, cause a state write or a pad read.
+ * header auth tag against the tags read ahead (constant time, no I/O; far ahead: dropped); session
+ * key of the flags' epoch (with a handshake); replay check; slot keys (the only pad read, after a
+ * matching tag); AEAD open; RX floor durable; replay commit. Only authentic packets move the
+ * window, cause a state write or a pad read.
+ *
+ * <p>With a {@link SessionKeyring} (handshake psk, signed, attested) each slot's key is derived
+ * from the slot and the session secret ({@link DataKeyDeriver}) when the slot is first used under
+ * that session, so the per-packet path stays a cache lookup. The header auth tag stays the pad's
+ * (a pad holder can pass it, never the AEAD), so the no-I/O tag check still comes first.
  *
  * <p>Send: the next sequence must lie below the durable TX reservation (a crash can never reuse
  * it) and inside the pad's data slots (exhaustion stops sending; the schedule never wraps).
  */
 public final class Psk2Session implements PeerSession {
-    private static final int RX_CACHE_SLOTS = 4;
+    private static final int RX_CACHE_SLOTS = 8;
 
     private final Role role;
     private final PadFile pad;
@@ -45,6 +51,8 @@ public final class Psk2Session implements PeerSession {
     private final int txDirection;
     private final int rxDirection;
     private final long rxRestartFloor;
+    /** Null with the handshake off (keys are the pad's); else the session keys data keys derive from. */
+    private final SessionKeyring keyring;
 
     // TX thread only.
     private long txNext;
@@ -56,9 +64,11 @@ public final class Psk2Session implements PeerSession {
     private volatile boolean txExhausted;
     private volatile long txAtLeast;
     private volatile long txNextPublished;
+    private final DataKeyDeriver txDeriver;
 
     // RX thread only.
-    private final SlotKeys[] rxCache = {new SlotKeys(), new SlotKeys(), new SlotKeys(), new SlotKeys()};
+    private final SlotKeys[] rxCache = new SlotKeys[RX_CACHE_SLOTS];
+    private final DataKeyDeriver rxDeriver;
     private final RxSlotTags rxTags;
     private final SequenceReservation rxReservation;
     private final byte[] rxNonce = new byte[Psk2Wire.NONCE_BYTES];
@@ -69,8 +79,15 @@ public final class Psk2Session implements PeerSession {
     private volatile long peerRestartsSeen;
     private final boolean restartSignalled;
 
-    private Psk2Session(Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow) {
+    private Psk2Session(
+            Role role, PadFile pad, StateKeeper keeper, TunnelState start, int replayWindow, SessionKeyring keyring) {
         this.role = role;
+        this.keyring = keyring;
+        this.txDeriver = keyring == null ? null : new DataKeyDeriver();
+        this.rxDeriver = keyring == null ? null : new DataKeyDeriver();
+        for (int i = 0; i < RX_CACHE_SLOTS; i++) {
+            rxCache[i] = new SlotKeys();
+        }
         this.pad = pad;
         this.keeper = keeper;
         this.window = new ReplayWindow(replayWindow);
@@ -99,15 +116,31 @@ public final class Psk2Session implements PeerSession {
      */
     public static Psk2Session open(PadFile pad, Path stateFile, Role role, int replayWindow, Consumer<String> log)
             throws TunnelStateException {
+        return open(pad, stateFile, role, replayWindow, null, log);
+    }
+
+    /**
+     * As {@link #open(PadFile, Path, Role, int, Consumer)}; with a {@code keyring} every data key is
+     * derived from the pad slot and a session key (handshake psk, signed, attested), and nothing is
+     * sent or accepted without one.
+     */
+    public static Psk2Session open(
+            PadFile pad, Path stateFile, Role role, int replayWindow, SessionKeyring keyring, Consumer<String> log)
+            throws TunnelStateException {
         TunnelState start = StateFile.loadOrCreate(stateFile, pad, role);
         if (!pad.writable()) {
             log.accept("pad " + pad.path() + " is read-only: consumed key material will NOT be erased");
         }
-        return new Psk2Session(role, pad, new StateKeeper(stateFile, pad, start, log), start, replayWindow);
+        return new Psk2Session(role, pad, new StateKeeper(stateFile, pad, start, log), start, replayWindow, keyring);
     }
 
     public Role role() {
         return role;
+    }
+
+    /** The session keys, or null with the handshake off. */
+    public SessionKeyring keyring() {
+        return keyring;
     }
 
     @Override
@@ -141,10 +174,23 @@ public final class Psk2Session implements PeerSession {
             return DropReason.STATE_NOT_DURABLE;
         }
         SlotKeys keys = txKeys;
-        if (keys.slotIndex() != slot && !load(keys, slot, txDirection, txSlot)) {
-            return DropReason.SLOT_ERASED;
+        SessionKey sk = null;
+        int flags = Psk2Wire.FLAGS_NONE;
+        if (keyring != null) {
+            sk = keyring.tx();
+            if (sk == null) {
+                return DropReason.NO_SESSION;
+            }
+            flags = Psk2Wire.FLAG_SESSION | sk.epoch();
         }
-        Psk2Packet.seal(buf, keys, seq, len, aead, txNonce);
+        if ((keys.slotIndex() != slot || keys.keyOwner() != sk) && !load(keys, slot, txDirection, txSlot, sk)) {
+            return sk != null && !sk.usable() ? DropReason.KEY_EXPIRED : DropReason.SLOT_ERASED;
+        }
+        if (sk != null && !sk.usable()) {
+            keys.wipe();
+            return DropReason.KEY_EXPIRED;
+        }
+        Psk2Packet.seal(buf, keys, seq, len, aead, txNonce, flags);
         txNext = seq + 1;
         txNextPublished = seq + 1;
         keeper.publishTx(seq + 1);
@@ -153,7 +199,7 @@ public final class Psk2Session implements PeerSession {
 
     @Override
     public DropReason open(ByteBuffer buf, int len, PacketAead aead) {
-        DropReason r = Psk2Packet.checkHeader(buf, len, rxDirection);
+        DropReason r = Psk2Packet.checkHeader(buf, len, rxDirection, keyring != null);
         if (r != null) {
             return r;
         }
@@ -176,12 +222,19 @@ public final class Psk2Session implements PeerSession {
         if (tag != RxSlotTags.MATCH) {
             return tag == RxSlotTags.FAR_AHEAD ? DropReason.FAR_AHEAD : DropReason.AUTH_TAG;
         }
+        SessionKey sk = null;
+        if (keyring != null) {
+            sk = keyring.rx(buf.get(Psk2Wire.FLAGS_OFFSET) & Psk2Wire.FLAG_EPOCH_MASK);
+            if (sk == null) {
+                return DropReason.NO_SESSION;
+            }
+        }
         if (!window.check(seq)) {
             return DropReason.REPLAY;
         }
-        SlotKeys keys = rxKeys(slot);
+        SlotKeys keys = rxKeys(slot, sk);
         if (keys == null) {
-            return DropReason.SLOT_ERASED;
+            return sk != null && !sk.usable() ? DropReason.KEY_EXPIRED : DropReason.SLOT_ERASED;
         }
         if (!Psk2Packet.authTagMatches(buf, keys)) {
             return DropReason.AUTH_TAG;
@@ -189,8 +242,15 @@ public final class Psk2Session implements PeerSession {
         if (!Psk2Packet.open(buf, len, keys, seq, aead, rxNonce)) {
             return DropReason.AEAD;
         }
+        if (sk != null && !sk.usable()) {
+            keys.wipe();
+            return DropReason.KEY_EXPIRED;
+        }
         if (!rxReservation.cover(seq)) {
             return DropReason.STATE_NOT_DURABLE;
+        }
+        if (sk != null) {
+            keyring.onAuthentic(sk);
         }
         long before = rxHighestPublished < 0 ? rxRestartFloor : rxHighestPublished;
         window.commit(seq);
@@ -207,19 +267,20 @@ public final class Psk2Session implements PeerSession {
         return len == Psk2Wire.OVERHEAD_BYTES ? DropReason.KEEPALIVE : null;
     }
 
-    private SlotKeys rxKeys(long slot) {
-        SlotKeys k = rxCache[(int) (slot & (RX_CACHE_SLOTS - 1))];
-        if (k.slotIndex() == slot) {
+    private SlotKeys rxKeys(long slot, SessionKey sk) {
+        int epochBit = sk == null ? 0 : sk.epoch() & 1;
+        SlotKeys k = rxCache[(int) (((slot << 1) | epochBit) & (RX_CACHE_SLOTS - 1))];
+        if (k.slotIndex() == slot && k.keyOwner() == sk) {
             return k;
         }
-        return load(k, slot, rxDirection, rxSlot) ? k : null;
+        return load(k, slot, rxDirection, rxSlot, sk) ? k : null;
     }
 
     /**
      * Reads one slot's direction fields into {@code into}, in place. False when the slot reads as
      * erased (all zeros: never key material) or cannot be read; {@code into} is then wiped.
      */
-    private boolean load(SlotKeys into, long slot, int direction, byte[] scratch) {
+    private boolean load(SlotKeys into, long slot, int direction, byte[] scratch, SessionKey sk) {
         ByteBuffer direct = scratch == txSlot ? txSlotBuffer : rxSlotBuffer;
         try {
             pad.readSlot(slot, direct);
@@ -233,6 +294,14 @@ public final class Psk2Session implements PeerSession {
                 return false;
             }
             into.load(scratch, direction, slot);
+            if (sk != null) {
+                DataKeyDeriver d = scratch == txSlot ? txDeriver : rxDeriver;
+                if (!sk.derive(d, scratch, slot, direction, into.keyForDerivation())) {
+                    into.wipe();
+                    return false;
+                }
+                into.boundTo(sk);
+            }
             return true;
         } catch (IOException e) {
             into.wipe();
@@ -311,6 +380,9 @@ public final class Psk2Session implements PeerSession {
             keeper.close(txNext, finalRx);
         } finally {
             wipeKeys();
+            if (keyring != null) {
+                keyring.retireAll();
+            }
         }
     }
 

@@ -30,9 +30,18 @@ public final class Psk2Packet {
      * @return the datagram length, {@code payloadLen + 48}
      */
     public static int seal(ByteBuffer buf, SlotKeys keys, long seq, int payloadLen, PacketAead aead, byte[] nonce) {
+        return seal(buf, keys, seq, payloadLen, aead, nonce, FLAGS_NONE);
+    }
+
+    /**
+     * As {@link #seal(ByteBuffer, SlotKeys, long, int, PacketAead, byte[])} with a flags byte: 0 with
+     * the handshake off, {@link Psk2Wire#FLAG_SESSION} | epoch under a session key.
+     */
+    public static int seal(
+            ByteBuffer buf, SlotKeys keys, long seq, int payloadLen, PacketAead aead, byte[] nonce, int flags) {
         buf.putInt(MAGIC_OFFSET, MAGIC);
         buf.put(VERSION_OFFSET, (byte) VERSION);
-        buf.put(FLAGS_OFFSET, (byte) FLAGS_NONE);
+        buf.put(FLAGS_OFFSET, (byte) flags);
         buf.put(DIRECTION_OFFSET, (byte) keys.direction());
         buf.put(RESERVED_OFFSET, (byte) RESERVED_VALUE);
         buf.put(AUTH_TAG_OFFSET, keys.authTag(), 0, AUTH_TAG_BYTES);
@@ -49,6 +58,14 @@ public final class Psk2Packet {
      * @return null when the header is acceptable for a receiver of {@code rxDirection}
      */
     public static DropReason checkHeader(ByteBuffer buf, int len, int rxDirection) {
+        return checkHeader(buf, len, rxDirection, false);
+    }
+
+    /**
+     * As {@link #checkHeader(ByteBuffer, int, int)}; with {@code sessionKeys} the flags byte must be
+     * {@link Psk2Wire#FLAG_SESSION} | epoch (bits 2..6 zero), without it exactly 0.
+     */
+    public static DropReason checkHeader(ByteBuffer buf, int len, int rxDirection, boolean sessionKeys) {
         if (len < MIN_PACKET_BYTES || len > buf.capacity()) {
             return DropReason.SIZE;
         }
@@ -58,7 +75,8 @@ public final class Psk2Packet {
         if (buf.get(VERSION_OFFSET) != VERSION) {
             return DropReason.VERSION;
         }
-        if (buf.get(FLAGS_OFFSET) != FLAGS_NONE) {
+        int flags = buf.get(FLAGS_OFFSET) & 0xff;
+        if (sessionKeys ? (flags & ~FLAG_EPOCH_MASK) != FLAG_SESSION : flags != FLAGS_NONE) {
             return DropReason.FLAGS;
         }
         if (buf.get(RESERVED_OFFSET) != RESERVED_VALUE) {

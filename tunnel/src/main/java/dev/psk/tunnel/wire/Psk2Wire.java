@@ -19,6 +19,13 @@ public final class Psk2Wire {
 
     public static final int VERSION = 2;
     public static final int FLAGS_NONE = 0;
+    /**
+     * Flags bit 7: the packet is sealed with a session-bound key (handshake psk, signed, attested);
+     * bits 0..1 carry the key epoch, bits 2..6 are zero. Never set with the handshake off.
+     */
+    public static final int FLAG_SESSION = 0x80;
+
+    public static final int FLAG_EPOCH_MASK = 0x03;
     public static final int RESERVED_VALUE = 0;
     /** Direction byte: packets sent by the initiator, keyed with a slot's A->B fields. */
     public static final int DIRECTION_INITIATOR_TO_RESPONDER = 0;

@@ -73,6 +73,9 @@ class HandshakeCliTest {
                         "f"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--policy and --peer-ak go together");
+        err = new StringWriter();
+        assertThat(usage(err, "--handshake", "psk", "--rekey-interval", "121s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rekey-interval: expected more than 0 and at most 120s");
     }
 
     @Test
@@ -84,7 +87,7 @@ class HandshakeCliTest {
         TestDaemon a = daemon(pad, "a", portA, portB, true, tunA, "--handshake", "psk");
         try {
             for (int i = 0;
-                    i < 100
+                    i < 300
                             && !(a.err().toString().contains("handshake: established")
                                     && b.err().toString().contains("handshake: established"));
                     i++) {

@@ -30,7 +30,9 @@ class HandshakeCodecTest {
                 fill(32, 0x22),
                 fill(8, 0x33),
                 keys.padFingerprint(),
-                fill(8, 0x44));
+                fill(8, 0x44),
+                fill(32, 0x77),
+                fill(16, 0x88));
     }
 
     WelcomeMessage welcome(byte[] sig, QuoteSection q) {
@@ -42,6 +44,8 @@ class HandshakeCodecTest {
                 fill(8, 0x66),
                 keys.padFingerprint(),
                 new byte[0],
+                2,
+                fill(32, 0x99),
                 sig,
                 q);
     }
@@ -49,8 +53,8 @@ class HandshakeCodecTest {
     @Test
     void helloLayoutHasDocumentedOffsets() throws Exception {
         byte[] m = hello().encode(mac);
-        assertThat(m).hasSize(128);
-        assertThat(Hex.encode(m, 0, 16)).isEqualTo("50534b4801010004" + "1111111111111111");
+        assertThat(m).hasSize(176);
+        assertThat(Hex.encode(m, 0, 16)).isEqualTo("50534b4802010004" + "1111111111111111");
         assertThat(m[HELLO_OFF_NONCE_I]).isEqualTo((byte) 0x22);
         assertThat(m[HELLO_OFF_IDENTITY]).isEqualTo((byte) 0x33);
         assertThat(Arrays.copyOfRange(m, HELLO_OFF_PAD_FP, HELLO_OFF_PAD_FP + 16))
@@ -58,6 +62,8 @@ class HandshakeCodecTest {
         assertThat(m[HELLO_OFF_SERIAL_LEN]).isEqualTo((byte) 8);
         assertThat(m[HELLO_OFF_SERIAL + 7]).isEqualTo((byte) 0x44);
         assertThat(m[HELLO_OFF_SERIAL + 8]).isZero();
+        assertThat(Arrays.copyOfRange(m, 96, 128)).isEqualTo(fill(32, 0x77));
+        assertThat(Arrays.copyOfRange(m, 128, 144)).isEqualTo(fill(16, 0x88));
         assertThat(mac.verify(m, m.length, ROLE_INITIATOR)).isTrue();
         assertThat(mac.verify(m, m.length, ROLE_RESPONDER)).isFalse();
         HelloMessage back = HelloMessage.decode(m, m.length);
@@ -77,7 +83,14 @@ class HandshakeCodecTest {
             assertThat(HandshakeCodec.validate(m, m.length)).isNull();
             assertThat(WelcomeMessage.decode(m, m.length).encode(mac)).isEqualTo(m);
         }
-        assertThat(welcome(null, null).encode(mac)).hasSize(WELCOME_MIN_BYTES);
+        byte[] plain = welcome(null, null).encode(mac);
+        assertThat(plain).hasSize(WELCOME_MIN_BYTES).hasSize(192);
+        assertThat(plain[105]).isEqualTo((byte) 2);
+        assertThat(Arrays.copyOfRange(plain, 128, 160)).isEqualTo(fill(32, 0x99));
+        assertThat(HandshakeCodec.validate(mutate(plain, WELCOME_OFF_EPOCH, 4), plain.length))
+                .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
+        assertThat(HandshakeCodec.validate(mutate(plain, WELCOME_OFF_EPOCH + 1, 1), plain.length))
+                .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
         ConfirmMessage c = new ConfirmMessage(fill(8, 1), fill(32, 2), fill(32, 3), fill(64, 4), q);
         byte[] m = c.encode(mac);
         assertThat(m).hasSize(CONFIRM_MIN_BYTES + 64 + 6 + 100 + 72 + 32);
@@ -97,6 +110,52 @@ class HandshakeCodecTest {
     }
 
     @Test
+    void cookieAndRekeyAreFixedSizeAndNeverLargerThanAHello() throws Exception {
+        byte[] c = new CookieMessage(fill(8, 1), fill(32, 2), fill(16, 3)).encode(mac);
+        assertThat(c).hasSize(COOKIE_MESSAGE_BYTES).hasSizeLessThan(HELLO_BYTES);
+        assertThat(HandshakeCodec.validate(c, c.length)).isNull();
+        assertThat(CookieMessage.decode(c, c.length).cookie()).isEqualTo(fill(16, 3));
+        assertThat(mac.verify(c, c.length, ROLE_RESPONDER)).isTrue();
+        assertThat(HandshakeCodec.validate(mutate(c, OFF_ROLE, ROLE_INITIATOR), c.length))
+                .isEqualTo(HandshakeDrop.WRONG_ROLE);
+        assertThat(HandshakeCodec.validate(mutate(c, OFF_FLAGS, 1), c.length))
+                .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
+        assertThat(HandshakeCodec.validate(c, c.length - 1)).isEqualTo(HandshakeDrop.BAD_LENGTH);
+        byte[] r = new RekeyRequest(fill(8, 1), fill(32, 2)).encode(mac);
+        assertThat(r).hasSize(REKEY_BYTES).hasSizeLessThan(HELLO_BYTES);
+        assertThat(HandshakeCodec.validate(r, r.length)).isNull();
+        assertThat(HandshakeCodec.validate(mutate(r, OFF_ROLE, ROLE_INITIATOR), r.length))
+                .isEqualTo(HandshakeDrop.WRONG_ROLE);
+    }
+
+    /** session_secret = HKDF(salt = psk_s, IKM = dh, info = label || th) as docs/protocol.md 3.2 says. */
+    @Test
+    void sessionSecretFollowsTheDocumentedSchedule() throws Exception {
+        byte[] slot = HandshakeFixture.controlSlot(1);
+        var a = dev.psk.tunnel.crypto.X25519.generatePrivateKey();
+        var b = dev.psk.tunnel.crypto.X25519.generatePrivateKey();
+        Transcript t = transcript(fill(8, 7), 1);
+        byte[] mine = keys.sessionSecret(a, b.publicKey().bytes(), t).copy();
+        byte[] theirs = keys.sessionSecret(b, a.publicKey().bytes(), t).copy();
+        assertThat(mine).isEqualTo(theirs);
+        byte[] prk = Hkdf.extract(ascii(HKDF_SALT), slot);
+        byte[] pskS = Hkdf.expand(prk, ascii(INFO_SESSION_PSK), 32);
+        byte[] dh = dev.psk.tunnel.crypto.X25519.agree(a, b.publicKey()).copy();
+        byte[] label = ascii(INFO_SESSION_SECRET);
+        byte[] info = Arrays.copyOf(label, label.length + 32);
+        System.arraycopy(t.bodyHash(), 0, info, label.length, 32);
+        assertThat(mine).isEqualTo(Hkdf.derive(pskS, dh, info, 32));
+        // Another transcript (here: the epoch) gives another secret.
+        assertThat(keys.sessionSecret(a, b.publicKey().bytes(), transcript(fill(8, 7), 2))
+                        .copy())
+                .isNotEqualTo(mine);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void keysAreDirectionalAndDifferFromTheFingerprint() {
         byte[] i2r = keys.macKeyFor(ROLE_INITIATOR);
         byte[] r2i = keys.macKeyFor(ROLE_RESPONDER);
@@ -110,19 +169,41 @@ class HandshakeCodecTest {
 
     @Test
     void transcriptIsFixedLengthAndBindsTheSignerRole() {
-        byte[] a = Transcript.encode(
-                ROLE_INITIATOR, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
-        byte[] b = Transcript.encode(
-                ROLE_RESPONDER, fill(8, 1), fill(32, 2), fill(32, 3), fill(8, 4), fill(8, 5), fill(16, 6));
-        assertThat(a).hasSize(TRANSCRIPT_BYTES).hasSize(140).isNotEqualTo(b);
+        Transcript t = transcript(fill(8, 7), 0);
+        byte[] a = t.encode(ROLE_INITIATOR);
+        byte[] b = t.encode(ROLE_RESPONDER);
+        assertThat(a).hasSize(TRANSCRIPT_BYTES).hasSize(241).isNotEqualTo(b);
         assertThat(new String(a, 0, 34, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo(TRANSCRIPT_CONTEXT);
         assertThat(a[34]).isEqualTo(VERSION);
         assertThat(a[35]).isEqualTo(ROLE_INITIATOR);
+        assertThat(Arrays.copyOfRange(a, 36, 241)).isEqualTo(Arrays.copyOfRange(b, 36, 241));
+        // Every field is covered: serial ids, flags and epoch change the bytes and the hash.
+        assertThat(transcript(fill(8, 8), 0).encode(ROLE_INITIATOR)).isNotEqualTo(a);
+        assertThat(transcript(new byte[0], 0).encode(ROLE_INITIATOR)).isNotEqualTo(a);
+        assertThat(transcript(fill(8, 7), 1).bodyHash()).isNotEqualTo(t.bodyHash());
+        assertThat(Transcript.sha256(Arrays.copyOfRange(a, 36, 241))).isEqualTo(t.bodyHash());
+    }
+
+    static Transcript transcript(byte[] serialI, int epoch) {
+        return new Transcript(
+                fill(8, 1),
+                fill(32, 2),
+                fill(32, 3),
+                fill(32, 4),
+                fill(32, 5),
+                fill(8, 6),
+                fill(8, 7),
+                fill(16, 8),
+                serialI,
+                fill(16, 9),
+                FLAG_WANT_SIGNATURE,
+                FLAG_SIGNATURE,
+                epoch);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 3, 15, 16, 127, 129})
+    @ValueSource(ints = {0, 3, 15, 16, 127, 128, 175, 177})
     void helloOfWrongLengthIsRejected(int len) {
         byte[] m = Arrays.copyOf(hello().encode(mac), Math.max(len, 0));
         assertThat(HandshakeCodec.validate(m, len)).isNotNull();
@@ -134,19 +215,19 @@ class HandshakeCodecTest {
     @Test
     void eachHeaderFieldIsChecked() {
         byte[] good = hello().encode(mac);
-        assertThat(HandshakeCodec.validate(mutate(good, 0, 'X'), 128)).isEqualTo(HandshakeDrop.BAD_MAGIC);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_VERSION, 2), 128)).isEqualTo(HandshakeDrop.BAD_VERSION);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_TYPE, 9), 128)).isEqualTo(HandshakeDrop.BAD_TYPE);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 1), 128)).isEqualTo(HandshakeDrop.WRONG_ROLE);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 7), 128)).isEqualTo(HandshakeDrop.WRONG_ROLE);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, 0x10), 128)).isEqualTo(HandshakeDrop.BAD_FLAGS);
-        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, FLAG_SIGNATURE), 128))
+        assertThat(HandshakeCodec.validate(mutate(good, 0, 'X'), 176)).isEqualTo(HandshakeDrop.BAD_MAGIC);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_VERSION, 1), 176)).isEqualTo(HandshakeDrop.BAD_VERSION);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_TYPE, 9), 176)).isEqualTo(HandshakeDrop.BAD_TYPE);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 1), 176)).isEqualTo(HandshakeDrop.WRONG_ROLE);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_ROLE, 7), 176)).isEqualTo(HandshakeDrop.WRONG_ROLE);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, 0x10), 176)).isEqualTo(HandshakeDrop.BAD_FLAGS);
+        assertThat(HandshakeCodec.validate(mutate(good, OFF_FLAGS, FLAG_SIGNATURE), 176))
                 .isEqualTo(HandshakeDrop.BAD_FLAGS);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN, 9), 128))
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN, 9), 176))
                 .isEqualTo(HandshakeDrop.BAD_SERIAL_LENGTH);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN + 1, 1), 128))
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL_LEN + 1, 1), 176))
                 .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
-        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL + 12, 1), 128))
+        assertThat(HandshakeCodec.validate(mutate(good, HELLO_OFF_SERIAL + 12, 1), 176))
                 .isEqualTo(HandshakeDrop.NONZERO_RESERVED);
     }
 

@@ -10,6 +10,7 @@ import dev.psk.tunnel.device.PeerDirectory;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.Psk2Session;
+import dev.psk.tunnel.session.SessionKeyring;
 import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
 import dev.psk.tunnel.wire.Role;
@@ -40,6 +41,7 @@ class HandshakeDeviceTest {
     final List<AutoCloseable> open = new ArrayList<>();
     final List<String> logA = new CopyOnWriteArrayList<>();
     final List<String> logB = new CopyOnWriteArrayList<>();
+    java.time.Duration rekeyInterval = HandshakeWire.REKEY_AFTER;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -98,7 +100,13 @@ class HandshakeDeviceTest {
         }
     }
 
-    record End(Device device, Peer peer, HandshakeService hs, MemoryTun tun, InetSocketAddress addr) {}
+    record End(
+            Device device,
+            Peer peer,
+            HandshakeService hs,
+            MemoryTun tun,
+            InetSocketAddress addr,
+            Psk2Session session) {}
 
     End end(
             String name,
@@ -111,17 +119,19 @@ class HandshakeDeviceTest {
             List<String> log)
             throws Exception {
         PadFile p = PadFile.open(pad);
-        Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, log::add);
+        SessionKeyring keyring = new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
+        Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, keyring, log::add);
         Peer peer = new Peer(name + "-peer", session, remote, false);
         MemoryTun tun = new MemoryTun("mt" + name, 1400, 64);
         UdpSocket sock = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
         Device dev = new Device(tun, sock, PeerDirectory.single(peer), AeadBackend.JCE, log::add);
         HandshakeConfig cfg = new HandshakeConfig(
                 mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
-        HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, log::add);
+        HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, keyring, log::add)
+                .rekeyInterval(rekeyInterval);
         open.add(dev);
         open.add(hs);
-        return new End(dev, peer, hs, tun, sock.localAddress());
+        return new End(dev, peer, hs, tun, sock.localAddress(), session);
     }
 
     static byte[] ipPacket(int marker) {
@@ -167,6 +177,90 @@ class HandshakeDeviceTest {
         a.device().start();
         a.hs().start(a.device());
         return new Pair(a, b, relay);
+    }
+
+    /** Traffic both ways every 10 ms while the keys change every second: nothing is lost. */
+    @Test
+    void rekeysUnderTrafficWithoutLosingPackets() throws Exception {
+        rekeyInterval = java.time.Duration.ofSeconds(1);
+        Pair p = pair(
+                9,
+                9,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
+        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
+                .isTrue();
+        int sent = 0, gotB = 0, gotA = 0;
+        long end = System.nanoTime() + 4_500_000_000L;
+        while (System.nanoTime() < end) {
+            p.a().tun().inject(ipPacket(sent & 0x7f));
+            p.b().tun().inject(ipPacket(sent & 0x7f));
+            sent++;
+            Thread.sleep(10);
+            while (p.b().tun().take(0) != null) {
+                gotB++;
+            }
+            while (p.a().tun().take(0) != null) {
+                gotA++;
+            }
+        }
+        Thread.sleep(300);
+        while (p.b().tun().take(0) != null) {
+            gotB++;
+        }
+        while (p.a().tun().take(0) != null) {
+            gotA++;
+        }
+        long rekeys = logB.stream()
+                .filter(l -> l.startsWith("handshake: rekeyed with"))
+                .count();
+        assertThat(rekeys).as("rekeys in 4.5 s at 1 s: %s", logB).isGreaterThanOrEqualTo(3);
+        assertThat(p.a().session().keyring().switches()).isGreaterThanOrEqualTo(4);
+        assertThat(gotB).as("A->B delivered of %d", sent).isEqualTo(sent);
+        assertThat(gotA).as("B->A delivered of %d", sent).isEqualTo(sent);
+    }
+
+    /** Disabling the peer's pin in the watched peers file cuts its data within a second. */
+    @Test
+    void disablingThePinCutsDataWithinOneSecond() throws Exception {
+        HandshakeFixture.SoftIdentity idA = new HandshakeFixture.SoftIdentity();
+        HandshakeFixture.SoftIdentity idB = new HandshakeFixture.SoftIdentity();
+        Path peersAtB = dir.resolve("peers-at-b");
+        Files.writeString(peersAtB, pinFile("site-a", idA, true));
+        ReloadingPeerTrust trustB = ReloadingPeerTrust.load(peersAtB, null);
+        HandshakeFixture.Pins trustA = new HandshakeFixture.Pins().pin(idB.id, idB.pair.getPublic(), true, "site-b");
+        Pair p = pair(11, 11, HandshakeMode.SIGNED, idA, idB, trustA, trustB);
+        assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
+                .isTrue();
+        p.a().tun().inject(ipPacket(1));
+        assertThat(p.b().tun().take(3000)).isNotNull();
+        Files.writeString(peersAtB, pinFile("site-a", idA, false));
+        long t0 = System.nanoTime();
+        assertThat(waitFor(() -> !p.b().peer().dataAllowed())).isTrue();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("gate closed after %d ms", ms).isLessThan(1000);
+        assertThat(p.b().session().keyring().tx()).isNull();
+        assertThat(logB).anyMatch(l -> l.contains("is now disabled in " + peersAtB) && l.contains("data stopped"));
+        p.a().tun().inject(ipPacket(2));
+        assertThat(p.b().tun().take(500)).isNull();
+        // B asks A to handshake again (REKEY); that handshake is refused, with the reason on both ends.
+        assertThat(waitFor(
+                        () -> logA.stream().anyMatch(l -> l.contains("refused us: identity is pinned but disabled"))))
+                .as("%s", logA)
+                .isTrue();
+        assertThat(waitFor(() -> logB.stream().anyMatch(l -> l.contains("(site-a): identity is pinned but disabled"))))
+                .isTrue();
+    }
+
+    static String pinFile(String name, HandshakeFixture.SoftIdentity id, boolean enabled) {
+        return "[peer " + name + "]\nidentity_id = " + dev.psk.common.Hex.encode(id.id) + "\nenabled = " + enabled
+                + "\n-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(id.pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
     }
 
     @Test

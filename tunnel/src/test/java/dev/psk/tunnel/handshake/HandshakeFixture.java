@@ -68,6 +68,7 @@ final class HandshakeFixture {
 
     static final class SoftIdentity implements LocalIdentity {
         final KeyPair pair;
+        int signatures;
         final byte[] id;
         byte[] serial = new byte[0];
 
@@ -95,6 +96,7 @@ final class HandshakeFixture {
 
         @Override
         public byte[] sign(byte[] transcript) {
+            signatures++;
             try {
                 Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
                 s.initSign(pair.getPrivate());
@@ -148,6 +150,17 @@ final class HandshakeFixture {
         InetSocketAddress boundTo;
         byte[] boundIdentity;
         int establishedCount;
+        int epoch = -1;
+        byte[] sessionSecret;
+
+        @Override
+        public void established(
+                InetSocketAddress peer, byte[] id, String name, int epoch, dev.psk.common.SecretBytes secret) {
+            this.epoch = epoch;
+            this.sessionSecret = secret.copy();
+            secret.close();
+            established(peer, id, name);
+        }
 
         @Override
         public void established(InetSocketAddress peer, byte[] id, String name) {

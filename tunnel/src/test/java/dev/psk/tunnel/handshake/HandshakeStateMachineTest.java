@@ -39,6 +39,16 @@ class HandshakeStateMachineTest {
         }
     }
 
+    /** Starts a handshake and runs the cookie round trip; the HELLO carrying the cookie is queued. */
+    void startWithCookie() {
+        init.start(B);
+        Datagram hello = net.queue.poll();
+        assertThat(resp.receive(A, hello.bytes(), hello.bytes().length)).isEqualTo(HandshakeDrop.COOKIE_SENT);
+        Datagram cookie = net.queue.poll();
+        assertThat(cookie.bytes()).hasSize(HandshakeWire.COOKIE_MESSAGE_BYTES);
+        assertThat(init.receive(B, cookie.bytes(), cookie.bytes().length)).isNull();
+    }
+
     void psk(int slotI, int slotR) {
         build(
                 config(
@@ -76,7 +86,7 @@ class HandshakeStateMachineTest {
     }
 
     @Test
-    void pskHandshakeCompletesInThreeMessagesAndBindsTheInitiatorAddress() {
+    void pskHandshakeCompletesAfterOneCookieRoundAndBindsTheInitiatorAddress() {
         psk(1, 1);
         init.start(B);
         pump();
@@ -85,9 +95,25 @@ class HandshakeStateMachineTest {
         assertThat(ei.boundTo).isEqualTo(B);
         assertThat(net.log)
                 .extracting(d -> d.bytes()[HandshakeWire.OFF_TYPE])
-                .containsExactly(HandshakeWire.TYPE_HELLO, HandshakeWire.TYPE_WELCOME, HandshakeWire.TYPE_CONFIRM);
+                .containsExactly(
+                        HandshakeWire.TYPE_HELLO,
+                        HandshakeWire.TYPE_COOKIE,
+                        HandshakeWire.TYPE_HELLO,
+                        HandshakeWire.TYPE_WELCOME,
+                        HandshakeWire.TYPE_CONFIRM);
         assertThat(resp.inFlight()).isZero();
         assertThat(cr.completed()).isEqualTo(1);
+        // Both ends hold the same session secret; a rekey reuses the cookie: three messages.
+        assertThat(ei.sessionSecret).hasSize(32).isEqualTo(er.sessionSecret);
+        assertThat(ei.epoch).isEqualTo(er.epoch).isZero();
+        byte[] first = ei.sessionSecret;
+        net.log.clear();
+        init.start(B);
+        pump();
+        assertThat(net.log)
+                .extracting(d -> d.bytes()[HandshakeWire.OFF_TYPE])
+                .containsExactly(HandshakeWire.TYPE_HELLO, HandshakeWire.TYPE_WELCOME, HandshakeWire.TYPE_CONFIRM);
+        assertThat(ei.sessionSecret).isEqualTo(er.sessionSecret).isNotEqualTo(first);
     }
 
     @Test
@@ -111,9 +137,16 @@ class HandshakeStateMachineTest {
         byte[] welcome = net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes();
         byte[] confirm = net.ofType(HandshakeWire.TYPE_CONFIRM).getFirst().bytes();
         long done = cr.completed();
-        // Attacker replays HELLO from EVIL: gets a fresh WELCOME (to EVIL), cannot CONFIRM it.
-        assertThat(resp.receive(EVIL, hello, hello.length)).isNull();
-        assertThat(resp.inFlight()).isEqualTo(1);
+        // Attacker replays HELLO from EVIL: it gets only a COOKIE (smaller), no state, no signature.
+        int signaturesBefore = idR.signatures;
+        assertThat(resp.receive(EVIL, hello, hello.length)).isEqualTo(HandshakeDrop.COOKIE_SENT);
+        assertThat(net.log.getLast().bytes().length).isLessThan(hello.length);
+        assertThat(resp.inFlight()).isZero();
+        assertThat(idR.signatures).isEqualTo(signaturesBefore);
+        // The HELLO that carried A's cookie, replayed from A itself, matches a finished session.
+        byte[] helloWithCookie = net.ofType(HandshakeWire.TYPE_HELLO).get(1).bytes();
+        assertThat(resp.receive(A, helloWithCookie, helloWithCookie.length))
+                .isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
         assertThat(resp.receive(EVIL, confirm, confirm.length)).isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
         // The replayed CONFIRM from the real address matches no live handshake either.
         assertThat(resp.receive(A, confirm, confirm.length)).isEqualTo(HandshakeDrop.NO_MATCHING_HANDSHAKE);
@@ -123,16 +156,13 @@ class HandshakeStateMachineTest {
         assertThat(er.establishedCount).isEqualTo(1);
         assertThat(ei.establishedCount).isEqualTo(1);
         assertThat(cr.completed()).isEqualTo(done);
-        // The half-open entry expires.
-        clock.advance(HandshakeWire.PENDING_LIFETIME.plusSeconds(1));
-        resp.tick();
         assertThat(resp.inFlight()).isZero();
     }
 
     @Test
     void reflectedMessagesAreDroppedByRole() {
         psk(1, 1);
-        init.start(B);
+        startWithCookie();
         byte[] hello = net.queue.poll().bytes();
         assertThat(init.receive(B, hello, hello.length)).isEqualTo(HandshakeDrop.WRONG_ROLE);
         assertThat(resp.receive(A, hello, hello.length)).isNull();
@@ -147,12 +177,15 @@ class HandshakeStateMachineTest {
     }
 
     @Test
-    void duplicateHelloIsAnsweredFromCacheWithoutNewState() {
+    void duplicateHelloIsAnsweredFromCacheWithoutNewStateAtMostOncePerSecond() {
         psk(1, 1);
-        init.start(B);
+        startWithCookie();
         Datagram hello = net.queue.poll();
         resp.receive(A, hello.bytes(), hello.bytes().length);
         byte[] w1 = net.queue.poll().bytes();
+        assertThat(resp.receive(A, hello.bytes(), hello.bytes().length)).isEqualTo(HandshakeDrop.RATE_LIMITED);
+        assertThat(net.queue).isEmpty();
+        clock.advance(HandshakeWire.CACHED_ANSWER_INTERVAL);
         assertThat(resp.receive(A, hello.bytes(), hello.bytes().length)).isEqualTo(HandshakeDrop.DUPLICATE);
         byte[] w2 = net.queue.poll().bytes();
         assertThat(w2).isEqualTo(w1);
@@ -162,7 +195,7 @@ class HandshakeStateMachineTest {
     @Test
     void lostConfirmIsRecoveredByWelcomeRetransmit() {
         psk(1, 1);
-        init.start(B);
+        startWithCookie();
         resp.receive(A, net.queue.peek().bytes(), net.queue.poll().bytes().length);
         Datagram w = net.queue.poll();
         init.receive(B, w.bytes(), w.bytes().length);
@@ -317,15 +350,23 @@ class HandshakeStateMachineTest {
         pump();
         assertThat(net.ofType(HandshakeWire.TYPE_FRAGMENT)).hasSize(2);
         assertThat(er.boundTo).isEqualTo(A);
-        byte[] t = Transcript.encode(
-                HandshakeWire.ROLE_INITIATOR,
-                Arrays.copyOfRange(net.log.getFirst().bytes(), 8, 16),
-                Arrays.copyOfRange(net.log.getFirst().bytes(), 16, 48),
-                Arrays.copyOfRange(
-                        net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes(), 48, 80),
-                idI.id,
-                idR.id,
-                HandshakeKeys.fromControlSlot(controlSlot(1)).padFingerprint());
+        byte[] h = net.ofType(HandshakeWire.TYPE_HELLO).getLast().bytes();
+        byte[] w = net.ofType(HandshakeWire.TYPE_WELCOME).getFirst().bytes();
+        byte[] t = new Transcript(
+                        Arrays.copyOfRange(h, 8, 16),
+                        Arrays.copyOfRange(h, 16, 48),
+                        Arrays.copyOfRange(w, 48, 80),
+                        Arrays.copyOfRange(h, 96, 128),
+                        Arrays.copyOfRange(w, 128, 160),
+                        idI.id,
+                        idR.id,
+                        HandshakeKeys.fromControlSlot(controlSlot(1)).padFingerprint(),
+                        new byte[0],
+                        new byte[0],
+                        h[HandshakeWire.OFF_FLAGS],
+                        w[HandshakeWire.OFF_FLAGS],
+                        w[HandshakeWire.WELCOME_OFF_EPOCH])
+                .encode(HandshakeWire.ROLE_INITIATOR);
         assertThat(seenNonce[0]).isEqualTo(Transcript.quoteNonce(t, idI.id));
         accept[0] = false;
         init.start(B);
@@ -349,31 +390,103 @@ class HandshakeStateMachineTest {
     }
 
     @Test
-    void rateLimitAndInFlightBoundHoldUnderReplayedHellos() {
-        psk(1, 1);
+    void helloReplayFloodFrom64AddressesLeavesNoStateAndTheInitiatorStillCompletes() throws Exception {
+        signed(true, true);
         init.start(B);
-        byte[] hello = net.queue.poll().bytes();
+        pump();
+        byte[] captured = net.ofType(HandshakeWire.TYPE_HELLO).getLast().bytes(); // carries A's cookie
+        int signatures = idR.signatures;
+        net.log.clear();
+        for (int round = 0; round < 5; round++) {
+            for (int host = 1; host <= 64; host++) {
+                InetSocketAddress spoofed = new InetSocketAddress("10.8.0." + host, 51820);
+                assertThat(resp.receive(spoofed, captured, captured.length)).isEqualTo(HandshakeDrop.COOKIE_SENT);
+            }
+        }
+        assertThat(resp.inFlight()).isZero();
+        assertThat(idR.signatures).isEqualTo(signatures);
+        assertThat(net.log).allSatisfy(d -> assertThat(d.bytes().length).isLessThan(captured.length));
+        net.queue.clear();
+        // The legitimate initiator is not kept out: a fresh handshake completes at once.
+        int before = er.establishedCount;
+        init.start(B);
+        pump();
+        assertThat(er.establishedCount).isEqualTo(before + 1);
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+    }
+
+    @Test
+    void rateLimitAndInFlightBoundHoldForSourcesThatProveTheirAddress() {
+        psk(1, 1);
+        HandshakeKeys keys = HandshakeKeys.fromControlSlot(controlSlot(1));
+        HandshakeMac mac = new HandshakeMac(keys);
         int accepted = 0;
         for (int i = 0; i < 50; i++) {
-            if (resp.receive(EVIL, hello, hello.length) == null) {
+            if (resp.receive(EVIL, helloWithCookie(mac, keys, EVIL, i), HandshakeWire.HELLO_BYTES) == null) {
                 accepted++;
             }
         }
-        // Same session from the same address is a duplicate after the first.
-        assertThat(accepted).isEqualTo(1);
-        int fresh = 0;
-        for (int port = 1; port <= 50; port++) {
-            if (resp.receive(new InetSocketAddress("10.9.0.66", 7000 + port), hello, hello.length) == null) {
-                fresh++;
-            }
-        }
-        assertThat(fresh + 1).isEqualTo(HandshakeWire.RATE_BURST);
+        assertThat(accepted).isEqualTo(HandshakeWire.RATE_BURST);
         assertThat(cr.drops(HandshakeDrop.RATE_LIMITED)).isPositive();
         for (int host = 1; host <= 100; host++) {
-            resp.receive(new InetSocketAddress("10.8.0." + host, 7000), hello, hello.length);
+            InetSocketAddress src = new InetSocketAddress("10.8.0." + host, 7000);
+            resp.receive(src, helloWithCookie(mac, keys, src, 1000 + host), HandshakeWire.HELLO_BYTES);
         }
         assertThat(resp.inFlight()).isEqualTo(HandshakeWire.MAX_HANDSHAKES_IN_FLIGHT);
         assertThat(cr.drops(HandshakeDrop.TOO_MANY_IN_FLIGHT)).isPositive();
+    }
+
+    /** A pad holder who receives at {@code src}: asks for the cookie, then sends a HELLO carrying it. */
+    byte[] helloWithCookie(HandshakeMac mac, HandshakeKeys keys, InetSocketAddress src, int session) {
+        byte[] sid = java.nio.ByteBuffer.allocate(8).putLong(session).array();
+        byte[] nonce = new byte[32];
+        nonce[0] = (byte) session;
+        byte[] eph = dev.psk
+                .tunnel
+                .crypto
+                .X25519
+                .publicKey(dev.psk.tunnel.crypto.X25519.generatePrivateKey())
+                .bytes();
+        HelloMessage bare =
+                new HelloMessage(0, sid, nonce, new byte[8], keys.padFingerprint(), new byte[0], eph, new byte[16]);
+        byte[] m = bare.encode(mac);
+        net.queue.clear();
+        resp.receive(src, m, m.length);
+        byte[] cookie = Arrays.copyOfRange(
+                net.queue.poll().bytes(), HandshakeWire.COOKIE_OFF_COOKIE, HandshakeWire.COOKIE_OFF_COOKIE + 16);
+        net.queue.clear();
+        return new HelloMessage(0, sid, nonce, new byte[8], keys.padFingerprint(), new byte[0], eph, cookie)
+                .encode(mac);
+    }
+
+    /** An active pad thief (it can MAC) replaces e_i or strips a demand: the signatures catch both. */
+    @Test
+    void padThiefCannotSubstituteTheEphemeralKeyOrTheFlagsInSignedMode() throws Exception {
+        HandshakeMac thief = new HandshakeMac(HandshakeKeys.fromControlSlot(controlSlot(1)));
+        for (int attack = 0; attack < 2; attack++) {
+            signed(true, true);
+            startWithCookie();
+            byte[] hello = net.queue.poll().bytes();
+            if (attack == 0) {
+                byte[] mine = dev.psk
+                        .tunnel
+                        .crypto
+                        .X25519
+                        .publicKey(dev.psk.tunnel.crypto.X25519.generatePrivateKey())
+                        .bytes();
+                System.arraycopy(mine, 0, hello, HandshakeWire.HELLO_OFF_EPHEMERAL, 32);
+            } else {
+                hello[HandshakeWire.OFF_FLAGS] = 0; // strip WANT_SIGNATURE
+            }
+            thief.seal(hello, hello.length, HandshakeWire.ROLE_INITIATOR);
+            assertThat(resp.receive(A, hello, hello.length)).isNull();
+            pump();
+            assertThat(ei.lines).as("attack %d", attack).containsExactly("refused peer: BAD_SIGNATURE");
+            assertThat(ei.sessionSecret).isNull();
+            assertThat(er.sessionSecret).isNull();
+            ei.lines.clear();
+            er.lines.clear();
+        }
     }
 
     @Test
@@ -393,7 +506,7 @@ class HandshakeStateMachineTest {
     @Test
     void welcomeWithWrongPadFingerprintIsNamedNotCountedAsForgery() {
         psk(1, 1);
-        init.start(B);
+        startWithCookie();
         resp.receive(A, net.queue.peek().bytes(), net.queue.poll().bytes().length);
         byte[] w = net.queue.poll().bytes();
         w[HandshakeWire.WELCOME_OFF_PAD_FP] ^= 1;

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Handshake cost, one thread: (1) the responder rejecting a HELLO whose MAC is wrong (validate,
- * fingerprint compare, HMAC-SHA256, constant-time compare, counter); (2) complete handshakes, both
+ * fingerprint compare, HMAC-SHA256, constant-time compare, counter); (1b) the responder answering a
+ * replayed genuine HELLO from an address without a cookie; (2) complete handshakes, both
  * ends in this thread, in psk mode and in signed mode with a software P-256 key or a SoftHSM2 token
  * ({@link SignerFactory}: {@code -Dpsk.bench.signer=soft|softhsm}).
  * Run: scripts/bench-handshake.sh (docs/benchmarks.md, section handshake).
@@ -52,6 +53,8 @@ public class HandshakeBench {
     private Initiator init;
     private Responder resp;
     private byte[] badHello;
+    private byte[] replayedHello;
+    static final InetSocketAddress EVIL = new InetSocketAddress("10.9.0.66", 7000);
 
     @Setup
     public void setup() throws Exception {
@@ -90,7 +93,8 @@ public class HandshakeBench {
                 new HandshakeCounters(),
                 new dev.psk.tunnel.ratelimit.RateLimiter<>(1_000_000_000, 1_000_000, 1 << 20, System::nanoTime));
         init.start(B);
-        badHello = ((byte[]) queue.poll()[2]).clone();
+        replayedHello = ((byte[]) queue.poll()[2]).clone();
+        badHello = replayedHello.clone();
         badHello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;
         queue.clear();
     }
@@ -100,6 +104,14 @@ public class HandshakeBench {
         return resp.receive(A, badHello, badHello.length);
     }
 
+    /** A genuine HELLO replayed from an address that has no cookie: MAC, cookie HMAC, a 96-byte COOKIE, no state. */
+    @Benchmark
+    public HandshakeDrop cookieForReplayedHello() {
+        queue.clear();
+        return resp.receive(EVIL, replayedHello, replayedHello.length);
+    }
+
+    /** Both ends, one thread: HELLO, WELCOME, CONFIRM (the cookie is reused after the first), two X25519 key pairs and agreements. */
     @Benchmark
     public Initiator.State fullHandshake() {
         init.start(B);
