@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "attacker.sh: needs root (network namespaces, TUN, raw sockets)" >&2; exit 2; }
-EXPECT_SESSION_KEYS=${PSK_EXPECT_SESSION_KEYS:-0}
+EXPECT_SESSION_KEYS=${PSK_EXPECT_SESSION_KEYS:-1}   # session keys landed: psk/signed rows are real tests
 
 # mode: decryption expected | injection expected | needs session keys
 declare -A EXPECT=(
