@@ -25,6 +25,7 @@ class ArchitectureTest {
             new Layer("handshake", "dev.psk.tunnel.handshake.."),
             new Layer("hub", "dev.psk.tunnel.hub.."),
             new Layer("cli.status", "dev.psk.tunnel.cli.status.."),
+            new Layer("cli.support", "dev.psk.tunnel.cli.support.."),
             new Layer("cli.hub", "dev.psk.tunnel.cli.hub.."),
             new Layer("cli", "dev.psk.tunnel.cli"));
 

@@ -12,6 +12,7 @@ import dev.psk.identity.SerialIdentity;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.TokenSigner;
+import dev.psk.tunnel.cli.support.IdentityFlagRules;
 import dev.psk.tunnel.handshake.HandshakeConfig;
 import dev.psk.tunnel.handshake.HandshakeKeys;
 import dev.psk.tunnel.handshake.HandshakeMode;

@@ -5,6 +5,7 @@ import dev.psk.common.Signals;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.cli.status.StatusWriter;
+import dev.psk.tunnel.cli.support.EndpointResolver;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;

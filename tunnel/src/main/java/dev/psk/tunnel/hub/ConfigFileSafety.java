@@ -31,7 +31,7 @@ public final class ConfigFileSafety {
             return;
         } catch (IOException e) {
             throw new ConfigException(
-                    file + ": cannot read its owner and mode (" + e.getClass().getSimpleName() + ")", e);
+                    file + ": cannot read its owner and mode: " + dev.psk.common.IoErrors.reason(e), e);
         }
         if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new ConfigException(file + ": writable by group or others (" + PosixFilePermissions.toString(mode)

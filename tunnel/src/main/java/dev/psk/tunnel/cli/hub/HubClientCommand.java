@@ -7,8 +7,8 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.TokenSigner;
-import dev.psk.tunnel.cli.IdentityFlagRules;
 import dev.psk.tunnel.cli.status.StatusWriter;
+import dev.psk.tunnel.cli.support.IdentityFlagRules;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.ClientConfig;
@@ -74,7 +74,7 @@ public final class HubClientCommand implements Callable<Integer> {
                 ? null
                 : TokenSigner.open(
                         Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
-        InetSocketAddress server = dev.psk.tunnel.cli.EndpointResolver.fromEnvironment(System.err::println)
+        InetSocketAddress server = dev.psk.tunnel.cli.support.EndpointResolver.fromEnvironment(System.err::println)
                 .resolve("ServerEndpoint", cfg.serverHost(), cfg.serverPort());
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;

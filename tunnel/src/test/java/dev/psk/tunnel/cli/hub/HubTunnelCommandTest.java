@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,21 +47,21 @@ class HubTunnelCommandTest {
     @Test
     void badConfigurationsFailWithOneLineNamingTheField() throws Exception {
         Run none = run("server", "--config", dir.resolve("absent.json").toString());
-        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
         assertThat(none.err()).contains("absent.json: cannot read");
         Path bad = dir.resolve("hub.json");
         Files.writeString(bad, "{\"ListenPort\": 51820, \"AllowedClients\": []}");
         Run r = run("server", "--config", bad.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("ServerX25519PrivateKey: is missing");
         Path client = dir.resolve("c.json");
         Files.writeString(client, "{\"Name\": \"a\"}");
         Run c = run("client", "--config", client.toString());
-        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
         assertThat(c.err()).contains("ClientX25519PrivateKey: is missing");
         Run pinWithoutKey = run("client", "--config", client.toString(), "--pin-file", "x");
-        assertThat(pinWithoutKey.code()).isEqualTo(1);
+        assertThat(pinWithoutKey.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
     }
 
     @Test
@@ -70,7 +71,7 @@ class HubTunnelCommandTest {
         Path bad = dir.resolve("hub.json");
         Files.writeString(bad, "{\"ListenPort\": 51820, \"AllowedClients\": []}");
         Run r = runRoot(new dev.psk.tunnel.cli.PskTunnel(), "hub", "server", "--config", bad.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
         assertThat(r.err()).contains("ServerX25519PrivateKey: is missing").doesNotContain("--psk");
         // Without a subcommand the root still insists on its own options, with the same message.
         Run root = runRoot(new dev.psk.tunnel.cli.PskTunnel());

@@ -1,4 +1,4 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

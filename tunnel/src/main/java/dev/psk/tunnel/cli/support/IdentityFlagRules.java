@@ -1,4 +1,4 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.support;
 
 import dev.psk.common.cli.UsageException;
 import dev.psk.identity.pkcs11.Pkcs11Uri;

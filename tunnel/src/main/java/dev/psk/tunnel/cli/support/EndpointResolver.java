@@ -1,4 +1,4 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.support;
 
 import dev.psk.common.PskException;
 import java.net.InetAddress;
@@ -63,7 +63,7 @@ public final class EndpointResolver {
         throw new PskException(ENV + " must be a count >= 0 or 'infinity', not '" + value + "'");
     }
 
-    InetSocketAddress resolve(String host, int port) throws PskException {
+    public InetSocketAddress resolve(String host, int port) throws PskException {
         return resolve("--remote-host", host, port);
     }
 

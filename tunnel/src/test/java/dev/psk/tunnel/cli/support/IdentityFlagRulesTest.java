@@ -1,8 +1,9 @@
-package dev.psk.tunnel.cli;
+package dev.psk.tunnel.cli.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
+import dev.psk.tunnel.cli.PskTunnel;
 import dev.psk.tunnel.cli.hub.HubTunnelCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -116,7 +117,7 @@ class IdentityFlagRulesTest {
                 PIN_FROM_FILE);
         assertThat(ok.code())
                 .as("fails on the missing config instead: %s", ok.err())
-                .isEqualTo(1);
+                .isEqualTo(dev.psk.common.cli.ExitCodes.DO_NOT_RESTART);
         assertThat(ok.err()).contains("absent.json");
     }
 }
