@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         name = "psk-attest",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description =
-                "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential activation (interoperable with tpm2-tools).",
+        description = "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential"
+                + " activation (interoperable with tpm2-tools).",
         subcommands = {
             QuoteCommand.class,
             VerifyCommand.class,
@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
             EnrollFinishCommand.class
         },
         footer = {"", "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."})
-public final class PskAttest implements Runnable {
+public final class PskAttest implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -31,9 +31,7 @@ public final class PskAttest implements Runnable {
     }
 
     @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(),
-                "a subcommand is required: quote, verify, pcrs, policy, enroll, enroll-challenge, enroll-respond or enroll-finish");
+    public Integer call() {
+        return dev.psk.common.cli.CommandGroups.missingSubcommand(spec);
     }
 }

@@ -73,7 +73,7 @@ public final class QuoteCommand implements Callable<Integer> {
 
     @Option(
             names = "--signature-format",
-            paramLabel = "tss|plain",
+            paramLabel = "FORMAT",
             defaultValue = "tss",
             description =
                     "quote.sig as a TPMT_SIGNATURE (tss) or plain (DER ECDSA / raw RSA). Default: ${DEFAULT-VALUE}.")

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
-            "Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
-            "and what remains in each direction."
+            "Show a pad's slots, capacity and fingerprint.",
+            "With a psk-tunnel state file, also what one end has used and what remains in each direction."
         },
         footer = {
             "",

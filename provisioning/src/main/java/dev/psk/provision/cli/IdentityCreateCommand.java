@@ -24,17 +24,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
-            "Generate an EC P-256 identity key inside the token (CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN,",
-            "not CKA_EXTRACTABLE), read its attributes back and refuse anything exportable, then write",
-            "DIR/NAME.pub.pem and DIR/NAME.identity.json and print the identity_id."
+            "Generate an EC P-256 identity key inside a token and export its public half.",
+            "The key is CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN and not CKA_EXTRACTABLE; its attributes are"
+                    + " read back and anything exportable is refused. Then DIR/NAME.pub.pem and"
+                    + " DIR/NAME.identity.json are written and the identity_id printed."
         },
         footer = {
             "",
-            "Example:",
-            "  psk-provision identity create --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
-            "      --pin-file user.pin --label site-a --out /etc/psk",
-            "  psk-provision identity create --profile atecc608a --token 'pkcs11:token=ATECC608A?module-name=cryptoauth' \\",
-            "      --pin-file user.pin --out /etc/psk              # next free slot of 2, 3, 4",
+            "Examples:",
+            "  psk-provision identity create \\",
+            "    --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
+            "    --pin-file user.pin --label site-a --out /etc/psk",
+            "  # ATECC608A: the next free slot of 2, 3, 4",
+            "  psk-provision identity create --profile atecc608a \\",
+            "    --token 'pkcs11:token=ATECC608A?module-name=cryptoauth' \\",
+            "    --pin-file user.pin --out /etc/psk",
             "",
             "Exit codes: 0 created, 1 failure or refusal (label taken, files exist, unsafe attributes), 2 usage error."
         })

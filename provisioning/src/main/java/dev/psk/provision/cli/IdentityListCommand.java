@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  psk-provision identity list --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' --pin-file user.pin",
+            "  psk-provision identity list \\",
+            "    --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
+            "    --pin-file user.pin",
             "",
             "Exit codes: 0 listed, 1 failure, 2 usage error."
         })
