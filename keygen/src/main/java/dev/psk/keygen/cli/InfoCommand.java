@@ -17,6 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-keygen info OUT [--state FILE]}. */
 @Command(
@@ -32,6 +34,8 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."
         })
 public final class InfoCommand implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +50,9 @@ public final class InfoCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "A psk-tunnel state file (JSON, format psk-tunnel-state/1).")
     Path state;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text (keys as in the text output).")
+    boolean json;
 
     @Override
     public Integer call() throws PskException {
@@ -66,6 +73,11 @@ public final class InfoCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PadCapacity c = info.capacity();
+        if (json) {
+            o.println(asJson(info, usage));
+            o.flush();
+            return 0;
+        }
         o.println("pad: " + pad);
         o.println("size: " + Format.count(c.padBytes()) + " bytes (" + Format.size(c.padBytes()) + ") = "
                 + Format.count(c.slots()) + " slots of 120 bytes");
@@ -90,6 +102,35 @@ public final class InfoCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    private String asJson(PadInspector.PadInfo info, PadUsage usage) {
+        PadCapacity c = info.capacity();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("pad", pad.toString());
+        n.put("size_bytes", c.padBytes());
+        n.put("slots", c.slots());
+        n.put("trailing_bytes", c.trailingBytes());
+        n.put("packets_per_direction", c.packetsPerDirection());
+        n.put("data_slots", c.dataSlots());
+        n.put("data_packets_per_direction", c.dataPacketsPerDirection());
+        n.put("fingerprint", info.fingerprint());
+        if (usage != null) {
+            ObjectNode s = n.putObject("state");
+            s.put("file", state.toString());
+            s.put("role", usage.state().initiator() ? "initiator" : "responder");
+            direction(s.putObject("send"), usage.send());
+            direction(s.putObject("receive"), usage.receive());
+            s.put("erased_slots", usage.state().erasedSlots());
+        }
+        return JSON.writeValueAsString(n);
+    }
+
+    private static void direction(ObjectNode n, PadUsage.Direction d) {
+        n.put("used_slots", d.usedSlots());
+        n.put("bound", d.bound());
+        n.put("remaining_slots", d.remainingSlots());
+        n.put("remaining_packets", d.remainingPackets());
     }
 
     private static void line(PrintWriter o, PadUsage.Direction d, String field) {

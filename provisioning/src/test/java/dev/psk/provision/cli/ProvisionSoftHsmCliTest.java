@@ -66,6 +66,16 @@ class ProvisionSoftHsmCliTest {
             assertThat(init.exitCode()).as(init.stderr()).isZero();
             assertThat(init.stdout()).contains("initialized token 'device'");
             assertThat(cli.run("token", "list", "--module", MODULE).stdout()).contains("token 'device'");
+            Processes.Result listJson = cli.run("token", "list", "--module", MODULE, "--json");
+            assertThat(listJson.exitCode()).as(listJson.stderr()).isZero();
+            tools.jackson.databind.JsonNode slots =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(listJson.stdout());
+            assertThat(slots.isArray()).isTrue();
+            assertThat(slots.valueStream()
+                            .filter(s -> s.path("initialized").asBoolean())
+                            .map(s -> s.path("label").asString())
+                            .toList())
+                    .contains("device");
 
             Processes.Result create = cli.run(
                     "identity",
