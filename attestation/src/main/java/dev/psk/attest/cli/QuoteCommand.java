@@ -61,12 +61,17 @@ public final class QuoteCommand implements Callable<Integer> {
             description = "PCR selection, e.g. sha256:0-7.")
     String pcrs;
 
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Output directory (created if missing). Required.")
+    Path out;
+
+    /** The old spelling: {@code --out} means a file everywhere else, so it is hidden here. */
     @Option(
             names = {"--out", "-o"},
-            required = true,
-            paramLabel = "DIR",
-            description = "Output directory (created if missing).")
-    Path out;
+            hidden = true,
+            paramLabel = "DIR")
+    void legacyOut(Path dir) {
+        out = dir;
+    }
 
     @Mixin
     AkOptions ak;
@@ -89,6 +94,9 @@ public final class QuoteCommand implements Callable<Integer> {
             default -> throw new UsageException("--signature-format: expected tss or plain, got " + sigFormat);
         };
         Quote q = Quoter.quote(tpm.address(), ak.akSource(), n, sel);
+        if (out == null) {
+            throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
+        }
         Files.createDirectories(out);
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);

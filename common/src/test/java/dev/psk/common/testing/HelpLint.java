@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  *   <li>each command's summary (the first description line, which the parent lists) is a complete
  *       sentence ending in '.', so a multi-line description never shows a cut-off summary;
  *   <li>parameter labels share one style: UPPER_CASE words ({@code FILE}, {@code DIR}, {@code URI},
- *       {@code KEY=VALUE}).
+ *       {@code KEY=VALUE});
+ *   <li>{@code --out} is always a file; a directory is {@code --out-dir DIR}.
  * </ul>
  *
  * Each violation names the command and the offending text, so a failing test says what to fix.
@@ -92,6 +93,10 @@ public final class HelpLint {
                 continue;
             }
             checkArg(name, o.longestName(), o, out);
+            if (java.util.Arrays.asList(o.names()).contains("--out")
+                    && o.paramLabel().equals("DIR")) {
+                out.add(name + ": --out names a FILE in every tool; a directory is --out-dir DIR");
+            }
         }
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.hidden()) {

@@ -29,6 +29,21 @@ class HelpTextTest {
                 .map(c -> c.getCommandSpec().qualifiedName());
     }
 
+    /** --out-dir is the directory option; the old --out spelling still parses (hidden). */
+    @Test
+    void identityCreateTakesOutDirAndStillAcceptsTheOldOut() {
+        for (String opt : new String[] {"--out-dir", "--out"}) {
+            IdentityCreateCommand c = new IdentityCreateCommand();
+            new CommandLine(c).parseArgs("--token", "pkcs11:token=a", "--label", "x", opt, "/tmp/d");
+            assertEquals(java.nio.file.Path.of("/tmp/d"), c.out, opt);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cl = CliRunner.commandLine(new PskProvision());
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(ExitCodes.USAGE, cl.execute("identity", "create", "--token", "pkcs11:token=a", "--label", "x"));
+        assertTrue(err.toString().contains("Missing required option: '--out-dir=DIR'"), err.toString());
+    }
+
     /** A group given no subcommand is a usage error: exit 2, the usage on stderr, nothing on stdout. */
     @ParameterizedTest
     @MethodSource("groups")
