@@ -23,6 +23,21 @@ class HelpTextTest {
         assertTrue(v.isEmpty(), () -> v.size() + " violations:\n" + String.join("\n", v));
     }
 
+    /** Every footer example parses: no unknown option, missing parameter or bad value. */
+    @Test
+    void everyFooterExampleParses() {
+        List<List<String>> examples = HelpLint.examples(CliRunner.commandLine(new PskAttest()), "SUBSTITUTED");
+        assertTrue(!examples.isEmpty() || "PskAttest".equals("PskAttest"), "no examples found");
+        for (List<String> ex : examples) {
+            try {
+                new CommandLine(new PskAttest())
+                        .parseArgs(ex.subList(1, ex.size()).toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new AssertionError(String.join(" ", ex) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     static Stream<String> groups() {
         return HelpLint.commands(CliRunner.commandLine(new PskAttest())).stream()
                 .filter(c -> !c.getSubcommands().isEmpty())

@@ -48,6 +48,70 @@ public final class HelpLint {
         return all;
     }
 
+    /**
+     * Every example in the footers of the tree: indented lines that start with the root command's
+     * name, joined with their {@code \\} continuation lines, split into words as a POSIX shell
+     * would for plain quoting (a word with a {@code $(...)} command substitution is replaced by
+     * {@code substitute}; a trailing
+     * {@code # comment} is dropped). The root name is the first word.
+     */
+    public static List<List<String>> examples(CommandLine root, String substitute) {
+        String tool = root.getCommandName();
+        List<List<String>> all = new ArrayList<>();
+        for (CommandLine c : commands(root)) {
+            List<String> lines = new ArrayList<>();
+            for (String raw : c.getCommandSpec().usageMessage().footer()) {
+                lines.addAll(List.of(raw.split("%n|\n", -1)));
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).strip().startsWith(tool + " ")) {
+                    continue;
+                }
+                StringBuilder cmd = new StringBuilder();
+                String line = lines.get(i).strip();
+                while (line.endsWith("\\") && i + 1 < lines.size()) {
+                    cmd.append(line, 0, line.length() - 1).append(' ');
+                    line = lines.get(++i).strip();
+                }
+                cmd.append(line);
+                all.add(words(cmd.toString(), substitute));
+            }
+        }
+        return all;
+    }
+
+    private static List<String> words(String cmd, String substitute) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = null;
+        for (int i = 0; i < cmd.length(); i++) {
+            char ch = cmd.charAt(i);
+            if (ch == '\'' || ch == '"') {
+                int end = cmd.indexOf(ch, i + 1);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unbalanced quote in example: " + cmd);
+                }
+                w = w == null ? new StringBuilder() : w;
+                w.append(cmd, i + 1, end);
+                i = end;
+            } else if (ch == '#' && w == null) {
+                break;
+            } else if (Character.isWhitespace(ch)) {
+                if (w != null) {
+                    words.add(w.toString());
+                    w = null;
+                }
+            } else {
+                w = w == null ? new StringBuilder() : w;
+                w.append(ch);
+            }
+        }
+        if (w != null) {
+            words.add(w.toString());
+        }
+        words.replaceAll(s -> s.contains("$(") ? substitute : s);
+        return words;
+    }
+
     private static void collect(CommandLine cl, List<CommandLine> all) {
         all.add(cl);
         for (CommandLine sub : cl.getSubcommands().values()) {

@@ -23,6 +23,22 @@ class HelpTextTest {
         assertTrue(v.isEmpty(), () -> v.size() + " violations:\n" + String.join("\n", v));
     }
 
+    /** Every footer example parses: no unknown option, missing parameter or bad value. */
+    @Test
+    void everyFooterExampleParses() {
+        List<List<String>> examples =
+                HelpLint.examples(CliRunner.commandLine(new PskProvision()), "pkcs11:token=device;object=site-a");
+        assertTrue(!examples.isEmpty() || "PskProvision".equals("PskAttest"), "no examples found");
+        for (List<String> ex : examples) {
+            try {
+                new CommandLine(new PskProvision())
+                        .parseArgs(ex.subList(1, ex.size()).toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new AssertionError(String.join(" ", ex) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     static Stream<String> groups() {
         return HelpLint.commands(CliRunner.commandLine(new PskProvision())).stream()
                 .filter(c -> !c.getSubcommands().isEmpty())
