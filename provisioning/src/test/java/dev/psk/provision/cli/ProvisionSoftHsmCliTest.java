@@ -96,6 +96,15 @@ class ProvisionSoftHsmCliTest {
                     .findFirst()
                     .orElseThrow()
                     .substring("identity_id: ".length());
+            Processes.Result listJsonKeys = cli.run("identity", "list", "--token", token, "--pin-file", user, "--json");
+            assertThat(listJsonKeys.exitCode()).as(listJsonKeys.stderr()).isZero();
+            tools.jackson.databind.JsonNode keysJson =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(listJsonKeys.stdout());
+            assertThat(keysJson.get("logged_in").asBoolean()).isTrue();
+            tools.jackson.databind.JsonNode siteA = keysJson.get("keys").get(0);
+            assertThat(siteA.get("label").asString()).isEqualTo("site-a");
+            assertThat(siteA.get("identity_id").asString()).isEqualTo(id);
+            assertThat(siteA.get("hardware_bound").asBoolean()).isTrue();
             Path pem = out.resolve("site-a.pub.pem");
             String opensslId = Processes.run(
                             List.of(
