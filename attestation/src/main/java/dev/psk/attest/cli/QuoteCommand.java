@@ -86,6 +86,9 @@ public final class QuoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws AttestException, IOException {
+        if (out == null) {
+            throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
+        }
         byte[] n = Options.nonce(nonce);
         var sel = Options.selection(pcrs);
         boolean plain = switch (sigFormat.toLowerCase(Locale.ROOT)) {
@@ -94,9 +97,6 @@ public final class QuoteCommand implements Callable<Integer> {
             default -> throw new UsageException("--signature-format: expected tss or plain, got " + sigFormat);
         };
         Quote q = Quoter.quote(tpm.address(), ak.akSource(), n, sel);
-        if (out == null) {
-            throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
-        }
         Files.createDirectories(out);
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);

@@ -38,6 +38,21 @@ class HelpTextTest {
         }
     }
 
+    /** quote writes several files: --out-dir DIR; the old --out / -o spellings still parse (hidden). */
+    @Test
+    void quoteTakesOutDirAndStillAcceptsTheOldSpellings() {
+        for (String opt : new String[] {"--out-dir", "--out", "-o"}) {
+            QuoteCommand c = new QuoteCommand();
+            new CommandLine(c).parseArgs("--nonce", "00", "--pcrs", "sha256:0-7", opt, "/tmp/q");
+            assertEquals(java.nio.file.Path.of("/tmp/q"), c.out, opt);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cl = CliRunner.commandLine(new PskAttest());
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(ExitCodes.USAGE, cl.execute("quote", "--nonce", "00", "--pcrs", "sha256:0-7"));
+        assertTrue(err.toString().contains("Missing required option: '--out-dir=DIR'"), err.toString());
+    }
+
     static Stream<String> groups() {
         return HelpLint.commands(CliRunner.commandLine(new PskAttest())).stream()
                 .filter(c -> !c.getSubcommands().isEmpty())
