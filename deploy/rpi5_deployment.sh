@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# From a source checkout (the Debian package is the usual way: docs/deployment.md section 4).
 # Installs psk-tunnel on a Raspberry Pi 5 (Raspberry Pi OS / Debian, arm64) or any Debian host:
 #   1. a JDK 25 (Debian package when the release has one; otherwise says what to install),
 #   2. the jars and launchers under /opt/psk-tunnel (built here with Maven if missing),
@@ -17,7 +18,7 @@ say() { printf '==> %s\n' "$*"; }
 
 # 1. JDK 25
 . "$root/scripts/lib/jdk.sh"
-if ! find_jdk25 2>/dev/null; then
+if ! find_java25 2>/dev/null; then
   say "no JDK 25 found; looking for a Debian package"
   apt-get update -qq
   pkg=""
@@ -35,9 +36,9 @@ MSG
   fi
   say "installing $pkg"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" iproute2 >/dev/null
-  find_jdk25
+  find_java25
 fi
-say "JDK: $JAVA_HOME"
+say "Java: $JAVA_HOME"
 
 # 2. jars and launchers
 for m in tunnel keygen; do
@@ -73,7 +74,8 @@ install -d -m 0755 /etc/psk-tunnel /mnt/secure
 
 # 4. systemd
 if [ -d /etc/systemd/system ]; then
-  install -m 0644 "$root/deploy/systemd/psk-tunnel@.service" /etc/systemd/system/
+  sed "s#/usr/bin/psk-tunnel#$PREFIX/bin/psk-tunnel#" "$root/deploy/systemd/psk-tunnel@.service" \
+    >/etc/systemd/system/psk-tunnel@.service
   install -m 0644 "$root/deploy/psk-tunnel.env.example" /etc/psk-tunnel/example.env.sample
   command -v systemctl >/dev/null && systemctl daemon-reload 2>/dev/null || true
   say "systemd unit installed: write /etc/psk-tunnel/NAME.env (see example.env.sample), then systemctl enable --now psk-tunnel@NAME"

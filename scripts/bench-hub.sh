@@ -24,7 +24,8 @@ import json, sys
 runs = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}
 print()
 for k, m in runs.items():
-    print(f"{k:<18} {m['score']:>12,.0f} ops/s per core  (± {m['scoreError']:,.0f})")
+    err = m['scoreError'] if isinstance(m['scoreError'], (int, float)) else float('nan')
+    print(f"{k:<18} {m['score']:>12,.0f} ops/s per core  (± {err:,.0f})")
 bad = runs.get("badMac1Refused", {}).get("score", 0)
 print(f"\nbad-mac1 refusals per core: {bad:,.0f}/s, target 200,000/s: {'met' if bad > 200_000 else 'NOT met'}")
 PY

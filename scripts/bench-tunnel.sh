@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput benchmark: one TCP stream (iperf3) between two network namespaces over
 #   1. the raw veth with offloads off (gro/gso/tso: the fair ceiling for one-packet-per-read tunnels),
-#   2. wireguard-go (userspace WireGuard, Debian package wireguard-go),
+#   2. wireguard-go (userspace WireGuard; 0.0.20231211 or later, with its TUN and UDP offloads),
 #   3. psk-tunnel (bin/psk-tunnel, Java),
 # all on the same veth, in one invocation. Prints Mbit/s, TCP retransmits, RTT under load (ping
 # during the iperf3 run), idle RTT before the runs (cold) and after them (warm), and each tunnel's
@@ -43,6 +43,16 @@ done
 for c in iperf3 ethtool wireguard-go wg ping; do
   command -v $c >/dev/null || { echo "bench-tunnel.sh: '$c' missing: run scripts/install-deps.sh" >&2; exit 2; }
 done
+
+# The anchor must be a current wireguard-go: releases before 0.0.20230223 lack its TUN and UDP
+# offloads (Debian bookworm ships 0.0.20220316; bookworm-backports 0.0.20231211, see install-deps.sh).
+WG_MIN=0.0.20231211
+wg_version=$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null || wireguard-go --version | awk 'NR == 1 { print $2 }')
+wg_version=${wg_version#v} wg_version=${wg_version%%-*}
+if ! dpkg --compare-versions "$wg_version" ge "$WG_MIN" 2>/dev/null; then
+  echo "bench-tunnel.sh: warning: wireguard-go $wg_version predates $WG_MIN (no TUN/UDP offloads):" \
+    "the comparison flatters psk-tunnel; scripts/install-deps.sh installs a current one" >&2
+fi
 
 A="tbench-a-$$" B="tbench-b-$$"
 WGA="tbwga$$" WGB="tbwgb$$"          # wireguard-go control sockets are global: unique names
@@ -150,10 +160,11 @@ print("%.0f %d" % (d["sum_received"]["bits_per_second"] / 1e6, d["sum_sent"].get
   printf '%-26s %10s %12s %16s %14s %14s\n' "$label" "$m" "$r" "${rtt[$key]}" "$idle" "$warm"
 }
 
-echo "iperf3 one TCP stream, ${T} s after a ${WARM} s warm-up; $(nproc) cores; $(date -u +%FT%TZ)"
+echo "iperf3 one TCP stream, ${T} s after a ${WARM} s warm-up; $(nproc) cores; $(date -u +%FT%TZ);" \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg); wireguard-go $wg_version"
 printf '%-26s %10s %12s %16s %14s %14s\n' path Mbit/s retransmits "RTT load (ms)" "RTT idle (ms)" "idle warm (ms)"
 measure raw "raw veth (offloads off)" 192.168.78.2
-measure wg "wireguard-go" 10.78.2.2
+measure wg "wireguard-go $wg_version" 10.78.2.2
 measure psk "psk-tunnel ($tunnel)" 10.78.1.2
 wg_rate=${mbps[wg]} psk=psk
 echo

@@ -362,7 +362,7 @@ table inet tsysloss {
 EOF
   t0=$SECONDS
   transfer "$work/data16" "$want16" "16 MiB TCP transfer with 5% loss" 150 && log "  took $((SECONDS - t0)) s"
-  # `meta random` (LAB.md) does not parse with this nft; `numgen random` is the working form.
+  # `meta random` does not parse with this nft; `numgen random` is the working form.
   dropped=$(nsb nft list table inet tsysloss | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
   nsb nft delete table inet tsysloss
   if [ "${dropped:-0}" -ge 10 ]; then log "  nftables dropped $dropped tunnel datagrams"; else fail "the loss rule dropped only ${dropped:-0} datagrams"; fi

@@ -4,7 +4,7 @@
 It stands in for the seed's Python implementation in interoperability tests: a Java end of
 psk-tunnel must exchange traffic with it over a real TUN device and UDP, with the same pad.
 
-Wire format (shared/vectors/psk2-packets.json, docs/protocol.md):
+Wire format (testdata/vectors/psk2-packets.json, docs/protocol.md):
   header[32] = b"PSK2" | version u8 = 2 | flags u8 | direction u8 | reserved u8 = 0
                | auth_tag[16] | seq u64 big-endian
   body       = ChaCha20-Poly1305(key, nonce, aad=header): ciphertext || tag16
@@ -337,9 +337,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--self-test", action="store_true")
     here = os.path.dirname(os.path.abspath(__file__))
-    shared = os.path.join(here, "../../../shared/vectors/psk2-packets.json")
-    committed = os.path.join(here, "../../testdata/vectors/psk2-packets.json")  # checkout with no shared/ beside it
-    p.add_argument("--vectors", default=shared if os.path.exists(shared) else committed)
+    p.add_argument("--vectors", default=os.path.join(here, "../../testdata/vectors/psk2-packets.json"))
     p.add_argument("--psk")
     p.add_argument("--local-port", type=int)
     p.add_argument("--remote-host")

@@ -1,36 +1,35 @@
 package dev.psk.keygen;
 
 import dev.psk.common.pad.PadLayout;
+import dev.psk.common.state.StateFileException;
+import dev.psk.common.state.TunnelState;
 
 /**
  * How much of a pad a tunnel end has used, from its state file: per direction, the slots touched
  * ({@code ceil(sequence bound / 1000)}) and what remains of the data slots (the control slot is
  * never used for data).
+ *
+ * <p>The bounds in a state file are reservations: near the end of a pad a running tunnel reserves
+ * past the last packet, so a bound beyond the pad is valid and means the direction is exhausted
+ * (psk-tunnel restarts from such a file; issue #17). Erased slots beyond the pad's data slots are
+ * refused, as psk-tunnel refuses them.
  */
 public record PadUsage(PadCapacity capacity, TunnelState state) {
-    /** One direction's figures. */
+    /** One direction's figures; {@code remainingPackets == 0} means exhausted. */
     public record Direction(String name, long bound, long usedSlots, long remainingSlots, long remainingPackets) {}
 
     /**
-     * @throws TunnelState.StateFileException when the state claims more than the pad holds
+     * @throws StateFileException when the state records more erased slots than the pad has data
+     *     slots (wrong pad or corrupt state); {@code what} names the state file
      */
-    public static PadUsage of(PadCapacity capacity, TunnelState state, String what)
-            throws TunnelState.StateFileException {
-        long limit = capacity.dataPacketsPerDirection();
-        check(state.txReservedUntil(), limit, "tx_reserved_until", what);
-        check(state.rxFloor(), limit, "rx_floor", what);
+    public static PadUsage of(PadCapacity capacity, TunnelState state, String what) throws StateFileException {
         if (state.erasedSlots() > capacity.dataSlots()) {
-            throw new TunnelState.StateFileException(what + ": field \"erased_slots\" is " + state.erasedSlots()
-                    + ", beyond the pad's " + capacity.dataSlots() + " data slots (wrong pad or corrupt state)");
+            throw new StateFileException(
+                    what,
+                    "field \"erased_slots\" is " + state.erasedSlots() + ", beyond the pad's " + capacity.dataSlots()
+                            + " data slots (wrong pad or corrupt state)");
         }
         return new PadUsage(capacity, state);
-    }
-
-    private static void check(long value, long limit, String field, String what) throws TunnelState.StateFileException {
-        if (value > limit) {
-            throw new TunnelState.StateFileException(what + ": field \"" + field + "\" is " + value
-                    + ", beyond the pad's " + limit + " packets per direction (wrong pad or corrupt state)");
-        }
     }
 
     public Direction send() {
@@ -42,8 +41,12 @@ public record PadUsage(PadCapacity capacity, TunnelState state) {
     }
 
     private Direction direction(String name, long bound) {
-        long used = Math.ceilDiv(bound, (long) PadLayout.PACKETS_PER_SLOT);
+        long used = Math.min(Math.ceilDiv(bound, (long) PadLayout.PACKETS_PER_SLOT), capacity.dataSlots());
         return new Direction(
-                name, bound, used, capacity.dataSlots() - used, capacity.dataPacketsPerDirection() - bound);
+                name,
+                bound,
+                used,
+                capacity.dataSlots() - used,
+                Math.max(0, capacity.dataPacketsPerDirection() - bound));
     }
 }

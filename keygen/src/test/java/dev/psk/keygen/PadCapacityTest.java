@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class PadCapacityTest {
     @Test
     void oneGibibyteMatchesTheSeedsWorkedExample() {
-        // seeds/psk-tunnel-design.md: 1 GiB = 1,073,741,824 bytes gives 8,947,848 slots, ~8.95e9 packets per direction.
+        // The seed design (docs/glossary.md): 1 GiB = 1,073,741,824 bytes gives 8,947,848 slots, ~8.95e9 packets per
+        // direction.
         PadCapacity c = new PadCapacity(1_073_741_824L);
         assertThat(c.slots()).isEqualTo(8_947_848L);
         assertThat(c.packetsPerDirection()).isEqualTo(8_947_848_000L);

@@ -3,6 +3,9 @@ package dev.psk.keygen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.psk.common.state.StateFileException;
+import dev.psk.common.state.TunnelState;
+import dev.psk.common.state.TunnelStateFile;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -47,14 +50,13 @@ class ParsersFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void tunnelState(byte[] data) {
-        String text = new String(data, StandardCharsets.UTF_8);
         try {
-            TunnelState s = TunnelState.parse(text, "s");
+            TunnelState s = TunnelStateFile.parse(data, "s");
             assertThat(s.padFingerprint()).hasSize(32);
             assertThat(s.txReservedUntil()).isNotNegative();
             assertThat(s.rxFloor()).isNotNegative();
             assertThat(s.erasedSlots()).isNotNegative();
-        } catch (TunnelState.StateFileException expected) {
+        } catch (StateFileException expected) {
             assertThat(expected.getMessage()).startsWith("s: ");
         }
     }

@@ -20,8 +20,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-attest pcrs}: read PCR values (like tpm2_pcrread). */
 @Command(
         name = "pcrs",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Read PCR values from a TPM.",
             "Prints BANK:INDEX HEX lines; --out also writes the values concatenated in selection order "

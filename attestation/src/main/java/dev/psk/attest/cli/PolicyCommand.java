@@ -30,8 +30,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-attest policy}: write a golden-value policy from a known-good TPM or event log. */
 @Command(
         name = "policy",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Write a golden-value PCR policy (JSON) from a TPM or an event log.",
             "Takes the current PCRs of a known-good machine (--tpm) or replays its TCG event log (--eventlog). "

@@ -3,10 +3,12 @@ package dev.psk.attest.cli;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** {@code psk-attest}: produce TPM 2.0 quotes and verify them against a pinned AK and a PCR policy. */
 @Command(
         name = "psk-attest",
+        scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential"

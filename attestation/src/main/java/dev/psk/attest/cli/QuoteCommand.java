@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-attest quote}: quote PCRs with a nonce and write tpm2-tools-compatible files. */
 @Command(
         name = "quote",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
             "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "

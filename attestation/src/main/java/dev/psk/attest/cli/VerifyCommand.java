@@ -1,9 +1,9 @@
 package dev.psk.attest.cli;
 
 import dev.psk.attest.TpmFormatException;
+import dev.psk.attest.enrol.PinnedAk;
 import dev.psk.attest.policy.ClockRecord;
 import dev.psk.attest.policy.PcrPolicy;
-import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.Tpm2;
 import dev.psk.attest.tpm.TpmsAttest;
 import dev.psk.attest.verify.Check;
@@ -34,8 +34,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-attest verify}: checks a quote; prints ACCEPT or REJECT: reason; exit 0 only on ACCEPT. */
 @Command(
         name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
             "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "
@@ -174,7 +172,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private PublicKey loadAk() {
         try {
-            return AkKeys.parse(InputFiles.read(ak, "--ak"));
+            return PinnedAk.parse(InputFiles.read(ak, "--ak"));
         } catch (TpmFormatException e) {
             throw new UsageException("--ak " + ak + ": " + e.getMessage());
         }

@@ -1,7 +1,6 @@
 package dev.psk.attest.tpm;
 
 import dev.psk.attest.TpmFormatException;
-import dev.psk.attest.enrol.EnrolmentCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -29,11 +28,7 @@ public final class AkKeys {
     public static PublicKey parse(byte[] bytes) throws TpmFormatException {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         PublicKey key;
-        if (EnrolmentCodec.looksLikeJson(bytes)) {
-            TpmtPublic pub = EnrolmentCodec.decodeRecord(bytes).akPublic();
-            requireAttestationKey(pub);
-            key = pub.toPublicKey();
-        } else if (text.contains("-----BEGIN")) {
+        if (text.contains("-----BEGIN")) {
             int b = text.indexOf(PEM_BEGIN);
             int e = text.indexOf(PEM_END);
             if (b < 0 || e < b) {

@@ -7,11 +7,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.psk.attest.tpm.DerEcdsa;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.attest.tpm.TpmtSignature;
+import dev.psk.common.ffm.LibCrypto;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.security.PublicKey;
 import java.util.Arrays;
@@ -20,7 +19,7 @@ import java.util.Map;
 
 /**
  * ECDSA verification through OpenSSL's libcrypto (EVP_DigestVerify) via the Foreign Function &amp;
- * Memory API: about ten times the JDK's SunEC throughput for P-256 on this hardware, which the
+ * Memory API (loaded by {@link LibCrypto}, the toolkit's one libcrypto loader): about ten times the JDK's SunEC throughput for P-256 on this hardware, which the
  * verifier's 5,000 quotes per second per core target needs. Used only when libcrypto 3 loads and
  * {@code -Dpsk.attest.nativeCrypto=false} is not set; {@link QuoteSignatures} falls back to JCA
  * otherwise, and both paths run the Wycheproof vectors.
@@ -70,37 +69,27 @@ final class NativeEcdsa {
             return null;
         }
         try {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup lib;
-            try {
-                lib = SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global());
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-            MethodHandle d2i = linker.downcallHandle(
-                    lib.findOrThrow("d2i_PUBKEY"), FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-            MethodHandle free =
-                    linker.downcallHandle(lib.findOrThrow("EVP_PKEY_free"), FunctionDescriptor.ofVoid(ADDRESS));
-            MethodHandle ctxNew =
-                    linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ADDRESS));
-            MethodHandle ctxFree =
-                    linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ADDRESS));
-            MethodHandle init = linker.downcallHandle(
-                    lib.findOrThrow("EVP_DigestVerifyInit"),
+            MethodHandle d2i =
+                    LibCrypto.downcall("d2i_PUBKEY", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+            MethodHandle free = LibCrypto.downcall("EVP_PKEY_free", FunctionDescriptor.ofVoid(ADDRESS));
+            MethodHandle ctxNew = LibCrypto.downcall("EVP_MD_CTX_new", FunctionDescriptor.of(ADDRESS));
+            MethodHandle ctxFree = LibCrypto.downcall("EVP_MD_CTX_free", FunctionDescriptor.ofVoid(ADDRESS));
+            MethodHandle init = LibCrypto.downcall(
+                    "EVP_DigestVerifyInit",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-            MethodHandle verify = linker.downcallHandle(
-                    lib.findOrThrow("EVP_DigestVerify"),
+            MethodHandle verify = LibCrypto.downcall(
+                    "EVP_DigestVerify",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
-            MethodHandle clear = linker.downcallHandle(lib.findOrThrow("ERR_clear_error"), FunctionDescriptor.ofVoid());
+            MethodHandle clear = LibCrypto.downcall("ERR_clear_error", FunctionDescriptor.ofVoid());
             Map<HashAlg, MemorySegment> mds = new java.util.EnumMap<>(HashAlg.class);
             for (HashAlg h : HashAlg.values()) {
-                String fn = "EVP_" + h.toolName();
-                MethodHandle md = linker.downcallHandle(lib.findOrThrow(fn), FunctionDescriptor.of(ADDRESS));
+                MethodHandle md = LibCrypto.downcall("EVP_" + h.toolName(), FunctionDescriptor.of(ADDRESS));
                 mds.put(h, (MemorySegment) md.invokeExact());
             }
             return new Handles(d2i, free, ctxNew, ctxFree, init, verify, clear, mds);
         } catch (Throwable t) {
-            // No usable libcrypto, or native access refused: the JCA path serves.
+            // No usable libcrypto (LibCrypto.unavailableReason() says why), or a function missing:
+            // the JCA path serves.
             return null;
         }
     }

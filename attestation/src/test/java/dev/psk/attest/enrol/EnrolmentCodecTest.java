@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.credential.Credential;
-import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.EkTemplate;
 import dev.psk.attest.tpm.TpmWriter;
 import dev.psk.attest.tpm.TpmtPublic;
@@ -53,7 +52,7 @@ class EnrolmentCodecTest {
         byte[] json = EnrolmentCodec.encodeRecord(rec);
         assertThat(EnrolmentCodec.decodeRecord(json).akPublic()).isEqualTo(ak);
         // The record is a pinned AK wherever an AK file is read.
-        assertThat(AkKeys.parse(json)).isEqualTo(ak.toPublicKey());
+        assertThat(PinnedAk.parse(json)).isEqualTo(ak.toPublicKey());
     }
 
     @Test
@@ -93,7 +92,7 @@ class EnrolmentCodecTest {
         String forged = json.replaceFirst("\"akName\" : \"000b", "\"akName\" : \"000c");
         assertThatThrownBy(() -> EnrolmentCodec.decodeRecord(forged.getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("akName");
-        assertThatThrownBy(() -> AkKeys.parse(forged.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> PinnedAk.parse(forged.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(TpmFormatException.class);
     }
 

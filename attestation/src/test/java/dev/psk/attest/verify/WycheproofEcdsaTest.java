@@ -6,14 +6,19 @@ import dev.psk.attest.TpmFormatException;
 import dev.psk.attest.tpm.HashAlg;
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,83 +29,78 @@ import tools.jackson.databind.json.JsonMapper;
  * Another file: {@code -Dpsk.vectors.wycheproof.ecdsa=PATH}.
  */
 class WycheproofEcdsaTest {
-    @Test
-    void ecdsaP256Sha256DerNativeOrDefaultPath() throws Exception {
+    @TestFactory
+    Stream<DynamicTest> ecdsaP256Sha256DerNativeOrDefaultPath() {
         if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"))) {
             assertThat(QuoteSignatures.nativeEcdsa())
                     .as("libcrypto present: the native path must load")
                     .isTrue();
         }
-        run("ecdsa", true);
+        return run(true);
     }
 
-    @Test
-    void ecdsaP256Sha256DerJcaPath() throws Exception {
-        run("ecdsa (JCA fallback)", false);
+    @TestFactory
+    Stream<DynamicTest> ecdsaP256Sha256DerJcaPath() {
+        return run(false);
     }
 
-    @Test
-    void ecdsaP256Sha256P1363AsTpmtSignatures() throws Exception {
-        run(
-                "ecdsa p1363 as TPMT",
-                "psk.vectors.wycheproof.ecdsaP1363",
-                "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json",
-                true,
-                true);
+    @TestFactory
+    Stream<DynamicTest> ecdsaP256Sha256P1363AsTpmtSignatures() {
+        return run(
+                "psk.vectors.wycheproof.ecdsaP1363", "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json", true, true);
     }
 
-    static void run(String name, boolean allowNative) throws Exception {
-        run(name, "psk.vectors.wycheproof.ecdsa", "wycheproof/ecdsa_secp256r1_sha256_test.json", allowNative, false);
+    static Stream<DynamicTest> run(boolean allowNative) {
+        return run("psk.vectors.wycheproof.ecdsa", "wycheproof/ecdsa_secp256r1_sha256_test.json", allowNative, false);
+    }
+
+    /** A case with its group's key. */
+    private record Case(JsonNode test, PublicKey key) {
+        String name() {
+            return "tcId " + test.get("tcId").asInt() + " ("
+                    + test.get("result").stringValue() + ")";
+        }
     }
 
     /**
-     * With {@code asTpmt}, each r||s signature becomes a TPMT_SIGNATURE (0018 000b, TPM2B r, TPM2B s)
-     * so the vectors exercise the TPM form's decoding and the r, s range checks; an odd length
-     * cannot be split into r and s and counts as rejected.
+     * One test per case. With {@code asTpmt}, each r||s signature becomes a TPMT_SIGNATURE (0018
+     * 000b, TPM2B r, TPM2B s) so the vectors exercise the TPM form's decoding and the r, s range
+     * checks; an odd length cannot be split into r and s and counts as rejected. SignatureSize
+     * cases are left out of the TPM form: r||s of the wrong total length is invalid in P1363's
+     * fixed-size encoding, but the TPM form carries r and s as TPM2Bs that may legitimately be
+     * shorter.
      */
-    static void run(String name, String property, String relative, boolean allowNative, boolean asTpmt)
-            throws Exception {
+    static Stream<DynamicTest> run(String property, String relative, boolean allowNative, boolean asTpmt) {
         Path file = SharedVectors.file(property, relative);
-        JsonNode root = JsonMapper.builder().build().readTree(Files.readAllBytes(file));
-        int passed = 0;
-        int skipped = 0;
-        List<String> failed = new ArrayList<>();
-        for (JsonNode group : root.get("testGroups")) {
-            PublicKey key = KeyFactory.getInstance("EC")
-                    .generatePublic(new X509EncodedKeySpec(
-                            Hex.decode(group.get("publicKeyDer").stringValue())));
-            for (JsonNode t : group.get("tests")) {
-                String result = t.get("result").stringValue();
-                byte[] sig = Hex.decode(t.get("sig").stringValue());
-                if (asTpmt && hasFlag(t, "SignatureSize")) {
-                    // r||s of the wrong total length: invalid in P1363's fixed-size encoding, but the
-                    // TPM form carries r and s as TPM2Bs that may legitimately be shorter.
-                    skipped++;
-                    continue;
-                }
-                boolean ok;
-                if (asTpmt) {
-                    ok = sig.length % 2 == 0
-                            && sig.length > 0
-                            && acceptsTpmt(key, Hex.decode(t.get("msg").stringValue()), tpmt(sig));
-                } else {
-                    ok = accepts(key, Hex.decode(t.get("msg").stringValue()), sig, allowNative);
-                }
-                boolean expectOk = result.equals("valid");
-                if (ok == expectOk || result.equals("acceptable")) {
-                    passed++;
-                } else {
-                    failed.add(t.get("tcId").asInt() + " (" + t.get("comment").stringValue() + ": expected " + result
-                            + ")");
+        List<Case> cases = new ArrayList<>();
+        try {
+            JsonNode root = JsonMapper.builder().build().readTree(Files.readAllBytes(file));
+            for (JsonNode group : root.get("testGroups")) {
+                PublicKey key = KeyFactory.getInstance("EC")
+                        .generatePublic(new X509EncodedKeySpec(
+                                Hex.decode(group.get("publicKeyDer").stringValue())));
+                for (JsonNode t : group.get("tests")) {
+                    if (!(asTpmt && hasFlag(t, "SignatureSize"))) {
+                        cases.add(new Case(t, key));
+                    }
                 }
             }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + file, e);
         }
-        System.out.println(name + " vectors: " + passed + " passed, " + failed.size() + " failed");
-        if (skipped > 0) {
-            System.out.println(name + ": " + skipped + " SignatureSize vectors not applicable to the TPM form");
-        }
-        assertThat(failed).as("failing tcIds").isEmpty();
-        assertThat(passed).isGreaterThan(200);
+        assertThat(cases).as("cases in " + file).hasSizeGreaterThan(200);
+        return VectorCases.of(file, cases, Case::name, c -> {
+            JsonNode t = c.test();
+            String result = t.get("result").stringValue();
+            byte[] sig = Hex.decode(t.get("sig").stringValue());
+            byte[] msg = Hex.decode(t.get("msg").stringValue());
+            boolean ok = asTpmt
+                    ? sig.length % 2 == 0 && sig.length > 0 && acceptsTpmt(c.key(), msg, tpmt(sig))
+                    : accepts(c.key(), msg, sig, allowNative);
+            if (!result.equals("acceptable")) {
+                assertThat(ok).as(t.get("comment").stringValue()).isEqualTo(result.equals("valid"));
+            }
+        });
     }
 
     static boolean hasFlag(JsonNode t, String flag) {

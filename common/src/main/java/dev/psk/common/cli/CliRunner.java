@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /**
  * Runs a picocli command with the toolkit's error contract: a library exception becomes one line
- * on stderr ("command: message") and exit code 1; a usage error prints the message and a hint,
+ * on stderr ("command: message") and exit code 1 (3 for a {@link PermanentFailure}); a usage error prints the message and a hint,
  * exit code 2. Stack traces only with {@code --verbose} (or PSK_VERBOSE=1).
  */
 public final class CliRunner {
@@ -32,7 +32,7 @@ public final class CliRunner {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return ExitCodes.FAILURE;
+            return ex instanceof PermanentFailure ? ExitCodes.DO_NOT_RESTART : ExitCodes.FAILURE;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine line = ex.getCommandLine();

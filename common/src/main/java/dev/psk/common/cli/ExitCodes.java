@@ -8,6 +8,12 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Usage error: bad flags, bad argument syntax. */
     public static final int USAGE = 2;
+    /**
+     * A daemon stopped on something only a person can fix: a bad configuration, an exhausted pad.
+     * The systemd units list it (with {@link #USAGE}) in RestartPreventExitStatus, so it is not
+     * restarted in a loop; a plain {@link #FAILURE} is restarted.
+     */
+    public static final int DO_NOT_RESTART = 3;
 
     private ExitCodes() {}
 }

@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * slots at the front have been destroyed. Data slots are {@code 0 .. slots-2}.
  */
 public final class PadLayout {
-    // Specification constants (seed design, shared/vectors/psk2-packets.json).
+    // Specification constants (seed design, testdata/vectors/psk2-packets.json).
     public static final int SLOT_BYTES = 120;
     public static final int PACKETS_PER_SLOT = 1000;
     public static final int TAG_BYTES = 16;

@@ -4,34 +4,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds the test vectors in {@code ../shared/vectors} (from the project root). Surefire passes
- * {@code psk.shared.dir}; a test run from elsewhere falls back to walking up from the working
- * directory, and a checkout with no shared directory beside it uses the committed copy in
- * {@code testdata/vectors}.
+ * Finds the test vectors: {@code testdata/vectors} in the checkout (the committed copy), or the
+ * directory {@code -Dpsk.vectors.dir=DIR} names. One file can also be replaced by its own property
+ * ({@link #file}), e.g. {@code -Dpsk2.vectors=FILE}.
  */
 public final class SharedVectors {
+    /** System property: a directory laid out like testdata/vectors to use instead of it. */
+    public static final String DIR_PROPERTY = "psk.vectors.dir";
+
     private SharedVectors() {}
 
     public static Path dir() {
-        String prop = System.getProperty("psk.shared.dir");
-        if (prop != null && Files.isDirectory(Path.of(prop, "vectors"))) {
-            return Path.of(prop, "vectors").toAbsolutePath().normalize();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("shared").resolve("vectors");
-            if (Files.isDirectory(c)) {
-                return c;
+        String prop = System.getProperty(DIR_PROPERTY);
+        if (prop != null && !prop.isBlank()) {
+            Path p = Path.of(prop).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new IllegalStateException("-D" + DIR_PROPERTY + "=" + prop + " is not a directory");
             }
-            Path sib = p.resolveSibling("shared").resolve("vectors");
-            if (Files.isDirectory(sib)) {
-                return sib;
-            }
+            return p;
         }
         Path committed = projectDir().resolve("testdata").resolve("vectors");
-        if (Files.isDirectory(committed)) {
-            return committed;
+        if (!Files.isDirectory(committed)) {
+            throw new IllegalStateException(committed + " is missing: set -D" + DIR_PROPERTY + "=DIR");
         }
-        throw new IllegalStateException("shared/vectors not found: set -Dpsk.shared.dir=<path to shared>");
+        return committed;
     }
 
     /** A vector file: the system property {@code propertyName} when set, else {@code relative} under the vectors dir. */

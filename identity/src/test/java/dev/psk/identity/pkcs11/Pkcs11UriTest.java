@@ -5,46 +5,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class Pkcs11UriTest {
 
     /** Every RFC 7512 section 3.3 example parses, and parse(format(u)) == u with a stable format. */
-    @Test
-    void rfc7512ExamplesParseAndRoundTrip() throws Exception {
+    @TestFactory
+    Stream<DynamicTest> rfc7512ExamplesParseAndRoundTrip() throws Exception {
         Path file = SharedVectors.file("psk.vectors.pkcs11uri", "rfc/rfc7512_pkcs11_uri_examples.txt");
-        List<String> failed = new ArrayList<>();
-        int passed = 0;
-        int line = 0;
-        for (String s : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            line++;
-            if (s.isBlank() || s.startsWith("#")) {
-                continue;
-            }
-            try {
-                Pkcs11Uri u = Pkcs11Uri.parse(s);
-                String f = u.format();
-                Pkcs11Uri again = Pkcs11Uri.parse(f);
-                if (!again.equals(u) || !again.format().equals(f)) {
-                    failed.add("line " + line + ": round trip differs: " + f);
-                } else {
-                    passed++;
-                }
-            } catch (Pkcs11UriException e) {
-                failed.add("line " + line + ": " + e.getMessage());
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<Integer> examples = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank() && !lines.get(i).startsWith("#")) {
+                examples.add(i);
             }
         }
-        System.out.println("pkcs11-uri vectors: " + passed + " passed, " + failed.size() + " failed");
-        assertThat(failed).isEmpty();
-        assertThat(passed).isEqualTo(13);
+        assertThat(examples).as("examples in " + file).hasSize(13);
+        return VectorCases.of(file, examples, i -> "line " + (i + 1), i -> {
+            Pkcs11Uri u = Pkcs11Uri.parse(lines.get(i));
+            String f = u.format();
+            Pkcs11Uri again = Pkcs11Uri.parse(f);
+            assertThat(again).isEqualTo(u);
+            assertThat(again.format()).isEqualTo(f);
+        });
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * A private TPM 2.0 for one test: swtpm on free loopback ports, its own D-Bus session daemon and
- * tpm2-abrmd on it (LAB.md: tpm2-pkcs11 needs a resource manager), and a tpm2-pkcs11 store
+ * tpm2-abrmd on it (tpm2-pkcs11 needs a resource manager), and a tpm2-pkcs11 store
  * directory. {@link #close()} stops all three by their pids and deletes the directory, also after
  * a failed start. {@link #stopResourceManager()} leaves swtpm running for direct-TCTI checks.
  */

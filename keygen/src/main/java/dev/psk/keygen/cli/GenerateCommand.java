@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-keygen generate OUT --size SIZE}. */
 @Command(
         name = "generate",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Write a pad of whole 120-byte slots to OUT (mode 0600, written atomically) and its checksum to OUT.sha256.",
             "Every byte passes the SP 800-90B repetition count and adaptive proportion tests; a failing source leaves no pad."

@@ -3,12 +3,15 @@ package dev.psk.keygen.cli;
 import dev.psk.common.IoErrors;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.VerboseOption;
+import dev.psk.common.state.StateFileException;
+import dev.psk.common.state.TunnelState;
+import dev.psk.common.state.TunnelStateFile;
 import dev.psk.keygen.PadCapacity;
 import dev.psk.keygen.PadInspector;
 import dev.psk.keygen.PadUsage;
-import dev.psk.keygen.TunnelState;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +26,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-keygen info OUT [--state FILE]}. */
 @Command(
         name = "info",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Show a pad's slots, capacity and fingerprint.",
             "With a psk-tunnel state file, also what one end has used and what remains in each direction."
@@ -64,12 +65,12 @@ public final class InfoCommand implements Callable<Integer> {
         }
         PadUsage usage = null;
         if (state != null) {
-            TunnelState s = TunnelState.read(state);
+            TunnelState s = readState(state);
             if (!s.padFingerprint().equals(info.fingerprint())) {
-                throw new PskException("state " + state + " belongs to the pad with fingerprint " + s.padFingerprint()
-                        + ", but " + pad + " has fingerprint " + info.fingerprint());
+                throw new PskException("state file " + state + " belongs to the pad with fingerprint "
+                        + s.padFingerprint() + ", but " + pad + " has fingerprint " + info.fingerprint());
             }
-            usage = PadUsage.of(info.capacity(), s, "state " + state);
+            usage = PadUsage.of(info.capacity(), s, "state file " + state);
         }
         PrintWriter o = spec.commandLine().getOut();
         PadCapacity c = info.capacity();
@@ -133,9 +134,19 @@ public final class InfoCommand implements Callable<Integer> {
         n.put("remaining_packets", d.remainingPackets());
     }
 
+    /** The tunnel's own reader: whatever psk-tunnel wrote and would start from, this reads. */
+    private static TunnelState readState(Path file) throws StateFileException {
+        try {
+            return TunnelStateFile.read(file);
+        } catch (NoSuchFileException e) {
+            throw new StateFileException("state file " + file, "no such file");
+        }
+    }
+
     private static void line(PrintWriter o, PadUsage.Direction d, String field) {
         o.println("  " + d.name() + ": " + Format.count(d.usedSlots()) + " slots used (" + field + " "
                 + Format.count(d.bound()) + "), " + Format.count(d.remainingSlots()) + " slots = "
-                + Format.count(d.remainingPackets()) + " packets remaining");
+                + Format.count(d.remainingPackets()) + " packets remaining"
+                + (d.remainingPackets() == 0 ? " (exhausted)" : ""));
     }
 }

@@ -6,11 +6,13 @@ import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code psk-keygen}: pads of 120-byte key slots for psk-tunnel. */
 @Command(
         name = "psk-keygen",
+        scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {

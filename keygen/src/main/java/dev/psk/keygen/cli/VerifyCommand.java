@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-keygen verify OUT}. */
 @Command(
         name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Check a pad against its OUT.sha256 checksum sidecar.",
             "The sidecar (sha256sum format) must name this pad, the size must be whole 120-byte slots, and the"

@@ -282,6 +282,10 @@ class CliTest {
         Cli version = Cli.run("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("psk-keygen 0.1.0");
+        Cli inherited = Cli.run("info", "--version"); // --help/--version come from the root (scope INHERIT)
+        assertThat(inherited.exit()).isZero();
+        assertThat(inherited.out()).startsWith("psk-keygen info 0.1.0");
+        assertThat(Cli.run("verify", "--help").out()).contains("--help", "--version");
         assertThat(Cli.run("--help").out())
                 .contains("generate")
                 .contains("verify")

@@ -8,8 +8,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity …}. */
 @Command(
         name = "identity",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Create, list and use hardware-bound identity keys.",
         subcommands = {
             IdentityCreateCommand.class,

@@ -21,8 +21,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity create --token URI --label NAME --out DIR}. */
 @Command(
         name = "create",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Generate an EC P-256 identity key inside a token and export its public half.",
             "The key is CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN and not CKA_EXTRACTABLE; its attributes are"

@@ -24,8 +24,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-provision identity list --token URI}. */
 @Command(
         name = "list",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List the private keys on a token with identity_id, protection attributes and a verdict.",
         footer = {
             "",

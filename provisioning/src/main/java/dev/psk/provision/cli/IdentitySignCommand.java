@@ -18,8 +18,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity sign --key URI --in FILE --out SIG}. */
 @Command(
         name = "sign",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description =
                 "Sign a file with an identity key on its token (ECDSA P-256, SHA-256), e.g. to test a deployment.",
         footer = {

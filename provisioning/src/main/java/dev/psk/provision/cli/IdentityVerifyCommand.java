@@ -24,8 +24,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity verify (--pub PEM | --peers FILE --id ID) --in FILE --sig SIG}. */
 @Command(
         name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Verify a signature with a public key, or against the enabled peers of a pinned-peers file.",
         footer = {
             "",

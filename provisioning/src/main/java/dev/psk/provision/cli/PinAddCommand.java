@@ -22,8 +22,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision pin add --peers FILE --name NAME (--pem PEM | --identity-file JSON) [--id ID] [--disabled]}. */
 @Command(
         name = "add",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Pin a peer's identity key from its exported PEM or identity file.",
             "With --id, the identity_id you were told out of band must match the key (guards against a swapped"

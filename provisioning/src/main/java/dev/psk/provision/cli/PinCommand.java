@@ -8,8 +8,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision pin …}: the pinned-peers file. */
 @Command(
         name = "pin",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Manage the pinned-peers file: the identity keys this device accepts in the tunnel handshake.",
             "(\"pin\" as in key pinning; token PINs are never handled here.)"

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 /** {@code psk-provision pin disable --peers FILE NAME|ID}. */
 @Command(
         name = "disable",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Disable a pinned peer (by name or identity_id) without removing it.",
         footer = {
             "",

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 /** {@code psk-provision pin enable --peers FILE NAME|ID}. */
 @Command(
         name = "enable",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Enable a pinned peer (by name or identity_id) without removing it.",
         footer = {
             "",

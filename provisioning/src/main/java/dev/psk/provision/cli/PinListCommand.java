@@ -18,8 +18,6 @@ import tools.jackson.databind.node.ArrayNode;
 /** {@code psk-provision pin list --peers FILE}. */
 @Command(
         name = "list",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List pinned peers: name, identity_id, enabled. Validates the whole file.",
         footer = {
             "",

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 /** {@code psk-provision pin remove --peers FILE NAME|ID}. */
 @Command(
         name = "remove",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Unpin a peer (by name or identity_id): it is no longer accepted.",
         footer = {
             "",

@@ -6,6 +6,7 @@ import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -14,6 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "psk-provision",
+        scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {

@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision serial-id --salt HEX [--length 8|16] [--root DIR]}. */
 @Command(
         name = "serial-id",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Print the salted hardware-serial identity.",
             "The first 8 or 16 bytes of SHA-256(\"psk-tunnel/v1\" || salt || serial), serial from /proc/device-tree/serial-number,",

@@ -8,8 +8,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision token …}. */
 @Command(
         name = "token",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "Initialize and list PKCS#11 tokens.",
         subcommands = {TokenInitCommand.class, TokenListCommand.class})
 public final class TokenCommand implements Callable<Integer> {

@@ -19,8 +19,6 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision token init --module PATH --label L --so-pin-file F --pin-file F}. */
 @Command(
         name = "init",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = {
             "Initialize a new token in the first free slot of a PKCS#11 module.",
             "C_InitToken with the SO PIN, then C_InitPIN with the user PIN. SoftHSM2: point SOFTHSM2_CONF at its"

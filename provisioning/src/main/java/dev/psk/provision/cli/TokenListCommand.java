@@ -20,8 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-provision token list --module URI-or-PATH}. */
 @Command(
         name = "list",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.psk.common.cli.VersionProvider.class,
         description = "List the slots of a PKCS#11 module with their tokens and each token's URI.",
         footer = {
             "",

@@ -2,13 +2,13 @@ package dev.psk.provision.hub;
 
 import dev.psk.common.AtomicFiles;
 import dev.psk.provision.ProvisionException;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import dev.psk.tunnel.hub.AllowedClient;
 import dev.psk.tunnel.hub.Cidr;
 import dev.psk.tunnel.hub.ConfigException;
 import dev.psk.tunnel.hub.HubConfig;
 import dev.psk.tunnel.hub.HubConfigParser;
-import dev.psk.tunnel.noise.Dh25519;
-import dev.psk.tunnel.noise.NoiseException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -49,11 +49,11 @@ public final class HubEnrolment {
     /** Writes a new hub configuration with a fresh key pair and no clients; refuses to overwrite. */
     public static String init(Path hubFile, String listenAddress, int listenPort, String address, String iface)
             throws ProvisionException {
-        byte[] priv = Dh25519.generatePrivate();
+        byte[] priv = newPrivateKey();
         try {
             ObjectNode root = MAPPER.createObjectNode();
             root.put("ServerX25519PrivateKey", b64(priv));
-            root.put("ServerX25519PublicKey", b64(Dh25519.publicFromPrivate(priv)));
+            root.put("ServerX25519PublicKey", b64(publicOf(priv)));
             root.put("ListenAddress", listenAddress);
             root.put("ListenPort", listenPort);
             root.put("Interface", iface);
@@ -62,8 +62,6 @@ public final class HubEnrolment {
             HubConfig cfg = validate(root, hubFile);
             write(hubFile, root, false);
             return cfg.fingerprint();
-        } catch (NoiseException e) {
-            throw new ProvisionException("hub key generation failed: " + e.getMessage(), e);
         } finally {
             Arrays.fill(priv, (byte) 0);
         }
@@ -94,11 +92,11 @@ public final class HubEnrolment {
                             hubFile + ": a client named '" + name + "' exists already (revoke --remove it first)");
                 }
             }
-            byte[] priv = Dh25519.generatePrivate();
+            byte[] priv = newPrivateKey();
             byte[] psk = new byte[32];
             RANDOM.nextBytes(psk);
             try {
-                byte[] pub = Dh25519.publicFromPrivate(priv);
+                byte[] pub = publicOf(priv);
                 ObjectNode entry = MAPPER.createObjectNode();
                 entry.put("Name", name);
                 entry.put("ClientPublicKey", b64(pub));
@@ -130,6 +128,10 @@ public final class HubEnrolment {
                     addr.add(first.toString());
                     hub.addresses().forEach(a -> routes.add(a.network().toString()));
                 }
+                if (routes.isEmpty()) {
+                    // Always written: the client accepts inner sources from the hub only within these.
+                    routes.add(first.network().toString());
+                }
                 client.put("Interface", "pskc0");
                 try {
                     HubConfigParser.parseClient(MAPPER.writeValueAsString(client), clientFile.toString());
@@ -144,8 +146,6 @@ public final class HubEnrolment {
                     throw e;
                 }
                 return new Enrolled(name, AllowedClient.fingerprint(pub), List.copyOf(allowedIps), clientFile);
-            } catch (NoiseException e) {
-                throw new ProvisionException("client key generation failed: " + e.getMessage(), e);
             } finally {
                 Arrays.fill(priv, (byte) 0);
                 Arrays.fill(psk, (byte) 0);
@@ -250,5 +250,17 @@ public final class HubEnrolment {
 
     private static String b64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
+    }
+
+    private static byte[] newPrivateKey() {
+        try (X25519PrivateKey k = X25519.generatePrivateKey()) {
+            return k.secret().copy();
+        }
+    }
+
+    private static byte[] publicOf(byte[] privateKey) {
+        try (X25519PrivateKey k = X25519PrivateKey.copyOf(privateKey)) {
+            return X25519.publicKey(k).bytes();
+        }
     }
 }

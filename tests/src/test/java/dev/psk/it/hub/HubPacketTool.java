@@ -66,8 +66,11 @@ public final class HubPacketTool {
     }
 
     static byte[] message1(ClientConfig c) throws Exception {
-        try (IkPsk2Handshake hs =
-                IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.privateKey(), c.serverPublicKey(), c.psk())) {
+        try (IkPsk2Handshake hs = IkPsk2Handshake.initiator(
+                HubWire.PROLOGUE,
+                dev.psk.tunnel.crypto.X25519PrivateKey.copyOf(c.privateKey()),
+                dev.psk.tunnel.crypto.X25519PublicKey.fromBytes(c.serverPublicKey()),
+                dev.psk.tunnel.crypto.PresharedKey.copyOf(c.psk()))) {
             byte[] noise = hs.writeMessage1(Tai64n.encode(Instant.now()));
             byte[] msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
             msg[0] = HubWire.TYPE_INITIATION;

@@ -1,8 +1,8 @@
 package dev.psk.tunnel.cli;
 
+import dev.psk.attest.enrol.PinnedAk;
 import dev.psk.attest.policy.PcrPolicy;
 import dev.psk.attest.quote.AkSource;
-import dev.psk.attest.tpm.AkKeys;
 import dev.psk.attest.tpm.PcrSelection;
 import dev.psk.common.Hex;
 import dev.psk.common.PskException;
@@ -133,6 +133,7 @@ public final class HandshakeOptions {
     /** Rejects combinations that cannot work, naming the flag to add or remove. */
     public void validate() {
         HandshakeMode m = mode();
+        IdentityFlagRules.check(m, identity, peers);
         if (m == HandshakeMode.OFF) {
             if (identity != null
                     || peers != null
@@ -189,7 +190,7 @@ public final class HandshakeOptions {
             }
             if (policy != null) {
                 checker = new PolicyQuoteChecker(
-                        AkKeys.parse(read(peerAk, "--peer-ak")),
+                        PinnedAk.parse(read(peerAk, "--peer-ak")),
                         PcrSelection.parse(quotePcrs),
                         PcrPolicy.parse(read(policy, "--policy")));
             }

@@ -5,8 +5,9 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
-import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.wire.Psk2Wire;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code psk-tunnel}: runs one end of a PSK2 tunnel with the seed's flags, or ({@code show}) prints
@@ -21,6 +23,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "psk-tunnel",
+        scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {ShowCommand.class, dev.psk.tunnel.cli.hub.HubTunnelCommand.class},
@@ -117,8 +120,9 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--status-file",
-            paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: " + StatusFile.DEFAULT_DIR + "/NAME.json).")
+            paramLabel = "FILE|DIR",
+            description = "Status file read by 'psk-tunnel show', or a directory for NAME.json (default: "
+                    + StatusFile.DEFAULT_DIR + "/NAME.json).")
     Path statusFile;
 
     @Option(
@@ -132,11 +136,13 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--aead",
-            defaultValue = PacketAeads.AUTO,
+            defaultValue = "auto",
             paramLabel = "IMPL",
+            converter = AeadBackendConverter.class,
+            completionCandidates = AeadBackendConverter.Candidates.class,
             description =
                     "ChaCha20-Poly1305 implementation: auto (libcrypto if present), openssl or jce (default: ${DEFAULT-VALUE}).")
-    String aead;
+    AeadBackend aead;
 
     @Mixin
     HandshakeOptions handshake = new HandshakeOptions();
@@ -167,9 +173,6 @@ public final class PskTunnel implements Callable<Integer> {
             throw new UsageException("--replay-window must be " + Psk2Wire.MIN_REPLAY_WINDOW + ".."
                     + Psk2Wire.MAX_REPLAY_WINDOW + " packets, not " + replayWindow);
         }
-        if (!aead.equals(PacketAeads.AUTO) && !aead.equals(PacketAeads.OPENSSL) && !aead.equals(PacketAeads.JCE)) {
-            throw new UsageException("--aead must be auto, openssl or jce, not '" + aead + "'");
-        }
         if (metrics != null) {
             TunnelMetrics.parseAddress(metrics);
         }
@@ -189,7 +192,7 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     Path statusFilePath() {
-        return statusFile != null ? statusFile : StatusFile.defaultPath(tun);
+        return StatusDirectory.statusFile(statusFile, tun);
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.psk.tunnel.cli;
 
 import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Device;
@@ -28,7 +29,7 @@ final class RestartAnnouncer implements AutoCloseable {
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Psk2Wire.BUFFER_BYTES);
     private int sent;
 
-    RestartAnnouncer(Device device, Peer peer, Psk2Session session, String aeadBackend) {
+    RestartAnnouncer(Device device, Peer peer, Psk2Session session, AeadBackend aeadBackend) {
         this.device = device;
         this.peer = peer;
         this.session = session;

@@ -3,11 +3,10 @@ package dev.psk.tunnel.cli;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.cli.VerboseOption;
-import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code psk-tunnel show [NAME...]}: the status of running tunnels, like {@code wg show}. */
 @Command(
         name = "show",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
         description = "Shows running tunnels: peer, endpoints, traffic, drops by reason, pad slots used and remaining.")
 public final class ShowCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -61,11 +58,11 @@ public final class ShowCommand implements Callable<Integer> {
         if (statusFile != null) {
             files.add(statusFile);
         } else if (!names.isEmpty()) {
-            names.forEach(n -> files.add(statusDir.resolve(n + ".json")));
-        } else if (Files.isDirectory(statusDir)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(statusDir, "*.json")) {
-                ds.forEach(files::add);
+            for (String n : names) {
+                files.add(StatusDirectory.find(statusDir, n));
             }
+        } else if (Files.isDirectory(statusDir)) {
+            files.addAll(StatusDirectory.list(statusDir));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (files.isEmpty()) {
@@ -138,7 +135,12 @@ public final class ShowCommand implements Callable<Integer> {
         printDrops(out, "  device drops: ", n.path("device_drops"));
         for (JsonNode p : n.path("peers")) {
             out.println();
-            out.println("peer: " + p.path("name").asString());
+            out.println("peer: " + p.path("name").asString()
+                    + (p.has("fingerprint") ? " (" + p.path("fingerprint").asString() + ")" : ""));
+            if (p.has("latest_handshake")) {
+                out.println("  latest handshake: " + ago(p.path("latest_handshake"), n.path("updated")));
+                out.println("  last packet: " + ago(p.path("last_packet"), n.path("updated")));
+            }
             out.println("  endpoint: " + p.path("endpoint").asString("(none)")
                     + (p.path("data_allowed").asBoolean(true) ? "" : " (data gated)"));
             out.println("  transfer: " + StatsReporter.bytes(p.path("rx_bytes").asLong()) + " received, "
@@ -146,6 +148,21 @@ public final class ShowCommand implements Callable<Integer> {
             out.println("  packets: " + p.path("rx_packets").asLong() + " received, "
                     + p.path("tx_packets").asLong() + " sent");
             printDrops(out, "  drops: ", p.path("drops"));
+        }
+    }
+
+    /** "12 s ago (2026-12-02T07:40:01Z)" relative to the status file's own time, or "never". */
+    private static String ago(JsonNode when, JsonNode updated) {
+        if (!when.isString()) {
+            return "never";
+        }
+        try {
+            java.time.Instant t = java.time.Instant.parse(when.asString());
+            java.time.Instant now = updated.isString() ? java.time.Instant.parse(updated.asString()) : t;
+            long s = Math.max(0, java.time.Duration.between(t, now).toSeconds());
+            return s + " s ago (" + when.asString() + ")";
+        } catch (java.time.format.DateTimeParseException e) {
+            return when.asString();
         }
     }
 

@@ -22,9 +22,7 @@ import dev.psk.tunnel.wire.Psk2Wire;
 import dev.psk.tunnel.wire.Role;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +74,7 @@ final class TunnelDaemon {
 
     /** Asks the daemon to stop (any thread); returns at once. */
     void requestStop(String reason) {
+        dev.psk.common.SystemdNotify.stopping();
         if (stopReason == null) {
             stopReason = reason;
         }
@@ -84,7 +83,7 @@ final class TunnelDaemon {
 
     int run() throws PskException, IOException {
         Role role = opt.initiator ? Role.INITIATOR : Role.RESPONDER;
-        InetSocketAddress remote = resolve();
+        InetSocketAddress remote = EndpointResolver.fromEnvironment(this::info).resolve(opt.remoteHost, opt.remotePort);
         PadFile pad = PadFile.open(opt.psk);
         Psk2Session session = null;
         UdpSocket socket = null;
@@ -118,6 +117,7 @@ final class TunnelDaemon {
                 metrics = TunnelMetrics.start(opt.metrics, device, s);
             }
             banner(role, remote, socket, pad, session, device, metrics);
+            dev.psk.common.SystemdNotify.ready(opt.tun + " up, peer " + remote);
             if (hsConfig != null) {
                 out.println("  handshake " + hsConfig.mode() + ", identity "
                         + dev.psk.common.Hex.encode(hsConfig.identity().identityId()) + ", pad fingerprint "
@@ -179,7 +179,7 @@ final class TunnelDaemon {
             err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending ("
                     + session.padStatus().dataSlots()
                     + " data slots used); state saved. Generate and distribute a new pad (psk-keygen generate).");
-            return ExitCodes.FAILURE;
+            return ExitCodes.DO_NOT_RESTART;
         }
         out.println(
                 "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
@@ -276,14 +276,6 @@ final class TunnelDaemon {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // already shutting down: the hook is the one waiting for us
-        }
-    }
-
-    private InetSocketAddress resolve() throws PskException {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(opt.remoteHost), opt.remotePort);
-        } catch (UnknownHostException e) {
-            throw new PskException("--remote-host " + opt.remoteHost + " cannot be resolved");
         }
     }
 

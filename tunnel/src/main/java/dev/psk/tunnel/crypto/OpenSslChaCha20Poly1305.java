@@ -3,18 +3,18 @@ package dev.psk.tunnel.crypto;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.psk.common.ffm.LibCrypto;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
  * {@link PacketAead} on OpenSSL's libcrypto ({@code EVP_chacha20_poly1305}) through the Foreign
- * Function and Memory API: in place in a direct buffer, no allocation and no exception per packet,
+ * Function and Memory API (loaded by {@link LibCrypto}): in place in a direct buffer, no allocation and no exception per packet,
  * at the CPU's vectorised speed (the JCE provider lacks the Poly1305 intrinsic without AVX-512).
  *
  * <p>Pointers are passed as 64-bit integers (the C ABI passes both in integer registers on the
@@ -226,61 +226,40 @@ public final class OpenSslChaCha20Poly1305 implements PacketAead {
 
         static Native load() {
             try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup lib = lookup();
                 Linker.Option crit = Linker.Option.critical(false);
-                MethodHandle cipherFn =
-                        linker.downcallHandle(find(lib, "EVP_chacha20_poly1305"), FunctionDescriptor.of(JAVA_LONG));
-                long cipher = (long) cipherFn.invokeExact();
+                long cipher = (long) LibCrypto.downcall("EVP_chacha20_poly1305", FunctionDescriptor.of(JAVA_LONG))
+                        .invokeExact();
                 if (cipher == 0) {
                     return new Native("EVP_chacha20_poly1305 returned NULL", 0);
                 }
                 return new Native(
                         null,
                         cipher,
-                        linker.downcallHandle(find(lib, "EVP_CIPHER_CTX_new"), FunctionDescriptor.of(JAVA_LONG)),
-                        linker.downcallHandle(find(lib, "EVP_CIPHER_CTX_free"), FunctionDescriptor.ofVoid(JAVA_LONG)),
-                        linker.downcallHandle(
-                                find(lib, "EVP_CIPHER_CTX_ctrl"),
+                        LibCrypto.downcall("EVP_CIPHER_CTX_new", FunctionDescriptor.of(JAVA_LONG)),
+                        LibCrypto.downcall("EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(JAVA_LONG)),
+                        LibCrypto.downcall(
+                                "EVP_CIPHER_CTX_ctrl",
                                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG),
                                 crit),
-                        linker.downcallHandle(
-                                find(lib, "EVP_CipherInit_ex"),
+                        LibCrypto.downcall(
+                                "EVP_CipherInit_ex",
                                 FunctionDescriptor.of(
                                         JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
                                 crit),
-                        linker.downcallHandle(
-                                find(lib, "EVP_CipherUpdate"),
+                        LibCrypto.downcall(
+                                "EVP_CipherUpdate",
                                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
                                 crit),
-                        linker.downcallHandle(
-                                find(lib, "EVP_CipherFinal_ex"),
+                        LibCrypto.downcall(
+                                "EVP_CipherFinal_ex",
                                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                                 crit),
-                        linker.downcallHandle(find(lib, "ERR_clear_error"), FunctionDescriptor.ofVoid(), crit));
+                        LibCrypto.downcall("ERR_clear_error", FunctionDescriptor.ofVoid(), crit));
             } catch (Throwable t) {
+                // libcrypto absent (LibCrypto says which candidates were tried), or lacking a function.
                 String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
                 return new Native(why, 0);
             }
-        }
-
-        private static SymbolLookup lookup() {
-            String override = System.getProperty("psk.libcrypto");
-            IllegalArgumentException last = null;
-            for (String name :
-                    override != null ? new String[] {override} : new String[] {"libcrypto.so.3", "libcrypto.so"}) {
-                try {
-                    return SymbolLookup.libraryLookup(name, Arena.global());
-                } catch (IllegalArgumentException e) {
-                    last = e;
-                }
-            }
-            throw new IllegalStateException(
-                    "libcrypto.so.3 not found" + (last == null ? "" : ": " + last.getMessage()));
-        }
-
-        private static MemorySegment find(SymbolLookup lib, String symbol) {
-            return lib.find(symbol).orElseThrow(() -> new IllegalStateException("libcrypto lacks " + symbol));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.psk.tunnel.device;
 
 import dev.psk.common.PskException;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.wire.Psk2Wire;
@@ -32,7 +33,7 @@ public final class Device implements AutoCloseable {
     private final TunDevice tun;
     private final UdpSocket socket;
     private final PeerDirectory peers;
-    private final String aeadBackend;
+    private final AeadBackend aeadBackend;
     private final Consumer<String> log;
     private final TrafficCounters counters = new TrafficCounters();
     private final List<Thread> threads = new ArrayList<>();
@@ -44,10 +45,10 @@ public final class Device implements AutoCloseable {
     private String aeadName;
 
     /**
-     * @param aeadBackend "auto", "openssl" or "jce" (see {@link PacketAeads})
+     * @param aeadBackend which implementation each packet thread gets (see {@link PacketAeads})
      * @param log operator messages (rate-limited transient errors, exhaustion)
      */
-    public Device(TunDevice tun, UdpSocket socket, PeerDirectory peers, String aeadBackend, Consumer<String> log) {
+    public Device(TunDevice tun, UdpSocket socket, PeerDirectory peers, AeadBackend aeadBackend, Consumer<String> log) {
         this.tun = Objects.requireNonNull(tun);
         this.socket = Objects.requireNonNull(socket);
         this.peers = Objects.requireNonNull(peers);

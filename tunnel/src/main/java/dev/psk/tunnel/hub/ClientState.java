@@ -5,33 +5,43 @@ import dev.psk.tunnel.device.Peer;
 /**
  * What the hub keeps about one client key across handshakes and reloads: its {@link Peer} on the
  * shared device (with the client's {@link NoisePeerSession}: next, current and previous keypairs)
- * and the newest message 1 timestamp it accepted, so a replayed message 1 is refused, even after
- * the client was removed and re-added.
+ * and its name. The newest accepted message 1 timestamp lives in the hub's {@link TimestampStore},
+ * which outlives this state: a removed client's state is freed, and its old message 1s are still
+ * refused if it is added again.
  *
- * <p>Thread-safety: {@link #acceptTimestamp} is synchronized; the peer and session are safe for
- * concurrent use.
+ * <p>Thread-safety: safe for concurrent use.
  */
 final class ClientState {
     final byte[] publicKey;
     final String fingerprint;
     final NoisePeerSession session;
     final Peer peer;
-    private byte[] lastTimestamp;
+    private final TimestampStore timestamps;
+    private volatile String name;
 
-    ClientState(byte[] publicKey, NoisePeerSession session) {
+    ClientState(String name, byte[] publicKey, NoisePeerSession session, TimestampStore timestamps) {
+        this.timestamps = timestamps;
         this.publicKey = publicKey.clone();
         this.fingerprint = AllowedClient.fingerprint(publicKey);
         this.session = session;
-        this.peer = new Peer(fingerprint, session, null, true);
+        this.peer = new Peer(name, session, null, true);
         session.attach(peer);
+        rename(name);
     }
 
-    /** Accepts {@code ts} when it is newer than every accepted one. */
-    synchronized boolean acceptTimestamp(byte[] ts) {
-        if (!Tai64n.after(ts, lastTimestamp)) {
-            return false;
-        }
-        lastTimestamp = ts.clone();
-        return true;
+    /** The enrolled name, which a reload may change (the key, and so this state, stays). */
+    void rename(String newName) {
+        this.name = newName;
+        session.describe(newName, fingerprint);
+    }
+
+    /** How logs name the client: "alice (3f2a...)", the enrolled name with the key's fingerprint beside it. */
+    String label() {
+        return name + " (" + fingerprint + ")";
+    }
+
+    /** Accepts {@code ts} when it is newer than every accepted one (kept in the hub's {@link TimestampStore}). */
+    boolean acceptTimestamp(byte[] ts) {
+        return timestamps.accept(publicKey, ts);
     }
 }

@@ -2,6 +2,9 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerDirectory;
@@ -24,9 +27,14 @@ import java.util.logging.Logger;
  * A hub client: the Noise initiator, on the same {@link Device} runtime as the point-to-point
  * tunnel with one {@link Peer} (the hub) whose {@link NoisePeerSession} holds the current and
  * previous keypairs. Handshake messages (response, cookie reply) arrive through the device's
- * control handler; a timer thread drives {@link Timers} (retransmit, rekey, keepalive). Inner
- * packets from the hub whose source is outside {@code Routes} (when any are configured) are dropped
- * as {@code allowed_ips}.
+ * control handler; a timer thread drives {@link Timers} (retransmit, rekey, keepalive).
+ *
+ * <p>Hardened as WireGuard's initiator is: a cookie reply is stored and used on the next
+ * retransmission (never answered at once, so forged replies cannot make the client flood the
+ * hub); a message 2 that fails to decrypt leaves the pending handshake in place (a forged response
+ * cannot cancel it); an inner packet from the hub is accepted only when its source lies in the
+ * client's hub-side prefixes ({@code Routes} plus the networks of its {@code Address}es, the
+ * client's AllowedIPs), else dropped as {@code allowed_ips}.
  */
 public final class HubClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubClient.class.getName());
@@ -64,7 +72,7 @@ public final class HubClient implements AutoCloseable {
         this.cookies = new CookieGenerator(config.serverPublicKey(), clock);
         this.ownMacs = new MacKeys(config.publicKey());
         this.identity = identity;
-        for (Cidr r : config.routes()) {
+        for (Cidr r : hubSidePrefixes(config)) {
             routes.insert(r, Boolean.TRUE);
         }
         this.session = new NoisePeerSession(
@@ -89,6 +97,7 @@ public final class HubClient implements AutoCloseable {
                     }
                 },
                 clock);
+        session.describe("hub", AllowedClient.fingerprint(config.serverPublicKey()));
         this.hub = new Peer("hub", session, server, true);
         session.attach(hub);
         List<Peer> only = List.of(hub);
@@ -122,9 +131,17 @@ public final class HubClient implements AutoCloseable {
         counters.attach(device.counters(), () -> List.of(device.counters(), hub.counters()));
     }
 
+    /** The inner source addresses the hub may send from: {@code Routes} and the tunnel networks of {@code Address}. */
+    static List<Cidr> hubSidePrefixes(ClientConfig config) {
+        List<Cidr> all = new java.util.ArrayList<>(config.routes());
+        for (Cidr a : config.addresses()) {
+            all.add(a.network());
+        }
+        return all;
+    }
+
     private boolean permitsSource(ByteBuffer buf, int start, int len) {
-        return routes.size() == 0
-                || routes.lookup(buf, AllowedIps.sourceOffset(buf, start, len), AllowedIps.isIpv4(buf, start)) != null;
+        return routes.lookup(buf, AllowedIps.sourceOffset(buf, start, len), AllowedIps.isIpv4(buf, start)) != null;
     }
 
     public void start() {
@@ -155,8 +172,12 @@ public final class HubClient implements AutoCloseable {
         long now = clock.getAsLong();
         try {
             int index = table.reserve();
-            IkPsk2Handshake hs = IkPsk2Handshake.initiator(
-                    HubWire.PROLOGUE, config.privateKey(), config.serverPublicKey(), config.psk());
+            IkPsk2Handshake hs;
+            try (X25519PrivateKey own = X25519PrivateKey.takeOwnership(config.privateKey());
+                    PresharedKey psk = PresharedKey.takeOwnership(config.psk())) {
+                hs = IkPsk2Handshake.initiator(
+                        HubWire.PROLOGUE, own, X25519PublicKey.fromBytes(config.serverPublicKey()), psk);
+            }
             byte[] ts = Tai64n.encode(Instant.now());
             byte[] noise = hs.writeMessage1(h -> payload(ts, h));
             int n = HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES;
@@ -169,6 +190,7 @@ public final class HubClient implements AutoCloseable {
             pendingIndex = index;
             timers.onHandshakeInitiated(now);
             device.sendControl(ByteBuffer.wrap(msg), server);
+            counters.initiationsSent.incrementAndGet();
         } catch (NoiseException | IOException | RuntimeException e) {
             LOG.warning(() -> "cannot send message 1: " + e.getMessage());
             discardPending();
@@ -242,8 +264,8 @@ public final class HubClient implements AutoCloseable {
             counters.handshakesCompleted.incrementAndGet();
             sendKeepalive(now);
         } catch (NoiseException e) {
+            // Forged or corrupted: the handshake stays pending for the genuine response.
             counters.drop(HubDropReason.HANDSHAKE_FAILED);
-            discardPending();
         }
     }
 
@@ -257,8 +279,20 @@ public final class HubClient implements AutoCloseable {
                 return;
             }
         }
-        // The hub is under load and wants proof of our address: resend at once with mac2.
-        initiate();
+        // The hub is under load and wants proof of our address. The cookie goes into mac2 of the
+        // next retransmission, on the normal timer: answering at once would let anyone who forges
+        // cookie replies (the hub's public key and our mac1 suffice) drive us to flood the hub.
+        counters.cookiesReceived.incrementAndGet();
+        if (COOKIE_LOG.allow(Boolean.TRUE)) {
+            LOG.info("hub " + serverName() + " is under load and sent a cookie: the next retransmission carries it");
+        }
+    }
+
+    private static final dev.psk.tunnel.ratelimit.RateLimiter<Boolean> COOKIE_LOG =
+            new dev.psk.tunnel.ratelimit.RateLimiter<>(1, 1, 1, System::nanoTime);
+
+    private String serverName() {
+        return server.getAddress().getHostAddress() + ":" + server.getPort();
     }
 
     /** A keepalive confirms a fresh keypair to the hub (and keeps NAT state alive). */
@@ -292,6 +326,13 @@ public final class HubClient implements AutoCloseable {
                     synchronized (this) {
                         discardPending();
                     }
+                    // The hub answers a refused message 1 with silence (only "under load" has an
+                    // answer, the cookie reply), so silence is all a refused client can report.
+                    LOG.warning("client " + config.name() + " " + config.fingerprint() + ": no handshake with hub "
+                            + serverName() + " after " + timers.attemptSeconds() + " s of attempts; the hub is"
+                            + " silent when it refuses (unknown or disabled key, replayed or rate-limited"
+                            + " message 1, identity refused) and when unreachable: its log names the reason"
+                            + (cookies.hasCookie() ? "; it did answer with cookies (under load)" : ""));
                 }
                 case SEND_KEEPALIVE -> sendKeepalive(now);
                 case NONE -> {}

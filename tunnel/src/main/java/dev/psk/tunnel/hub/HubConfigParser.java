@@ -1,7 +1,7 @@
 package dev.psk.tunnel.hub;
 
-import dev.psk.tunnel.noise.Dh25519;
-import dev.psk.tunnel.noise.NoiseException;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Parses and validates hub and client configurations (JSON, keys and PSKs base64, field names as
@@ -30,7 +28,6 @@ public final class HubConfigParser {
     public static final int MAX_CONFIG_BYTES = 4 << 20;
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9._-]{1,15}");
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private static final Set<String> SERVER_FIELDS = Set.of(
             "ServerX25519PrivateKey",
@@ -68,7 +65,9 @@ public final class HubConfigParser {
         return parseClient(read(file), file.toString());
     }
 
+    /** Reads a configuration file after {@link ConfigFileSafety#check}: one only its owner can change. */
     private static String read(Path file) throws ConfigException {
+        ConfigFileSafety.check(file);
         try {
             if (Files.size(file) > MAX_CONFIG_BYTES) {
                 throw new ConfigException(file + ": larger than " + MAX_CONFIG_BYTES + " bytes");
@@ -79,24 +78,10 @@ public final class HubConfigParser {
         }
     }
 
-    private static JsonNode tree(String json, String source) throws ConfigException {
-        try {
-            JsonNode root = MAPPER.readTree(json);
-            if (root == null || !root.isObject()) {
-                throw new ConfigException(source + ": expected a JSON object at the top level");
-            }
-            return root;
-        } catch (JacksonException e) {
-            String msg = e.getOriginalMessage();
-            throw new ConfigException(source + ": not valid JSON ("
-                    + (msg == null ? "syntax" : msg.lines().findFirst().orElse("syntax")) + ", line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
-        }
-    }
-
     public static HubConfig parseServer(String json, String source) throws ConfigException {
-        JsonNode root = tree(json, source);
-        Fields f = new Fields(source, "", root, SERVER_FIELDS);
+        ConfigText text = ConfigText.parse(json, source);
+        JsonNode root = text.root;
+        Fields f = new Fields(source, text, "", "", root, SERVER_FIELDS);
         byte[] priv = f.key("ServerX25519PrivateKey", true);
         byte[] pub = derivePublic(f, priv, "ServerX25519PrivateKey");
         byte[] givenPub = f.key("ServerX25519PublicKey", false);
@@ -126,13 +111,13 @@ public final class HubConfigParser {
             JsonNode n = list.get(i);
             String where = "AllowedClients[" + i + "]";
             if (!n.isObject()) {
-                throw new ConfigException(source + ": " + where + ": expected a client object");
+                throw f.error("AllowedClients[" + i + "]", "expected a client object");
             }
             JsonNode nameNode = n.get("Name");
             if (nameNode != null && nameNode.isString()) {
                 where += " (" + nameNode.asString() + ")";
             }
-            Fields c = new Fields(source, where + ".", n, CLIENT_ENTRY_FIELDS);
+            Fields c = new Fields(source, text, "/AllowedClients/" + i, where + ".", n, CLIENT_ENTRY_FIELDS);
             String name = c.name("Name");
             byte[] cpub = c.key("ClientPublicKey", true);
             checkPublic(c, "ClientPublicKey", cpub);
@@ -168,13 +153,14 @@ public final class HubConfigParser {
             clients.add(new AllowedClient(name, cpub, ips, psk, enabled, overlap, pin));
             java.util.Arrays.fill(psk, (byte) 0);
         }
-        checkOverlaps(source, clients);
+        checkOverlaps(source, text, clients);
         HubConfig cfg = new HubConfig(priv, pub, listen, port, ifname, addresses, mtu, metrics, c2c, clients);
         java.util.Arrays.fill(priv, (byte) 0);
         return cfg;
     }
 
-    private static void checkOverlaps(String source, List<AllowedClient> clients) throws ConfigException {
+    private static void checkOverlaps(String source, ConfigText text, List<AllowedClient> clients)
+            throws ConfigException {
         for (int i = 0; i < clients.size(); i++) {
             for (int j = i + 1; j < clients.size(); j++) {
                 AllowedClient a = clients.get(i);
@@ -185,7 +171,9 @@ public final class HubConfigParser {
                 for (Cidr x : a.allowedIps()) {
                     for (Cidr y : b.allowedIps()) {
                         if (x.overlaps(y)) {
-                            throw new ConfigException(source + ": AllowedClients (" + a.name() + ").AllowedIPs " + x
+                            throw new ConfigException(source + ": line "
+                                    + text.line("/AllowedClients/" + j + "/AllowedIPs") + ": AllowedClients ("
+                                    + a.name() + ").AllowedIPs " + x
                                     + " overlaps (" + b.name() + ").AllowedIPs " + y
                                     + ": expected disjoint prefixes, or AllowOverlap: true on both clients");
                         }
@@ -196,8 +184,9 @@ public final class HubConfigParser {
     }
 
     public static ClientConfig parseClient(String json, String source) throws ConfigException {
-        JsonNode root = tree(json, source);
-        Fields f = new Fields(source, "", root, CLIENT_FIELDS);
+        ConfigText text = ConfigText.parse(json, source);
+        JsonNode root = text.root;
+        Fields f = new Fields(source, text, "", "", root, CLIENT_FIELDS);
         String name = f.name("Name");
         byte[] priv = f.key("ClientX25519PrivateKey", true);
         byte[] pub = derivePublic(f, priv, "ClientX25519PrivateKey");
@@ -244,22 +233,17 @@ public final class HubConfigParser {
     }
 
     private static byte[] derivePublic(Fields f, byte[] priv, String field) throws ConfigException {
-        try {
-            return Dh25519.publicFromPrivate(priv);
-        } catch (NoiseException e) {
+        try (X25519PrivateKey k = X25519PrivateKey.copyOf(priv)) {
+            return X25519.publicKey(k).bytes();
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw f.error(field, "is not a usable X25519 private key");
         }
     }
 
     private static void checkPublic(Fields f, String field, byte[] key) throws ConfigException {
-        // A low-order public key makes every DH with it zero; Dh25519 would refuse each handshake,
-        // so refuse the configuration instead. Probe with a fixed scalar.
-        byte[] probe = new byte[32];
-        probe[0] = 8;
-        probe[31] = 64;
-        try {
-            Dh25519.dh(probe, key);
-        } catch (NoiseException e) {
+        // A low-order public key makes every DH with it zero; X25519 would refuse each handshake,
+        // so refuse the configuration instead (a table lookup: no scalar multiplication per client).
+        if (LowOrderPoints.contains(key)) {
             throw f.error(field, "is a low-order X25519 point: expected a real public key");
         }
     }
@@ -267,23 +251,39 @@ public final class HubConfigParser {
     /** Field access with path-qualified, secret-free errors. */
     private static final class Fields {
         private final String source;
+        private final ConfigText text;
+        private final String pointer;
         private final String prefix;
         private final JsonNode node;
 
-        Fields(String source, String prefix, JsonNode node, Set<String> allowed) throws ConfigException {
+        /**
+         * @param pointer where {@code node} is in the document ("" or "/AllowedClients/3"), for line numbers
+         * @param prefix how errors name it ("" or "AllowedClients[3] (alice).")
+         */
+        Fields(String source, ConfigText text, String pointer, String prefix, JsonNode node, Set<String> allowed)
+                throws ConfigException {
             this.source = source;
+            this.text = text;
+            this.pointer = pointer;
             this.prefix = prefix;
             this.node = node;
             for (String k : node.propertyNames()) {
                 if (!allowed.contains(k)) {
-                    throw new ConfigException(source + ": " + prefix + k + ": unknown field (expected one of "
-                            + new java.util.TreeSet<>(allowed) + ")");
+                    throw error(k, "unknown field (expected one of " + new java.util.TreeSet<>(allowed) + ")");
                 }
             }
         }
 
+        /** An error naming the file, the line, the field (with its client) and what was expected. */
         ConfigException error(String field, String what) {
-            return new ConfigException(source + ": " + prefix + field + ": " + what);
+            int open = field.indexOf('[');
+            int close = field.indexOf(']');
+            String member = open < 0 || close < open
+                    ? field
+                    : field.substring(0, open) + "/" + field.substring(open + 1, close);
+            int line = text.line(pointer + "/" + member);
+            return new ConfigException(
+                    source + ": " + (line > 0 ? "line " + line + ": " : "") + prefix + field + ": " + what);
         }
 
         private JsonNode get(String field, boolean required) throws ConfigException {

@@ -20,6 +20,10 @@ public final class HubCounters {
     private final AtomicLongArray drops = new AtomicLongArray(HubDropReason.values().length);
     public final AtomicLong handshakesCompleted = new AtomicLong();
     public final AtomicLong sessionsEnded = new AtomicLong();
+    /** Message 1s sent (client) and cookie replies accepted (client). */
+    public final AtomicLong initiationsSent = new AtomicLong();
+
+    public final AtomicLong cookiesReceived = new AtomicLong();
     /** Packets between two clients (forwarded by the hub's kernel and carried on). */
     public final AtomicLong forwarded = new AtomicLong();
 

@@ -10,7 +10,9 @@ import java.util.function.IntSupplier;
 /**
  * Prometheus text exposition of a hub's counters on 127.0.0.1 only (off unless {@code MetricsPort}
  * is set): handshakes by result and reason, AllowedIPs drops (within drops by reason), sessions,
- * bytes and packets, config reloads. Labels carry reasons only: no keys, no addresses, no secrets.
+ * bytes and packets, config reloads, and per client (labelled by enrolled name and key
+ * fingerprint) the latest handshake, the last packet and bytes each way. Labels carry reasons,
+ * names and fingerprints only: no keys, no addresses, no secrets.
  * Values are read from {@link HubCounters} at scrape time, so the packet path pays nothing.
  */
 public final class HubMetrics implements AutoCloseable {
@@ -23,6 +25,49 @@ public final class HubMetrics implements AutoCloseable {
     /** Registers the hub's metrics in {@code registry} (tests scrape it directly). */
     public static void register(
             PrometheusRegistry registry, HubCounters c, IntSupplier sessions, HubReloader reloader) {
+        register(registry, c, sessions, reloader, null);
+    }
+
+    /** As above, plus the per-client series from {@code hub} (null: none). */
+    public static void register(
+            PrometheusRegistry registry, HubCounters c, IntSupplier sessions, HubReloader reloader, HubServer hub) {
+        if (hub != null) {
+            GaugeWithCallback.builder()
+                    .name("psk_hub_client_latest_handshake_seconds")
+                    .help("Unix time of the client's latest completed handshake (absent: none yet)")
+                    .labelNames("client", "fingerprint")
+                    .callback(cb -> {
+                        for (HubServer.ClientActivity a : hub.clientActivity()) {
+                            if (a.latestHandshake() != null) {
+                                cb.call(a.latestHandshake().toEpochMilli() / 1000.0, a.name(), a.fingerprint());
+                            }
+                        }
+                    })
+                    .register(registry);
+            GaugeWithCallback.builder()
+                    .name("psk_hub_client_last_packet_seconds")
+                    .help("Unix time of the last authentic packet from the client (absent: none yet)")
+                    .labelNames("client", "fingerprint")
+                    .callback(cb -> {
+                        for (HubServer.ClientActivity a : hub.clientActivity()) {
+                            if (a.lastPacket() != null) {
+                                cb.call(a.lastPacket().toEpochMilli() / 1000.0, a.name(), a.fingerprint());
+                            }
+                        }
+                    })
+                    .register(registry);
+            CounterWithCallback.builder()
+                    .name("psk_hub_client_bytes_total")
+                    .help("Inner packet bytes per client")
+                    .labelNames("client", "fingerprint", "direction")
+                    .callback(cb -> {
+                        for (HubServer.ClientActivity a : hub.clientActivity()) {
+                            cb.call(a.rxBytes(), a.name(), a.fingerprint(), "in");
+                            cb.call(a.txBytes(), a.name(), a.fingerprint(), "out");
+                        }
+                    })
+                    .register(registry);
+        }
         CounterWithCallback.builder()
                 .name("psk_hub_handshakes_total")
                 .help("Message 1 outcomes: result ok or rejected, with the rejection reason")

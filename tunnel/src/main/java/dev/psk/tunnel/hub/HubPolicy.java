@@ -18,11 +18,12 @@ final class HubPolicy {
     private final Map<ByteBuffer, Entry> byKey = new HashMap<>();
     final AllowedIps<Entry> allowedIps = new AllowedIps<>();
 
-    HubPolicy(HubConfig config, Map<ByteBuffer, ClientState> states, Function<byte[], ClientState> newState) {
+    HubPolicy(HubConfig config, Map<ByteBuffer, ClientState> states, Function<AllowedClient, ClientState> newState) {
         this.config = config;
         for (AllowedClient c : config.clients()) {
             ByteBuffer k = ByteBuffer.wrap(c.publicKey());
-            ClientState st = states.computeIfAbsent(k, kk -> newState.apply(c.publicKey()));
+            ClientState st = states.computeIfAbsent(k, kk -> newState.apply(c));
+            st.rename(c.name());
             Entry e = new Entry(c, st);
             byKey.put(k, e);
             if (c.enabled()) {

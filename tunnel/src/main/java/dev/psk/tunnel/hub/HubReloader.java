@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 /**
  * Reloads the hub configuration when its file changes (inotify through {@link WatchService},
  * which also sees atomic rename-into-place; a modification-time poll every
- * {@link #POLL_MILLIS} ms backs it up) or on SIGHUP. A file that fails validation is refused and
- * the running configuration stays (the error is logged with its field); an applied file ends the
+ * {@link #POLL_MILLIS} ms backs it up) or on SIGHUP. A file that fails validation, or that others
+ * could have written ({@link ConfigFileSafety}), is refused and the running configuration stays (the
+ * error is logged with its line and member, and counted); an applied file ends the
  * sessions of removed or disabled clients at once, well within one second of the write.
  *
  * <p>Thread-safety: one watcher thread; {@link #reloadNow} may be called from any thread.
@@ -33,6 +34,7 @@ public final class HubReloader implements AutoCloseable {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile FileTime lastSeen;
+    private volatile String lastRefusal = "";
     private volatile boolean closed;
     private Thread thread;
 
@@ -69,6 +71,11 @@ public final class HubReloader implements AutoCloseable {
         return refused.get();
     }
 
+    /** Why the last refused reload was refused (file, line, member, what was expected), or "". */
+    public String lastRefusal() {
+        return lastRefusal;
+    }
+
     /** Reads, validates and applies the file now. @return true when applied */
     public synchronized boolean reloadNow() {
         lastSeen = modified();
@@ -78,6 +85,7 @@ public final class HubReloader implements AutoCloseable {
             applied.incrementAndGet();
             return true;
         } catch (ConfigException e) {
+            lastRefusal = e.getMessage();
             refused.incrementAndGet();
             LOG.severe("configuration NOT reloaded, the previous one stays in force: " + e.getMessage());
             return false;

@@ -2,12 +2,14 @@ package dev.psk.tunnel.hub;
 
 import dev.psk.common.PskException;
 import dev.psk.tunnel.crypto.PacketAeads;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.TrafficCounters;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.io.tun.TunDevice;
-import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseException;
 import dev.psk.tunnel.noise.NoiseLimits;
 import dev.psk.tunnel.ratelimit.RateLimiter;
@@ -33,9 +35,10 @@ import java.util.logging.Logger;
  * device's control handler, cheap checks run there, the Noise work on handshake workers fed by a
  * bounded queue, and a timer sweeps expired keypairs and rate-limiter tables.
  *
- * <p>Order of checks for message 1: size and header, mac1 (one HMAC, no DH), per-source rate; under
- * load or over the rate, mac2 or else a cookie reply; queue room; then on a worker the Noise read with the client
- * lookup after one DH. {@link #reload} applies a new configuration at once: keypairs of removed,
+ * <p>Order of checks for message 1 (WireGuard's): size and header, mac1 (one HMAC, no DH); under
+ * load, mac2 or else a cookie reply, then the per-source rate (charged only to sources that proved
+ * their address); queue room; then on a worker the Noise read with the client lookup after one DH,
+ * the timestamp, and only then the per-key rate. {@link #reload} applies a new configuration at once: keypairs of removed,
  * disabled or re-keyed clients are wiped and leave the receiver-index table, and their addresses
  * leave the AllowedIPs table, before it returns.
  */
@@ -89,6 +92,7 @@ public final class HubServer implements AutoCloseable {
     private final HubCounters counters = new HubCounters();
     private final SessionTable table = new SessionTable(NoiseLimits.MAX_SESSIONS);
     private final Map<ByteBuffer, ClientState> states = new ConcurrentHashMap<>();
+    private final TimestampStore timestamps = new TimestampStore();
     private volatile List<Peer> peers = List.of();
     private final RateLimiter<InetAddress> perSource;
     private final RateLimiter<ByteBuffer> perKey;
@@ -111,8 +115,8 @@ public final class HubServer implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(options.maxQueuedHandshakes());
-        byte[] priv = config.privateKey();
-        this.hubPublic = Dh25519.publicFromPrivate(priv);
+        X25519PrivateKey hubKey = X25519PrivateKey.takeOwnership(config.privateKey());
+        this.hubPublic = X25519.publicKey(hubKey).bytes();
         this.policy = new HubPolicy(config, states, this::newClient);
         this.underLoadUntil = clock.getAsLong() - 1;
         this.perSource = new RateLimiter<>(
@@ -126,8 +130,7 @@ public final class HubServer implements AutoCloseable {
                 NoiseLimits.MAX_RATE_LIMITER_ENTRIES,
                 clock);
         this.cookies = new CookieChecker(hubPublic, clock);
-        this.responder = new HubResponder(priv, hubPublic, () -> policy, table, perKey);
-        Arrays.fill(priv, (byte) 0);
+        this.responder = new HubResponder(hubKey, X25519PublicKey.fromBytes(hubPublic), () -> policy, table, perKey);
         this.device = new Device(
                 tun,
                 socket,
@@ -139,7 +142,7 @@ public final class HubServer implements AutoCloseable {
     }
 
     /** The runtime state of a newly configured client key: its peer on the device and its session. */
-    private ClientState newClient(byte[] publicKey) {
+    private ClientState newClient(AllowedClient client) {
         ClientState[] self = new ClientState[1];
         NoisePeerSession session = new NoisePeerSession(
                 true,
@@ -151,7 +154,7 @@ public final class HubServer implements AutoCloseable {
                 },
                 this::end,
                 clock);
-        ClientState st = new ClientState(publicKey, session);
+        ClientState st = new ClientState(client.name(), client.publicKey(), session, timestamps);
         self[0] = st;
         List<Peer> next = new ArrayList<>(peers);
         next.add(st.peer);
@@ -175,6 +178,22 @@ public final class HubServer implements AutoCloseable {
                 Psk2Wire.SOCKET_BUFFER_BYTES);
     }
 
+    /**
+     * Keeps the newest accepted timestamp of every client in {@code file} across restarts (see
+     * {@link TimestampStore} for the write-behind window). Call before {@link #start}.
+     *
+     * @throws IOException when the file exists but cannot be read or is malformed
+     */
+    public void persistTimestamps(java.nio.file.Path file) throws IOException {
+        timestamps.persistTo(file);
+        timestamps.flush();
+    }
+
+    /** Clients whose runtime state the hub holds (configured ones, enabled or not). */
+    public int clientStates() {
+        return states.size();
+    }
+
     public void start() {
         device.start();
         for (int i = 0; i < options.handshakeWorkers(); i++) {
@@ -188,6 +207,39 @@ public final class HubServer implements AutoCloseable {
     /** The shared runtime carrying the hub's data plane. */
     public Device device() {
         return device;
+    }
+
+    /** One configured client as show and metrics see it. */
+    public record ClientActivity(
+            String name,
+            String fingerprint,
+            boolean enabled,
+            java.time.Instant latestHandshake,
+            java.time.Instant lastPacket,
+            long rxBytes,
+            long txBytes) {}
+
+    /** Every configured client, in configuration order. */
+    public List<ClientActivity> clientActivity() {
+        HubPolicy p = policy;
+        List<ClientActivity> out = new ArrayList<>(p.config.clients().size());
+        for (AllowedClient c : p.config.clients()) {
+            HubPolicy.Entry e = p.byKey(c.publicKey());
+            if (e == null) {
+                continue;
+            }
+            NoisePeerSession s = e.state().session;
+            TrafficCounters t = e.state().peer.counters();
+            out.add(new ClientActivity(
+                    c.name(),
+                    e.state().fingerprint,
+                    c.enabled(),
+                    s.latestHandshake(),
+                    s.lastPacket(),
+                    t.rxBytes(),
+                    t.txBytes()));
+        }
+        return out;
     }
 
     public HubCounters counters() {
@@ -229,6 +281,21 @@ public final class HubServer implements AutoCloseable {
                 }
             }
         }
+        // Clients no longer configured: their state goes (peer, session); their newest timestamp
+        // stays in the store so their old message 1s are refused if they come back.
+        List<Peer> kept = new ArrayList<>(peers);
+        for (var it = states.entrySet().iterator(); it.hasNext(); ) {
+            ClientState st = it.next().getValue();
+            if (fresh.byKey(st.publicKey) == null) {
+                it.remove();
+                kept.remove(st.peer);
+                for (Session s : st.session.clear()) {
+                    end(s);
+                }
+                st.session.close();
+            }
+        }
+        peers = List.copyOf(kept);
         int n = ended;
         LOG.info(() -> "configuration reloaded: " + next.clients().size() + " clients, " + n + " sessions ended");
     }
@@ -279,11 +346,12 @@ public final class HubServer implements AutoCloseable {
             underLoadUntil = now + NoiseLimits.UNDER_LOAD_AFTER.toNanos();
         }
         boolean underLoad = options.alwaysUnderLoad() || now - underLoadUntil < 0;
-        boolean withinRate = perSource.allow(src.getAddress());
-        // Under load, or from a source over its rate, a message 1 must prove its source address
-        // with mac2 before it costs a DH; without it the answer is a cookie reply (smaller than
-        // message 1, so no amplification). With a valid mac2, a source over its rate is dropped.
-        if (underLoad || !withinRate) {
+        // WireGuard's order. Not under load: every mac1-valid message 1 is queued. Under load: it
+        // must prove its source address with mac2 before it costs a DH, else the answer is a cookie
+        // reply (smaller than message 1, so no amplification); only then is the source's rate
+        // charged, so a flood without mac2 from a client's address (spoofed, or a NAT) never
+        // spends the budget of the client that holds a valid cookie.
+        if (underLoad) {
             if (!cookies.checkMac2(buf, n, src)) {
                 int len =
                         cookies.writeCookieReply(buf, n, HubWire.getIntLE(buf, HubWire.INIT_SENDER_OFFSET), src, reply);
@@ -291,7 +359,7 @@ public final class HubServer implements AutoCloseable {
                 counters.drop(HubDropReason.COOKIE_SENT);
                 return;
             }
-            if (!withinRate) {
+            if (!perSource.allow(src.getAddress())) {
                 counters.drop(HubDropReason.RATE_LIMITED_SOURCE);
                 return;
             }
@@ -330,7 +398,7 @@ public final class HubServer implements AutoCloseable {
             }
             send(ByteBuffer.wrap(o.response()), job.source());
             counters.handshakesCompleted.incrementAndGet();
-            LOG.fine(() -> "handshake completed with client " + o.state().fingerprint);
+            LOG.fine(() -> "handshake completed with client " + o.state().label());
         }
     }
 
@@ -361,8 +429,22 @@ public final class HubServer implements AutoCloseable {
             }
             perSource.sweep();
             perKey.sweep();
+            flushTimestamps();
         }
     }
+
+    private void flushTimestamps() {
+        try {
+            timestamps.flush();
+        } catch (IOException e) {
+            if (FLUSH_LOG.allow(Boolean.TRUE)) {
+                LOG.warning(() -> "cannot save handshake timestamps (" + e.getMessage()
+                        + "): replay protection across a restart is degraded until this succeeds");
+            }
+        }
+    }
+
+    private static final RateLimiter<Boolean> FLUSH_LOG = new RateLimiter<>(1, 1, 1, System::nanoTime);
 
     /** Stops the handshake threads and the device (TUN and socket closed, every keypair wiped). */
     @Override
@@ -379,5 +461,7 @@ public final class HubServer implements AutoCloseable {
         for (Session s : table.all()) {
             end(s);
         }
+        responder.close();
+        flushTimestamps();
     }
 }

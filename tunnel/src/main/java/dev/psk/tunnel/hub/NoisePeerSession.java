@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  * {@link #stage}) on its receive thread; keypair changes hold this object's lock; a keypair's keys
  * are used only under the keypair's lock, which {@link Session#kill} takes too.
  */
-public final class NoisePeerSession implements PeerSession {
+public final class NoisePeerSession implements PeerSession, PeerActivity {
     /** Whether the inner packet {@code buf[start, start+length)} may come from this peer. No allocation. */
     @FunctionalInterface
     public interface SourceCheck {
@@ -65,6 +65,12 @@ public final class NoisePeerSession implements PeerSession {
     private InetSocketAddress rxSource;
     private PacketAead keepaliveAead;
     private boolean closed;
+    private volatile String peerName = "";
+    private volatile String fingerprint = "";
+    private volatile long handshakeNanos;
+    private volatile boolean handshaken;
+    private volatile long packetNanos;
+    private volatile boolean packetSeen;
 
     /**
      * @param responder true on the hub (keypairs start as next and are confirmed by the client's first message)
@@ -76,6 +82,36 @@ public final class NoisePeerSession implements PeerSession {
         this.sources = sources;
         this.events = events;
         this.clock = clock;
+    }
+
+    /** The names {@link PeerActivity} reports (a reload may rename a client). */
+    void describe(String name, String keyFingerprint) {
+        this.peerName = name;
+        this.fingerprint = keyFingerprint;
+    }
+
+    @Override
+    public String peerName() {
+        return peerName;
+    }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public java.time.Instant latestHandshake() {
+        return handshaken ? wallTime(handshakeNanos) : null;
+    }
+
+    @Override
+    public java.time.Instant lastPacket() {
+        return packetSeen ? wallTime(packetNanos) : null;
+    }
+
+    private java.time.Instant wallTime(long nanos) {
+        return java.time.Instant.now().minusNanos(Math.max(0, clock.getAsLong() - nanos));
     }
 
     /** Binds the {@link Peer} that carries this session (its endpoint follows authentic datagrams). */
@@ -165,6 +201,8 @@ public final class NoisePeerSession implements PeerSession {
         }
         s.replay.commit(counter);
         s.lastReceivedNanos = now;
+        packetNanos = now;
+        packetSeen = true;
         if (responder && current != s) {
             confirm(s);
         }
@@ -226,6 +264,8 @@ public final class NoisePeerSession implements PeerSession {
      */
     public void install(Session s) {
         s.owner = this;
+        handshakeNanos = s.createdNanos;
+        handshaken = true;
         Session retired;
         synchronized (this) {
             if (closed) {

@@ -90,6 +90,11 @@ public final class Timers {
         awaitingReply = false;
     }
 
+    /** How long a handshake is attempted before giving up, in whole seconds (for messages). */
+    public long attemptSeconds() {
+        return settings.rekeyAttemptTime().toSeconds();
+    }
+
     public synchronized boolean handshakePending() {
         return handshakePending;
     }

@@ -39,6 +39,14 @@ public final class CipherState implements AutoCloseable {
         nonce = 0;
     }
 
+    /** An independent copy (key and counter): a trial that may be discarded without touching this one. */
+    CipherState copy() {
+        CipherState c = new CipherState();
+        c.key = key == null ? null : key.clone();
+        c.nonce = nonce;
+        return c;
+    }
+
     public boolean hasKey() {
         return key != null;
     }

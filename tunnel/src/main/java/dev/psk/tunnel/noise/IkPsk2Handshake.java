@@ -1,5 +1,10 @@
 package dev.psk.tunnel.noise;
 
+import dev.psk.tunnel.crypto.LowOrderPointException;
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
@@ -25,7 +30,7 @@ import java.util.function.UnaryOperator;
  */
 public final class IkPsk2Handshake implements AutoCloseable {
     public static final String PROTOCOL_NAME = "Noise_IKpsk2_25519_ChaChaPoly_SHA256";
-    public static final int KEY_BYTES = Dh25519.KEY_BYTES;
+    public static final int KEY_BYTES = X25519.KEY_BYTES;
     public static final int PSK_BYTES = 32;
     /** Message 1 without payload: e, encrypted s with tag, payload tag. */
     public static final int MESSAGE1_OVERHEAD_BYTES =
@@ -37,10 +42,11 @@ public final class IkPsk2Handshake implements AutoCloseable {
     @FunctionalInterface
     public interface StaticKeyCheck {
         /**
-         * @return a copy of the PSK for this initiator (the handshake wipes it), never null
+         * @return the PSK shared with this initiator, never null; the handshake copies it (and
+         *     wipes its copy) and leaves the key itself to the caller
          * @throws NoiseException UNKNOWN_STATIC_KEY (or another reason) to abort before any further DH
          */
-        byte[] pskFor(byte[] initiatorStatic) throws NoiseException;
+        PresharedKey pskFor(X25519PublicKey initiatorStatic) throws NoiseException;
     }
 
     public enum Role {
@@ -58,7 +64,7 @@ public final class IkPsk2Handshake implements AutoCloseable {
     }
 
     private final Role role;
-    private final SymmetricState ss;
+    private SymmetricState ss;
     private final byte[] s;
     private final byte[] sPub;
     private byte[] e;
@@ -90,7 +96,7 @@ public final class IkPsk2Handshake implements AutoCloseable {
         this.s = checkLength(staticPrivate, "static private key").clone();
         this.sPub = staticPublic != null
                 ? checkLength(staticPublic, "static public key").clone()
-                : Dh25519.publicFromPrivate(s);
+                : publicOf(s);
         this.fixedEphemeral = fixedEphemeral == null
                 ? null
                 : checkLength(fixedEphemeral, "ephemeral private key").clone();
@@ -106,35 +112,54 @@ public final class IkPsk2Handshake implements AutoCloseable {
         }
     }
 
-    /** An initiator that knows the responder's static key {@code responderStatic} and shares {@code psk} with it. */
-    public static IkPsk2Handshake initiator(byte[] prologue, byte[] staticPrivate, byte[] responderStatic, byte[] psk)
+    /**
+     * An initiator that knows the responder's static key {@code responderStatic} and shares {@code
+     * psk} with it. The handshake keeps copies of the secrets (wiped by {@link #close}); the
+     * caller's keys stay the caller's.
+     */
+    public static IkPsk2Handshake initiator(
+            byte[] prologue, X25519PrivateKey staticPrivate, X25519PublicKey responderStatic, PresharedKey psk)
             throws NoiseException {
-        return new IkPsk2Handshake(Role.INITIATOR, prologue, staticPrivate, responderStatic, psk, null);
+        return new IkPsk2Handshake(
+                Role.INITIATOR,
+                prologue,
+                staticPrivate.secret().reveal(),
+                responderStatic.bytes(),
+                psk.secret().reveal(),
+                null);
     }
 
-    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate) throws NoiseException {
-        return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, null, null, null);
+    public static IkPsk2Handshake responder(byte[] prologue, X25519PrivateKey staticPrivate) throws NoiseException {
+        return new IkPsk2Handshake(
+                Role.RESPONDER, prologue, staticPrivate.secret().reveal(), null, null, null);
     }
 
     /**
-     * A responder whose public key the caller already derived (and checked) from
-     * {@code staticPrivate}: saves one scalar multiplication per message 1.
+     * A responder whose public key the caller already derived from {@code staticPrivate}: saves
+     * one scalar multiplication per message 1.
      */
-    public static IkPsk2Handshake responder(byte[] prologue, byte[] staticPrivate, byte[] staticPublic)
-            throws NoiseException {
-        return new IkPsk2Handshake(Role.RESPONDER, prologue, staticPrivate, staticPublic, null, null, null);
+    public static IkPsk2Handshake responder(
+            byte[] prologue, X25519PrivateKey staticPrivate, X25519PublicKey staticPublic) throws NoiseException {
+        return new IkPsk2Handshake(
+                Role.RESPONDER, prologue, staticPrivate.secret().reveal(), staticPublic.bytes(), null, null, null);
     }
 
     /** Test vectors only: a fixed ephemeral private key destroys forward secrecy and unlinkability. */
     public static IkPsk2Handshake insecureWithFixedEphemeralForTesting(
             Role role,
             byte[] prologue,
-            byte[] staticPrivate,
-            byte[] responderStatic,
-            byte[] psk,
-            byte[] ephemeralPrivate)
+            X25519PrivateKey staticPrivate,
+            X25519PublicKey responderStatic,
+            PresharedKey psk,
+            X25519PrivateKey ephemeralPrivate)
             throws NoiseException {
-        return new IkPsk2Handshake(role, prologue, staticPrivate, responderStatic, psk, ephemeralPrivate);
+        return new IkPsk2Handshake(
+                role,
+                prologue,
+                staticPrivate.secret().reveal(),
+                responderStatic == null ? null : responderStatic.bytes(),
+                psk == null ? null : psk.secret().reveal(),
+                ephemeralPrivate.secret().reveal());
     }
 
     public Role role() {
@@ -146,11 +171,11 @@ public final class IkPsk2Handshake implements AutoCloseable {
         expect(Step.WRITE1);
         try {
             newEphemeral();
-            byte[] es = Dh25519.dh(e, rs);
+            byte[] es = dh(e, rs);
             ss.mixKey(es);
             Arrays.fill(es, (byte) 0);
             byte[] encS = ss.encryptAndHash(sPub);
-            byte[] ssDh = Dh25519.dh(s, rs);
+            byte[] ssDh = dh(s, rs);
             ss.mixKey(ssDh);
             Arrays.fill(ssDh, (byte) 0);
             byte[] payload = payloadForHash.apply(ss.handshakeHash());
@@ -179,12 +204,13 @@ public final class IkPsk2Handshake implements AutoCloseable {
             re = Arrays.copyOfRange(message, 0, KEY_BYTES);
             ss.mixHash(re);
             ss.mixKey(re);
-            byte[] es = Dh25519.dh(s, re);
+            byte[] es = dh(s, re);
             ss.mixKey(es);
             Arrays.fill(es, (byte) 0);
             rs = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, 2 * KEY_BYTES + CipherState.TAG_BYTES));
-            psk = checkLength(check.pskFor(rs.clone()), "PSK");
-            byte[] ssDh = Dh25519.dh(s, rs);
+            psk = checkLength(
+                    check.pskFor(X25519PublicKey.fromBytes(rs)).secret().copy(), "PSK");
+            byte[] ssDh = dh(s, rs);
             ss.mixKey(ssDh);
             Arrays.fill(ssDh, (byte) 0);
             hashBeforePayload1 = ss.handshakeHash();
@@ -203,10 +229,10 @@ public final class IkPsk2Handshake implements AutoCloseable {
         expect(Step.WRITE2);
         try {
             newEphemeral();
-            byte[] ee = Dh25519.dh(e, re);
+            byte[] ee = dh(e, re);
             ss.mixKey(ee);
             Arrays.fill(ee, (byte) 0);
-            byte[] se = Dh25519.dh(e, rs);
+            byte[] se = dh(e, rs);
             ss.mixKey(se);
             Arrays.fill(se, (byte) 0);
             ss.mixKeyAndHash(psk);
@@ -219,40 +245,65 @@ public final class IkPsk2Handshake implements AutoCloseable {
         }
     }
 
+    /**
+     * &lt;- e, ee, se, psk, payload, on a copy of the state: a message 2 that fails (forged,
+     * corrupted, low-order e) leaves this handshake waiting for the genuine one, so an attacker who
+     * can inject datagrams cannot cancel a pending handshake.
+     */
     public byte[] readMessage2(byte[] message) throws NoiseException {
         expect(Step.READ2);
+        if (message.length < MESSAGE2_OVERHEAD_BYTES) {
+            throw new NoiseException(
+                    NoiseException.Reason.MALFORMED,
+                    "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
+        }
+        SymmetricState trial = ss.copy();
         try {
-            if (message.length < MESSAGE2_OVERHEAD_BYTES) {
-                throw new NoiseException(
-                        NoiseException.Reason.MALFORMED,
-                        "message 2: expected at least " + MESSAGE2_OVERHEAD_BYTES + " bytes, got " + message.length);
-            }
-            re = Arrays.copyOfRange(message, 0, KEY_BYTES);
-            ss.mixHash(re);
-            ss.mixKey(re);
-            byte[] ee = Dh25519.dh(e, re);
-            ss.mixKey(ee);
+            byte[] rePub = Arrays.copyOfRange(message, 0, KEY_BYTES);
+            trial.mixHash(rePub);
+            trial.mixKey(rePub);
+            byte[] ee = dh(e, rePub);
+            trial.mixKey(ee);
             Arrays.fill(ee, (byte) 0);
-            byte[] se = Dh25519.dh(s, re);
-            ss.mixKey(se);
+            byte[] se = dh(s, rePub);
+            trial.mixKey(se);
             Arrays.fill(se, (byte) 0);
-            ss.mixKeyAndHash(psk);
-            byte[] payload = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, message.length));
+            trial.mixKeyAndHash(psk);
+            byte[] payload = trial.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, message.length));
+            ss.close();
+            ss = trial;
+            re = rePub;
             step = Step.DONE;
             return payload;
         } catch (NoiseException | RuntimeException ex) {
-            fail();
+            trial.close();
             throw ex;
         }
     }
 
-    /** The initiator's static public key, known to a responder after message 1. */
-    public byte[] remoteStatic() {
-        return rs == null ? null : rs.clone();
+    /** The initiator's static public key, known to a responder after message 1 (null before). */
+    public X25519PublicKey remoteStatic() {
+        return rs == null ? null : X25519PublicKey.fromBytes(rs);
     }
 
-    public byte[] localStaticPublic() {
-        return sPub.clone();
+    public X25519PublicKey localStaticPublic() {
+        return X25519PublicKey.fromBytes(sPub);
+    }
+
+    /** Noise's DH: X25519, an all-zero result (a low-order peer key) refused. */
+    private static byte[] dh(byte[] privateKey, byte[] publicKey) throws NoiseException {
+        try {
+            return X25519.scalarMult(privateKey, publicKey);
+        } catch (LowOrderPointException e) {
+            throw new NoiseException(
+                    NoiseException.Reason.LOW_ORDER_POINT, "X25519: peer public key has small order", e);
+        }
+    }
+
+    private static byte[] publicOf(byte[] privateKey) {
+        try (X25519PrivateKey k = X25519PrivateKey.copyOf(privateKey)) {
+            return X25519.publicKey(k).bytes();
+        }
     }
 
     /** The current handshake hash h. */
@@ -281,8 +332,14 @@ public final class IkPsk2Handshake implements AutoCloseable {
     }
 
     private void newEphemeral() throws NoiseException {
-        e = fixedEphemeral != null ? fixedEphemeral.clone() : Dh25519.generatePrivate();
-        ePub = Dh25519.publicFromPrivate(e);
+        if (fixedEphemeral != null) {
+            e = fixedEphemeral.clone();
+        } else {
+            try (X25519PrivateKey k = X25519.generatePrivateKey()) {
+                e = k.secret().copy();
+            }
+        }
+        ePub = publicOf(e);
         ss.mixHash(ePub);
         ss.mixKey(ePub);
     }

@@ -10,12 +10,13 @@ import java.util.Arrays;
  * <p>Thread-safety: not thread-safe; one handshake owns it.
  */
 public final class SymmetricState implements AutoCloseable {
-    private final CipherState cipher = new CipherState();
+    private final CipherState cipher;
     private byte[] ck;
     private byte[] h;
 
     /** InitializeSymmetric(protocolName). */
     public SymmetricState(String protocolName) {
+        cipher = new CipherState();
         byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
         if (name.length <= NoiseHash.HASH_BYTES) {
             h = Arrays.copyOf(name, NoiseHash.HASH_BYTES);
@@ -23,6 +24,17 @@ public final class SymmetricState implements AutoCloseable {
             h = NoiseHash.hash(name);
         }
         ck = h.clone();
+    }
+
+    private SymmetricState(SymmetricState o) {
+        cipher = o.cipher.copy();
+        ck = o.ck.clone();
+        h = o.h.clone();
+    }
+
+    /** An independent copy: work on it, then keep it or close it, and this state is untouched. */
+    public SymmetricState copy() {
+        return new SymmetricState(this);
     }
 
     public void mixKey(byte[] inputKeyMaterial) {

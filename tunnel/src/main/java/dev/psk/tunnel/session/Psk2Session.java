@@ -1,6 +1,7 @@
 package dev.psk.tunnel.session;
 
 import dev.psk.common.PskException;
+import dev.psk.common.state.TunnelState;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.device.PeerSession;
@@ -11,7 +12,6 @@ import dev.psk.tunnel.replay.ReplayWindow;
 import dev.psk.tunnel.state.SequenceReservation;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.state.StateKeeper;
-import dev.psk.tunnel.state.TunnelState;
 import dev.psk.tunnel.state.TunnelStateException;
 import dev.psk.tunnel.wire.Psk2Packet;
 import dev.psk.tunnel.wire.Psk2Wire;

@@ -1,129 +1,54 @@
 package dev.psk.tunnel.state;
 
-import dev.psk.common.AtomicFiles;
+import dev.psk.common.state.StateFileException;
+import dev.psk.common.state.TunnelState;
+import dev.psk.common.state.TunnelStateFile;
 import dev.psk.tunnel.pad.PadFile;
-import dev.psk.tunnel.wire.Psk2Wire;
 import dev.psk.tunnel.wire.Role;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads, checks and crash-safely writes the state file (JSON, docs/protocol.md "tunnel-state").
- * Writing goes through {@link AtomicFiles}: temp file, fsync, rename, directory fsync.
+ * The tunnel's use of its state file: which state to start from ({@link #loadOrCreate}) and
+ * durable replacement. Parsing and the file format belong to {@link TunnelStateFile}, shared with
+ * {@code psk-keygen info}; this class adds the tunnel's policy (the state must match the pad and
+ * role it runs with; a missing file is created only for an unused pad) and its error wording.
  */
 public final class StateFile {
     /** A state file is a few hundred bytes; anything this large is not one. */
-    static final int MAX_BYTES = 64 * 1024;
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Set<String> REQUIRED =
-            Set.of("format", "pad_fingerprint", "role", "tx_reserved_until", "rx_floor", "erased_slots");
+    static final int MAX_BYTES = TunnelStateFile.MAX_BYTES;
 
     private StateFile() {}
 
-    /** The JSON text of {@code s}. */
-    public static byte[] encode(TunnelState s) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("format", TunnelState.FORMAT);
-        n.put("pad_fingerprint", s.padFingerprint());
-        n.put("role", s.role().label());
-        n.put("tx_reserved_until", s.txReservedUntil());
-        n.put("rx_floor", s.rxFloor());
-        n.put("erased_slots", s.erasedSlots());
-        n.put("pad_slots", s.padSlots());
-        n.put("clean_stop", s.cleanStop());
-        n.put("packets_per_slot", Psk2Wire.PACKETS_PER_SLOT);
-        n.put("updated", Instant.now().toString());
-        return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Parses and checks the shape of a state file's content; {@code file} names it in errors. */
+    /** Parses a state file's content; {@code file} names it in errors. */
     public static TunnelState decode(byte[] content, Path file) throws TunnelStateException {
-        if (content.length > MAX_BYTES) {
-            throw corrupt(file, "it has " + content.length + " bytes, a state file has under " + MAX_BYTES);
-        }
-        JsonNode n;
         try {
-            n = JSON.readTree(content);
-        } catch (JacksonException e) {
-            throw corrupt(file, "not JSON (" + e.getOriginalMessage() + ")");
+            return TunnelStateFile.parse(content, "state file " + file);
+        } catch (StateFileException e) {
+            throw corrupt(file, e);
         }
-        if (n == null || !n.isObject()) {
-            throw corrupt(file, "expected a JSON object");
-        }
-        for (String f : REQUIRED) {
-            if (!n.has(f)) {
-                throw corrupt(file, "field \"" + f + "\" is missing");
-            }
-        }
-        if (!n.get("format").isString()
-                || !TunnelState.FORMAT.equals(n.get("format").stringValue())) {
-            throw corrupt(file, "\"format\" must be \"" + TunnelState.FORMAT + "\", not " + n.get("format"));
-        }
-        JsonNode fp = n.get("pad_fingerprint");
-        if (!fp.isString() || !fp.stringValue().matches("[0-9a-f]{32}")) {
-            throw corrupt(file, "\"pad_fingerprint\" must be 32 lower-case hex digits, not " + fp);
-        }
-        Role role;
-        try {
-            role = Role.fromLabel(
-                    n.get("role").isString()
-                            ? n.get("role").stringValue()
-                            : n.get("role").toString());
-        } catch (IllegalArgumentException e) {
-            throw corrupt(file, "\"role\": " + e.getMessage());
-        }
-        long tx = counter(n, "tx_reserved_until", file);
-        long rx = counter(n, "rx_floor", file);
-        long erased = counter(n, "erased_slots", file);
-        long slots = n.has("pad_slots") ? counter(n, "pad_slots", file) : 0;
-        // Absent (older files) or not a boolean: treated as a crash, the safe reading.
-        boolean clean = n.has("clean_stop")
-                && n.get("clean_stop").isBoolean()
-                && n.get("clean_stop").booleanValue();
-        return new TunnelState(fp.stringValue(), role, tx, rx, erased, slots, clean);
     }
 
-    private static long counter(JsonNode n, String field, Path file) throws TunnelStateException {
-        JsonNode v = n.get(field);
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-            throw corrupt(file, "\"" + field + "\" must be a non-negative integer below 2^63, not " + v);
-        }
-        return v.asLong();
-    }
-
-    private static TunnelStateException corrupt(Path file, String why) {
-        return new TunnelStateException("state file " + file + " is corrupt: " + why
+    private static TunnelStateException corrupt(Path file, StateFileException e) {
+        return new TunnelStateException("state file " + file + " is corrupt: " + e.detail()
                 + "; refusing to start rather than reuse key material (restore the file, or retire this pad)");
     }
 
     /** Reads and decodes {@code file}. */
     public static TunnelState read(Path file) throws TunnelStateException, NoSuchFileException {
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw corrupt(file, "it is larger than " + MAX_BYTES + " bytes");
-            }
-            return decode(Files.readAllBytes(file), file);
-        } catch (NoSuchFileException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new TunnelStateException("cannot read state file " + file + ": " + e.getMessage(), e);
+            return TunnelStateFile.read(file);
+        } catch (StateFileException e) {
+            throw corrupt(file, e);
         }
     }
 
     /** Replaces {@code file} with {@code s}, durably. */
     public static void write(Path file, TunnelState s) throws IOException {
-        AtomicFiles.write(file, encode(s), AtomicFiles.OWNER_ONLY);
+        TunnelStateFile.write(file, s);
     }
 
     /**
@@ -145,7 +70,7 @@ public final class StateFile {
                             + " slot(s) erased, so it has been used: put this end's state file back if it still exists (never an"
                             + " older copy), otherwise retire the pad; starting from zero could reuse key material");
                 }
-                s = new TunnelState(fp, role, 0, 0, 0, pad.slotCount(), true);
+                s = new TunnelState(fp, role == Role.INITIATOR, 0, 0, 0, pad.slotCount(), true);
                 Path dir = file.toAbsolutePath().getParent();
                 if (dir != null && !Files.isDirectory(dir)) {
                     Files.createDirectories(
@@ -159,10 +84,9 @@ public final class StateFile {
                         + s.padFingerprint() + ", but pad " + pad.path() + " has fingerprint " + fp
                         + ": use the state file of this pad (or --state with a new path for a new pad)");
             }
-            if (s.role() != role) {
-                throw new TunnelStateException(
-                        "state file " + file + " was written by the " + s.role().label() + ", but this end runs as the "
-                                + role.label() + ": each end keeps its own state file");
+            if (s.initiator() != (role == Role.INITIATOR)) {
+                throw new TunnelStateException("state file " + file + " was written by the " + s.roleLabel()
+                        + ", but this end runs as the " + role.label() + ": each end keeps its own state file");
             }
             if (s.padSlots() != 0 && s.padSlots() != pad.slotCount()) {
                 throw new TunnelStateException("state file " + file + " records " + s.padSlots()

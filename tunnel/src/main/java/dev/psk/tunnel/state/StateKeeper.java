@@ -1,5 +1,6 @@
 package dev.psk.tunnel.state;
 
+import dev.psk.common.state.TunnelState;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.pad.SlotSchedule;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Every constant of the PSK2 data protocol (docs/protocol.md section "tunnel",
- * shared/vectors/psk2-packets.json).
+ * testdata/vectors/psk2-packets.json).
  */
 public final class Psk2Wire {
     private Psk2Wire() {}

@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.testing.MemoryTun;
@@ -47,6 +48,9 @@ class PskTunnelCliTest {
         assertThat(cli(concat(base, "--stats-interval", "soon")).code()).isEqualTo(2);
         assertThat(cli(concat(base, "--metrics", "nope")).code()).isEqualTo(2);
         assertThat(cli(concat(base, "--aead", "rot13")).code()).isEqualTo(2);
+        assertThat(cli(concat(base, "--aead", "rot13")).err())
+                .contains("--aead")
+                .contains("expected auto, openssl or jce, not 'rot13'");
         assertThat(cli("--help").code()).isZero();
         assertThat(cli("--help").out())
                 .contains(
@@ -156,7 +160,9 @@ class PskTunnelCliTest {
         TestDaemon a = daemon(pad, "a", portA, portB, true, counting, "--metrics", "127.0.0.1:0");
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
+            // Both ends up before the first packet: one sent before b's socket is bound is lost.
             a.awaitFile(dir.resolve("a-status.json"));
+            b.awaitFile(dir.resolve("b-status.json"));
             byte[] p = new byte[60];
             p[0] = 0x45;
             tunA.inject(p); // one send batch, after which the send path reports the device's read drops
@@ -241,8 +247,13 @@ class PskTunnelCliTest {
         TestDaemon b = daemon(pad, "b", portB, portA, false, tunB);
         try {
             a.awaitFile(dir.resolve("a-status.json"));
-            // 1850 packets (7.5 % left), a tick; 145 more (0.25 % left), a tick; then past the end.
+            b.awaitFile(dir.resolve("b-status.json"));
+            // 1850 packets (7.5 % left), then the first warning; 145 more (0.25 % left), then the
+            // second; then past the end. Waiting for each warning, not for a fixed time, keeps the
+            // stages apart however late the stats tick runs on a loaded machine.
             int sent = 0;
+            String[] warnings = {"pad below 10%", "pad almost exhausted", null};
+            int stage = 0;
             for (int target : new int[] {1850, 1995, 2100}) {
                 for (; sent < target && !a.result().isDone(); sent++) {
                     try {
@@ -254,11 +265,18 @@ class PskTunnelCliTest {
                         Thread.sleep(2);
                     }
                 }
-                Thread.sleep(target < 2100 ? 1300 : 0);
+                String warning = warnings[stage++];
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (warning != null
+                        && !a.err().toString(StandardCharsets.UTF_8).contains(warning)
+                        && !a.result().isDone()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
             }
             assertThat(a.result().get(10, TimeUnit.SECONDS))
                     .as("exit code after exhaustion")
-                    .isEqualTo(1);
+                    .isEqualTo(ExitCodes.DO_NOT_RESTART);
             String err = a.err().toString(StandardCharsets.UTF_8);
             assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
             assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);

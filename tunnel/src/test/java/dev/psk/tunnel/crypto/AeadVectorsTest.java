@@ -4,81 +4,76 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * RFC 8439 section 2.8.2 and every Wycheproof ChaCha20-Poly1305 case with a 96-bit nonce (the only
  * nonce size the PSK2 packet uses) through each {@link PacketAead} backend, in place in a direct
- * buffer. Valid cases must seal to the expected bytes and open; invalid ones must fail to open.
+ * buffer, one test per backend and case. Valid cases must seal to the expected bytes and open;
+ * invalid ones must fail to open. Files: -Drfc8439.vectors, -Dwycheproof.chacha20poly1305.
  */
 class AeadVectorsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @ParameterizedTest
-    @ValueSource(strings = {PacketAeads.JCE, PacketAeads.OPENSSL})
-    void rfc8439AndWycheproof(String backend) throws Exception {
-        if (backend.equals(PacketAeads.OPENSSL)) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(
-                    OpenSslChaCha20Poly1305.unavailableReason().isEmpty(), "libcrypto not loadable");
-        }
-        List<String> failures = new ArrayList<>();
-        int passed = 0;
-        // A fresh instance per case: the JDK provider refuses to encrypt twice under one key and
-        // nonce, and Wycheproof repeats some pairs (the RFC case is tcId 1).
-        java.util.function.Supplier<PacketAead> aead = () -> PacketAeads.create(backend);
-        {
-            JsonNode rfc = JSON.readTree(SharedVectors.file("rfc8439.vectors", "rfc/rfc8439_2.8.2_aead.json")
-                    .toFile());
-            String p = check(
-                    aead,
-                    rfc.get("key").asString(),
-                    rfc.get("nonce").asString(),
-                    rfc.get("aad").asString(),
-                    rfc.get("plaintext").asString(),
-                    rfc.get("ciphertext").asString(),
-                    rfc.get("tag").asString(),
-                    true);
-            if (p == null) {
-                passed++;
-            } else {
-                failures.add("rfc8439 2.8.2: " + p);
+    /** One case in the fields {@link #check} takes. */
+    private record Case(String id, JsonNode n, String nonce, String msg, String ct, boolean valid) {}
+
+    @TestFactory
+    Stream<DynamicContainer> rfc8439AndWycheproof() {
+        List<Case> cases = new ArrayList<>();
+        JsonNode rfc = JSON.readTree(SharedVectors.file("rfc8439.vectors", "rfc/rfc8439_2.8.2_aead.json")
+                .toFile());
+        cases.add(new Case("rfc8439 2.8.2", rfc, "nonce", "plaintext", "ciphertext", true));
+        Path wycheproof = SharedVectors.file("wycheproof.chacha20poly1305", "wycheproof/chacha20_poly1305_test.json");
+        for (JsonNode g : JSON.readTree(wycheproof.toFile()).get("testGroups")) {
+            if (g.get("ivSize").asInt() != 96) {
+                continue;
             }
-            JsonNode wp = JSON.readTree(
-                    SharedVectors.file("wycheproof.chacha20poly1305", "wycheproof/chacha20_poly1305_test.json")
-                            .toFile());
-            for (JsonNode g : wp.get("testGroups")) {
-                if (g.get("ivSize").asInt() != 96) {
-                    continue;
-                }
-                for (JsonNode t : g.get("tests")) {
-                    String r = check(
-                            aead,
-                            t.get("key").asString(),
-                            t.get("iv").asString(),
-                            t.get("aad").asString(),
-                            t.get("msg").asString(),
-                            t.get("ct").asString(),
-                            t.get("tag").asString(),
-                            t.get("result").asString().equals("valid"));
-                    if (r == null) {
-                        passed++;
-                    } else {
-                        failures.add("wycheproof tcId " + t.get("tcId").asInt() + ": " + r);
-                    }
-                }
+            for (JsonNode t : g.get("tests")) {
+                cases.add(new Case(
+                        "wycheproof tcId " + t.get("tcId").asInt(),
+                        t,
+                        "iv",
+                        "msg",
+                        "ct",
+                        t.get("result").asString().equals("valid")));
             }
         }
-        System.out.println(
-                "chacha20-poly1305 (" + backend + ") vectors: " + passed + " passed, " + failures.size() + " failed");
-        assertThat(failures).isEmpty();
-        assertThat(passed).isGreaterThan(200);
+        assertThat(cases).as("cases in " + wycheproof).hasSizeGreaterThan(200);
+        return Stream.of(PacketAeads.JCE, PacketAeads.OPENSSL)
+                .map(backend -> DynamicContainer.dynamicContainer(
+                        backend.name().toLowerCase(java.util.Locale.ROOT),
+                        VectorCases.of(wycheproof, cases, Case::id, c -> {
+                            if (backend.equals(PacketAeads.OPENSSL)) {
+                                Assumptions.assumeTrue(
+                                        OpenSslChaCha20Poly1305.unavailableReason()
+                                                .isEmpty(),
+                                        "libcrypto not loadable");
+                            }
+                            // A fresh instance per case: the JDK provider refuses to encrypt twice under
+                            // one key and nonce, and Wycheproof repeats some pairs (the RFC case is tcId 1).
+                            String problem = check(
+                                    () -> PacketAeads.create(backend),
+                                    c.n().get("key").asString(),
+                                    c.n().get(c.nonce()).asString(),
+                                    c.n().get("aad").asString(),
+                                    c.n().get(c.msg()).asString(),
+                                    c.n().get(c.ct()).asString(),
+                                    c.n().get("tag").asString(),
+                                    c.valid());
+                            assertThat(problem).as(backend + " " + c.id()).isNull();
+                        })));
     }
 
     private static String check(

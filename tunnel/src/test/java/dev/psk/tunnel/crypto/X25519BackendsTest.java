@@ -148,15 +148,37 @@ class X25519BackendsTest {
     }
 
     @Test
+    void libcryptoLeavesNoKeyOrProductInItsScratchMemory() throws Exception {
+        if (!LibCrypto.available()) {
+            return;
+        }
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) 0x5a);
+        byte[] u = Hex.decode("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+        byte[] product = X25519.scalarMult(OpenSslX25519.INSTANCE, k, u);
+        byte[] pub = X25519.publicKey(OpenSslX25519.INSTANCE, k);
+        byte[] scratch = OpenSslX25519.scratchOfThisThread().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        String dump = Hex.encode(scratch);
+        assertThat(dump)
+                .doesNotContain(Hex.encode(k))
+                .doesNotContain(Hex.encode(product))
+                .doesNotContain(Hex.encode(pub));
+        // The low-order refusal wipes too.
+        assertThatThrownBy(() -> X25519.scalarMult(OpenSslX25519.INSTANCE, k, new byte[32]))
+                .isInstanceOf(LowOrderPointException.class);
+        dump = Hex.encode(OpenSslX25519.scratchOfThisThread().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        assertThat(dump).doesNotContain(Hex.encode(k));
+    }
+
+    @Test
     void selection() {
         assertThat(X25519.select("jce").name()).isEqualTo("jce");
         assertThat(X25519.select(" JCE ").name()).isEqualTo("jce");
         assertThat(X25519.select("auto").name()).isEqualTo(LibCrypto.available() ? "openssl" : "jce");
         if (LibCrypto.available()) {
             assertThat(X25519.select("openssl").name()).isEqualTo("openssl");
-            assertThat(X25519.backendName())
-                    .isEqualTo(System.getProperty(X25519.BACKEND_PROPERTY, "openssl")
-                            .strip());
+            String forced = System.getProperty(X25519.BACKEND_PROPERTY, "auto").strip();
+            assertThat(X25519.backendName()).isEqualTo(forced.equals("auto") ? "openssl" : forced);
         } else {
             assertThatThrownBy(() -> X25519.select("openssl")).hasMessageContaining("libcrypto");
         }

@@ -3,6 +3,7 @@ package dev.psk.tunnel.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.session.Psk2Session;
 import dev.psk.tunnel.testing.MemoryTun;
@@ -58,7 +59,7 @@ class TwoPeerDeviceTest {
         UdpSocket sock = UdpSocket.bind(ANY_LOOPBACK, 1 << 20);
         MemoryTun tun = new MemoryTun(name, Psk2Wire.DEFAULT_MTU, 4096);
         Peer peer = new Peer("peer", s, remote, true);
-        Device d = new Device(tun, sock, PeerDirectory.single(peer), "auto", m -> {});
+        Device d = new Device(tun, sock, PeerDirectory.single(peer), AeadBackend.AUTO, m -> {});
         return new End(d, tun, s, peer, sock.localAddress());
     }
 

@@ -3,6 +3,7 @@ package dev.psk.tunnel.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.DropReason;
+import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerDirectory;
@@ -114,7 +115,7 @@ class HandshakeDeviceTest {
         Peer peer = new Peer(name + "-peer", session, remote, false);
         MemoryTun tun = new MemoryTun("mt" + name, 1400, 64);
         UdpSocket sock = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
-        Device dev = new Device(tun, sock, PeerDirectory.single(peer), "jce", log::add);
+        Device dev = new Device(tun, sock, PeerDirectory.single(peer), AeadBackend.JCE, log::add);
         HandshakeConfig cfg = new HandshakeConfig(
                 mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
         HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, log::add);

@@ -4,75 +4,80 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Wycheproof vectors for the handshake's HKDF-SHA256 (key derivation) and HMAC-SHA256 (message MAC,
- * through {@link HandshakeMac}'s primitive). Override files with -Dpsk.vectors.hkdf / -Dpsk.vectors.hmac.
+ * through {@link HandshakeMac}'s primitive), one test per tcId. Override files with
+ * -Dpsk.vectors.hkdf / -Dpsk.vectors.hmac.
  */
 class HkdfHmacVectorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void hkdfSha256() throws Exception {
-        Path file = SharedVectors.file("psk.vectors.hkdf", "wycheproof/hkdf_sha256_test.json");
-        int passed = 0;
-        List<String> failed = new ArrayList<>();
-        for (JsonNode g : JSON.readTree(file.toFile()).get("testGroups")) {
-            for (JsonNode t : g.get("tests")) {
-                boolean valid = "valid".equals(t.get("result").asString());
-                byte[] got;
-                try {
-                    got = Hkdf.derive(
-                            hex(t, "salt"),
-                            hex(t, "ikm"),
-                            hex(t, "info"),
-                            t.get("size").asInt());
-                } catch (IllegalArgumentException e) {
-                    got = null;
-                }
-                boolean ok = valid ? got != null && Arrays.equals(got, hex(t, "okm")) : got == null;
-                if (ok) {
-                    passed++;
-                } else {
-                    failed.add("tcId " + t.get("tcId").asInt());
-                }
-            }
+    /** A test case with the fields of its group it needs. */
+    private record Case(JsonNode group, JsonNode test) {
+        String name() {
+            return "tcId " + test.get("tcId").asInt() + " ("
+                    + test.get("result").asString() + ")";
         }
-        System.out.println("hkdf vectors: " + passed + " passed, " + failed.size() + " failed " + failed);
-        assertThat(passed).isGreaterThan(0);
-        assertThat(failed).isEmpty();
     }
 
-    @Test
-    void hmacSha256() throws Exception {
+    @TestFactory
+    Stream<DynamicTest> hkdfSha256() {
+        Path file = SharedVectors.file("psk.vectors.hkdf", "wycheproof/hkdf_sha256_test.json");
+        return VectorCases.of(file, cases(file), Case::name, c -> {
+            JsonNode t = c.test();
+            byte[] got;
+            try {
+                got = Hkdf.derive(
+                        hex(t, "salt"),
+                        hex(t, "ikm"),
+                        hex(t, "info"),
+                        t.get("size").asInt());
+            } catch (IllegalArgumentException e) {
+                got = null;
+            }
+            if ("valid".equals(t.get("result").asString())) {
+                assertThat(got).isEqualTo(hex(t, "okm"));
+            } else {
+                assertThat(got).as("refused").isNull();
+            }
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> hmacSha256() {
         Path file = SharedVectors.file("psk.vectors.hmac", "wycheproof/hmac_sha256_test.json");
-        int passed = 0;
-        List<String> failed = new ArrayList<>();
+        return VectorCases.of(file, cases(file), Case::name, c -> {
+            JsonNode t = c.test();
+            int tagBytes = c.group().get("tagSize").asInt() / 8;
+            byte[] key = hex(t, "key");
+            byte[] full = key.length == 0 ? null : Hkdf.hmac(key).doFinal(hex(t, "msg"));
+            boolean matches = full != null && MessageDigest.isEqual(Arrays.copyOf(full, tagBytes), hex(t, "tag"));
+            assertThat(matches)
+                    .as("tag matches")
+                    .isEqualTo("valid".equals(t.get("result").asString()));
+        });
+    }
+
+    private static List<Case> cases(Path file) {
+        List<Case> out = new ArrayList<>();
         for (JsonNode g : JSON.readTree(file.toFile()).get("testGroups")) {
-            int tagBytes = g.get("tagSize").asInt() / 8;
             for (JsonNode t : g.get("tests")) {
-                boolean valid = "valid".equals(t.get("result").asString());
-                byte[] key = hex(t, "key");
-                byte[] full = key.length == 0 ? null : Hkdf.hmac(key).doFinal(hex(t, "msg"));
-                boolean matches = full != null && MessageDigest.isEqual(Arrays.copyOf(full, tagBytes), hex(t, "tag"));
-                if (matches == valid) {
-                    passed++;
-                } else {
-                    failed.add("tcId " + t.get("tcId").asInt());
-                }
+                out.add(new Case(g, t));
             }
         }
-        System.out.println("hmac vectors: " + passed + " passed, " + failed.size() + " failed " + failed);
-        assertThat(passed).isGreaterThan(0);
-        assertThat(failed).isEmpty();
+        return out;
     }
 
     private static byte[] hex(JsonNode t, String field) {

@@ -162,11 +162,13 @@ class HubEndToEndTest extends HubHarness {
     }
 
     @Test
-    void aFloodFromOneSourceOverItsRateGetsCookiesWhileOthersConnect() throws Exception {
-        startHub(List.of(alice, bob), new HubServer.Options(1, 1024, false, 20, 5));
+    void aFloodFromOneSourcePutsTheHubUnderLoadAndGetsCookiesWhileOthersConnect() throws Exception {
+        // WireGuard's order: not under load, every mac1-valid message 1 is queued; the backlog
+        // (over 16 here) puts the hub under load, from then on the flood, without mac2, gets
+        // cookie replies and costs no DH.
+        startHub(List.of(alice, bob), new HubServer.Options(1, 16, false, 20, 5));
         byte[] flood = message1(bob, hubKeys, 11);
         int replies = 0;
-        long t0 = System.nanoTime();
         try (DatagramChannel raw = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.2", 0))) {
             raw.configureBlocking(false);
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
@@ -187,12 +189,9 @@ class HubEndToEndTest extends HubHarness {
             }
         }
         Running a = startClient(alice);
-        await(() -> a.client().connected(), 5000);
+        awaitOr(() -> a.client().connected(), 15000, () -> hub.counters().toString());
         assertThat(replies).isGreaterThan(0);
         assertThat(hub.counters().drops(HubDropReason.COOKIE_SENT)).isGreaterThan(100);
-        // Only the bucket (burst 5, then 20 a second) reached the handshake workers.
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(hub.counters().drops(HubDropReason.REPLAYED_INITIATION))
-                .isLessThanOrEqualTo((long) (5 + 20 * seconds) + 1);
+        assertThat(hub.counters().drops(HubDropReason.REPLAYED_INITIATION)).isLessThan(400);
     }
 }

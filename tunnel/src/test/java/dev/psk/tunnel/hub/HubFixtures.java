@@ -1,6 +1,7 @@
 package dev.psk.tunnel.hub;
 
-import dev.psk.tunnel.noise.Dh25519;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -12,11 +13,8 @@ final class HubFixtures {
 
     record Keys(byte[] priv, byte[] pub) {
         static Keys generate() {
-            try {
-                byte[] p = Dh25519.generatePrivate();
-                return new Keys(p, Dh25519.publicFromPrivate(p));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            try (X25519PrivateKey k = X25519.generatePrivateKey()) {
+                return new Keys(k.secret().copy(), X25519.publicKey(k).bytes());
             }
         }
 
@@ -32,7 +30,9 @@ final class HubFixtures {
     record Client(String name, Keys keys, byte[] psk, String address, boolean enabled) {}
 
     static byte[] psk() {
-        return Dh25519.generatePrivate();
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
     }
 
     static String b64(byte[] b) {

@@ -80,10 +80,24 @@ abstract class HubHarness {
         assertThat(cond.getAsBoolean()).as("condition within " + millis + " ms").isTrue();
     }
 
+    static void awaitOr(BooleanSupplier cond, long millis, java.util.function.Supplier<String> state)
+            throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!cond.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(cond.getAsBoolean())
+                .as(() -> "condition within " + millis + " ms: " + state.get())
+                .isTrue();
+    }
+
     /** A well-formed message 1 (right mac1, no mac2) from {@code c}, as a client would send. */
     static byte[] message1(Client c, Keys hub, int senderIndex) throws Exception {
-        try (IkPsk2Handshake hs =
-                IkPsk2Handshake.initiator(HubWire.PROLOGUE, c.keys().priv(), hub.pub(), c.psk())) {
+        try (IkPsk2Handshake hs = IkPsk2Handshake.initiator(
+                HubWire.PROLOGUE,
+                dev.psk.tunnel.crypto.X25519PrivateKey.copyOf(c.keys().priv()),
+                dev.psk.tunnel.crypto.X25519PublicKey.fromBytes(hub.pub()),
+                dev.psk.tunnel.crypto.PresharedKey.copyOf(c.psk()))) {
             byte[] noise = hs.writeMessage1(Tai64n.encode(Instant.now()));
             byte[] msg = new byte[HubWire.INIT_NOISE_OFFSET + noise.length + 2 * HubWire.MAC_BYTES];
             msg[0] = HubWire.TYPE_INITIATION;

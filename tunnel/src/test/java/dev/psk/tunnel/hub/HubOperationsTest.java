@@ -221,7 +221,10 @@ class HubOperationsTest extends HubHarness {
         byte[] claim = "10.77.0.3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] msg;
         try (dev.psk.tunnel.noise.IkPsk2Handshake hs = dev.psk.tunnel.noise.IkPsk2Handshake.initiator(
-                HubWire.PROLOGUE, alice.keys().priv(), hubKeys.pub(), alice.psk())) {
+                HubWire.PROLOGUE,
+                dev.psk.tunnel.crypto.X25519PrivateKey.copyOf(alice.keys().priv()),
+                dev.psk.tunnel.crypto.X25519PublicKey.fromBytes(hubKeys.pub()),
+                dev.psk.tunnel.crypto.PresharedKey.copyOf(alice.psk()))) {
             byte[] ts = Tai64n.encode(java.time.Instant.now());
             byte[] payload = java.util.Arrays.copyOf(ts, ts.length + claim.length);
             System.arraycopy(claim, 0, payload, ts.length, claim.length);

@@ -2,7 +2,6 @@ package dev.psk.tunnel.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseLimits;
 import dev.psk.tunnel.ratelimit.RateLimiter;
 import java.net.InetSocketAddress;
@@ -45,7 +44,7 @@ class HubPrimitivesTest {
 
     @Test
     void mac1ChecksOnlyMessagesMadeForThisHub() throws Exception {
-        byte[] hubPub = Dh25519.publicFromPrivate(Dh25519.generatePrivate());
+        byte[] hubPub = HubFixtures.Keys.generate().pub();
         CookieChecker checker = new CookieChecker(hubPub, clock::get);
         CookieGenerator gen = new CookieGenerator(hubPub, clock::get);
         byte[] msg = new byte[HubWire.INITIATION_MIN_BYTES];
@@ -57,7 +56,7 @@ class HubPrimitivesTest {
             t[i] ^= 1;
             assertThat(checker.checkMac1(t, t.length)).as("byte " + i).isFalse();
         }
-        CookieGenerator other = new CookieGenerator(Dh25519.publicFromPrivate(Dh25519.generatePrivate()), clock::get);
+        CookieGenerator other = new CookieGenerator(HubFixtures.Keys.generate().pub(), clock::get);
         byte[] m2 = new byte[msg.length];
         other.addMacs(m2, m2.length);
         assertThat(checker.checkMac1(m2, m2.length)).isFalse();
@@ -66,7 +65,7 @@ class HubPrimitivesTest {
 
     @Test
     void cookieReplyGivesAMac2BoundToTheSourceAddress() throws Exception {
-        byte[] hubPub = Dh25519.publicFromPrivate(Dh25519.generatePrivate());
+        byte[] hubPub = HubFixtures.Keys.generate().pub();
         CookieChecker checker = new CookieChecker(hubPub, clock::get);
         CookieGenerator gen = new CookieGenerator(hubPub, clock::get);
         InetSocketAddress src = new InetSocketAddress("192.0.2.7", 40000);

@@ -8,7 +8,6 @@ import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.noise.CipherState;
-import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.NoiseLimits;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class NoisePeerSessionTest {
     final SessionTable tableA = new SessionTable(8);
     final SessionTable tableB = new SessionTable(8);
-    final byte[] k1 = Dh25519.generatePrivate();
-    final byte[] k2 = Dh25519.generatePrivate();
+    final byte[] k1 = HubFixtures.psk();
+    final byte[] k2 = HubFixtures.psk();
     final List<Session> retired = new ArrayList<>();
     final PacketAead aead = PacketAeads.create(PacketAeads.AUTO);
     final InetSocketAddress from = new InetSocketAddress("127.0.0.1", 4000);

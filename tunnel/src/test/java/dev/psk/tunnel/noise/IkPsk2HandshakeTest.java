@@ -3,24 +3,35 @@ package dev.psk.tunnel.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import java.lang.reflect.Field;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** IKpsk2 success and failure paths (checklist A and G). */
 class IkPsk2HandshakeTest {
-    final byte[] clientPriv = Dh25519.generatePrivate();
-    final byte[] serverPriv = Dh25519.generatePrivate();
-    final byte[] psk = Dh25519.generatePrivate();
+    final X25519PrivateKey clientPriv = X25519.generatePrivateKey();
+    final X25519PrivateKey serverPriv = X25519.generatePrivateKey();
+    final PresharedKey psk = PresharedKey.copyOf(random32());
     final byte[] prologue = "test".getBytes();
 
-    byte[] serverPub() throws NoiseException {
-        return Dh25519.publicFromPrivate(serverPriv);
+    static byte[] random32() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
-    byte[] clientPub() throws NoiseException {
-        return Dh25519.publicFromPrivate(clientPriv);
+    X25519PublicKey serverPub() {
+        return X25519.publicKey(serverPriv);
+    }
+
+    X25519PublicKey clientPub() {
+        return X25519.publicKey(clientPriv);
     }
 
     @Test
@@ -38,7 +49,7 @@ class IkPsk2HandshakeTest {
             lookups.incrementAndGet();
             // The responder learns the initiator's configured static key, not an ephemeral one.
             assertThat(key).isEqualTo(clientPub());
-            return psk.clone();
+            return psk;
         });
         assertThat(p1).isEqualTo("hello".getBytes());
         assertThat(lookups).hasValue(1);
@@ -63,7 +74,7 @@ class IkPsk2HandshakeTest {
     void wrongPskFailsAtMessage2OnTheInitiator() throws Exception {
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        r.readMessage1(i.writeMessage1(new byte[0]), k -> Dh25519.generatePrivate());
+        r.readMessage1(i.writeMessage1(new byte[0]), k -> PresharedKey.copyOf(random32()));
         byte[] m2 = r.writeMessage2(new byte[0]);
         assertThatThrownBy(() -> i.readMessage2(m2))
                 .isInstanceOf(NoiseException.class)
@@ -94,7 +105,7 @@ class IkPsk2HandshakeTest {
             t[bit / 8] ^= (byte) (1 << (bit % 8));
             IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
             try {
-                r.readMessage1(t, k -> psk.clone());
+                r.readMessage1(t, k -> psk);
                 throw new AssertionError("tampered message 1 accepted at bit " + bit);
             } catch (NoiseException expected) {
                 // aborts
@@ -102,7 +113,7 @@ class IkPsk2HandshakeTest {
         }
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        r.readMessage1(i.writeMessage1(new byte[0]), k -> psk.clone());
+        r.readMessage1(i.writeMessage1(new byte[0]), k -> psk);
         byte[] m2 = r.writeMessage2(new byte[0]);
         m2[40] ^= 1;
         assertThatThrownBy(() -> i.readMessage2(m2)).isInstanceOf(NoiseException.class);
@@ -113,7 +124,7 @@ class IkPsk2HandshakeTest {
         IkPsk2Handshake i = IkPsk2Handshake.initiator("a".getBytes(), clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder("b".getBytes(), serverPriv);
         byte[] m1 = i.writeMessage1(new byte[0]);
-        assertThatThrownBy(() -> r.readMessage1(m1, k -> psk.clone())).isInstanceOf(NoiseException.class);
+        assertThatThrownBy(() -> r.readMessage1(m1, k -> psk)).isInstanceOf(NoiseException.class);
     }
 
     @Test
@@ -130,20 +141,19 @@ class IkPsk2HandshakeTest {
     @Test
     void shortOrWrongLengthInputsAreMalformed() throws Exception {
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        assertThatThrownBy(
-                        () -> r.readMessage1(new byte[IkPsk2Handshake.MESSAGE1_OVERHEAD_BYTES - 1], k -> psk.clone()))
+        assertThatThrownBy(() -> r.readMessage1(new byte[IkPsk2Handshake.MESSAGE1_OVERHEAD_BYTES - 1], k -> psk))
                 .extracting(e -> ((NoiseException) e).reason())
                 .isEqualTo(NoiseException.Reason.MALFORMED);
-        assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), new byte[31]))
-                .isInstanceOf(NoiseException.class)
-                .hasMessageContaining("PSK");
-        assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, new byte[33], serverPub(), psk))
-                .isInstanceOf(NoiseException.class);
+        // Wrong lengths cannot reach the handshake: the typed keys refuse them.
+        assertThatThrownBy(() -> PresharedKey.copyOf(new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pre-shared key");
+        assertThatThrownBy(() -> X25519PrivateKey.copyOf(new byte[33])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void lowOrderResponderKeyAborts() {
-        byte[] zeroPoint = new byte[32];
+        X25519PublicKey zeroPoint = X25519PublicKey.fromBytes(new byte[32]);
         assertThatThrownBy(() -> IkPsk2Handshake.initiator(prologue, clientPriv, zeroPoint, psk)
                         .writeMessage1(new byte[0]))
                 .extracting(e -> ((NoiseException) e).reason())
@@ -154,7 +164,7 @@ class IkPsk2HandshakeTest {
     void secretsAreZeroedAfterSplitAndAfterFailure() throws Exception {
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        r.readMessage1(i.writeMessage1(new byte[0]), k -> psk.clone());
+        r.readMessage1(i.writeMessage1(new byte[0]), k -> psk);
         i.readMessage2(r.writeMessage2(new byte[0]));
         i.split();
         r.split();
@@ -170,18 +180,19 @@ class IkPsk2HandshakeTest {
             assertThat(((CipherState) field(ss, "cipher")).hasKey()).isFalse();
         }
         // The caller's inputs are copies: never wiped behind its back.
-        assertThat(psk).isNotEqualTo(new byte[32]);
+        assertThat(psk.secret().reveal()).isNotEqualTo(new byte[32]);
+        assertThat(serverPriv.secret().reveal()).isNotEqualTo(new byte[32]);
 
         IkPsk2Handshake bad = IkPsk2Handshake.responder(prologue, serverPriv);
         try {
-            bad.readMessage1(new byte[200], k -> psk.clone());
+            bad.readMessage1(new byte[200], k -> psk);
         } catch (NoiseException expected) {
             // aborted
         }
         assertThat((byte[]) field(bad, "s")).containsOnly(0);
 
         CipherState c = new CipherState();
-        c.initializeKey(Dh25519.generatePrivate());
+        c.initializeKey(random32());
         byte[] inner = (byte[]) field(c, "key");
         c.close();
         assertThat(inner).containsOnly(0);
@@ -191,7 +202,7 @@ class IkPsk2HandshakeTest {
     @Test
     void nonceExhaustionIsRefused() throws Exception {
         CipherState c = new CipherState();
-        c.initializeKey(psk);
+        c.initializeKey(random32());
         c.setNonce(-1L);
         assertThatThrownBy(() -> c.encryptWithAd(new byte[0], new byte[1]))
                 .extracting(e -> ((NoiseException) e).reason())
@@ -205,5 +216,23 @@ class IkPsk2HandshakeTest {
         Field f = o.getClass().getDeclaredField(name);
         f.setAccessible(true);
         return f.get(o);
+    }
+
+    @Test
+    void aFailedMessage2LeavesTheHandshakeWaitingForTheGenuineOne() throws Exception {
+        IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
+        IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
+        r.readMessage1(i.writeMessage1(new byte[0]), k -> psk);
+        byte[] genuine = r.writeMessage2(new byte[0]);
+        byte[] forged = random32();
+        forged = Arrays.copyOf(forged, genuine.length);
+        assertThatThrownBy(() -> i.readMessage2(Arrays.copyOf(random32(), genuine.length)))
+                .isInstanceOf(NoiseException.class);
+        byte[] corrupted = genuine.clone();
+        corrupted[corrupted.length - 1] ^= 1;
+        assertThatThrownBy(() -> i.readMessage2(corrupted)).isInstanceOf(NoiseException.class);
+        assertThat(forged).hasSize(genuine.length);
+        assertThat(i.readMessage2(genuine)).isEmpty();
+        assertThat(i.handshakeHash()).isEqualTo(r.handshakeHash());
     }
 }

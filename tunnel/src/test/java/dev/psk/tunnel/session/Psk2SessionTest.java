@@ -2,13 +2,13 @@ package dev.psk.tunnel.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.common.state.TunnelState;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
 import dev.psk.tunnel.device.PeerSession;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.state.StateFile;
-import dev.psk.tunnel.state.TunnelState;
 import dev.psk.tunnel.testing.TestPads;
 import dev.psk.tunnel.wire.Psk2Packet;
 import dev.psk.tunnel.wire.Psk2Wire;

@@ -3,6 +3,7 @@ package dev.psk.tunnel.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.psk.common.state.TunnelState;
 import dev.psk.tunnel.pad.PadFile;
 import dev.psk.tunnel.testing.TestPads;
 import dev.psk.tunnel.wire.Role;

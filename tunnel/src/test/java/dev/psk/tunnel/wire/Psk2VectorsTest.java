@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.Hex;
 import dev.psk.common.testing.SharedVectors;
+import dev.psk.common.testing.VectorCases;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
@@ -14,75 +15,71 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Conformance with shared/vectors/psk2-packets.json (or {@code -Dpsk2.vectors=FILE}): every packet
- * and wide-sequence packet is sealed and must match byte for byte, then opened by the receiving
- * role; every must_reject packet is refused by its receiver. Runs on each AEAD backend.
+ * Conformance with testdata/vectors/psk2-packets.json (or {@code -Dpsk2.vectors=FILE}), one test
+ * per case: every packet and wide-sequence packet is sealed and must match byte for byte, then
+ * opened by the receiving role; every must_reject packet is refused by its receiver. A case passes
+ * when it passes on every AEAD backend.
  */
 class Psk2VectorsTest {
-    @Test
-    void allVectorsPass() throws Exception {
+    private static final List<PacketAead> AEADS = new ArrayList<>();
+
+    /** One case: its id in the file ("packets[3]") and its node. */
+    private record Case(String id, JsonNode node, boolean reject) {}
+
+    @BeforeAll
+    static void openBackends() {
+        for (dev.psk.tunnel.crypto.AeadBackend backend : backends()) {
+            AEADS.add(PacketAeads.create(backend));
+        }
+    }
+
+    @AfterAll
+    static void closeBackends() {
+        AEADS.forEach(PacketAead::close);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> allVectorsPass() {
         Path file = SharedVectors.file("psk2.vectors", "psk2-packets.json");
         JsonNode root = JsonMapper.builder().build().readTree(file.toFile());
         byte[] pad = Hex.decode(root.get("pad_hex").asString(), "pad_hex");
-        List<String> failures = new ArrayList<>();
-        int passed = 0;
-        List<PacketAead> aeads = new ArrayList<>();
-        for (String backend : backends()) {
-            aeads.add(PacketAeads.create(backend));
-        }
-        try {
-            // A case passes when it passes on every AEAD backend; N counts cases, not backends.
+        List<Case> cases = new ArrayList<>();
+        for (String section : List.of("packets", "wide_sequence_packets", "must_reject")) {
             int i = 0;
-            for (JsonNode c : root.get("packets")) {
-                passed += record(failures, "packets[" + i++ + "]", aeads, a -> roundTrip(c, pad, a));
+            for (JsonNode c : root.path(section)) {
+                boolean reject = section.equals("must_reject");
+                String id = section + "[" + i++ + "]"
+                        + (reject ? " (" + c.path("why").asString() + ")" : "");
+                cases.add(new Case(id, c, reject));
             }
-            i = 0;
-            for (JsonNode c : root.path("wide_sequence_packets")) {
-                passed += record(failures, "wide_sequence_packets[" + i++ + "]", aeads, a -> roundTrip(c, pad, a));
-            }
-            i = 0;
-            for (JsonNode c : root.path("must_reject")) {
-                String id = "must_reject[" + i++ + "] (" + c.path("why").asString() + ")";
-                passed += record(failures, id, aeads, a -> mustReject(c, pad, a));
-            }
-        } finally {
-            aeads.forEach(PacketAead::close);
         }
-        System.out.println("psk2 vectors: " + passed + " passed, " + failures.size() + " failed");
-        assertThat(failures).as("failing psk2 vector cases").isEmpty();
-        assertThat(passed).as("cases run").isPositive();
+        return VectorCases.of(file, cases, Case::id, c -> {
+            List<String> problems = new ArrayList<>();
+            for (PacketAead a : AEADS) {
+                String p = c.reject() ? mustReject(c.node(), pad, a) : roundTrip(c.node(), pad, a);
+                if (p != null) {
+                    problems.add(a.name() + ": " + p);
+                }
+            }
+            assertThat(problems).as(c.id()).isEmpty();
+        });
     }
 
-    static List<String> backends() {
-        List<String> b = new ArrayList<>(List.of(PacketAeads.JCE));
+    static List<dev.psk.tunnel.crypto.AeadBackend> backends() {
+        List<dev.psk.tunnel.crypto.AeadBackend> b = new ArrayList<>(List.of(PacketAeads.JCE));
         if (dev.psk.tunnel.crypto.OpenSslChaCha20Poly1305.unavailableReason().isEmpty()) {
             b.add(PacketAeads.OPENSSL);
         }
         return b;
-    }
-
-    private static int record(
-            List<String> failures,
-            String id,
-            List<PacketAead> aeads,
-            java.util.function.Function<PacketAead, String> check) {
-        List<String> problems = new ArrayList<>();
-        for (PacketAead a : aeads) {
-            String p = check.apply(a);
-            if (p != null) {
-                problems.add(a.name() + ": " + p);
-            }
-        }
-        if (problems.isEmpty()) {
-            return 1;
-        }
-        failures.add(id + ": " + String.join("; ", problems));
-        return 0;
     }
 
     private static byte[] slot(JsonNode c, byte[] pad, long slotIndex) {

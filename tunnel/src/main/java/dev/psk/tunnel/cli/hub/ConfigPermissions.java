@@ -7,22 +7,22 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Warns (as wg-quick does) when a configuration holding keys and PSKs is readable by group or others. */
+/**
+ * Warns (as wg-quick does) when a configuration holding keys and PSKs is readable by group or
+ * others. Writable by them, or owned by another user, is refused by the parser ({@code
+ * ConfigFileSafety}).
+ */
 final class ConfigPermissions {
     private ConfigPermissions() {}
 
     static void warnIfOpen(Path config) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(config);
-            Set<PosixFilePermission> open = EnumSet.of(
-                    PosixFilePermission.GROUP_READ,
-                    PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.OTHERS_READ,
-                    PosixFilePermission.OTHERS_WRITE);
+            Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
             open.retainAll(p);
             if (!open.isEmpty()) {
                 System.err.println("warning: " + config
-                        + " holds private keys and PSKs but is accessible to group or others" + " (chmod 600 it)");
+                        + " holds private keys and PSKs but is readable by group or others" + " (chmod 600 it)");
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not a POSIX file system: nothing to check

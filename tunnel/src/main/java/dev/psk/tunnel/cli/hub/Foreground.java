@@ -13,6 +13,7 @@ final class Foreground {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {
+                    dev.psk.common.SystemdNotify.stopping();
                     for (int i = resources.length - 1; i >= 0; i--) {
                         try {
                             if (resources[i] != null) {

@@ -7,6 +7,7 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.TokenSigner;
+import dev.psk.tunnel.cli.IdentityFlagRules;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
@@ -63,6 +64,7 @@ public final class HubClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IdentityFlagRules.refusePinValue("--identity-key", identityKey);
         ClientConfig cfg = HubConfigParser.readClient(config);
         ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
@@ -72,10 +74,8 @@ public final class HubClientCommand implements Callable<Integer> {
                 ? null
                 : TokenSigner.open(
                         Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
-        InetSocketAddress server = new InetSocketAddress(cfg.serverHost(), cfg.serverPort());
-        if (server.isUnresolved()) {
-            throw new java.io.IOException("ServerEndpoint host '" + cfg.serverHost() + "' does not resolve");
-        }
+        InetSocketAddress server = dev.psk.tunnel.cli.EndpointResolver.fromEnvironment(System.err::println)
+                .resolve("ServerEndpoint", cfg.serverHost(), cfg.serverPort());
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
         StatusWriter status = null;
@@ -108,6 +108,7 @@ public final class HubClientCommand implements Callable<Integer> {
                     "hub client",
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
+            dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
             Foreground.runUntilSignalled(client, signer, status);
             return 0;
         } catch (Exception e) {

@@ -1,6 +1,5 @@
 package dev.psk.tunnel.cli.hub;
 
-import dev.psk.tunnel.cli.status.StatusWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,12 +13,13 @@ final class HubDeviceOptions {
 
     @Option(
             names = "--status-file",
-            paramLabel = "FILE",
-            description = "Status file read by 'psk-tunnel show' (default: /run/psk-tunnel/NAME.json).")
+            paramLabel = "FILE|DIR",
+            description =
+                    "Status file read by 'psk-tunnel show', or a directory for NAME.json (default: /run/psk-tunnel/NAME.json).")
     Path statusFile;
 
     /** The status file for interface {@code name}: the option, else the default path. */
     Path statusFile(String name) {
-        return statusFile != null ? statusFile : StatusWriter.defaultPath(name);
+        return dev.psk.tunnel.cli.status.StatusDirectory.statusFile(statusFile, name);
     }
 }

@@ -53,6 +53,26 @@ public final class HubServerCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
     Integer metricsPort;
 
+    @Option(
+            names = "--timestamp-file",
+            paramLabel = "FILE",
+            description = "Where the newest accepted handshake timestamp of each client is kept across restarts"
+                    + " (replay protection; default /var/lib/psk-tunnel/INTERFACE.hub-timestamps).")
+    Path timestampFile;
+
+    /** The timestamp file, its directory created owner-only if missing. */
+    private Path timestampFile(String iface) throws java.io.IOException {
+        Path f = timestampFile != null ? timestampFile : Path.of("/var/lib/psk-tunnel", iface + ".hub-timestamps");
+        Path dir = f.toAbsolutePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            java.nio.file.Files.createDirectories(
+                    dir,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
+        return f;
+    }
+
     /** Client-to-client traffic goes through the hub's kernel: say so when it will not forward. */
     private static void warnIfNotForwarding(HubConfig cfg) {
         if (!cfg.clientToClient()) {
@@ -87,13 +107,14 @@ public final class HubServerCommand implements Callable<Integer> {
             }
             ch = HubServer.bind(cfg);
             hub = new HubServer(cfg, tun, ch, HubServer.Options.defaults(), System::nanoTime);
+            hub.persistTimestamps(timestampFile(tun.name()));
             reloader = new HubReloader(config, hub);
             reloader.handleSighup();
             int port = metricsPort != null ? metricsPort : cfg.metricsPort();
             if (port > 0) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 HubServer h = hub;
-                HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader);
+                HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader, h);
                 metrics = HubMetrics.serve(registry, port);
             }
             hub.start();
@@ -108,6 +129,8 @@ public final class HubServerCommand implements Callable<Integer> {
                     "hub server",
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
+            dev.psk.common.SystemdNotify.ready(
+                    "hub on " + tun.name() + ", " + cfg.clients().size() + " clients");
             Foreground.runUntilSignalled(hub, reloader, metrics, status);
             return 0;
         } catch (Exception e) {

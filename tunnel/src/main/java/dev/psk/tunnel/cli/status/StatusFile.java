@@ -10,20 +10,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The running tunnel's status, rewritten every second (temp file + rename, no fsync: it lives in
- * /run and is worthless after a reboot) for {@code psk-tunnel show}. Holds counters and public
+ * The running tunnel's status, rewritten every second (exclusive temp file + rename, see
+ * {@link #write}) for {@code psk-tunnel show}. Holds counters and public
  * facts only, never key material.
  */
 public final class StatusFile {
     public static final String DEFAULT_DIR = "/run/psk-tunnel";
     public static final String FORMAT = "psk-tunnel-status/1";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final FileAttribute<Set<PosixFilePermission>> WORLD_READABLE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
 
     private StatusFile() {}
 
@@ -75,6 +81,16 @@ public final class StatusFile {
         for (Peer p : device.peers().peers()) {
             ObjectNode o = peers.addObject();
             o.put("name", p.name());
+            if (p.session() instanceof dev.psk.tunnel.hub.PeerActivity a) { // hub peers: name, key, times
+                o.put("name", a.peerName());
+                o.put("fingerprint", a.fingerprint());
+                o.put(
+                        "latest_handshake",
+                        a.latestHandshake() == null ? null : a.latestHandshake().toString());
+                o.put(
+                        "last_packet",
+                        a.lastPacket() == null ? null : a.lastPacket().toString());
+            }
             o.put(
                     "endpoint",
                     p.endpoint() == null
@@ -98,7 +114,15 @@ public final class StatusFile {
         return n;
     }
 
-    /** Replaces {@code file} with {@code doc} (world-readable: counters only). */
+    /**
+     * Replaces {@code file} with {@code doc} (world-readable: counters only): a temporary file with
+     * a random name, created with O_EXCL so a planted symlink is never followed, renamed over the
+     * target (a link there is replaced, not written through). No fsync: the file lives in /run and
+     * is worthless after a reboot. The directory must not be writable by anyone but its owner, and be owned by this
+     * user or root: otherwise another user could swap the file or its temporary under the writer.
+     *
+     * @throws IOException also when the directory is refused, naming it and why
+     */
     static void write(Path file, ObjectNode doc) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
@@ -106,10 +130,34 @@ public final class StatusFile {
             Files.createDirectories(
                     dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-        Files.write(
-                tmp,
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        checkDirectory(dir);
+        byte[] json =
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8);
+        // createTempFile: a random name, opened with CREATE_NEW (O_EXCL), so never through a link.
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", WORLD_READABLE);
+        boolean moved = false;
+        try {
+            Files.write(tmp, json);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void checkDirectory(Path dir) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class);
+        Set<PosixFilePermission> p = a.permissions();
+        if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("directory " + dir + " is writable by group or others ("
+                    + PosixFilePermissions.toString(p) + "): refusing to write a status file there");
+        }
+        String owner = a.owner().getName();
+        if (!owner.equals("root") && !owner.equals(System.getProperty("user.name"))) {
+            throw new IOException(
+                    "directory " + dir + " belongs to " + owner + ": refusing to write a status file there");
+        }
     }
 }

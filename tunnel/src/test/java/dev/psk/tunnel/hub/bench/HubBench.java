@@ -1,11 +1,14 @@
 package dev.psk.tunnel.hub.bench;
 
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
+import dev.psk.tunnel.crypto.X25519PublicKey;
 import dev.psk.tunnel.hub.CookieChecker;
 import dev.psk.tunnel.hub.CookieGenerator;
 import dev.psk.tunnel.hub.HubWire;
 import dev.psk.tunnel.hub.Tai64n;
 import dev.psk.tunnel.noise.CipherState;
-import dev.psk.tunnel.noise.Dh25519;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import dev.psk.tunnel.noise.NoiseException;
 import java.time.Instant;
@@ -41,35 +44,37 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class HubBench {
-    byte[] hubPriv;
-    byte[] hubPub;
-    byte[] clientPriv;
-    byte[] psk;
+    X25519PrivateKey hubPriv;
+    X25519PublicKey hubPub;
+    X25519PrivateKey clientPriv;
+    PresharedKey psk;
     byte[] noise1;
     byte[] badMac;
     CookieChecker checker;
 
     @Setup
     public void setUp() throws NoiseException {
-        hubPriv = Dh25519.generatePrivate();
-        hubPub = Dh25519.publicFromPrivate(hubPriv);
-        clientPriv = Dh25519.generatePrivate();
-        psk = Dh25519.generatePrivate();
+        hubPriv = X25519.generatePrivateKey();
+        hubPub = X25519.publicKey(hubPriv);
+        clientPriv = X25519.generatePrivateKey();
+        byte[] p = new byte[PresharedKey.KEY_BYTES];
+        new java.security.SecureRandom().nextBytes(p);
+        psk = PresharedKey.takeOwnership(p);
         noise1 = IkPsk2Handshake.initiator(HubWire.PROLOGUE, clientPriv, hubPub, psk)
                 .writeMessage1(Tai64n.encode(Instant.now()));
         byte[] msg = new byte[HubWire.INITIATION_MIN_BYTES];
         msg[0] = HubWire.TYPE_INITIATION;
         System.arraycopy(noise1, 0, msg, HubWire.INIT_NOISE_OFFSET, noise1.length);
-        new CookieGenerator(hubPub).addMacs(msg, msg.length);
+        new CookieGenerator(hubPub.bytes()).addMacs(msg, msg.length);
         msg[HubWire.mac1Offset(msg.length)] ^= 1;
         badMac = msg;
-        checker = new CookieChecker(hubPub);
+        checker = new CookieChecker(hubPub.bytes());
     }
 
     @Benchmark
     public CipherState[] respond() throws NoiseException {
         IkPsk2Handshake r = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPriv, hubPub);
-        r.readMessage1(noise1, k -> psk.clone());
+        r.readMessage1(noise1, k -> psk);
         r.writeMessage2(new byte[0]);
         return r.split();
     }
@@ -78,7 +83,7 @@ public class HubBench {
     public CipherState[] fullHandshake() throws NoiseException {
         IkPsk2Handshake i = IkPsk2Handshake.initiator(HubWire.PROLOGUE, clientPriv, hubPub, psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPriv, hubPub);
-        r.readMessage1(i.writeMessage1(new byte[Tai64n.BYTES]), k -> psk.clone());
+        r.readMessage1(i.writeMessage1(new byte[Tai64n.BYTES]), k -> psk);
         i.readMessage2(r.writeMessage2(new byte[0]));
         r.split();
         return i.split();
