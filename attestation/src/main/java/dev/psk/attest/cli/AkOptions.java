@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class AkOptions {
     @Option(
             names = "--ak-alg",
-            paramLabel = "ecc|rsa",
+            paramLabel = "ALG",
             defaultValue = "ecc",
             description =
                     "Primary AK to derive: ecc (P-256, ECDSA-SHA256) or rsa (2048, RSASSA-SHA256). Default: ${DEFAULT-VALUE}.")
@@ -17,8 +17,8 @@ final class AkOptions {
 
     @Option(
             names = "--ak-handle",
-            paramLabel = "0x81XXXXXX",
-            description = "Use the persistent AK at this handle instead of a primary.")
+            paramLabel = "HANDLE",
+            description = "Use the persistent AK at this handle (0x81XXXXXX) instead of a primary.")
     String akHandle;
 
     AkSource akSource() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 final class EkOption {
     @Option(
             names = "--ek-alg",
-            paramLabel = "rsa|ecc|ecc384",
+            paramLabel = "ALG",
             defaultValue = "rsa",
             description = "EK template and certificate: rsa (RSA 2048, NV 0x01c00002), ecc (P-256, 0x01c0000a) or "
                     + "ecc384 (P-384, 0x01c00016, swtpm's ECC EK). Default: ${DEFAULT-VALUE}.")

@@ -11,8 +11,8 @@ import picocli.CommandLine.ScopeType;
         scope = ScopeType.INHERIT, // subcommands get --help, --version and the version provider
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description =
-                "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential activation (interoperable with tpm2-tools).",
+        description = "Produce TPM 2.0 quotes and verify them strictly; enrol AKs by EK certificate and credential"
+                + " activation (interoperable with tpm2-tools).",
         subcommands = {
             QuoteCommand.class,
             VerifyCommand.class,
@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
             EnrollFinishCommand.class
         },
         footer = {"", "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."})
-public final class PskAttest implements Runnable {
+public final class PskAttest implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,9 +33,7 @@ public final class PskAttest implements Runnable {
     }
 
     @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(),
-                "a subcommand is required: quote, verify, pcrs, policy, enroll, enroll-challenge, enroll-respond or enroll-finish");
+    public Integer call() {
+        return dev.psk.common.cli.CommandGroups.missingSubcommand(spec);
     }
 }

@@ -59,19 +59,24 @@ public final class QuoteCommand implements Callable<Integer> {
             description = "PCR selection, e.g. sha256:0-7.")
     String pcrs;
 
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Output directory (created if missing). Required.")
+    Path out;
+
+    /** The old spelling: {@code --out} means a file everywhere else, so it is hidden here. */
     @Option(
             names = {"--out", "-o"},
-            required = true,
-            paramLabel = "DIR",
-            description = "Output directory (created if missing).")
-    Path out;
+            hidden = true,
+            paramLabel = "DIR")
+    void legacyOut(Path dir) {
+        out = dir;
+    }
 
     @Mixin
     AkOptions ak;
 
     @Option(
             names = "--signature-format",
-            paramLabel = "tss|plain",
+            paramLabel = "FORMAT",
             defaultValue = "tss",
             description =
                     "quote.sig as a TPMT_SIGNATURE (tss) or plain (DER ECDSA / raw RSA). Default: ${DEFAULT-VALUE}.")
@@ -79,6 +84,9 @@ public final class QuoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws AttestException, IOException {
+        if (out == null) {
+            throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
+        }
         byte[] n = Options.nonce(nonce);
         var sel = Options.selection(pcrs);
         boolean plain = switch (sigFormat.toLowerCase(Locale.ROOT)) {

@@ -107,9 +107,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--plain-rsa-scheme",
-            paramLabel = "rsassa|rsapss",
+            paramLabel = "SCHEME",
             defaultValue = "rsassa",
-            description = "How to read a raw (plain) RSA signature. Default: ${DEFAULT-VALUE}.")
+            description = "How to read a raw (plain) RSA signature: rsassa or rsapss. Default: ${DEFAULT-VALUE}.")
     String plainRsaScheme;
 
     @Option(names = "--require-safe-clock", description = "Reject when clockInfo.safe is 0.")

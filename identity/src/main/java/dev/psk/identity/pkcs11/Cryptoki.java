@@ -127,12 +127,27 @@ final class Cryptoki {
         return path;
     }
 
+    private static boolean isElf(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static Cryptoki load(Path abs) throws Pkcs11Exception.ModuleException {
         if (!Files.exists(abs)) {
             throw new Pkcs11Exception.ModuleException("PKCS#11 module " + abs + ": no such file");
         }
         if (!Files.isReadable(abs) || Files.isDirectory(abs)) {
             throw new Pkcs11Exception.ModuleException("PKCS#11 module " + abs + ": not a readable shared library");
+        }
+        if (!isElf(abs)) {
+            // Checked before dlopen: HotSpot inspects a non-ELF file first and prints a two-line
+            // "might have disabled stack guard" warning on stderr, ahead of our one-line error.
+            throw new Pkcs11Exception.ModuleException(
+                    "PKCS#11 module " + abs + ": not a shared library (no ELF header)");
         }
         SymbolLookup lookup;
         try {

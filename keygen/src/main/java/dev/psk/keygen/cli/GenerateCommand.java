@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  psk-keygen generate /mnt/secure/psk.bin --size 1GiB",
             "  psk-keygen generate pad.bin --size 64MiB --source /dev/hwrng",
-            "  psk-keygen generate pad.bin --size 1MiB \\",
-            "      --source 'pkcs11:token=rng?module-name=softhsm2&pin-source=file:/etc/psk/pin'",
+            "  psk-keygen generate pad.bin --size 1MiB --source \\",
+            "    'pkcs11:token=rng?module-name=softhsm2&pin-source=file:/etc/psk/pin'",
             "",
             "Exit codes: 0 written, 1 failure (source, health test, disk, existing file, interrupted), 2 usage error."
         })

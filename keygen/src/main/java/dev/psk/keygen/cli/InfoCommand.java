@@ -20,19 +20,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-keygen info OUT [--state FILE]}. */
 @Command(
         name = "info",
         description = {
-            "Show a pad's slots, capacity and fingerprint; with a psk-tunnel state file, what one end has used",
-            "and what remains in each direction."
+            "Show a pad's slots, capacity and fingerprint.",
+            "With a psk-tunnel state file, also what one end has used and what remains in each direction."
         },
         footer = {
             "",
             "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."
         })
 public final class InfoCommand implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -47,6 +51,9 @@ public final class InfoCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "A psk-tunnel state file (JSON, format psk-tunnel-state/1).")
     Path state;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text (keys as in the text output).")
+    boolean json;
 
     @Override
     public Integer call() throws PskException {
@@ -67,6 +74,11 @@ public final class InfoCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PadCapacity c = info.capacity();
+        if (json) {
+            o.println(asJson(info, usage));
+            o.flush();
+            return 0;
+        }
         o.println("pad: " + pad);
         o.println("size: " + Format.count(c.padBytes()) + " bytes (" + Format.size(c.padBytes()) + ") = "
                 + Format.count(c.slots()) + " slots of 120 bytes");
@@ -91,6 +103,35 @@ public final class InfoCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    private String asJson(PadInspector.PadInfo info, PadUsage usage) {
+        PadCapacity c = info.capacity();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("pad", pad.toString());
+        n.put("size_bytes", c.padBytes());
+        n.put("slots", c.slots());
+        n.put("trailing_bytes", c.trailingBytes());
+        n.put("packets_per_direction", c.packetsPerDirection());
+        n.put("data_slots", c.dataSlots());
+        n.put("data_packets_per_direction", c.dataPacketsPerDirection());
+        n.put("fingerprint", info.fingerprint());
+        if (usage != null) {
+            ObjectNode s = n.putObject("state");
+            s.put("file", state.toString());
+            s.put("role", usage.state().initiator() ? "initiator" : "responder");
+            direction(s.putObject("send"), usage.send());
+            direction(s.putObject("receive"), usage.receive());
+            s.put("erased_slots", usage.state().erasedSlots());
+        }
+        return JSON.writeValueAsString(n);
+    }
+
+    private static void direction(ObjectNode n, PadUsage.Direction d) {
+        n.put("used_slots", d.usedSlots());
+        n.put("bound", d.bound());
+        n.put("remaining_slots", d.remainingSlots());
+        n.put("remaining_packets", d.remainingPackets());
     }
 
     /** The tunnel's own reader: whatever psk-tunnel wrote and would start from, this reads. */

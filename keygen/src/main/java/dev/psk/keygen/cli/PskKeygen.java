@@ -1,7 +1,7 @@
 package dev.psk.keygen.cli;
 
 import dev.psk.common.cli.CliRunner;
-import dev.psk.common.cli.ExitCodes;
+import dev.psk.common.cli.CommandGroups;
 import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,8 +30,6 @@ public final class PskKeygen implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("psk-keygen: missing command (generate, verify or info)");
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return CommandGroups.missingSubcommand(spec);
     }
 }

@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "verify",
         description = {
-            "Check a pad against its OUT.sha256 sidecar (sha256sum format): the sidecar names this pad,",
-            "the size is whole 120-byte slots, and the SHA-256 matches. Run it on both ends before first use:",
-            "psk-tunnel erases used slots, which changes the hash."
+            "Check a pad against its OUT.sha256 checksum sidecar.",
+            "The sidecar (sha256sum format) must name this pad, the size must be whole 120-byte slots, and the"
+                    + " SHA-256 must match. Run it on both ends before first use: psk-tunnel erases used slots,"
+                    + " which changes the hash."
         },
         footer = {
             "",

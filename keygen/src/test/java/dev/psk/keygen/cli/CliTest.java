@@ -177,6 +177,25 @@ class CliTest {
     }
 
     @Test
+    void infoJsonCarriesTheSameFiguresAsTheText() throws Exception {
+        Path pad = generate("pad.bin", "1200");
+        String fp = Hex.encode(PadLayout.fingerprint(Arrays.copyOfRange(Files.readAllBytes(pad), 1080, 1200)));
+        Path state = dir.resolve("state.json");
+        Files.writeString(
+                state, TunnelStateTest.state("initiator", 2500, 999, 1).replace(TunnelStateTest.FP, fp));
+        Cli r = Cli.run("info", pad.toString(), "--state", state.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var n = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        assertThat(n.get("slots").asLong()).isEqualTo(10);
+        assertThat(n.get("size_bytes").asLong()).isEqualTo(1200);
+        assertThat(n.get("fingerprint").asString()).isEqualTo(fp);
+        assertThat(n.get("state").get("role").asString()).isEqualTo("initiator");
+        assertThat(n.get("state").get("send").get("used_slots").asLong()).isEqualTo(3);
+        assertThat(n.get("state").get("receive").get("remaining_packets").asLong())
+                .isEqualTo(8001);
+    }
+
+    @Test
     void infoRefusesAStateForAnotherPadNamingBothFingerprints() throws Exception {
         Path pad = generate("pad.bin", "1200");
         String fp = Hex.encode(PadLayout.fingerprint(Arrays.copyOfRange(Files.readAllBytes(pad), 1080, 1200)));

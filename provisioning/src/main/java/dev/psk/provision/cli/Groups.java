@@ -1,8 +1,6 @@
 package dev.psk.provision.cli;
 
-import dev.psk.common.cli.ExitCodes;
-import java.util.Map;
-import picocli.CommandLine;
+import dev.psk.common.cli.CommandGroups;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Shared behaviour of command groups invoked without a subcommand. */
@@ -10,11 +8,6 @@ final class Groups {
     private Groups() {}
 
     static int missingSubcommand(CommandSpec spec) {
-        Map<String, CommandLine> subs = spec.commandLine().getSubcommands();
-        spec.commandLine()
-                .getErr()
-                .println(spec.qualifiedName() + ": missing command (" + String.join(", ", subs.keySet()) + ")");
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return CommandGroups.missingSubcommand(spec);
     }
 }

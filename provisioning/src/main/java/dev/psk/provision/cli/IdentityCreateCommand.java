@@ -22,17 +22,21 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "create",
         description = {
-            "Generate an EC P-256 identity key inside the token (CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN,",
-            "not CKA_EXTRACTABLE), read its attributes back and refuse anything exportable, then write",
-            "DIR/NAME.pub.pem and DIR/NAME.identity.json and print the identity_id."
+            "Generate an EC P-256 identity key inside a token and export its public half.",
+            "The key is CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN and not CKA_EXTRACTABLE; its attributes are"
+                    + " read back and anything exportable is refused. Then DIR/NAME.pub.pem and"
+                    + " DIR/NAME.identity.json are written and the identity_id printed."
         },
         footer = {
             "",
-            "Example:",
-            "  psk-provision identity create --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
-            "      --pin-file user.pin --label site-a --out /etc/psk",
-            "  psk-provision identity create --profile atecc608a --token 'pkcs11:token=ATECC608A?module-name=cryptoauth' \\",
-            "      --pin-file user.pin --out /etc/psk              # next free slot of 2, 3, 4",
+            "Examples:",
+            "  psk-provision identity create \\",
+            "    --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
+            "    --pin-file user.pin --label site-a --out-dir /etc/psk",
+            "  # ATECC608A: the next free slot of 2, 3, 4",
+            "  psk-provision identity create --profile atecc608a \\",
+            "    --token 'pkcs11:token=ATECC608A?module-name=cryptoauth' \\",
+            "    --pin-file user.pin --out-dir /etc/psk",
             "",
             "Exit codes: 0 created, 1 failure or refusal (label taken, files exist, unsafe attributes), 2 usage error."
         })
@@ -62,11 +66,16 @@ final class IdentityCreateCommand implements Callable<Integer> {
     String label;
 
     @Option(
-            names = "--out",
-            required = true,
+            names = "--out-dir",
             paramLabel = "DIR",
-            description = "Directory for NAME.pub.pem and NAME.identity.json.")
+            description = "Directory for NAME.pub.pem and NAME.identity.json. Required.")
     Path out;
+
+    /** The old spelling: {@code --out} means a file everywhere else, so it is hidden here. */
+    @Option(names = "--out", hidden = true, paramLabel = "DIR")
+    void legacyOut(Path dir) {
+        out = dir;
+    }
 
     @Option(
             names = "--profile",
@@ -90,6 +99,9 @@ final class IdentityCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws PskException {
+        if (out == null) {
+            throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
+        }
         KeyProfile p = parse(() -> KeyProfile.parse(profile));
         KeyType t = parse(() -> KeyType.parse(keyType));
         p.checkKeyType(t);

@@ -17,6 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-provision identity list --token URI}. */
 @Command(
@@ -25,11 +28,15 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  psk-provision identity list --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' --pin-file user.pin",
+            "  psk-provision identity list \\",
+            "    --token 'pkcs11:token=device?module-path=/usr/lib/softhsm/libsofthsm2.so' \\",
+            "    --pin-file user.pin",
             "",
             "Exit codes: 0 listed, 1 failure, 2 usage error."
         })
 final class IdentityListCommand implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -47,12 +54,22 @@ final class IdentityListCommand implements Callable<Integer> {
             description = "PKCS#11 URI of the token.")
     Pkcs11Uri token;
 
+    @Option(
+            names = "--json",
+            description = "Print one JSON object (token, logged_in, keys with their attributes) instead of text.")
+    boolean json;
+
     @Override
     public Integer call() throws PskException {
         PrintWriter o = spec.commandLine().getOut();
         try (Pkcs11Token tok =
                 Pkcs11Token.open(token, pins.source(token, spec.commandLine().getErr()))) {
             List<TokenKey> keys = tok.privateKeys();
+            if (json) {
+                o.println(asJson(tok, keys));
+                o.flush();
+                return 0;
+            }
             o.println("token " + tok.info().describe() + (tok.loggedIn() ? "" : " (not logged in: private keys hidden)")
                     + ": " + keys.size() + " private key" + (keys.size() == 1 ? "" : "s"));
             for (TokenKey k : keys) {
@@ -76,5 +93,29 @@ final class IdentityListCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
+    }
+
+    private static String asJson(Pkcs11Token tok, List<TokenKey> keys) throws PskException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("token", tok.info().describe());
+        n.put("logged_in", tok.loggedIn());
+        ArrayNode a = n.putArray("keys");
+        for (TokenKey k : keys) {
+            ObjectNode e = a.addObject();
+            e.put("label", k.label());
+            e.put("id", Hex.encode(k.id()));
+            e.put("type", k.isEc() ? "EC" : "CKK " + k.keyType());
+            try {
+                e.put("identity_id", k.isEc() ? IdentityId.of(tok.publicKey(k)).hex() : null);
+            } catch (IdentityException x) {
+                e.putNull("identity_id");
+                e.put("identity_error", x.getMessage());
+            }
+            KeyAttributes attrs = tok.attributes(k);
+            e.put("hardware_bound", attrs.hardwareBound());
+            ObjectNode m = e.putObject("attributes");
+            attrs.asMap().forEach((name, value) -> m.put(name, String.valueOf(value)));
+        }
+        return JSON.writeValueAsString(n);
     }
 }

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  psk-provision identity sign --key \"$(jq -r .key_uri site-a.identity.json)\" --pin-file user.pin \\",
-            "      --in msg.bin --out msg.sig",
+            "  psk-provision identity sign \\",
+            "    --key \"$(jq -r .key_uri site-a.identity.json)\" --pin-file user.pin \\",
+            "    --in msg.bin --out msg.sig",
             "",
             "Exit codes: 0 signed, 1 failure, 2 usage error."
         })

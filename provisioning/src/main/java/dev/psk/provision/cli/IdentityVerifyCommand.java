@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  psk-provision identity verify --pub site-a.pub.pem --in msg.bin --sig msg.sig",
-            "  psk-provision identity verify --peers peers.conf --id 3f2a9c0d11e4b7a8 --in msg.bin --sig msg.sig",
+            "  psk-provision identity verify --peers peers.conf --id 3f2a9c0d11e4b7a8 \\",
+            "    --in msg.bin --sig msg.sig",
             "",
             "Exit codes: 0 valid, 1 rejected (bad signature, unknown or disabled peer) or failure, 2 usage error."
         })

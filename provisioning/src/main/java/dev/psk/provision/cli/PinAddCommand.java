@@ -23,14 +23,17 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "add",
         description = {
-            "Pin a peer's identity key from its exported PEM or identity file. With --id, the identity_id you",
-            "were told out of band must match the key (guards against a swapped file)."
+            "Pin a peer's identity key from its exported PEM or identity file.",
+            "With --id, the identity_id you were told out of band must match the key (guards against a swapped"
+                    + " file)."
         },
         footer = {
             "",
             "Examples:",
-            "  psk-provision pin add --peers /etc/psk/peers.conf --name site-b --identity-file site-b.identity.json",
-            "  psk-provision pin add --peers /etc/psk/peers.conf --name site-c --pem site-c.pub.pem --id 3f2a9c0d11e4b7a8",
+            "  psk-provision pin add --peers /etc/psk/peers.conf --name site-b \\",
+            "    --identity-file site-b.identity.json",
+            "  psk-provision pin add --peers /etc/psk/peers.conf --name site-c \\",
+            "    --pem site-c.pub.pem --id 3f2a9c0d11e4b7a8",
             "",
             "Exit codes: 0 pinned, 1 failure (duplicate, id mismatch, bad file), 2 usage error."
         })

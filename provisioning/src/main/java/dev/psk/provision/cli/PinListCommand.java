@@ -12,6 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 
 /** {@code psk-provision pin list --peers FILE}. */
 @Command(
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 listed, 1 failure (missing or malformed file, naming the entry), 2 usage error."
         })
 final class PinListCommand implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -34,10 +38,25 @@ final class PinListCommand implements Callable<Integer> {
     @Option(names = "--peers", required = true, paramLabel = "FILE", description = "The pinned-peers file.")
     Path peers;
 
+    @Option(names = "--json", description = "Print a JSON array of {name, identity_id, enabled} instead of a table.")
+    boolean json;
+
     @Override
     public Integer call() throws PskException {
         PinnedPeers p = PinnedPeers.load(peers);
         PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            ArrayNode a = JSON.createArrayNode();
+            for (PinnedPeer x : p.peers()) {
+                a.addObject()
+                        .put("name", x.name())
+                        .put("identity_id", x.identityId().hex())
+                        .put("enabled", x.enabled());
+            }
+            o.println(JSON.writeValueAsString(a));
+            o.flush();
+            return 0;
+        }
         o.printf("%-24s %-16s %s%n", "NAME", "IDENTITY_ID", "ENABLED");
         for (PinnedPeer x : p.peers()) {
             o.printf("%-24s %-16s %s%n", x.name(), x.identityId(), x.enabled() ? "yes" : "no");

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Provision device identities in PKCS#11 tokens (SoftHSM2, TPM 2.0 via tpm2-pkcs11, ATECC608A),",
-            "derive salted serial identities and manage pinned peers.",
+            "Provision device identities in PKCS#11 tokens, serial identities and pinned peers.",
+            "Tokens: SoftHSM2, TPM 2.0 via tpm2-pkcs11, ATECC608A. Serial identities are salted.",
             "PINs come from files (--pin-file, pin-source=file:…) or a prompt; never put one on the command line."
         },
         subcommands = {

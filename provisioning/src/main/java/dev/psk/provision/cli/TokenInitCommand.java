@@ -20,15 +20,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "init",
         description = {
-            "Initialize a new token in the first free slot of a PKCS#11 module (C_InitToken with the SO PIN,",
-            "then C_InitPIN with the user PIN). SoftHSM2: point SOFTHSM2_CONF at its configuration;",
-            "tpm2-pkcs11: set TPM2_PKCS11_STORE and TPM2_PKCS11_TCTI."
+            "Initialize a new token in the first free slot of a PKCS#11 module.",
+            "C_InitToken with the SO PIN, then C_InitPIN with the user PIN. SoftHSM2: point SOFTHSM2_CONF at its"
+                    + " configuration; tpm2-pkcs11: set TPM2_PKCS11_STORE and TPM2_PKCS11_TCTI."
         },
         footer = {
             "",
             "Example:",
-            "  psk-provision token init --module /usr/lib/softhsm/libsofthsm2.so --label device \\",
-            "      --so-pin-file so.pin --pin-file user.pin",
+            "  psk-provision token init --module /usr/lib/softhsm/libsofthsm2.so \\",
+            "      --label device --so-pin-file so.pin --pin-file user.pin",
             "",
             "Exit codes: 0 initialized, 1 failure (label taken, no free slot, PIN refused), 2 usage error."
         })

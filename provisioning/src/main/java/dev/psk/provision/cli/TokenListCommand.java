@@ -13,6 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-provision token list --module URI-or-PATH}. */
 @Command(
@@ -26,6 +29,8 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 listed, 1 failure (module missing or failing), 2 usage error."
         })
 final class TokenListCommand implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @Spec
     CommandSpec spec;
 
@@ -35,12 +40,32 @@ final class TokenListCommand implements Callable<Integer> {
     @Option(names = "--module", required = true, paramLabel = "PATH", description = "The PKCS#11 module (.so).")
     java.nio.file.Path module;
 
+    @Option(names = "--json", description = "Print a JSON array of slots instead of text.")
+    boolean json;
+
     @Override
     public Integer call() throws PskException {
         String path = module.toAbsolutePath().toString();
         List<TokenInfo> tokens = Pkcs11Token.tokens(
                 Pkcs11Uri.builder().query("module-path", path).build());
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ArrayNode a = JSON.createArrayNode();
+            for (TokenInfo t : tokens) {
+                ObjectNode n = a.addObject().put("slot", Long.toUnsignedString(t.slotId()));
+                n.put("initialized", t.initialized());
+                if (t.initialized()) {
+                    n.put("label", t.label())
+                            .put("manufacturer", t.manufacturer())
+                            .put("model", t.model())
+                            .put("serial", t.serial())
+                            .put("uri", t.uri(path).format());
+                }
+            }
+            out.println(JSON.writeValueAsString(a));
+            out.flush();
+            return 0;
+        }
         for (TokenInfo t : tokens) {
             if (t.initialized()) {
                 out.printf(

@@ -66,6 +66,16 @@ class ProvisionSoftHsmCliTest {
             assertThat(init.exitCode()).as(init.stderr()).isZero();
             assertThat(init.stdout()).contains("initialized token 'device'");
             assertThat(cli.run("token", "list", "--module", MODULE).stdout()).contains("token 'device'");
+            Processes.Result listJson = cli.run("token", "list", "--module", MODULE, "--json");
+            assertThat(listJson.exitCode()).as(listJson.stderr()).isZero();
+            tools.jackson.databind.JsonNode slots =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(listJson.stdout());
+            assertThat(slots.isArray()).isTrue();
+            assertThat(slots.valueStream()
+                            .filter(s -> s.path("initialized").asBoolean())
+                            .map(s -> s.path("label").asString())
+                            .toList())
+                    .contains("device");
 
             Processes.Result create = cli.run(
                     "identity",
@@ -86,6 +96,15 @@ class ProvisionSoftHsmCliTest {
                     .findFirst()
                     .orElseThrow()
                     .substring("identity_id: ".length());
+            Processes.Result listJsonKeys = cli.run("identity", "list", "--token", token, "--pin-file", user, "--json");
+            assertThat(listJsonKeys.exitCode()).as(listJsonKeys.stderr()).isZero();
+            tools.jackson.databind.JsonNode keysJson =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(listJsonKeys.stdout());
+            assertThat(keysJson.get("logged_in").asBoolean()).isTrue();
+            tools.jackson.databind.JsonNode siteA = keysJson.get("keys").get(0);
+            assertThat(siteA.get("label").asString()).isEqualTo("site-a");
+            assertThat(siteA.get("identity_id").asString()).isEqualTo(id);
+            assertThat(siteA.get("hardware_bound").asBoolean()).isTrue();
             Path pem = out.resolve("site-a.pub.pem");
             String opensslId = Processes.run(
                             List.of(

@@ -23,14 +23,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Generate a client's X25519 key pair and PSK, write its configuration (0600, never overwritten),",
-            "and add it to the hub configuration (atomically; a running hub picks it up)."
+            "Enrol a client: new X25519 key pair and PSK, its configuration file, its hub entry.",
+            "The client's configuration is written with mode 0600 and never overwritten; the hub configuration is"
+                    + " updated atomically and a running hub picks the client up."
         },
         footer = {
             "",
             "Example:",
-            "  psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 --config /etc/psk/hub.json \\",
-            "      --endpoint hub.example.net:51820 --out alice.json",
+            "  psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 \\",
+            "    --config /etc/psk/hub.json --endpoint hub.example.net:51820 --out alice.json",
             "",
             "Exit codes: 0 enrolled, 1 failure (name taken, overlapping AllowedIPs, file exists), 2 usage error."
         })

@@ -12,12 +12,12 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Create a hub configuration, enrol and revoke clients, list them.",
         subcommands = {HubInitCommand.class, HubAddClientCommand.class, HubRevokeCommand.class, HubListCommand.class})
-public final class HubCommand implements Runnable {
+public final class HubCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.psk.common.cli.CommandGroups.missingSubcommand(spec);
     }
 }

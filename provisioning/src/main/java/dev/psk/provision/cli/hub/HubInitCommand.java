@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  psk-provision hub init --config /etc/psk/hub.json --listen-port 51820 --address 10.77.0.1/24",
+            "  psk-provision hub init --config /etc/psk/hub.json --listen-port 51820 \\",
+            "    --address 10.77.0.1/24",
             "",
             "Exit codes: 0 created, 1 failure (file exists, unwritable), 2 usage error."
         })

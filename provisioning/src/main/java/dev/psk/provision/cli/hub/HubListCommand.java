@@ -37,7 +37,7 @@ final class HubListCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE")
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The hub configuration.")
     Path config;
 
     @Override

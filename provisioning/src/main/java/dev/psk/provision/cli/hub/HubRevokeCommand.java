@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Revoke a client: Enabled=false (or delete its entry with --remove). A running hub reloads the file",
-            "and ends the client's session within a second; its next handshake is refused."
+            "Revoke a client: set Enabled=false, or delete its entry with --remove.",
+            "A running hub reloads the file and ends the client's session within a second; its next handshake is"
+                    + " refused."
         },
         footer = {
             "",
@@ -36,10 +37,10 @@ final class HubRevokeCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The client's name, as given to add-client.")
     String name;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE")
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The hub configuration.")
     Path config;
 
     @Option(names = "--remove", description = "Delete the entry instead of disabling it.")

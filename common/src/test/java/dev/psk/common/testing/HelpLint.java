@@ -1,0 +1,184 @@
+package dev.psk.common.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * The toolkit's help-text rules, checked over a whole picocli command tree (every subcommand,
+ * recursively):
+ *
+ * <ul>
+ *   <li>every line of every rendered {@code --help} fits {@value #WIDTH} columns, and so does every
+ *       indented footer line as written (an example: picocli would re-wrap a longer one onto
+ *       column 0, cutting it where it no longer pastes; prose lines may wrap);
+ *   <li>every option and positional parameter has a description;
+ *   <li>each command's summary (the first description line, which the parent lists) is a complete
+ *       sentence ending in '.', so a multi-line description never shows a cut-off summary;
+ *   <li>parameter labels share one style: UPPER_CASE words ({@code FILE}, {@code DIR}, {@code URI},
+ *       {@code KEY=VALUE});
+ *   <li>{@code --out} is always a file; a directory is {@code --out-dir DIR}.
+ * </ul>
+ *
+ * Each violation names the command and the offending text, so a failing test says what to fix.
+ */
+public final class HelpLint {
+    public static final int WIDTH = 80;
+
+    private static final Pattern LABEL = Pattern.compile("[A-Z][A-Z0-9_]*(?:[=:|][A-Z][A-Z0-9_]*)*");
+
+    private HelpLint() {}
+
+    /** All violations in the tree rooted at {@code root}; empty when the help text is clean. */
+    public static List<String> violations(CommandLine root) {
+        List<String> out = new ArrayList<>();
+        walk(root, out);
+        return out;
+    }
+
+    /** Every command of the tree, root first (for tests that visit each, e.g. exit codes). */
+    public static List<CommandLine> commands(CommandLine root) {
+        List<CommandLine> all = new ArrayList<>();
+        collect(root, all);
+        return all;
+    }
+
+    /**
+     * Every example in the footers of the tree: indented lines that start with the root command's
+     * name, joined with their {@code \\} continuation lines, split into words as a POSIX shell
+     * would for plain quoting (a word with a {@code $(...)} command substitution is replaced by
+     * {@code substitute}; a trailing
+     * {@code # comment} is dropped). The root name is the first word.
+     */
+    public static List<List<String>> examples(CommandLine root, String substitute) {
+        String tool = root.getCommandName();
+        List<List<String>> all = new ArrayList<>();
+        for (CommandLine c : commands(root)) {
+            List<String> lines = new ArrayList<>();
+            for (String raw : c.getCommandSpec().usageMessage().footer()) {
+                lines.addAll(List.of(raw.split("%n|\n", -1)));
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).strip().startsWith(tool + " ")) {
+                    continue;
+                }
+                StringBuilder cmd = new StringBuilder();
+                String line = lines.get(i).strip();
+                while (line.endsWith("\\") && i + 1 < lines.size()) {
+                    cmd.append(line, 0, line.length() - 1).append(' ');
+                    line = lines.get(++i).strip();
+                }
+                cmd.append(line);
+                all.add(words(cmd.toString(), substitute));
+            }
+        }
+        return all;
+    }
+
+    private static List<String> words(String cmd, String substitute) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = null;
+        for (int i = 0; i < cmd.length(); i++) {
+            char ch = cmd.charAt(i);
+            if (ch == '\'' || ch == '"') {
+                int end = cmd.indexOf(ch, i + 1);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unbalanced quote in example: " + cmd);
+                }
+                w = w == null ? new StringBuilder() : w;
+                w.append(cmd, i + 1, end);
+                i = end;
+            } else if (ch == '#' && w == null) {
+                break;
+            } else if (Character.isWhitespace(ch)) {
+                if (w != null) {
+                    words.add(w.toString());
+                    w = null;
+                }
+            } else {
+                w = w == null ? new StringBuilder() : w;
+                w.append(ch);
+            }
+        }
+        if (w != null) {
+            words.add(w.toString());
+        }
+        words.replaceAll(s -> s.contains("$(") ? substitute : s);
+        return words;
+    }
+
+    private static void collect(CommandLine cl, List<CommandLine> all) {
+        all.add(cl);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!all.contains(sub)) {
+                collect(sub, all);
+            }
+        }
+    }
+
+    private static void walk(CommandLine cl, List<String> out) {
+        for (CommandLine c : commands(cl)) {
+            check(c, out);
+        }
+    }
+
+    private static void check(CommandLine cl, List<String> out) {
+        CommandSpec spec = cl.getCommandSpec();
+        String name = spec.qualifiedName();
+        String usage = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        for (String line : usage.split("\n", -1)) {
+            if (line.length() > WIDTH) {
+                out.add(name + ": help line of " + line.length() + " columns: " + line);
+            }
+        }
+        for (String raw : spec.usageMessage().footer()) {
+            for (String line : raw.split("%n|\n", -1)) {
+                if (line.startsWith(" ") && line.length() > WIDTH) {
+                    out.add(name + ": example line of " + line.length()
+                            + " columns (picocli would re-wrap it, breaking examples): " + line);
+                }
+            }
+        }
+        String[] desc = spec.usageMessage().description();
+        String[] header = spec.usageMessage().header();
+        String summary = header.length > 0 ? header[0] : desc.length > 0 ? desc[0] : "";
+        if (summary.isBlank()) {
+            out.add(name + ": no description");
+        } else if (!summary.strip().endsWith(".")) {
+            out.add(name + ": summary is not a complete sentence ending in '.': " + summary);
+        }
+        for (OptionSpec o : spec.options()) {
+            if (o.hidden()) {
+                continue;
+            }
+            checkArg(name, o.longestName(), o, out);
+            if (java.util.Arrays.asList(o.names()).contains("--out")
+                    && o.paramLabel().equals("DIR")) {
+                out.add(name + ": --out names a FILE in every tool; a directory is --out-dir DIR");
+            }
+        }
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            if (p.hidden()) {
+                continue;
+            }
+            checkArg(name, "positional " + p.paramLabel(), p, out);
+        }
+    }
+
+    private static void checkArg(String command, String what, ArgSpec a, List<String> out) {
+        String[] d = a.description();
+        if (d.length == 0 || String.join("", d).isBlank()) {
+            out.add(command + ": " + what + " has no description");
+        }
+        boolean takesValue = a.isPositional() || a.arity().max() > 0;
+        if (takesValue && !LABEL.matcher(a.paramLabel()).matches()) {
+            out.add(command + ": " + what + " has parameter label '" + a.paramLabel()
+                    + "', expected UPPER_CASE like FILE, DIR or URI");
+        }
+    }
+}
