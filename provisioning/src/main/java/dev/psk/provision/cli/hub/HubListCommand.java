@@ -43,8 +43,10 @@ final class HubListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ProvisionException {
         PrintWriter o = spec.commandLine().getOut();
+        // read and validate first: an error must not follow a printed table header
+        java.util.List<AllowedClient> clients = HubEnrolment.list(config);
         o.printf("%-24s %-16s %-8s %s%n", "NAME", "FINGERPRINT", "STATE", "ALLOWED-IPS");
-        for (AllowedClient c : HubEnrolment.list(config)) {
+        for (AllowedClient c : clients) {
             o.printf(
                     "%-24s %-16s %-8s %s%n",
                     c.name(),

@@ -110,6 +110,18 @@ class HubCommandTest {
     }
 
     @Test
+    void listOfABrokenConfigPrintsTheErrorAndNoTableHeader(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path broken = tmp.resolve("hub.json");
+        Files.writeString(broken, "{ \"ListenPort\": ");
+        Files.setPosixFilePermissions(broken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Run r = run("list", "--config", broken.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.out()).doesNotContain("FINGERPRINT");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
     void refusalsLeaveTheHubFileUntouched() throws Exception {
         assertThat(run("init", "--config", hub().toString()).code()).isZero();
         assertThat(run(
