@@ -69,7 +69,7 @@ public final class HandshakeCodec {
             case TYPE_WELCOME -> validateWelcome(m, len, role, flags);
             case TYPE_CONFIRM -> validateConfirm(m, len, role, flags);
             case TYPE_REJECT -> validateReject(m, len, flags);
-            case TYPE_PAD_MISMATCH -> validateNotice(m, len, flags);
+            case TYPE_PAD_MISMATCH -> validateNotice(m, len, role, flags);
             case TYPE_FRAGMENT -> validateFragment(m, len, role, flags);
             default -> HandshakeDrop.BAD_TYPE;
         };
@@ -150,9 +150,12 @@ public final class HandshakeCodec {
         return Refusal.fromCode(reason).code() == reason ? null : HandshakeDrop.BAD_REASON;
     }
 
-    private static HandshakeDrop validateNotice(byte[] m, int len, int flags) {
+    private static HandshakeDrop validateNotice(byte[] m, int len, byte role, int flags) {
         if (len != NOTICE_BYTES) {
             return HandshakeDrop.BAD_LENGTH;
+        }
+        if (role != ROLE_RESPONDER) { // only a responder sends it; one reading per datagram
+            return HandshakeDrop.WRONG_ROLE;
         }
         return flags == 0 ? null : HandshakeDrop.NONZERO_RESERVED;
     }
