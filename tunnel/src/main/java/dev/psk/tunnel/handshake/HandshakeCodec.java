@@ -117,6 +117,9 @@ public final class HandshakeCodec {
         if (role != ROLE_INITIATOR) {
             return HandshakeDrop.WRONG_ROLE;
         }
+        if ((flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE)) != 0) { // requests: no later message answers them
+            return HandshakeDrop.BAD_FLAGS;
+        }
         return validateSections(m, len, CONFIRM_CORE_BYTES, flags);
     }
 
