@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
  * JAZZER_FUZZ=1 fuzzes. Property: each parser either returns a value that satisfies its contract
  * or throws its one documented exception type, never anything else.
  *
- * <p>Jazzer 0.24 cannot instrument Java 25 class files (major version 69), so its coverage
- * guidance is blind here; {@link #seededMutationsOfTheCorpus} therefore also drives the same
- * properties with 4,500 seeded random mutations of the corpus on every build.
+ * <p>{@link #seededMutationsOfTheCorpus} adds 4,500 seeded random mutations of the corpus on every
+ * build (about a second); coverage-guided runs are scripts/fuzz.sh (docs/fuzzing.md).
  */
 class ParsersFuzzTest {
     @FuzzTest(maxDuration = "30s")

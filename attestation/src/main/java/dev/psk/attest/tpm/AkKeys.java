@@ -30,8 +30,10 @@ public final class AkKeys {
         PublicKey key;
         if (text.contains("-----BEGIN")) {
             int b = text.indexOf(PEM_BEGIN);
-            int e = text.indexOf(PEM_END);
-            if (b < 0 || e < b) {
+            // END is searched after the whole BEGIN marker: the two overlap in "-----", so a search
+            // from b could find an END inside BEGIN and give a negative body length.
+            int e = b < 0 ? -1 : text.indexOf(PEM_END, b + PEM_BEGIN.length());
+            if (e < 0) {
                 throw new TpmFormatException("AK: PEM without a \"" + PEM_BEGIN + "\" block");
             }
             byte[] der;

@@ -12,9 +12,8 @@ import dev.psk.identity.pkcs11.Pkcs11UriException;
  * corpus (resources under {@code ParsersFuzzTestInputs/}) as regression tests; with
  * JAZZER_FUZZ=1 they fuzz. Contract: only the typed exception escapes, and accepted URIs round-trip.
  *
- * <p>Jazzer 0.24 cannot instrument Java 25 class files (major version 69: it logs a warning per
- * class), so its coverage guidance is blind here; the seeded mutation tests in Pkcs11UriTest and
- * PinnedPeersTest drive the same properties with many random mutations on every build.
+ * <p>The seeded mutation tests in Pkcs11UriTest and PinnedPeersTest add many random mutations on
+ * every build; coverage-guided runs are scripts/fuzz.sh (docs/fuzzing.md).
  */
 class ParsersFuzzTest {
 

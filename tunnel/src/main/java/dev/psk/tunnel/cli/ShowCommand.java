@@ -103,50 +103,52 @@ public final class ShowCommand implements Callable<Integer> {
         }
     }
 
+    // A field of the wrong type prints as "?" or 0: the lenient accessors never throw (Jackson 3's
+    // asString()/asLong() without a default do, on any value they cannot coerce).
     static void print(PrintWriter out, JsonNode n) {
-        long pid = n.path("pid").asLong();
+        long pid = n.path("pid").asLong(0);
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        out.println("interface: " + n.path("interface").asString());
+        out.println("interface: " + n.path("interface").asString("?"));
         out.println("  pid: " + pid
                 + (alive
                         ? ""
                         : " (NOT RUNNING: stale status from "
-                                + n.path("updated").asString() + ")"));
-        out.println("  role: " + n.path("role").asString());
-        out.println("  listening port: " + n.path("listen_port").asInt());
+                                + n.path("updated").asString("?") + ")"));
+        out.println("  role: " + n.path("role").asString("?"));
+        out.println("  listening port: " + n.path("listen_port").asInt(0));
         out.println(
-                "  mtu: " + n.path("mtu").asInt() + ", aead: " + n.path("aead").asString());
-        out.println("  started: " + n.path("started").asString() + ", updated: "
-                + n.path("updated").asString());
+                "  mtu: " + n.path("mtu").asInt(0) + ", aead: " + n.path("aead").asString("?"));
+        out.println("  started: " + n.path("started").asString("?") + ", updated: "
+                + n.path("updated").asString("?"));
         JsonNode pad = n.path("pad");
         if (pad.isObject()) { // point-to-point only: a hub's keys come from Noise handshakes, not a pad
-            out.println("  pad: " + pad.path("file").asString() + " (fingerprint "
-                    + pad.path("fingerprint").asString() + ")");
-            out.println("    slots: " + pad.path("tx_slots_used").asLong() + " used, "
-                    + pad.path("tx_slots_remaining").asLong()
-                    + " remaining of " + pad.path("data_slots").asLong() + " (est. "
-                    + pad.path("tx_packets_remaining").asLong()
-                    + " packets), " + pad.path("erased_slots").asLong() + " erased"
+            out.println("  pad: " + pad.path("file").asString("?") + " (fingerprint "
+                    + pad.path("fingerprint").asString("?") + ")");
+            out.println("    slots: " + pad.path("tx_slots_used").asLong(0) + " used, "
+                    + pad.path("tx_slots_remaining").asLong(0)
+                    + " remaining of " + pad.path("data_slots").asLong(0) + " (est. "
+                    + pad.path("tx_packets_remaining").asLong(0)
+                    + " packets), " + pad.path("erased_slots").asLong(0) + " erased"
                     + (pad.path("erasable").asBoolean(true) ? "" : " (read-only pad)"));
-            out.println("    state: " + pad.path("state_file").asString() + ", next tx seq "
-                    + pad.path("tx_next_seq").asLong() + ", highest rx seq "
-                    + pad.path("rx_highest_seq").asLong());
+            out.println("    state: " + pad.path("state_file").asString("?") + ", next tx seq "
+                    + pad.path("tx_next_seq").asLong(0) + ", highest rx seq "
+                    + pad.path("rx_highest_seq").asLong(0));
         }
         printDrops(out, "  device drops: ", n.path("device_drops"));
         for (JsonNode p : n.path("peers")) {
             out.println();
-            out.println("peer: " + p.path("name").asString()
-                    + (p.has("fingerprint") ? " (" + p.path("fingerprint").asString() + ")" : ""));
+            out.println("peer: " + p.path("name").asString("?")
+                    + (p.has("fingerprint") ? " (" + p.path("fingerprint").asString("?") + ")" : ""));
             if (p.has("latest_handshake")) {
                 out.println("  latest handshake: " + ago(p.path("latest_handshake"), n.path("updated")));
                 out.println("  last packet: " + ago(p.path("last_packet"), n.path("updated")));
             }
             out.println("  endpoint: " + p.path("endpoint").asString("(none)")
                     + (p.path("data_allowed").asBoolean(true) ? "" : " (data gated)"));
-            out.println("  transfer: " + StatsReporter.bytes(p.path("rx_bytes").asLong()) + " received, "
-                    + StatsReporter.bytes(p.path("tx_bytes").asLong()) + " sent");
-            out.println("  packets: " + p.path("rx_packets").asLong() + " received, "
-                    + p.path("tx_packets").asLong() + " sent");
+            out.println("  transfer: " + StatsReporter.bytes(p.path("rx_bytes").asLong(0)) + " received, "
+                    + StatsReporter.bytes(p.path("tx_bytes").asLong(0)) + " sent");
+            out.println("  packets: " + p.path("rx_packets").asLong(0) + " received, "
+                    + p.path("tx_packets").asLong(0) + " sent");
             printDrops(out, "  drops: ", p.path("drops"));
         }
     }
@@ -174,7 +176,7 @@ public final class ShowCommand implements Callable<Integer> {
                 sb.append(first ? "" : ", ")
                         .append(e.getKey())
                         .append(' ')
-                        .append(e.getValue().asLong());
+                        .append(e.getValue().asLong(0));
                 first = false;
             }
             out.println(sb);

@@ -70,7 +70,7 @@ public final class HandshakeCodec {
             case TYPE_WELCOME -> validateWelcome(m, len, role, flags);
             case TYPE_CONFIRM -> validateConfirm(m, len, role, flags);
             case TYPE_REJECT -> validateReject(m, len, flags);
-            case TYPE_PAD_MISMATCH -> validateNotice(m, len, flags);
+            case TYPE_PAD_MISMATCH -> validateNotice(m, len, role, flags);
             case TYPE_FRAGMENT -> validateFragment(m, len, role, flags);
             case TYPE_COOKIE -> validateFixed(m, len, role, flags, COOKIE_MESSAGE_BYTES);
             case TYPE_REKEY -> validateFixed(m, len, role, flags, REKEY_BYTES);
@@ -120,6 +120,9 @@ public final class HandshakeCodec {
         if (role != ROLE_INITIATOR) {
             return HandshakeDrop.WRONG_ROLE;
         }
+        if ((flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE)) != 0) { // requests: no later message answers them
+            return HandshakeDrop.BAD_FLAGS;
+        }
         return validateSections(m, len, CONFIRM_CORE_BYTES, flags);
     }
 
@@ -164,9 +167,12 @@ public final class HandshakeCodec {
         return flags == 0 ? null : HandshakeDrop.NONZERO_RESERVED;
     }
 
-    private static HandshakeDrop validateNotice(byte[] m, int len, int flags) {
+    private static HandshakeDrop validateNotice(byte[] m, int len, byte role, int flags) {
         if (len != NOTICE_BYTES) {
             return HandshakeDrop.BAD_LENGTH;
+        }
+        if (role != ROLE_RESPONDER) { // only a responder sends it; one reading per datagram
+            return HandshakeDrop.WRONG_ROLE;
         }
         return flags == 0 ? null : HandshakeDrop.NONZERO_RESERVED;
     }

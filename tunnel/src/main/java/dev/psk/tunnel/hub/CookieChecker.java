@@ -60,6 +60,9 @@ public final class CookieChecker {
 
     /** mac2 of {@code msg[0, n)} matches the current cookie of {@code source}. */
     public boolean checkMac2(byte[] msg, int n, InetSocketAddress source) {
+        if (n < 2 * HubWire.MAC_BYTES) {
+            return false;
+        }
         makeCookie(source);
         return macs.checkMac2(cookie, msg, n);
     }

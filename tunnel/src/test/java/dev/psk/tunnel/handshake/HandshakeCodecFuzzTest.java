@@ -10,11 +10,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * JAZZER_FUZZ=1 it fuzzes. Property: validate never throws; whatever it accepts decodes, and
  * re-encodes to the same bytes (so the parser has exactly one reading of every datagram).
  *
- * <p>Limit seen with Jazzer 0.24.0 on JDK 25: in fuzzing mode its agent cannot instrument class
- * files of major version 69 ("Unsupported class file major version 69"), so coverage guidance is
- * blind and mutation is random; the regression mode used by {@code mvn verify} works under JUnit 6.
- * {@code HandshakeCodecTest#seededRandomGarbageNeverThrowsFromValidate} adds 20,000 seeded
- * mutations of valid messages on every build.
+ * <p>{@code HandshakeCodecTest#seededRandomGarbageNeverThrowsFromValidate} adds 20,000 seeded
+ * mutations of valid messages on every build; coverage-guided runs are scripts/fuzz.sh
+ * (docs/fuzzing.md).
  */
 class HandshakeCodecFuzzTest {
     private static final HandshakeMac MAC =
