@@ -1,6 +1,8 @@
 package dev.psk.tunnel.noise;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.psk.tunnel.crypto.PresharedKey;
+import dev.psk.tunnel.crypto.X25519PrivateKey;
 import java.util.Arrays;
 
 /**
@@ -12,9 +14,9 @@ import java.util.Arrays;
  */
 class NoiseMessageFuzzTest {
     private static final byte[] PROLOGUE = "psk-fuzz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] CLIENT = key(1);
-    private static final byte[] HUB = key(2);
-    private static final byte[] PSK = key(3);
+    private static final X25519PrivateKey CLIENT = X25519PrivateKey.takeOwnership(key(1));
+    private static final X25519PrivateKey HUB = X25519PrivateKey.takeOwnership(key(2));
+    private static final PresharedKey PSK = PresharedKey.takeOwnership(key(3));
 
     private static byte[] key(int v) {
         byte[] k = new byte[32];
@@ -31,11 +33,10 @@ class NoiseMessageFuzzTest {
         try {
             if ((data[0] & 1) == 0) {
                 try (IkPsk2Handshake r = IkPsk2Handshake.responder(PROLOGUE, HUB)) {
-                    r.readMessage1(message, staticKey -> PSK.clone());
+                    r.readMessage1(message, staticKey -> PSK);
                 }
             } else {
-                try (IkPsk2Handshake i =
-                        IkPsk2Handshake.initiator(PROLOGUE, CLIENT, Dh25519.publicFromPrivate(HUB), PSK)) {
+                try (IkPsk2Handshake i = IkPsk2Handshake.initiator(PROLOGUE, CLIENT, HUB.publicKey(), PSK)) {
                     i.writeMessage1(new byte[12]);
                     i.readMessage2(message);
                 }
