@@ -7,7 +7,7 @@ PKGS=(maven softhsm2 opensc gnutls-bin swtpm swtpm-tools tpm2-tools tpm2-abrmd l
       tcpdump wireguard-tools python3 python3-cryptography openssl jq procps psmisc
       util-linux coreutils hyperfine iputils-ping ethtool)
 # The packages and their tests (scripts/package.sh, tests/package/): chroot, lintian, arm64 emulation.
-PKGS+=(mmdebstrap lintian qemu-user-static file systemd)
+PKGS+=(mmdebstrap lintian qemu-user-static file systemd binutils)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -149,6 +149,11 @@ if [ "$bundled" = 1 ]; then
     --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
     --generate-cds-archive 2>&1 | grep -v '^Warning: The default' >&2 || true
   [ -x "$bstage/usr/lib/psk-toolkit/runtime/bin/java" ] || { echo "package.sh: jlink failed" >&2; exit 1; }
+  # Debian ships stripped objects (lintian: unstripped-binary-or-object); some JDK builds (Temurin)
+  # carry symbol tables in their native libraries and launchers, which jlink copies as they are.
+  # strip refuses (and leaves alone) what is not an object file: only the ELF files change.
+  find "$bstage/usr/lib/psk-toolkit/runtime" -type f ! -name '*.jar' ! -name '*.jsa' ! -name modules \
+    -exec chmod u+w {} + -exec strip --strip-unneeded {} + 2>/dev/null || true
   # jlink writes read-only files; a package's files are 0644, its programs 0755.
   find "$bstage/usr/lib/psk-toolkit/runtime" -type d -exec chmod 0755 {} +
   find "$bstage/usr/lib/psk-toolkit/runtime" -type f -perm -u+x -exec chmod 0755 {} +

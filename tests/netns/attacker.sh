@@ -285,7 +285,7 @@ with open(sys.argv[3], "ab", buffering=0) as out:
     # The recorder obtains the pad only now, after both ends stopped: the full recording,
     # handshake included, with everything the pad gives.
     local later
-    later=$(nse "$PY" "$ATTACKER" decrypt "$cap" --pad "$work/pad.bin" --port $PORT --secret "$secret")
+    later=$(nse "$PY" "$ATTACKER" decrypt "$cap" --pad "$work/pad.bin" --port $PORT --secret "$secret" --skip-forged)
     log "psk-later: $later"
     total=$(sed -E 's/.*data packets: ([0-9]+).*/\1/' <<<"$later")
     opened=$(sed -E 's/.*pad alone: ([0-9]+).*/\1/' <<<"$later")

@@ -60,6 +60,8 @@ def decrypt(a):
     seen_secret = False
     highest, flags = -1, -1
     for ip in psk2_pcap.packets(a.file):
+        if a.skip_forged and len(ip) >= 6 and FORGED_IDENT <= struct.unpack("!H", ip[4:6])[0] < FORGED_IDENT + 0x100:
+            continue  # our own injected datagrams: they prove nothing about the ends' traffic
         frame = psk2_pcap.ipv4_udp(ip, a.port)[2]
         if frame is None or len(frame) < psk2_peer.MIN_PACKET_BYTES or frame[:4] != psk2_peer.MAGIC:
             continue
@@ -87,6 +89,9 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
+FORGED_IDENT = 0x5000  # inject() numbers its outer datagrams' IPv4 identification from here
+
+
 def ipv4_udp(src, dst, sport, dport, payload, ident=0x4242):
     udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload  # checksum 0: none (IPv4)
     head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), ident, 0x4000, 64, 17, 0,
@@ -101,7 +106,7 @@ def inject(a):
     for i in range(a.count):
         inner = ipv4_udp(a.inner_src, a.inner_dst, 40000 + i, a.inner_port, a.marker.encode())
         packet = psk2_peer.seal(slots, a.direction, a.seq + i, inner, flags=a.flags)
-        outer = ipv4_udp(a.src, a.dst, a.sport, a.dport, packet, ident=0x5000 + i)
+        outer = ipv4_udp(a.src, a.dst, a.sport, a.dport, packet, ident=FORGED_IDENT + i)
         raw.sendto(outer, (a.dst, 0))
     raw.close()
     print("injected %d packets, seq %d.., flags %d, forged source %s:%d" % (a.count, a.seq, a.flags, a.src, a.sport))
@@ -138,6 +143,7 @@ def main():
     d.add_argument("--pad", required=True)
     d.add_argument("--port", type=int, default=0)
     d.add_argument("--secret", default="")
+    d.add_argument("--skip-forged", action="store_true", help="leave out the datagrams inject() sent")
     i = sub.add_parser("inject")
     i.add_argument("--pad", required=True)
     i.add_argument("--src", required=True)
