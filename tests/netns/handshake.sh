@@ -76,7 +76,7 @@ show_logs() {
 # start_end a|b [extra psk-tunnel args…]: runs that end in its namespace (log: end-SIDE.log, fresh).
 start_end() {
   local side=$1; shift
-  local ns local_ip remote_ip remote_host role=() pad=$work/pad.bin
+  local ns local_ip remote_ip remote_host role=() pad=${PAD_BOTH:-$work/pad.bin}
   if [ "$side" = a ]; then
     ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=$IP_B role=(--initiator)
     [ -n "${PAD_A:-}" ] && pad=$PAD_A
@@ -325,7 +325,11 @@ fi
 
 if want rekey; then
   log "Test that keys change every 2 s under a 64 MiB TCP transfer: sha256 equal, few retransmissions"
-  start_end b "${SIGNED_B[@]}" --rekey-interval 2s; start_end a "${SIGNED_A[@]}" --rekey-interval 2s
+  # 64 MiB spends and erases dozens of slots: a pad of its own, so that the later tests, which
+  # start both ends from fresh state, still find an unused pad (a used pad without its state is refused)
+  head -c $((120 * 200000)) /dev/urandom >"$work/rekey-pad.bin"
+  PAD_BOTH=$work/rekey-pad.bin start_end b "${SIGNED_B[@]}" --rekey-interval 2s
+  PAD_BOTH=$work/rekey-pad.bin start_end a "${SIGNED_A[@]}" --rekey-interval 2s
   if wait_log b 'handshake: established' 30 && wait_ping; then
     head -c $((64 << 20)) /dev/urandom >"$work/blob"
     want_sum=$(sha256sum "$work/blob" | cut -c1-64)
