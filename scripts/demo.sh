@@ -15,8 +15,9 @@ export PSK_DEMO_WORK="$work" PSK_ROOT="$root"
 for step in scripts/demo.d/*.sh; do
   [ -e "$step" ] || continue
   bash "$step"
-  # every process a step starts names a file under $work: none may outlive its step
-  if survivors=$(pgrep -af -- "$work" | grep -v "^$$ "); then
+  # every JVM a step starts names a file under $work: none may outlive its step (the launcher's
+  # background AOT-cache training is a shell plus a `--help` JVM, and may)
+  if survivors=$(pgrep -af -- "$work" | awk '$2 ~ /\/java$/' | grep .); then
     echo "demo: $step left processes running:" >&2
     echo "$survivors" >&2
     exit 1
