@@ -1,7 +1,13 @@
 package dev.psk.common.testing;
 
+import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.ExitCodes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -179,6 +185,63 @@ public final class HelpLint {
         if (takesValue && !LABEL.matcher(a.paramLabel()).matches()) {
             out.add(command + ": " + what + " has parameter label '" + a.paramLabel()
                     + "', expected UPPER_CASE like FILE, DIR or URI");
+        }
+    }
+
+    // ---- The checks each tool's HelpTextTest runs, one implementation for all of them ----
+
+    /** Fails listing every {@link #violations} of the tool's help text. */
+    public static void assertFollowsRules(Supplier<Object> tool) {
+        List<String> v = violations(CliRunner.commandLine(tool.get()));
+        if (!v.isEmpty()) {
+            throw new AssertionError(v.size() + " violations:\n" + String.join("\n", v));
+        }
+    }
+
+    /**
+     * Every footer example parses (no unknown option, missing parameter or bad value), with command
+     * substitutions replaced by {@code substitute}; {@code someExpected}: finding none is a failure.
+     */
+    public static void assertExamplesParse(Supplier<Object> tool, String substitute, boolean someExpected) {
+        List<List<String>> found = examples(CliRunner.commandLine(tool.get()), substitute);
+        if (someExpected && found.isEmpty()) {
+            throw new AssertionError("no examples found");
+        }
+        for (List<String> ex : found) {
+            try {
+                new CommandLine(tool.get()).parseArgs(ex.subList(1, ex.size()).toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new AssertionError(String.join(" ", ex) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The qualified names of the tool's command groups (commands that have subcommands). */
+    public static List<String> groups(Supplier<Object> tool) {
+        return commands(CliRunner.commandLine(tool.get())).stream()
+                .filter(c -> !c.getSubcommands().isEmpty())
+                .map(c -> c.getCommandSpec().qualifiedName())
+                .toList();
+    }
+
+    /** A group given no subcommand is a usage error: exit 2, the usage on stderr, nothing on stdout. */
+    public static void assertGroupWithoutSubcommandIsAUsageError(Supplier<Object> tool, String qualified) {
+        String[] words = qualified.split(" ");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = CliRunner.commandLine(tool.get());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(Arrays.copyOfRange(words, 1, words.length));
+        check(code == ExitCodes.USAGE, qualified + ": exit " + code + ", expected " + ExitCodes.USAGE);
+        check(out.toString().isEmpty(), qualified + ": stdout not empty: " + out);
+        check(err.toString().startsWith(qualified + ": missing command ("), err.toString());
+        check(err.toString().contains("Usage: " + qualified), err.toString());
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new AssertionError(message);
         }
     }
 }

@@ -8,7 +8,7 @@ import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.testing.HelpLint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,32 +17,28 @@ import picocli.CommandLine;
 
 /** The help-text rules of {@link HelpLint} and the exit code of a command group run bare. */
 class HelpTextTest {
+    private static final Supplier<Object> TOOL = PskProvision::new;
+
     @Test
     void helpTextFollowsTheRules() {
-        List<String> v = HelpLint.violations(CliRunner.commandLine(new PskProvision()));
-        assertTrue(v.isEmpty(), () -> v.size() + " violations:\n" + String.join("\n", v));
+        HelpLint.assertFollowsRules(TOOL);
     }
 
     /** Every footer example parses: no unknown option, missing parameter or bad value. */
     @Test
     void everyFooterExampleParses() {
-        List<List<String>> examples =
-                HelpLint.examples(CliRunner.commandLine(new PskProvision()), "pkcs11:token=device;object=site-a");
-        assertTrue(!examples.isEmpty() || "PskProvision".equals("PskAttest"), "no examples found");
-        for (List<String> ex : examples) {
-            try {
-                new CommandLine(new PskProvision())
-                        .parseArgs(ex.subList(1, ex.size()).toArray(String[]::new));
-            } catch (CommandLine.ParameterException e) {
-                throw new AssertionError(String.join(" ", ex) + ": " + e.getMessage(), e);
-            }
-        }
+        HelpLint.assertExamplesParse(TOOL, "pkcs11:token=device;object=site-a", true);
     }
 
     static Stream<String> groups() {
-        return HelpLint.commands(CliRunner.commandLine(new PskProvision())).stream()
-                .filter(c -> !c.getSubcommands().isEmpty())
-                .map(c -> c.getCommandSpec().qualifiedName());
+        return HelpLint.groups(TOOL).stream();
+    }
+
+    /** A group given no subcommand is a usage error: exit 2, the usage on stderr, nothing on stdout. */
+    @ParameterizedTest
+    @MethodSource("groups")
+    void groupWithoutSubcommandIsAUsageError(String qualified) {
+        HelpLint.assertGroupWithoutSubcommandIsAUsageError(TOOL, qualified);
     }
 
     /** --out-dir is the directory option; the old --out spelling still parses (hidden). */
@@ -58,23 +54,5 @@ class HelpTextTest {
         cl.setErr(new PrintWriter(err, true));
         assertEquals(ExitCodes.USAGE, cl.execute("identity", "create", "--token", "pkcs11:token=a", "--label", "x"));
         assertTrue(err.toString().contains("Missing required option: '--out-dir=DIR'"), err.toString());
-    }
-
-    /** A group given no subcommand is a usage error: exit 2, the usage on stderr, nothing on stdout. */
-    @ParameterizedTest
-    @MethodSource("groups")
-    void groupWithoutSubcommandIsAUsageError(String qualified) {
-        String[] words = qualified.split(" ");
-        String[] args = java.util.Arrays.copyOfRange(words, 1, words.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = CliRunner.commandLine(new PskProvision());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        assertEquals(ExitCodes.USAGE, code, qualified);
-        assertEquals("", out.toString(), qualified);
-        assertTrue(err.toString().startsWith(qualified + ": missing command ("), err.toString());
-        assertTrue(err.toString().contains("Usage: " + qualified), err.toString());
     }
 }
