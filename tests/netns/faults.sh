@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Fault suite: 64 MiB TCP transfers through a seeded misbehaving UDP relay (tests/netns/fault_relay.py)
+# between two tunnel ends, with exact accounting of every datagram the relay delivered.
+#
+#   ns $A (end A)                       ns $R (relay)                          ns $B (end B)
+#   +--------------------------+   +-----------------------------------+   +--------------------------+
+#   | TUN 10.81.0.1            |   | fault_relay.py: drop, duplicate,  |   | TUN 10.81.0.2 (p2p)      |
+#   | psk-tunnel / hub client  |   | reorder, delay, corrupt, truncate,|   | psk-tunnel / hub server  |
+#   | fa0 192.168.81.1 ========|===|= fr0 .81.2:51820   fr1 .82.2:51820=|===|= fb0 192.168.82.1        |
+#   +--------------------------+   +-----------------------------------+   +--------------------------+
+#
+# Usage: tests/netns/faults.sh [--only p2p,hub,signed] [--seed N] [--keep]
+#   p2p     point to point, --handshake off
+#   hub     one hub client (A) and the hub server (B), the transfer ends at the hub's own address
+#   signed  point to point, --handshake signed (SoftHSM2 identities), keys changed every 4 s
+# Each test: the ends come up through a clean relay; the relay holds everything back while the
+# ends' counters are read; faults on; 64 MiB from A to B (sha256 compared at both ends); relay
+# stopped; counters read again; tests/netns/fault_account.py checks that every fresh datagram the
+# relay delivered was accepted and every duplicated, replayed or modified one counted as a drop.
+# --seed fixes the fault pattern (default 1; the seed is printed). Needs root, iproute2, python3,
+# softhsm2, opensc, openssl. Prints PASS/FAIL lines and "N passed, M failed"; exits 1 on a failure.
+set -euo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+here="$root/tests/netns"
+PY=${PYTHON:-/usr/bin/python3}
+[ -x "$PY" ] || PY=$(command -v python3)
+only="p2p hub signed"
+seed=1
+keep=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --only) only=${2//,/ }; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) echo "faults.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "faults.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+
+A="flt-a-$$" R="flt-r-$$" B="flt-b-$$"
+IP_A=192.168.81.1 IP_RA=192.168.81.2 IP_RB=192.168.82.2 IP_B=192.168.82.1
+TUN_IP_A=10.81.0.1 TUN_IP_B=10.81.0.2 PORT=51820 MODULE=/usr/lib/softhsm/libsofthsm2.so
+work=$(mktemp -d /tmp/flt.XXXXXX)
+declare -A pid=()
+failures=0 passes=0 t_start=$SECONDS
+
+log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
+pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
+fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; show_logs; }
+want() { [[ " $only " == *" $1 "* ]]; }
+
+cleanup() {
+  set +e
+  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
+  jobs -p | xargs -r kill -9 2>/dev/null
+  wait 2>/dev/null
+  for ns in "$A" "$R" "$B"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+show_logs() {
+  for f in "$work"/end-*.log "$work"/relay.err; do
+    [ -s "$f" ] || continue
+    echo "----- $(basename "$f") (last 12 lines)"
+    tail -n 12 "$f"
+  done
+}
+
+# stop NAME: SIGTERM to a process of pid[], bounded wait (10 s), then SIGKILL.
+stop() {
+  local p=${pid[$1]:-} i
+  [ -n "$p" ] || return 0
+  kill -TERM "$p" 2>/dev/null || true
+  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  unset "pid[$1]"
+}
+
+# --- Topology: A <-> R <-> B --------------------------------------------------------------------
+log "seed $seed; work dir $work"
+for ns in "$A" "$R" "$B"; do
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
+ip -n "$A" link add fa0 type veth peer name fr0 netns "$R"
+ip -n "$B" link add fb0 type veth peer name fr1 netns "$R"
+ip -n "$A" addr add $IP_A/24 dev fa0
+ip -n "$R" addr add $IP_RA/24 dev fr0
+ip -n "$R" addr add $IP_RB/24 dev fr1
+ip -n "$B" addr add $IP_B/24 dev fb0
+for l in "$A fa0" "$R fr0" "$R fr1" "$B fb0"; do
+  set -- $l
+  ip -n "$1" link set "$2" up
+done
+
+head -c $((64 << 20)) /dev/urandom >"$work/data64"
+want64=$(sha256sum "$work/data64" | cut -d' ' -f1)
+
+# --- Relay, ends, counters -----------------------------------------------------------------------
+# start_relay PROTO A_PEER: the relay in $R, clean (no faults yet).
+start_relay() {
+  rm -f "$work/relay.json"
+  ip netns exec "$R" "$PY" "$here/fault_relay.py" run --proto "$1" --seed "$seed" \
+    --a "$IP_RA:$PORT=$2" --b "$IP_RB:$PORT=$IP_B:$PORT" \
+    --drop 0.03 --burst 0.2:300:6000 --dup 0.01 --corrupt 0.01 --truncate 0.005 --replay 0.005 \
+    --reorder 0.02 --reorder-depth 50 --jitter 0.05 --jitter-ms 3 \
+    --summary "$work/relay.json" --log "$work/relay.log" 2>"$work/relay.err" &
+  pid[relay]=$!
+}
+
+# relay_phase hold|faults: signals the relay; hold waits (bounded) until it wrote its summary.
+relay_phase() {
+  local i
+  if [ "$1" = hold ]; then
+    kill -USR1 "${pid[relay]}"
+    for i in $(seq 1 50); do grep -q '"phase": "hold"' "$work/relay.json" 2>/dev/null && return 0; sleep 0.1; done
+    return 1
+  fi
+  kill -USR2 "${pid[relay]}"
+}
+
+# snapshot TAG: both ends' status files and their namespaces' UDP counters. The ends rewrite their
+# status every second: 2.5 s after the relay went quiet, nothing is on its way.
+snapshot() {
+  sleep 2.5
+  cp "$work/status-a.json" "$work/$1-status-a.json"
+  cp "$work/status-b.json" "$work/$1-status-b.json"
+  ip netns exec "$A" cat /proc/net/snmp >"$work/$1-snmp-a"
+  ip netns exec "$B" cat /proc/net/snmp >"$work/$1-snmp-b"
+}
+
+# start_p2p SIDE [psk-tunnel args...]: a point-to-point end whose peer is the relay.
+start_p2p() {
+  local side=$1 ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B relay_ip=$IP_RA role=(--initiator)
+  shift
+  [ "$side" = b ] && ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A relay_ip=$IP_RB role=()
+  rm -f "$work/state-$side"
+  ip netns exec "$ns" env SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad-$side.bin" \
+    --local-port $PORT --remote-host $relay_ip --remote-port $PORT "${role[@]}" --local-ip $local_ip \
+    --remote-ip $remote_ip --state "$work/state-$side" --tun "flt${side^^}" --stats-interval 0 \
+    --status-file "$work/status-$side.json" "$@" >"$work/end-$side.log" 2>&1 &
+  pid[$side]=$!
+}
+
+# wait_ping FROM_NS TO_IP: until a ping crosses the tunnel (bounded: 40 s).
+wait_ping() {
+  local i
+  for i in $(seq 1 80); do
+    ip netns exec "$1" ping -c 1 -W 1 -q "$2" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# faulty_transfer LABEL MODE PROTO DST_IP: hold, counters, faults, 64 MiB A -> B, stop the relay,
+# counters, then sha256 and the accounting.
+faulty_transfer() {
+  local label=$1 mode=$2 proto=$3 dst=$4 tport=$((5000 + RANDOM % 1000)) t0 got
+  relay_phase hold || { fail "$label: the relay did not enter its hold phase"; return 1; }
+  snapshot before
+  relay_phase faults
+  t0=$SECONDS
+  rm -f "$work/got"
+  ip netns exec "$B" timeout 125 "$PY" "$here/netutil.py" recv "$dst" $tport "$work/got" --timeout 120 &
+  pid[recv]=$!
+  sleep 0.3
+  ip netns exec "$A" timeout 125 "$PY" "$here/netutil.py" send "$dst" $tport "$work/data64" --timeout 120 \
+    || log "  sender failed"
+  wait "${pid[recv]}" 2>/dev/null || true
+  unset "pid[recv]"
+  log "  transfer took $((SECONDS - t0)) s"
+  stop relay
+  snapshot after
+  got=$(cut -d' ' -f1 "$work/got" 2>/dev/null || echo none)
+  if [ "$got" = "$want64" ]; then
+    pass "$label: 64 MiB arrived, sha256 ${want64:0:16}… equal at both ends"
+  else
+    fail "$label: sha256 at B is $got, sent $want64"
+  fi
+  "$PY" - "$work/relay.json" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[1]))["tally"].get("faults", {})
+for d, c in sorted(t.items()):
+    fates = " ".join("%s=%d" % (k[5:], v) for k, v in sorted(c.items()) if k.startswith("fate."))
+    print("  relay %s: received %d; fates %s" % (d, c.get("received", 0), fates))
+PYEOF
+  if out=$("$PY" "$here/fault_account.py" check --summary "$work/relay.json" --proto "$proto" --mode "$mode" \
+      --end "to_b:$work/before-status-b.json:$work/after-status-b.json:$work/before-snmp-b:$work/after-snmp-b" \
+      --end "to_a:$work/before-status-a.json:$work/after-status-a.json:$work/before-snmp-a:$work/after-snmp-a"); then
+    pass "$label: every fresh datagram accepted, every bad one dropped and counted"
+    sed 's/^/  /' <<<"$out"
+  else
+    fail "$label: the ends' counters do not account for the relay's datagrams"
+    sed 's/^/  /' <<<"$out"
+  fi
+}
+
+fresh_pads() {
+  head -c $((120 * 100000)) /dev/urandom >"$work/pad-a.bin"
+  cp "$work/pad-a.bin" "$work/pad-b.bin"
+}
+
+# --- (a) point to point, handshake off ------------------------------------------------------------
+if want p2p; then
+  log "Test that 64 MiB crosses a point-to-point tunnel (--handshake off) through the fault relay"
+  fresh_pads
+  start_relay psk2 "$IP_A:$PORT"
+  start_p2p b; start_p2p a
+  if wait_ping "$A" $TUN_IP_B; then
+    faulty_transfer "p2p" off psk2 $TUN_IP_B
+  else
+    fail "p2p: the tunnel did not come up through the clean relay"
+  fi
+  stop a; stop b; stop relay
+fi
+
+# --- (b) hub: one client (A) and the hub server (B) -------------------------------------------------
+if want hub; then
+  log "Test that 64 MiB crosses the hub (client -> hub's own address) through the fault relay"
+  rm -f "$work/hub.json" "$work/client.json"
+  "$root/bin/psk-provision" hub init --config "$work/hub.json" --listen-port $PORT --address 10.81.0.1/24 \
+    --interface fltH >/dev/null
+  "$root/bin/psk-provision" hub add-client a --allowed-ips 10.81.0.2/32 --config "$work/hub.json" \
+    --endpoint "$IP_RA:$PORT" --out "$work/client.json" >/dev/null
+  start_relay hub any
+  ip netns exec "$B" "$root/bin/psk-tunnel" hub server --config "$work/hub.json" --status-file "$work/status-b.json" \
+    >"$work/end-b.log" 2>&1 &
+  pid[b]=$!
+  ip netns exec "$A" "$root/bin/psk-tunnel" hub client --config "$work/client.json" --status-file "$work/status-a.json" \
+    >"$work/end-a.log" 2>&1 &
+  pid[a]=$!
+  if wait_ping "$A" 10.81.0.1; then
+    faulty_transfer "hub" hub hub 10.81.0.1
+  else
+    fail "hub: the client did not reach the hub through the clean relay"
+  fi
+  stop a; stop b; stop relay
+fi
+
+# --- (c) point to point, --handshake signed, rekeys -------------------------------------------------
+if want signed; then
+  log "Test that 64 MiB crosses a --handshake signed tunnel through the fault relay across rekeys"
+  mkdir -p "$work/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
+  printf '4321\n' >"$work/pin"
+  chmod 600 "$work/pin"
+  for t in flt-a flt-b; do
+    SOFTHSM2_CONF="$work/softhsm2.conf" softhsm2-util --init-token --free --label $t --pin 4321 --so-pin 87654321 >/dev/null
+    SOFTHSM2_CONF="$work/softhsm2.conf" pkcs11-tool --module $MODULE --token-label $t --login --pin 4321 \
+      --keypairgen --key-type EC:prime256v1 --label identity --id 01 >/dev/null
+    SOFTHSM2_CONF="$work/softhsm2.conf" pkcs11-tool --module $MODULE --token-label $t --read-object --type pubkey \
+      --label identity -o "$work/$t.der" >/dev/null
+    openssl pkey -pubin -inform DER -in "$work/$t.der" -out "$work/$t.pem"
+  done
+  # pinned-peers file: the identity library's format, one entry
+  pin_peer() {
+    { echo "[peer $2]"; echo "identity_id = $(sha256sum "$work/$3.der" | cut -c1-16)"; echo "enabled = true"
+      cat "$work/$3.pem"; } >"$1"
+  }
+  pin_peer "$work/peers-at-a" site-b flt-b
+  pin_peer "$work/peers-at-b" site-a flt-a
+  uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
+  fresh_pads
+  start_relay psk2 "$IP_A:$PORT"
+  start_p2p b --handshake signed --identity "$(uri flt-b)" --peers "$work/peers-at-b" --rekey-interval 4s
+  start_p2p a --handshake signed --identity "$(uri flt-a)" --peers "$work/peers-at-a" --rekey-interval 4s
+  if wait_ping "$A" $TUN_IP_B; then
+    r0=$(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true)
+    faulty_transfer "signed" signed psk2 $TUN_IP_B
+    rekeys=$(( $(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true) - r0 ))
+    if [ "$rekeys" -ge 1 ]; then
+      pass "signed: $rekeys rekeys during the faulty transfer"
+    else
+      fail "signed: no rekey during the faulty transfer"
+    fi
+  else
+    fail "signed: the tunnel did not come up through the clean relay"
+  fi
+  stop a; stop b; stop relay
+fi
+
+echo
+echo "faults.sh (seed $seed): $passes passed, $failures failed in $((SECONDS - t_start)) s"
+[ $failures -eq 0 ]
