@@ -8,14 +8,16 @@ DIRECTION is the relay's direction toward that end (to_a, to_b); STATUS_* are th
 files (psk-tunnel-status/1: per-peer rx_packets and drops, device_drops; read by name, missing
 names count as 0) copied while the relay held everything back (before the fault phase) and after
 it stopped; SNMP_* are /proc/net/snmp of the end's namespace at the same moments (UDP receive
-buffer overflows: datagrams the kernel dropped before the end could see them).
+buffer overflows: datagrams the kernel dropped before the end could see them); --softnet gives
+/proc/net/softnet_stat at both moments (input backlog overflows, counted for all namespaces).
 
 For the fault phase and each end it requires
   accepted (rx_packets + keepalive + tun_write)          == fresh data datagrams delivered
   data-plane drops (every receive reason)                == duplicated + replayed + modified ones
   each kind of bad datagram fits the reasons it can cause, and each reason the kinds that cause it
   (mode off) control_unhandled                           == datagrams whose "PSK2" was destroyed
-each with a slack of the kernel's receive-buffer drops at that end (0 on a healthy run).
+each with a slack of the kernel's drops (receive buffer at that end, input backlogs; 0 on a
+healthy run).
 Prints one line per end; exits 1 with the mismatch named.
 """
 
@@ -84,13 +86,20 @@ def udp_errors(path):
     return int(row.get("RcvbufErrors", 0))
 
 
-def check_end(direction, files, summary, proto, mode):
+def backlog_drops(path):
+    """Packets the kernel dropped from its per-CPU input backlogs (all namespaces: an upper bound)."""
+    if not path:
+        return 0
+    return sum(int(line.split()[1], 16) for line in open(path) if line.strip())
+
+
+def check_end(direction, files, summary, proto, mode, backlog):
     before_s, after_s, snmp0, snmp1 = files
     rx0, d0 = counters(before_s)
     rx1, d1 = counters(after_s)
     delta = {k: d1.get(k, 0) - d0.get(k, 0) for k in set(d0) | set(d1)}
     delta = {k: v for k, v in delta.items() if v}
-    slack = max(0, udp_errors(snmp1) - udp_errors(snmp0))
+    slack = max(0, udp_errors(snmp1) - udp_errors(snmp0)) + backlog
     t = summary["tally"].get("faults", {}).get(direction, {})
     data = {k[5:]: v for k, v in t.items() if k.startswith("data.")}
     control = sum(v for k, v in t.items() if k.startswith("control."))
@@ -103,7 +112,7 @@ def check_end(direction, files, summary, proto, mode):
     def within(what, observed, expected):
         if not expected - slack <= observed <= expected:
             problems.append("%s: %d, expected %d%s" % (what, observed, expected,
-                                                       " (kernel dropped up to %d)" % slack if slack else ""))
+                                                       " (the kernel dropped up to %d)" % slack if slack else ""))
 
     within("accepted", accepted, fresh)
     within("data-plane drops", sum(drops.values()), sum(bad.values()))
@@ -129,7 +138,7 @@ def check_end(direction, files, summary, proto, mode):
             % (direction, fresh, accepted, sum(bad.values()),
                " ".join("%s=%d" % kv for kv in sorted(bad.items())), sum(drops.values()),
                " ".join("%s=%d" % kv for kv in sorted(drops.items())), control,
-               "; kernel receive-buffer drops %d" % slack if slack else ""))
+               "; kernel drops (receive buffer, input backlog) up to %d" % slack if slack else ""))
     return line, problems
 
 
@@ -141,15 +150,20 @@ def main():
     c.add_argument("--proto", choices=("psk2", "hub"), required=True)
     c.add_argument("--mode", choices=("off", "signed", "hub"), default="off")
     c.add_argument("--end", action="append", required=True)
+    c.add_argument("--softnet", help="BEFORE:AFTER copies of /proc/net/softnet_stat")
     a = p.parse_args()
     summary = json.load(open(a.summary))
+    backlog = 0
+    if a.softnet:
+        before, after = a.softnet.split(":")
+        backlog = max(0, backlog_drops(after) - backlog_drops(before))
     failed = False
     for spec in a.end:
         direction, *files = spec.split(":")
         if len(files) != 4:
             print("--end: expected DIRECTION:STATUS_BEFORE:STATUS_AFTER:SNMP_BEFORE:SNMP_AFTER, not " + spec)
             return 2
-        line, problems = check_end(direction, files, summary, a.proto, a.mode)
+        line, problems = check_end(direction, files, summary, a.proto, a.mode, backlog)
         print(line)
         for pr in problems:
             print("  MISMATCH " + pr)

@@ -12,7 +12,7 @@ B's PEER address and the other way round. Anything from another source is ignore
 Phases (signals): it starts CLEAN (everything delivered at once, unmodified); SIGUSR1 -> HOLD
 (whatever is still queued goes out, then nothing is delivered: a quiet moment in which the test
 reads the ends' counters); SIGUSR2 -> FAULTS; SIGTERM -> what is queued goes out, the summary is
-written, exit 0. The summary (JSON) is also written on entering HOLD.
+written, exit 0. The summary (JSON) is also written once ready (phase "clean") and on entering HOLD.
 
 In FAULTS, each datagram (the n-th in its direction) gets one fate from fixed draws of a
 random.Random seeded with (seed, direction), so the fate of datagram n depends on the seed only:
@@ -130,7 +130,8 @@ class Relay:
         t[key] = t.get(key, 0) + n
 
     def write_summary(self):
-        doc = {"seed": self.a.seed, "proto": self.proto, "phase": self.phase, "tally": self.tally}
+        doc = {"seed": self.a.seed, "proto": self.proto, "phase": self.phase, "tally": self.tally,
+               "cpu_seconds": round(time.process_time(), 2)}
         tmp = self.a.summary + ".tmp"
         with open(tmp, "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)
@@ -266,6 +267,7 @@ class Relay:
 
     def run(self):
         rlist = [d.recv_sock for d in self.dirs]
+        self.write_summary()  # ready: sockets bound, signals handled
         while True:
             while self.signals:
                 what = self.signals.pop(0)

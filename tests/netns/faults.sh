@@ -9,7 +9,7 @@
 #   | fa0 192.168.81.1 ========|===|= fr0 .81.2:51820   fr1 .82.2:51820=|===|= fb0 192.168.82.1        |
 #   +--------------------------+   +-----------------------------------+   +--------------------------+
 #
-# Usage: tests/netns/faults.sh [--only p2p,hub,signed] [--seed N] [--keep]
+# Usage: tests/netns/faults.sh [--only p2p,hub,signed] [--seed N] [--relay-args 'ARGS'] [--keep]
 #   p2p     point to point, --handshake off
 #   hub     one hub client (A) and the hub server (B), the transfer ends at the hub's own address
 #   signed  point to point, --handshake signed (SoftHSM2 identities), keys changed every 4 s
@@ -17,7 +17,8 @@
 # ends' counters are read; faults on; 64 MiB from A to B (sha256 compared at both ends); relay
 # stopped; counters read again; tests/netns/fault_account.py checks that every fresh datagram the
 # relay delivered was accepted and every duplicated, replayed or modified one counted as a drop.
-# --seed fixes the fault pattern (default 1; the seed is printed). Needs root, iproute2, python3,
+# --seed fixes the fault pattern (default 1; the seed is printed); --relay-args overrides the
+# relay's fault options (e.g. '--drop 0.2 --burst 0.2:1:1'). Needs root, iproute2, python3,
 # softhsm2, opensc, openssl. Prints PASS/FAIL lines and "N passed, M failed"; exits 1 on a failure.
 set -euo pipefail
 export LC_ALL=C
@@ -28,13 +29,15 @@ PY=${PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
 only="p2p hub signed"
 seed=1
+relay_args=""
 keep=0
 while [ $# -gt 0 ]; do
   case $1 in
     --only) only=${2//,/ }; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --relay-args) relay_args=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "faults.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -115,8 +118,11 @@ start_relay() {
     --a "$IP_RA:$PORT=$2" --b "$IP_RB:$PORT=$IP_B:$PORT" \
     --drop 0.03 --burst 0.2:300:6000 --dup 0.01 --corrupt 0.01 --truncate 0.005 --replay 0.005 \
     --reorder 0.02 --reorder-depth 50 --jitter 0.05 --jitter-ms 3 \
-    --summary "$work/relay.json" --log "$work/relay.log" 2>"$work/relay.err" &
+    $relay_args --summary "$work/relay.json" --log "$work/relay.log" 2>"$work/relay.err" &
   pid[relay]=$!
+  local i
+  for i in $(seq 1 100); do [ -s "$work/relay.json" ] && return 0; sleep 0.1; done
+  return 1
 }
 
 # relay_phase hold|faults: signals the relay; hold waits (bounded) until it wrote its summary.
@@ -138,6 +144,7 @@ snapshot() {
   cp "$work/status-b.json" "$work/$1-status-b.json"
   ip netns exec "$A" cat /proc/net/snmp >"$work/$1-snmp-a"
   ip netns exec "$B" cat /proc/net/snmp >"$work/$1-snmp-b"
+  cat /proc/net/softnet_stat >"$work/$1-softnet"
 }
 
 # start_p2p SIDE [psk-tunnel args...]: a point-to-point end whose peer is the relay.
@@ -155,9 +162,9 @@ start_p2p() {
 
 # wait_ping FROM_NS TO_IP: until a ping crosses the tunnel (bounded: 40 s).
 wait_ping() {
-  local i
+  local i t0=$SECONDS
   for i in $(seq 1 80); do
-    ip netns exec "$1" ping -c 1 -W 1 -q "$2" >/dev/null 2>&1 && return 0
+    ip netns exec "$1" ping -c 1 -W 1 -q "$2" >/dev/null 2>&1 && { log "  tunnel up after $((SECONDS - t0)) s"; return 0; }
     sleep 0.5
   done
   return 1
@@ -190,14 +197,17 @@ faulty_transfer() {
   fi
   "$PY" - "$work/relay.json" <<'PYEOF'
 import json, sys
-t = json.load(open(sys.argv[1]))["tally"].get("faults", {})
+doc = json.load(open(sys.argv[1]))
+t = doc["tally"].get("faults", {})
+print("  relay: %.1f s of CPU in all" % doc.get("cpu_seconds", 0))
 for d, c in sorted(t.items()):
     fates = " ".join("%s=%d" % (k[5:], v) for k, v in sorted(c.items()) if k.startswith("fate."))
     print("  relay %s: received %d; fates %s" % (d, c.get("received", 0), fates))
 PYEOF
   if out=$("$PY" "$here/fault_account.py" check --summary "$work/relay.json" --proto "$proto" --mode "$mode" \
       --end "to_b:$work/before-status-b.json:$work/after-status-b.json:$work/before-snmp-b:$work/after-snmp-b" \
-      --end "to_a:$work/before-status-a.json:$work/after-status-a.json:$work/before-snmp-a:$work/after-snmp-a"); then
+      --end "to_a:$work/before-status-a.json:$work/after-status-a.json:$work/before-snmp-a:$work/after-snmp-a" \
+      --softnet "$work/before-softnet:$work/after-softnet"); then
     pass "$label: every fresh datagram accepted, every bad one dropped and counted"
     sed 's/^/  /' <<<"$out"
   else
@@ -215,7 +225,7 @@ fresh_pads() {
 if want p2p; then
   log "Test that 64 MiB crosses a point-to-point tunnel (--handshake off) through the fault relay"
   fresh_pads
-  start_relay psk2 "$IP_A:$PORT"
+  start_relay psk2 "$IP_A:$PORT" || fail "the relay did not start"
   start_p2p b; start_p2p a
   if wait_ping "$A" $TUN_IP_B; then
     faulty_transfer "p2p" off psk2 $TUN_IP_B
@@ -233,7 +243,7 @@ if want hub; then
     --interface fltH >/dev/null
   "$root/bin/psk-provision" hub add-client a --allowed-ips 10.81.0.2/32 --config "$work/hub.json" \
     --endpoint "$IP_RA:$PORT" --out "$work/client.json" >/dev/null
-  start_relay hub any
+  start_relay hub any || fail "the relay did not start"
   ip netns exec "$B" "$root/bin/psk-tunnel" hub server --config "$work/hub.json" --status-file "$work/status-b.json" \
     >"$work/end-b.log" 2>&1 &
   pid[b]=$!
@@ -272,7 +282,7 @@ if want signed; then
   pin_peer "$work/peers-at-b" site-a flt-a
   uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
   fresh_pads
-  start_relay psk2 "$IP_A:$PORT"
+  start_relay psk2 "$IP_A:$PORT" || fail "the relay did not start"
   start_p2p b --handshake signed --identity "$(uri flt-b)" --peers "$work/peers-at-b" --rekey-interval 4s
   start_p2p a --handshake signed --identity "$(uri flt-a)" --peers "$work/peers-at-a" --rekey-interval 4s
   if wait_ping "$A" $TUN_IP_B; then
