@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FaultsNetnsTest {
     @Test
     void faultSuitePasses() throws Exception {
-        var r = ScriptRunner.run(Duration.ofMinutes(10), "tests/netns/faults.sh");
+        var r = ScriptRunner.run(Duration.ofMinutes(12), "tests/netns/faults.sh");
         assertThat(r.exitCode())
                 .as("tests/netns/faults.sh exited %d after %s:%n%s", r.exitCode(), r.took(), r.output())
                 .isZero();
