@@ -136,10 +136,31 @@ relay_phase() {
   kill -USR2 "${pid[relay]}"
 }
 
-# snapshot TAG: both ends' status files and their namespaces' UDP counters. The ends rewrite their
-# status every second: 2.5 s after the relay went quiet, nothing is on its way.
+# snapshot TAG: both ends' status files and their namespaces' UDP counters, once both files were
+# rewritten (every second) at least 1.5 s after the relay went quiet: nothing is on its way then.
 snapshot() {
-  sleep 2.5
+  local quiet; quiet=$(date +%s.%N)
+  if ! "$PY" - "$quiet" "$work/status-a.json" "$work/status-b.json" <<'PYEOF'
+import datetime, json, sys, time
+quiet = float(sys.argv[1]) + 1.5
+def updated(path):
+    try:
+        text = json.load(open(path))["updated"].rstrip("Z")
+        whole, _, frac = text.partition(".")
+        t = datetime.datetime.fromisoformat(whole).replace(tzinfo=datetime.timezone.utc).timestamp()
+        return t + float("0." + (frac or "0"))
+    except (OSError, ValueError, KeyError):
+        return 0
+deadline = time.time() + 30
+while time.time() < deadline:
+    if all(updated(p) > quiet for p in sys.argv[2:]):
+        sys.exit(0)
+    time.sleep(0.2)
+sys.exit(1)
+PYEOF
+  then
+    log "  a status file was not rewritten within 30 s of the relay going quiet"
+  fi
   cp "$work/status-a.json" "$work/$1-status-a.json"
   cp "$work/status-b.json" "$work/$1-status-b.json"
   ip netns exec "$A" cat /proc/net/snmp >"$work/$1-snmp-a"
