@@ -191,24 +191,24 @@ class Relay:
         n, kind, data = item
         payload = data[0] if kind == "replay" else data
         cls = "data" if is_data(self.proto, payload) else "control"
-        if kind in ("intact", "replay"):
-            key = n if kind == "intact" else data[1]
-            if key in d.delivered:
-                category = "duplicate" if kind == "intact" else "replay"
-            else:
-                category = "fresh"
-                d.delivered.add(key)
-                d.history.append((key, payload))
-        else:
+        key = n if kind == "intact" else data[1] if kind == "replay" else None
+        if key is None:
             category = kind
+        elif key in d.delivered:
+            category = "duplicate" if kind == "intact" else "replay"
+        else:
+            category = "fresh"
         if d.target is None:  # "any" peer not heard from yet
             self.count(d, "no_target")
             return
         try:
             d.send_sock.sendto(payload, d.target)
-        except OSError:
+        except OSError:  # not delivered: neither counted nor remembered as delivered
             self.count(d, "send_failed")
             return
+        if category == "fresh":
+            d.delivered.add(key)
+            d.history.append((key, payload))
         self.count(d, cls + "." + category)
         if self.log:
             self.log.write("OUT %s %d %s %s %d\n" % (d.name, n, category, cls, len(payload)))
