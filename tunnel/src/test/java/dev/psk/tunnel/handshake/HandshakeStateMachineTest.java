@@ -117,6 +117,31 @@ class HandshakeStateMachineTest {
     }
 
     @Test
+    void ephemeralPrivateKeysAreZeroedOnceTheSecretIsDerivedOrTheHandshakeIsAbandoned() {
+        psk(1, 1);
+        startWithCookie();
+        byte[] initiatorKey = init.ephemeralForTesting().secret().reveal();
+        Datagram hello = net.queue.poll();
+        resp.receive(A, hello.bytes(), hello.bytes().length);
+        assertThat(resp.pendingEphemeralsForTesting()).hasSize(1);
+        byte[] responderKey = resp.pendingEphemeralsForTesting().get(0).secret().reveal();
+        assertThat(initiatorKey).isNotEqualTo(new byte[32]);
+        assertThat(responderKey).isNotEqualTo(new byte[32]);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        assertThat(initiatorKey).as("initiator's ephemeral after CONFIRM").isEqualTo(new byte[32]);
+        assertThat(responderKey).as("responder's ephemeral after CONFIRM").isEqualTo(new byte[32]);
+        assertThat(init.ephemeralForTesting()).isNull();
+        assertThat(resp.pendingEphemeralsForTesting()).isEmpty();
+
+        init.start(B);
+        byte[] abandoned = init.ephemeralForTesting().secret().reveal();
+        init.start(B);
+        assertThat(abandoned).as("ephemeral of an abandoned handshake").isEqualTo(new byte[32]);
+        assertThat(init.ephemeralForTesting().secret().reveal()).isNotEqualTo(new byte[32]);
+    }
+
+    @Test
     void signedHandshakeVerifiesBothPinnedKeys() throws Exception {
         signed(true, true);
         init.start(B);
