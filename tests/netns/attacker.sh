@@ -21,9 +21,9 @@
 #   psk       | none                                 | dropped
 #   signed    | none                                 | dropped
 #   psk-later | none (recorder given the pad after both ends stopped: forward secrecy)
-# Rows marked "session-keys" need data keys bound to an ephemeral X25519 secret (issue #12). Until
-# that lands they are expected to fail: they print XFAIL (or XPASS) and do not count, unless
-# PSK_EXPECT_SESSION_KEYS=1, which makes them ordinary tests.
+# Rows marked "session-keys" need data keys bound to an ephemeral X25519 secret (issue #12). That
+# landed, so they are ordinary tests; PSK_EXPECT_SESSION_KEYS=0 makes them expected failures again
+# (XFAIL/XPASS, not counted) for a tree without session keys.
 #
 # Usage: tests/netns/attacker.sh [--only off,psk,signed] [--keep]
 # Needs root, iproute2 (bridge), tcpdump, python3 with cryptography, softhsm2, opensc, openssl.

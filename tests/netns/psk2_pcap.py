@@ -4,6 +4,12 @@
   psk2_pcap.py unique FILE [--port P] [--min N]
       every PSK2 data packet's (direction, sequence) appears once: a repeat means a (key, nonce)
       pair was used twice on the wire. Fails when fewer than N PSK2 packets were seen.
+  psk2_pcap.py sessions FILE [--port P] [--min N] [--min-sessions S] [--min-cross C]
+      the same with session keys (--handshake psk|signed|attested, docs/protocol.md 3.8): every
+      PSK2 packet must be session-keyed (flags 0x80 | epoch), and is attributed to the session of
+      the newest WELCOME (session_id) that assigned its epoch; each (session, direction, seq)
+      appears once. A (direction, seq) repeated under two sessions is a different key, so it is
+      counted, not refused; C asks for at least that many (a restored state file did repeat one).
   psk2_pcap.py sizes FILE [--port P]
       prints the largest IPv4 total length and the number of IP fragments (MTU test).
   psk2_pcap.py first FILE OUT [--port P] [--direction D]
@@ -74,14 +80,66 @@ def psk2(payload):
     return payload[6], struct.unpack(">Q", payload[24:32])[0]
 
 
+def welcome(payload):
+    """(session_id, epoch) of a handshake WELCOME (docs/protocol.md 3.1), else None."""
+    if payload is None or len(payload) < 112 or payload[:4] != b"PSKH" or payload[5] != 2 or payload[6] != 1:
+        return None
+    return payload[8:16].hex(), payload[105]
+
+
+def sessions(a):
+    """The 'sessions' check; prints one summary line (and the first repeats), returns the exit code."""
+    epoch_session, seen, problems = {}, collections.Counter(), collections.Counter()
+    wire = collections.defaultdict(set)
+    oversized = 0
+    for ip in packets(a.file):
+        _, total, payload = ipv4_udp(ip, a.port)
+        w = welcome(payload)
+        if w:
+            epoch_session[w[1]] = w[0]
+            continue
+        hdr = psk2(payload)
+        if not hdr:
+            continue
+        oversized += bool(a.max_total and total > a.max_total)
+        flags = payload[5]
+        if flags & 0xFC != 0x80:
+            problems["not session-keyed (flags 0x%02x)" % flags] += 1
+        elif (flags & 3) not in epoch_session:
+            problems["epoch %d before any WELCOME assigned it" % (flags & 3)] += 1
+        else:
+            session = epoch_session[flags & 3]
+            seen[(session, hdr[0], hdr[1])] += 1
+            wire[hdr].add(session)
+    dups = sorted(k for k, v in seen.items() if v > 1)
+    cross = sum(1 for v in wire.values() if len(v) > 1)
+    n_sessions = len({k[0] for k in seen})
+    total = sum(seen.values()) + sum(problems.values())
+    print("psk2 packets: %d in %d sessions, repeated (session, direction, seq): %d, (direction, seq) repeated "
+          "under another session: %d" % (total, n_sessions, len(dups), cross))
+    for s, d, q in dups[:20]:
+        print("  repeated: session %s direction %d seq %d" % (s, d, q))
+    for why, n in problems.items():
+        print("  %d packets %s" % (n, why))
+    if oversized:
+        print("%d frames longer than %d bytes: coalesced datagrams cannot be checked one by one" % (oversized, a.max_total))
+    short = total < a.min or n_sessions < a.min_sessions or cross < a.min_cross
+    if short:
+        print("expected at least %d packets, %d sessions, %d cross-session repeats"
+              % (a.min, a.min_sessions, a.min_cross))
+    return 1 if dups or problems or oversized or short else 0
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["unique", "sizes", "first"])
+    p.add_argument("mode", choices=["unique", "sessions", "sizes", "first"])
     p.add_argument("file")
     p.add_argument("out", nargs="?")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--min", type=int, default=1)
     p.add_argument("--direction", type=int, default=0)
+    p.add_argument("--min-sessions", type=int, default=1)
+    p.add_argument("--min-cross", type=int, default=0)
     p.add_argument("--max-total", type=int, default=0,
                    help="fail (unique) if an IPv4 datagram is longer: a coalesced (GSO) frame hides datagrams")
     a = p.parse_args()
@@ -111,6 +169,9 @@ def main():
                   % (oversized, a.max_total))
             return 1
         return 1 if dups else 0
+
+    if a.mode == "sessions":
+        return sessions(a)
 
     if a.mode == "sizes":
         frags = largest = n = 0

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
  * control: the harness can fail); and that with {@code --handshake psk} or {@code signed} it
  * decrypts none, now or when given the pad after the ends stopped, and its forgery is dropped.
  *
- * <p>The psk and signed rows need data keys bound to an ephemeral X25519 secret. Until those land
- * the script reports them as XFAIL; with {@code PSK_EXPECT_SESSION_KEYS=1} in the environment (or
- * the script's default flipped) they are ordinary tests and this class demands their PASS lines.
+ * <p>The psk and signed rows need data keys bound to an ephemeral X25519 secret. They landed, so
+ * the rows are ordinary tests and their PASS lines are demanded (a row that silently did not run
+ * fails here). {@code PSK_EXPECT_SESSION_KEYS=0} still turns them back into XFAIL rows for a tree
+ * without session keys; this class then fails, as it should.
  */
 @Tag("netns")
 @Tag("root")
@@ -31,14 +32,12 @@ class AttackerNetnsTest {
                 .contains("0 failed")
                 .doesNotContainPattern("\\] FAIL:") // XFAIL lines are expected failures
                 .contains("PASS: off: pad-only decryption", "PASS: off: injection");
-        if (r.output().contains("PSK_EXPECT_SESSION_KEYS=1")) {
-            assertThat(r.output())
-                    .contains(
-                            "PASS: psk: pad-only decryption",
-                            "PASS: psk: injection",
-                            "PASS: psk-later:",
-                            "PASS: signed: pad-only decryption",
-                            "PASS: signed: injection");
-        }
+        assertThat(r.output())
+                .contains(
+                        "PASS: psk: pad-only decryption",
+                        "PASS: psk: injection",
+                        "PASS: psk-later:",
+                        "PASS: signed: pad-only decryption",
+                        "PASS: signed: injection");
     }
 }

@@ -378,6 +378,11 @@ public final class Initiator {
         return lastHint;
     }
 
+    /** The ephemeral private key of the handshake in progress (tests check that it is wiped). */
+    X25519PrivateKey ephemeralForTesting() {
+        return ephemeral;
+    }
+
     /** Wipes the ephemeral private key of the handshake in progress, if any. */
     public void wipeEphemeral() {
         if (ephemeral != null) {

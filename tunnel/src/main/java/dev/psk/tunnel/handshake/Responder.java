@@ -403,6 +403,11 @@ public final class Responder {
         }
     }
 
+    /** The ephemeral private keys of the half-open handshakes (tests check that they are wiped). */
+    java.util.List<X25519PrivateKey> pendingEphemeralsForTesting() {
+        return pending.values().stream().map(p -> p.ephemeral).toList();
+    }
+
     /** Wipes every half-open handshake's ephemeral key (shutdown). */
     public void wipe() {
         pending.values().forEach(Pending::wipe);

@@ -117,6 +117,56 @@ class HandshakeStateMachineTest {
     }
 
     @Test
+    void ephemeralPrivateKeysAreZeroedOnceTheSecretIsDerivedOrTheHandshakeIsAbandoned() {
+        psk(1, 1);
+        startWithCookie();
+        byte[] initiatorKey = init.ephemeralForTesting().secret().reveal();
+        Datagram hello = net.queue.poll();
+        resp.receive(A, hello.bytes(), hello.bytes().length);
+        assertThat(resp.pendingEphemeralsForTesting()).hasSize(1);
+        byte[] responderKey = resp.pendingEphemeralsForTesting().get(0).secret().reveal();
+        assertThat(initiatorKey).isNotEqualTo(new byte[32]);
+        assertThat(responderKey).isNotEqualTo(new byte[32]);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        assertThat(initiatorKey).as("initiator's ephemeral after CONFIRM").isEqualTo(new byte[32]);
+        assertThat(responderKey).as("responder's ephemeral after CONFIRM").isEqualTo(new byte[32]);
+        assertThat(init.ephemeralForTesting()).isNull();
+        assertThat(resp.pendingEphemeralsForTesting()).isEmpty();
+
+        init.start(B);
+        byte[] abandoned = init.ephemeralForTesting().secret().reveal();
+        init.start(B);
+        assertThat(abandoned).as("ephemeral of an abandoned handshake").isEqualTo(new byte[32]);
+        assertThat(init.ephemeralForTesting().secret().reveal()).isNotEqualTo(new byte[32]);
+    }
+
+    @Test
+    void simultaneousRekeyTimersGiveOneHandshake() {
+        psk(1, 1);
+        init.start(B);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        clock.advance(java.time.Duration.ofSeconds(120));
+        byte[] rekey;
+        try (HandshakeKeys k = HandshakeKeys.fromControlSlot(controlSlot(1))) {
+            rekey = new RekeyRequest(new byte[8], new byte[32]).encode(new HandshakeMac(k));
+        }
+        // Both timers fire: the initiator's HELLO is in flight when the responder's REKEY arrives.
+        init.start(B);
+        assertThat(init.receive(B, rekey, rekey.length)).isEqualTo(HandshakeDrop.DUPLICATE);
+        pump();
+        assertThat(init.state()).isEqualTo(Initiator.State.ESTABLISHED);
+        // The REKEY arrives just after that handshake completed: still one handshake.
+        clock.advance(java.time.Duration.ofMillis(1500));
+        assertThat(init.receive(B, rekey, rekey.length)).isEqualTo(HandshakeDrop.DUPLICATE);
+        // Later it is honoured (the service then starts a handshake).
+        clock.advance(java.time.Duration.ofMillis(600));
+        assertThat(init.receive(B, rekey, rekey.length)).isNull();
+        assertThat(cr.completed()).isEqualTo(2);
+    }
+
+    @Test
     void signedHandshakeVerifiesBothPinnedKeys() throws Exception {
         signed(true, true);
         init.start(B);
