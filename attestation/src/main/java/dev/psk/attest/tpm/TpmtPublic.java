@@ -7,6 +7,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -188,9 +190,31 @@ public record TpmtPublic(
                     .orElseThrow(() -> new TpmFormatException(String.format(
                             "TPMT_PUBLIC: curve 0x%04x not supported (P-256, P-384, P-521)", curveOrBits)));
             ECPoint w = new ECPoint(new BigInteger(1, uniqueX), new BigInteger(1, uniqueY));
+            requireOnCurve(w, c.params());
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, c.params()));
         } catch (GeneralSecurityException e) {
             throw new TpmFormatException("TPMT_PUBLIC: not a valid public key (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Refuses a point whose coordinates are not field elements or that is not on the curve. The
+     * JDK's key factory throws an unchecked exception for oversized coordinates and does not check
+     * the curve equation at all; both are malformed input here (found by fuzzing AkKeys.parse).
+     */
+    private static void requireOnCurve(ECPoint w, ECParameterSpec params) throws TpmFormatException {
+        BigInteger p = ((ECFieldFp) params.getCurve().getField()).getP();
+        BigInteger x = w.getAffineX();
+        BigInteger y = w.getAffineY();
+        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            throw new TpmFormatException("TPMT_PUBLIC: EC point coordinate larger than the curve's field");
+        }
+        BigInteger rhs = x.pow(3)
+                .add(params.getCurve().getA().multiply(x))
+                .add(params.getCurve().getB())
+                .mod(p);
+        if (!y.pow(2).mod(p).equals(rhs)) {
+            throw new TpmFormatException("TPMT_PUBLIC: EC point is not on the curve");
         }
     }
 

@@ -8,7 +8,12 @@ import dev.psk.attest.credential.Credential;
 import dev.psk.attest.tpm.EkTemplate;
 import dev.psk.attest.tpm.TpmWriter;
 import dev.psk.attest.tpm.TpmtPublic;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -20,8 +25,20 @@ class EnrolmentCodecTest {
     static TpmtPublic ak() throws Exception {
         byte[] t = TpmtPublic.eccAkTemplate();
         TpmWriter w = new TpmWriter().bytes(Arrays.copyOf(t, t.length - 4));
-        w.tpm2b(new byte[32]).tpm2b(new byte[32]);
+        // A real P-256 point: the (0, 0) used before is not on the curve, which the parser refuses.
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        ECPoint p = ((ECPublicKey) g.generateKeyPair().getPublic()).getW();
+        w.tpm2b(fixed32(p.getAffineX())).tpm2b(fixed32(p.getAffineY()));
         return TpmtPublic.unmarshal(w.toByteArray());
+    }
+
+    private static byte[] fixed32(BigInteger v) {
+        byte[] b = v.toByteArray();
+        byte[] out = new byte[32];
+        int n = Math.min(b.length, 32);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
     }
 
     static TpmtPublic ek() throws Exception {
