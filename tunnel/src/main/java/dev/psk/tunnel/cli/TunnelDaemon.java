@@ -84,6 +84,14 @@ final class TunnelDaemon {
         stop.countDown();
     }
 
+    /** How a run ended once it was up; each has its one "stopped" line and exit code. */
+    private enum Outcome {
+        STOPPED,
+        PAD_EXHAUSTED,
+        STATE_FAILURE,
+        DEVICE_FAILURE
+    }
+
     int run() throws PskException, IOException {
         Role role = opt.initiator ? Role.INITIATOR : Role.RESPONDER;
         InetSocketAddress remote = EndpointResolver.fromEnvironment(this::info).resolve(opt.remoteHost, opt.remotePort);
@@ -96,23 +104,39 @@ final class TunnelDaemon {
         Thread hook = null;
         HandshakeConfig hsConfig = null;
         HandshakeService handshake = null;
-        boolean exhausted;
+        Outcome outcome;
+        PskException closeFailure = null;
         try {
+            // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
+            SessionKeyring keyring = opt.handshake.mode() == HandshakeMode.OFF
+                    ? null
+                    : new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
+            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
+            if (session.txExhausted()) {
+                // Before the token, the socket and the TUN device: nothing comes up on a used-up pad.
+                err.println("psk-tunnel: not started: pad " + opt.psk + " is exhausted for sending (all "
+                        + session.padStatus().dataSlots() + " data slots used, state " + opt.state
+                        + "). Generate and distribute a new pad (psk-keygen generate).");
+                err.flush();
+                return ExitCodes.PAD_EXHAUSTED;
+            }
+            if (session.restartSignalled()) {
+                // Logged before any packet can flow, so no jumped sequence goes out unannounced.
+                info("restarted after a crash: sending from sequence "
+                        + session.padStatus().txNext() + " (restart signal, " + Psk2Wire.RESTART_SIGNAL_GAP
+                        + " past the reservation on disk)");
+            }
             if (opt.handshake.mode() != HandshakeMode.OFF) {
                 // Before the device: a missing token, PIN, pin file or policy fails the start, not the tunnel later.
                 hsConfig = opt.handshake.build(HandshakeKeys.fromPad(pad));
             }
-            // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
-            SessionKeyring keyring = hsConfig == null
-                    ? null
-                    : new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
-            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
             socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
             tun = tunFactory.open(opt.tun, opt.mtu, opt.tunOffload);
             tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
             Peer peer = new Peer(opt.remoteHost, session, remote, hsConfig == null);
             device = new Device(tun, socket, PeerDirectory.single(peer), opt.aead, this::warn);
             device.onPadExhausted(p -> requestStop("pad exhausted"));
+            device.onFailure(why -> requestStop(why));
             device.start();
             tun = null; // owned by the device now
             if (hsConfig != null) {
@@ -141,10 +165,9 @@ final class TunnelDaemon {
             trapSignals();
             if (hsConfig == null && session.announcesRestart()) {
                 announcer = new RestartAnnouncer(device, peer, session, opt.aead);
-                info("restarted after a crash: sending from sequence "
-                        + session.padStatus().txNext() + " (restart signal) and keepalives until the peer answers");
+                info("sending keepalives until the peer answers, so that it sees the restart signal");
             }
-            exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
+            outcome = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
             if (announcer != null) {
                 announcer.close();
@@ -162,39 +185,73 @@ final class TunnelDaemon {
                 if (metrics != null) {
                     metrics.close();
                 }
-                if (device != null) {
-                    device.close(); // stops threads, closes TUN and socket, saves state
-                } else {
-                    if (tun != null) {
-                        tun.close();
-                    }
-                    if (socket != null) {
-                        socket.close();
-                    }
-                    if (session != null) {
-                        session.close();
-                    }
-                }
-                Files.deleteIfExists(opt.statusFilePath());
+                closeFailure = closeData(device, tun, socket, session);
             } finally {
+                // Whatever happened above, show must not report a stopped end as running.
+                Files.deleteIfExists(opt.statusFilePath());
                 pad.close();
                 stopped.countDown();
                 removeHook(hook);
             }
         }
-        if (session.stateFailure() != null) {
-            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written: "
-                    + session.stateFailure().getMessage());
+        return stoppedLine(outcome, session, device, closeFailure);
+    }
+
+    /**
+     * Stops the data plane: the device (threads, TUN, socket, then the session's final state
+     * write) or, when the device never started, what was opened. The session's close failure
+     * (state not written) is returned for the stop line instead of replacing it.
+     */
+    private static PskException closeData(Device device, TunDevice tun, UdpSocket socket, Psk2Session session)
+            throws IOException {
+        try {
+            if (device != null) {
+                device.close(); // stops threads, closes TUN and socket, saves state
+                return null;
+            }
+            if (tun != null) {
+                tun.close();
+            }
+            if (socket != null) {
+                socket.close();
+            }
+            if (session != null) {
+                session.close();
+            }
+            return null;
+        } catch (PskException e) {
+            return e;
+        }
+    }
+
+    /** Prints the one line that says why the tunnel stopped and returns its exit code. */
+    private int stoppedLine(Outcome outcome, Psk2Session session, Device device, PskException closeFailure) {
+        Throwable stateFailure = session.stateFailure();
+        if (outcome == Outcome.STATE_FAILURE || stateFailure != null) {
+            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written ("
+                    + (stateFailure != null ? stateFailure.getMessage() : closeFailure.getMessage())
+                    + "); nothing was sent or accepted beyond what it records; " + opt.tun + " removed");
             return ExitCodes.FAILURE;
         }
-        if (exhausted) {
-            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending ("
-                    + session.padStatus().dataSlots()
-                    + " data slots used); state saved. Generate and distribute a new pad (psk-keygen generate).");
-            return ExitCodes.DO_NOT_RESTART;
+        if (outcome == Outcome.PAD_EXHAUSTED) {
+            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending (all "
+                    + session.padStatus().dataSlots() + " data slots used)"
+                    + (closeFailure == null ? "; state saved" : "; " + closeFailure.getMessage())
+                    + ". Generate and distribute a new pad (psk-keygen generate).");
+            return ExitCodes.PAD_EXHAUSTED;
+        }
+        if (outcome == Outcome.DEVICE_FAILURE) {
+            err.println("psk-tunnel: stopped: " + device.failure() + "; "
+                    + (closeFailure == null ? "state saved to " + opt.state : closeFailure.getMessage()));
+            return ExitCodes.FAILURE;
+        }
+        if (closeFailure != null) {
+            err.println("psk-tunnel: stopped (" + stopReason + "), but " + closeFailure.getMessage());
+            return ExitCodes.FAILURE;
         }
         out.println(
                 "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
+        out.flush();
         return ExitCodes.OK;
     }
 
@@ -203,7 +260,7 @@ final class TunnelDaemon {
 
     private long peerRestartsLogged;
 
-    private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+    private Outcome loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
@@ -230,33 +287,49 @@ final class TunnelDaemon {
                 peerRestartsLogged = restarts;
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
+            padWarnings(stats, session);
+            Outcome ended = ended(device, session);
+            if (ended != null) {
+                return ended;
+            }
             status.write();
-            PadStatus ps = session.padStatus();
-            String w = stats.padWarning(ps);
-            if (w != null) {
-                warn(w);
-            }
-            if (session.txExhausted()) {
-                return true;
-            }
-            if (session.stateFailure() != null) {
-                return false;
-            }
             if (intervalNanos > 0 && System.nanoTime() - nextStats >= 0) {
                 nextStats += intervalNanos;
                 out.println(stats.statsLine(device));
-                out.println(StatsReporter.padLine(ps));
+                out.println(StatsReporter.padLine(session.padStatus()));
                 out.flush();
             }
             try {
                 if (stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return session.txExhausted();
+                    padWarnings(stats, session); // a last step may have crossed a threshold
+                    Outcome why = ended(device, session);
+                    return why != null ? why : Outcome.STOPPED;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return Outcome.STOPPED;
             }
         }
+    }
+
+    private void padWarnings(StatsReporter stats, Psk2Session session) {
+        for (String w : stats.padWarnings(session.padStatus())) {
+            warn(w);
+        }
+    }
+
+    /** Why the tunnel must stop now, or null while it can run on. */
+    private static Outcome ended(Device device, Psk2Session session) {
+        if (session.stateFailure() != null) {
+            return Outcome.STATE_FAILURE;
+        }
+        if (session.txExhausted()) {
+            return Outcome.PAD_EXHAUSTED;
+        }
+        if (device.failure() != null) {
+            return Outcome.DEVICE_FAILURE;
+        }
+        return null;
     }
 
     /**
