@@ -229,7 +229,7 @@ final class TunnelDaemon {
         Throwable stateFailure = session.stateFailure();
         if (outcome == Outcome.STATE_FAILURE || stateFailure != null) {
             err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written ("
-                    + (stateFailure != null ? stateFailure.getMessage() : closeFailure.getMessage())
+                    + dev.psk.common.IoErrors.reason(stateFailure != null ? stateFailure : closeFailure)
                     + "); nothing was sent or accepted beyond what it records; " + opt.tun + " removed");
             return ExitCodes.FAILURE;
         }

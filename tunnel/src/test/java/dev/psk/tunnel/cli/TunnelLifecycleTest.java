@@ -228,7 +228,7 @@ class TunnelLifecycleTest {
             }
             assertThat(a.exitWithin(10)).as(a.errText()).isEqualTo(ExitCodes.FAILURE);
             String err = a.errText();
-            assertThat(err).contains("stopped: state file " + state + " cannot be written");
+            assertThat(err).contains("stopped: state file " + state + " cannot be written (no such file or directory)");
             assertThat(err.lines().filter(l -> l.contains("stopped")).count()).isEqualTo(1);
             assertThat(status).as("status file left behind").doesNotExist();
         }
@@ -290,6 +290,59 @@ class TunnelLifecycleTest {
             a.daemon().requestStop("test");
             assertThat(a.exitWithin(10)).isZero();
         }
+    }
+
+    @Test
+    void aReplayIntoAnErasedSlotCountsAsAReplayInTheStatsLine() throws Exception {
+        Path pad = TestPads.create(dir, "pad", 10, 25);
+        int portA = TestDaemon.freePort(), portB = TestDaemon.freePort();
+        MemoryTun tunA = new MemoryTun("lr0", 1420, 4096), tunB = new MemoryTun("lr1", 1420, 4096);
+        // The smallest replay window, so that 1,100 packets take the window past slot 0.
+        TestDaemon a = TestDaemon.start(dir, pad, "a", portA, portB, true, tunA, "1s", "--replay-window", "64");
+        TestDaemon b = TestDaemon.start(dir, pad, "b", portB, portA, false, tunB, "1s", "--replay-window", "64");
+        try {
+            a.awaitFile(dir.resolve("a-status.json"));
+            b.awaitFile(dir.resolve("b-status.json"));
+            // Both directions past slot 0, so that B erases it.
+            for (int i = 0; i < 1100; i++) {
+                tunA.inject(new byte[] {0x45, 0, 0, 20});
+                tunB.inject(new byte[] {0x45, 0, 0, 21});
+                if (i % 50 == 49) {
+                    Thread.sleep(2);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (StateFile.read(dir.resolve("b.json")).erasedSlots() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(StateFile.read(dir.resolve("b.json")).erasedSlots()).isGreaterThanOrEqualTo(1);
+            // An old datagram of A's, sequence 5 in slot 0, played back to B.
+            ByteBuffer old = ByteBuffer.allocate(Psk2Wire.OVERHEAD_BYTES + 20);
+            old.putInt(Psk2Wire.MAGIC_OFFSET, Psk2Wire.MAGIC)
+                    .put(Psk2Wire.VERSION_OFFSET, (byte) Psk2Wire.VERSION)
+                    .put(Psk2Wire.DIRECTION_OFFSET, (byte) Psk2Wire.DIRECTION_INITIATOR_TO_RESPONDER)
+                    .putLong(Psk2Wire.SEQ_OFFSET, 5);
+            try (DatagramChannel replayer = sink()) {
+                replayer.send(old, new InetSocketAddress("127.0.0.1", portB));
+            }
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!b.out().toString(StandardCharsets.UTF_8).contains("slot_erased 1")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String stats = b.out()
+                    .toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> l.contains("slot_erased 1"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(stats).contains("replays 1");
+        } finally {
+            a.daemon().requestStop("test");
+            b.daemon().requestStop("test");
+        }
+        assertThat(a.result().get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(b.result().get(10, TimeUnit.SECONDS)).isZero();
     }
 
     /** Sends the peer's datagram when opened; its banner line waits until that packet came through. */
