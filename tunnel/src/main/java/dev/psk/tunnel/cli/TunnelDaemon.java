@@ -2,7 +2,6 @@ package dev.psk.tunnel.cli;
 
 import dev.psk.common.PskException;
 import dev.psk.common.Signals;
-import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.cli.support.EndpointResolver;
@@ -36,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * One tunnel end from start to clean stop: pad, state, UDP socket, TUN device, device threads,
  * banner, a one-second housekeeping tick (status file, exhaustion, state-writer health), stats at
  * the chosen interval, metrics. SIGINT/SIGTERM (a JVM shutdown hook) and pad exhaustion end it the
- * same way: threads stopped, state saved with exact positions, TUN device closed (it disappears).
+ * same way: threads stopped, state saved with exact positions, TUN device closed (it disappears);
+ * a used-up pad, a state file that cannot be written and a lost device stop it too ({@link StopReport}).
  */
 final class TunnelDaemon {
     private static final Duration TICK = Duration.ofSeconds(1);
@@ -84,14 +84,6 @@ final class TunnelDaemon {
         stop.countDown();
     }
 
-    /** How a run ended once it was up; each has its one "stopped" line and exit code. */
-    private enum Outcome {
-        STOPPED,
-        PAD_EXHAUSTED,
-        STATE_FAILURE,
-        DEVICE_FAILURE
-    }
-
     int run() throws PskException, IOException {
         Role role = opt.initiator ? Role.INITIATOR : Role.RESPONDER;
         InetSocketAddress remote = EndpointResolver.fromEnvironment(this::info).resolve(opt.remoteHost, opt.remotePort);
@@ -104,7 +96,7 @@ final class TunnelDaemon {
         Thread hook = null;
         HandshakeConfig hsConfig = null;
         HandshakeService handshake = null;
-        Outcome outcome;
+        StopReport.Outcome outcome;
         PskException closeFailure = null;
         try {
             // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
@@ -114,11 +106,7 @@ final class TunnelDaemon {
             session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
             if (session.txExhausted()) {
                 // Before the token, the socket and the TUN device: nothing comes up on a used-up pad.
-                err.println("psk-tunnel: not started: pad " + opt.psk + " is exhausted for sending (all "
-                        + session.padStatus().dataSlots() + " data slots used, state " + opt.state
-                        + "). Generate and distribute a new pad (psk-keygen generate).");
-                err.flush();
-                return ExitCodes.PAD_EXHAUSTED;
+                return StopReport.notStarted(opt, session, err);
             }
             if (session.restartSignalled()) {
                 // Logged before any packet can flow, so no jumped sequence goes out unannounced.
@@ -194,7 +182,7 @@ final class TunnelDaemon {
                 removeHook(hook);
             }
         }
-        return stoppedLine(outcome, session, device, closeFailure);
+        return StopReport.print(outcome, opt, stopReason, session, device, closeFailure, out, err);
     }
 
     /**
@@ -224,43 +212,12 @@ final class TunnelDaemon {
         }
     }
 
-    /** Prints the one line that says why the tunnel stopped and returns its exit code. */
-    private int stoppedLine(Outcome outcome, Psk2Session session, Device device, PskException closeFailure) {
-        Throwable stateFailure = session.stateFailure();
-        if (outcome == Outcome.STATE_FAILURE || stateFailure != null) {
-            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written ("
-                    + dev.psk.common.IoErrors.reason(stateFailure != null ? stateFailure : closeFailure)
-                    + "); nothing was sent or accepted beyond what it records; " + opt.tun + " removed");
-            return ExitCodes.FAILURE;
-        }
-        if (outcome == Outcome.PAD_EXHAUSTED) {
-            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending (all "
-                    + session.padStatus().dataSlots() + " data slots used)"
-                    + (closeFailure == null ? "; state saved" : "; " + closeFailure.getMessage())
-                    + ". Generate and distribute a new pad (psk-keygen generate).");
-            return ExitCodes.PAD_EXHAUSTED;
-        }
-        if (outcome == Outcome.DEVICE_FAILURE) {
-            err.println("psk-tunnel: stopped: " + device.failure() + "; "
-                    + (closeFailure == null ? "state saved to " + opt.state : closeFailure.getMessage()));
-            return ExitCodes.FAILURE;
-        }
-        if (closeFailure != null) {
-            err.println("psk-tunnel: stopped (" + stopReason + "), but " + closeFailure.getMessage());
-            return ExitCodes.FAILURE;
-        }
-        out.println(
-                "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
-        out.flush();
-        return ExitCodes.OK;
-    }
-
     /** Non-null only after a crash restart with the handshake off (see RestartAnnouncer). */
     private RestartAnnouncer announcer;
 
     private long peerRestartsLogged;
 
-    private Outcome loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+    private StopReport.Outcome loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
@@ -288,7 +245,7 @@ final class TunnelDaemon {
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
             padWarnings(stats, session);
-            Outcome ended = ended(device, session);
+            StopReport.Outcome ended = StopReport.ended(device, session);
             if (ended != null) {
                 return ended;
             }
@@ -302,12 +259,12 @@ final class TunnelDaemon {
             try {
                 if (stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
                     padWarnings(stats, session); // a last step may have crossed a threshold
-                    Outcome why = ended(device, session);
-                    return why != null ? why : Outcome.STOPPED;
+                    StopReport.Outcome why = StopReport.ended(device, session);
+                    return why != null ? why : StopReport.Outcome.STOPPED;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Outcome.STOPPED;
+                return StopReport.Outcome.STOPPED;
             }
         }
     }
@@ -316,20 +273,6 @@ final class TunnelDaemon {
         for (String w : stats.padWarnings(session.padStatus())) {
             warn(w);
         }
-    }
-
-    /** Why the tunnel must stop now, or null while it can run on. */
-    private static Outcome ended(Device device, Psk2Session session) {
-        if (session.stateFailure() != null) {
-            return Outcome.STATE_FAILURE;
-        }
-        if (session.txExhausted()) {
-            return Outcome.PAD_EXHAUSTED;
-        }
-        if (device.failure() != null) {
-            return Outcome.DEVICE_FAILURE;
-        }
-        return null;
     }
 
     /**
