@@ -287,10 +287,17 @@ if want crash; then
     side=$([ $((cycle % 2)) -eq 1 ] && echo a || echo b)
     sleep "0.$((3 + RANDOM % 7))"
     stop_end $side 9
+    announced=$(grep -ac 'restarted after a crash:' "$work/end-$side.log" || true)
     t0=$SECONDS
     start_end $side
     if wait_tunnel 30; then
       log "  cycle $cycle: end ${side^^} killed (-9) and restarted, traffic resumed after $((SECONDS - t0)) s"
+      kind=$([ $side = a ] && echo "$END_A" || echo "$END_B")
+      now=$(grep -ac 'restarted after a crash:' "$work/end-$side.log" || true)
+      if [ "$kind" = java ] && [ "$now" -ne $((announced + 1)) ]; then
+        fail "cycle $cycle: the restart of ${side^^} after kill -9 was not logged as one ('restarted after a crash' $announced -> $now)"
+        ok=0; break
+      fi
     else
       fail "cycle $cycle: traffic did not resume within 30 s after kill -9 of ${side^^} and restart"
       grep -a '^stats' "$work/end-$side.log" | tail -1 | sed 's/^/  last stats of the restarted end: /'

@@ -37,7 +37,8 @@ class SystemdUnitsTest {
 
         assertThat(text)
                 .contains("Type=notify\n", "NotifyAccess=main\n", "Restart=on-failure\n", "LimitCORE=0\n")
-                .contains("RestartPreventExitStatus=" + ExitCodes.USAGE + " " + ExitCodes.DO_NOT_RESTART + "\n")
+                .contains("RestartPreventExitStatus=" + ExitCodes.USAGE + " " + ExitCodes.DO_NOT_RESTART
+                        + (unit.startsWith("psk-tunnel@") ? " " + ExitCodes.PAD_EXHAUSTED : "") + "\n")
                 .contains("RuntimeDirectory=psk-tunnel/%i\n", "--status-file %t/psk-tunnel/%i")
                 .contains("After=network-online.target nss-lookup.target\n", "Wants=network-online.target\n");
         if (unit.startsWith("psk-hub@")) {

@@ -5,7 +5,9 @@ import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.TrafficCounters;
 import dev.psk.tunnel.session.PadStatus;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -35,8 +37,7 @@ final class StatsReporter {
         }
         device.counters().dropSnapshot().forEach((r, n) -> drops.merge(r, n, Long::sum));
         long auth = drops.getOrDefault(DropReason.AUTH_TAG, 0L) + drops.getOrDefault(DropReason.AEAD, 0L);
-        long replays =
-                drops.getOrDefault(DropReason.REPLAY, 0L) + drops.getOrDefault(DropReason.BELOW_RESTART_FLOOR, 0L);
+        long replays = replays(drops);
         long total = drops.values().stream().mapToLong(Long::longValue).sum();
         StringJoiner detail = new StringJoiner(", ", " (", ")");
         detail.setEmptyValue("");
@@ -60,6 +61,17 @@ final class StatsReporter {
                 offload);
     }
 
+    /**
+     * Datagrams refused as old: already accepted or below the window, below the restart floor, or
+     * in a slot already erased (only slots every acceptable sequence has passed are erased, so
+     * nothing fresh can land there; its keys are gone, so it cannot even be authenticated).
+     */
+    static long replays(Map<DropReason, Long> drops) {
+        return drops.getOrDefault(DropReason.REPLAY, 0L)
+                + drops.getOrDefault(DropReason.BELOW_RESTART_FLOOR, 0L)
+                + drops.getOrDefault(DropReason.SLOT_ERASED, 0L);
+    }
+
     static String padLine(PadStatus s) {
         return String.format(
                 Locale.ROOT,
@@ -73,27 +85,33 @@ final class StatsReporter {
                 s.padWritable() ? "" : " (read-only pad: nothing is erased)");
     }
 
-    /** A warning the first time the remaining fraction drops under 10 % and under 1 %, else null. */
-    String padWarning(PadStatus s) {
-        double left = s.txRemainingFraction();
-        if (left < CRITICAL_FRACTION && !warned1) {
-            warned1 = true;
+    /**
+     * The warnings due now: the 10 % one the first time fewer than 10 % of the sending capacity's
+     * packets remain, the 1 % one the first time fewer than 1 % do, both (in that order) when one
+     * step crossed both. Integer arithmetic on packets, so a pad of one data slot (1,000 packets)
+     * warns below 100 and below 10 packets, and an exhausted pad gets both before its stop line.
+     */
+    List<String> padWarnings(PadStatus s) {
+        long capacity = s.dataSlots() * 1000;
+        long left = s.txPacketsRemaining();
+        List<String> due = new ArrayList<>(2);
+        if (!warned10 && left * 10 < capacity) {
             warned10 = true;
-            return String.format(
-                    Locale.ROOT,
-                    "pad almost exhausted: %.2f%% left (%d packets); distribute a new pad now",
-                    100 * left,
-                    s.txPacketsRemaining());
-        }
-        if (left < WARN_FRACTION && !warned10) {
-            warned10 = true;
-            return String.format(
+            due.add(String.format(
                     Locale.ROOT,
                     "pad below 10%%: %.1f%% left (%d packets); prepare a new pad",
-                    100 * left,
-                    s.txPacketsRemaining());
+                    100 * s.txRemainingFraction(),
+                    left));
         }
-        return null;
+        if (!warned1 && left * 100 < capacity) {
+            warned1 = true;
+            due.add(String.format(
+                    Locale.ROOT,
+                    "pad almost exhausted: %.2f%% left (%d packets); distribute a new pad now",
+                    100 * s.txRemainingFraction(),
+                    left));
+        }
+        return due;
     }
 
     static String bytes(long b) {

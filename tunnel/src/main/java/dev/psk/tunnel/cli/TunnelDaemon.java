@@ -2,7 +2,6 @@ package dev.psk.tunnel.cli;
 
 import dev.psk.common.PskException;
 import dev.psk.common.Signals;
-import dev.psk.common.cli.ExitCodes;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.cli.support.EndpointResolver;
@@ -36,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * One tunnel end from start to clean stop: pad, state, UDP socket, TUN device, device threads,
  * banner, a one-second housekeeping tick (status file, exhaustion, state-writer health), stats at
  * the chosen interval, metrics. SIGINT/SIGTERM (a JVM shutdown hook) and pad exhaustion end it the
- * same way: threads stopped, state saved with exact positions, TUN device closed (it disappears).
+ * same way: threads stopped, state saved with exact positions, TUN device closed (it disappears);
+ * a used-up pad, a state file that cannot be written and a lost device stop it too ({@link StopReport}).
  */
 final class TunnelDaemon {
     private static final Duration TICK = Duration.ofSeconds(1);
@@ -96,23 +96,35 @@ final class TunnelDaemon {
         Thread hook = null;
         HandshakeConfig hsConfig = null;
         HandshakeService handshake = null;
-        boolean exhausted;
+        StopReport.Outcome outcome;
+        PskException closeFailure = null;
         try {
+            // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
+            SessionKeyring keyring = opt.handshake.mode() == HandshakeMode.OFF
+                    ? null
+                    : new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
+            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
+            if (session.txExhausted()) {
+                // Before the token, the socket and the TUN device: nothing comes up on a used-up pad.
+                return StopReport.notStarted(opt, session, err);
+            }
+            if (session.restartSignalled()) {
+                // Logged before any packet can flow, so no jumped sequence goes out unannounced.
+                info("restarted after a crash: sending from sequence "
+                        + session.padStatus().txNext() + " (restart signal, " + Psk2Wire.RESTART_SIGNAL_GAP
+                        + " past the reservation on disk)");
+            }
             if (opt.handshake.mode() != HandshakeMode.OFF) {
                 // Before the device: a missing token, PIN, pin file or policy fails the start, not the tunnel later.
                 hsConfig = opt.handshake.build(HandshakeKeys.fromPad(pad));
             }
-            // With a handshake, data keys derive from the pad AND the session keys of completed handshakes.
-            SessionKeyring keyring = hsConfig == null
-                    ? null
-                    : new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
-            session = Psk2Session.open(pad, opt.state, role, opt.replayWindow, keyring, this::warn);
             socket = UdpSocket.bind(new InetSocketAddress("0.0.0.0", opt.localPort), Psk2Wire.SOCKET_BUFFER_BYTES);
             tun = tunFactory.open(opt.tun, opt.mtu, opt.tunOffload);
             tunFactory.configure(opt.tun, opt.localIp, opt.remoteIp, opt.mtu);
             Peer peer = new Peer(opt.remoteHost, session, remote, hsConfig == null);
             device = new Device(tun, socket, PeerDirectory.single(peer), opt.aead, this::warn);
             device.onPadExhausted(p -> requestStop("pad exhausted"));
+            device.onFailure(why -> requestStop(why));
             device.start();
             tun = null; // owned by the device now
             if (hsConfig != null) {
@@ -141,10 +153,9 @@ final class TunnelDaemon {
             trapSignals();
             if (hsConfig == null && session.announcesRestart()) {
                 announcer = new RestartAnnouncer(device, peer, session, opt.aead);
-                info("restarted after a crash: sending from sequence "
-                        + session.padStatus().txNext() + " (restart signal) and keepalives until the peer answers");
+                info("sending keepalives until the peer answers, so that it sees the restart signal");
             }
-            exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
+            outcome = loop(device, session, pad, role, socket.localAddress().getPort());
         } finally {
             if (announcer != null) {
                 announcer.close();
@@ -162,40 +173,43 @@ final class TunnelDaemon {
                 if (metrics != null) {
                     metrics.close();
                 }
-                if (device != null) {
-                    device.close(); // stops threads, closes TUN and socket, saves state
-                } else {
-                    if (tun != null) {
-                        tun.close();
-                    }
-                    if (socket != null) {
-                        socket.close();
-                    }
-                    if (session != null) {
-                        session.close();
-                    }
-                }
-                Files.deleteIfExists(opt.statusFilePath());
+                closeFailure = closeData(device, tun, socket, session);
             } finally {
+                // Whatever happened above, show must not report a stopped end as running.
+                Files.deleteIfExists(opt.statusFilePath());
                 pad.close();
                 stopped.countDown();
                 removeHook(hook);
             }
         }
-        if (session.stateFailure() != null) {
-            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written: "
-                    + session.stateFailure().getMessage());
-            return ExitCodes.FAILURE;
+        return StopReport.print(outcome, opt, stopReason, session, device, closeFailure, out, err);
+    }
+
+    /**
+     * Stops the data plane: the device (threads, TUN, socket, then the session's final state
+     * write) or, when the device never started, what was opened. The session's close failure
+     * (state not written) is returned for the stop line instead of replacing it.
+     */
+    private static PskException closeData(Device device, TunDevice tun, UdpSocket socket, Psk2Session session)
+            throws IOException {
+        try {
+            if (device != null) {
+                device.close(); // stops threads, closes TUN and socket, saves state
+                return null;
+            }
+            if (tun != null) {
+                tun.close();
+            }
+            if (socket != null) {
+                socket.close();
+            }
+            if (session != null) {
+                session.close();
+            }
+            return null;
+        } catch (PskException e) {
+            return e;
         }
-        if (exhausted) {
-            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending ("
-                    + session.padStatus().dataSlots()
-                    + " data slots used); state saved. Generate and distribute a new pad (psk-keygen generate).");
-            return ExitCodes.DO_NOT_RESTART;
-        }
-        out.println(
-                "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
-        return ExitCodes.OK;
     }
 
     /** Non-null only after a crash restart with the handshake off (see RestartAnnouncer). */
@@ -203,7 +217,7 @@ final class TunnelDaemon {
 
     private long peerRestartsLogged;
 
-    private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+    private StopReport.Outcome loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
@@ -230,32 +244,34 @@ final class TunnelDaemon {
                 peerRestartsLogged = restarts;
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
+            padWarnings(stats, session);
+            StopReport.Outcome ended = StopReport.ended(device, session);
+            if (ended != null) {
+                return ended;
+            }
             status.write();
-            PadStatus ps = session.padStatus();
-            String w = stats.padWarning(ps);
-            if (w != null) {
-                warn(w);
-            }
-            if (session.txExhausted()) {
-                return true;
-            }
-            if (session.stateFailure() != null) {
-                return false;
-            }
             if (intervalNanos > 0 && System.nanoTime() - nextStats >= 0) {
                 nextStats += intervalNanos;
                 out.println(stats.statsLine(device));
-                out.println(StatsReporter.padLine(ps));
+                out.println(StatsReporter.padLine(session.padStatus()));
                 out.flush();
             }
             try {
                 if (stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return session.txExhausted();
+                    padWarnings(stats, session); // a last step may have crossed a threshold
+                    StopReport.Outcome why = StopReport.ended(device, session);
+                    return why != null ? why : StopReport.Outcome.STOPPED;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return StopReport.Outcome.STOPPED;
             }
+        }
+    }
+
+    private void padWarnings(StatsReporter stats, Psk2Session session) {
+        for (String w : stats.padWarnings(session.padStatus())) {
+            warn(w);
         }
     }
 

@@ -39,6 +39,8 @@ public final class Device implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile ControlPacketHandler controlHandler;
     private volatile Consumer<Peer> exhaustionListener = p -> {};
+    private volatile Consumer<String> failureListener = why -> {};
+    private volatile String failure;
     private volatile boolean running;
     private volatile boolean closed;
     private volatile long lastErrorLogNanos = System.nanoTime() - ERROR_LOG_INTERVAL_NANOS;
@@ -113,6 +115,31 @@ public final class Device implements AutoCloseable {
     /** Called (on the send thread) each time a peer's pad has no slot left to send with. */
     public void onPadExhausted(Consumer<Peer> listener) {
         this.exhaustionListener = listener == null ? p -> {} : listener;
+    }
+
+    /**
+     * Called once (on a packet thread) when the device can no longer carry packets while running:
+     * the TUN device or the socket ended under it, or TUN reads keep failing. The argument says why
+     * in a few words; the owner should stop (a device that cannot move packets is not "up").
+     */
+    public void onFailure(Consumer<String> listener) {
+        this.failureListener = listener == null ? why -> {} : listener;
+    }
+
+    /** Why the device failed while running, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Reports a fatal I/O condition once; ignored after {@link #close()} began (that is a stop, not a failure). */
+    void failed(String why) {
+        synchronized (this) {
+            if (!running || failure != null) {
+                return;
+            }
+            failure = why;
+        }
+        failureListener.accept(why);
     }
 
     /** Sends a control datagram (e.g. a handshake message), from any thread. */

@@ -36,6 +36,14 @@ public interface PeerSession {
     /** Verifies and decrypts a datagram of {@code len} bytes; null when it is authentic and fresh. */
     DropReason open(ByteBuffer buf, int len, PacketAead aead);
 
+    /**
+     * True once this session can send nothing more, ever (a PSK2 pad used up): the send path
+     * reports it after the last datagram went out. Read after each seal, so it must be cheap.
+     */
+    default boolean exhausted() {
+        return false;
+    }
+
     /** Clean stop after both packet threads have ended: persist what must survive, wipe keys. */
     void close() throws dev.psk.common.PskException;
 }

@@ -57,6 +57,7 @@ final class ReceivePath implements Runnable {
                     continue;
                 }
                 if (n < 0) {
+                    device.failed("UDP socket closed under the tunnel");
                     return;
                 }
                 for (int i = 0; i < n; i++) {

@@ -36,6 +36,12 @@ final class SendPath implements Runnable {
     private final int[] slotLength = new int[BATCH];
     /** The device's own read drops already added to the counters. */
     private long reportedTunDrops;
+    /** A peer whose session sealed its last possible packet in the batch being filled, or null. */
+    private Peer exhaustedPeer;
+    /** TUN reads that failed in a row; {@link #FATAL_READ_FAILURES} of them end the device. */
+    private int readFailures;
+    /** Consecutive failed TUN reads (20 ms apart, about a second) taken as a lost device. */
+    static final int FATAL_READ_FAILURES = 50;
 
     SendPath(Device device, NativeUdpSocket socket, TunDevice tun, PeerDirectory peers, PacketAead aead) {
         this.device = device;
@@ -64,9 +70,12 @@ final class SendPath implements Runnable {
                             tunClosed = true;
                             break;
                         }
-                        device.transientError("TUN read", e);
+                        if (readFailed(e)) {
+                            return;
+                        }
                         break;
                     }
+                    readFailures = 0;
                     if (n < 0) {
                         tunClosed = true;
                         break;
@@ -79,7 +88,13 @@ final class SendPath implements Runnable {
                     }
                 }
                 if (filled > 0 && !flush(filled)) {
+                    device.failed("UDP socket closed under the tunnel");
                     return;
+                }
+                if (exhaustedPeer != null) {
+                    Peer p = exhaustedPeer; // its last packet went out with this batch
+                    exhaustedPeer = null;
+                    device.padExhausted(p);
                 }
                 long tunDrops = tun.readDrops();
                 if (tunDrops != reportedTunDrops) {
@@ -87,6 +102,7 @@ final class SendPath implements Runnable {
                     reportedTunDrops = tunDrops;
                 }
                 if (tunClosed) {
+                    device.failed("TUN device " + tun.name() + " was closed under the tunnel");
                     return;
                 }
             }
@@ -125,11 +141,30 @@ final class SendPath implements Runnable {
             }
             return false;
         }
+        if (s.exhausted()) {
+            exhaustedPeer = peer;
+        }
         buf.limit(PeerSession.HEADROOM + n + s.tagBytes()).position(PeerSession.HEADROOM - s.headerBytes());
         batch.destination(slot, to);
         slotPeer[slot] = peer;
         slotLength[slot] = n;
         return true;
+    }
+
+    /** Counts a failed TUN read; true (device failed) when reads have failed for about a second. */
+    private boolean readFailed(IOException e) {
+        device.transientError("TUN read", e);
+        if (++readFailures >= FATAL_READ_FAILURES) {
+            device.failed("TUN device " + tun.name() + " keeps failing (" + e.getMessage() + ")");
+            return true;
+        }
+        try {
+            Thread.sleep(20); // a persistent error must not spin a core
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        return false;
     }
 
     /** Sends slots 0..filled-1 in order and counts each; false when the socket is closed. */

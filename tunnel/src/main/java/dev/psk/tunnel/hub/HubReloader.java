@@ -9,31 +9,42 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
  * Reloads the hub configuration when its file changes (inotify through {@link WatchService},
- * which also sees atomic rename-into-place; a modification-time poll every
- * {@link #POLL_MILLIS} ms backs it up) or on SIGHUP. A file that fails validation, or that others
- * could have written ({@link ConfigFileSafety}), is refused and the running configuration stays (the
- * error is logged with its line and member, and counted); an applied file ends the
+ * which also sees atomic rename-into-place; a poll of the file's attributes every
+ * {@link #POLL_MILLIS} ms backs it up) or on SIGHUP. A file that fails validation, that others
+ * could have written ({@link ConfigFileSafety}), or that changes a field only a restart can apply
+ * ({@link RestartOnlyFields}: "restart needed") is refused as a whole and the running configuration
+ * stays (the error is logged with its line and member, and counted); an applied file ends the
  * sessions of removed or disabled clients at once, well within one second of the write.
+ *
+ * <p>One write, one reload: events only wake the watcher; it reloads when the file's attributes
+ * (size, modification and change time, inode, mode, owner) differ from those it last read, and
+ * only once they have stayed the same for {@link #SETTLE_MILLIS} ms, so a write in several steps
+ * (truncate, then write) is read once, whole, and the events it leaves behind cause nothing.
  *
  * <p>Thread-safety: one watcher thread; {@link #reloadNow} may be called from any thread.
  */
 public final class HubReloader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubReloader.class.getName());
     static final long POLL_MILLIS = 250;
+    /** How long the file must stay unchanged before it is read. */
+    static final long SETTLE_MILLIS = 100;
+    /** A file that keeps changing longer than this is read anyway (and again when it settles). */
+    private static final long SETTLE_LIMIT_MILLIS = 2000;
 
     private final Path file;
     private final HubServer hub;
     private final WatchService watch;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private volatile FileTime lastSeen;
+    private volatile Object lastSeen;
     private volatile String lastRefusal = "";
     private volatile boolean closed;
     private Thread thread;
@@ -49,7 +60,7 @@ public final class HubReloader implements AutoCloseable {
                         StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_CREATE,
                         StandardWatchEventKinds.ENTRY_DELETE);
-        this.lastSeen = modified();
+        this.lastSeen = signature();
     }
 
     public void start() {
@@ -78,9 +89,14 @@ public final class HubReloader implements AutoCloseable {
 
     /** Reads, validates and applies the file now. @return true when applied */
     public synchronized boolean reloadNow() {
-        lastSeen = modified();
+        lastSeen = signature(); // before reading: a write that lands meanwhile is seen again
         try {
             HubConfig next = HubConfigParser.readServer(file);
+            List<String> restart = RestartOnlyFields.changed(hub.config(), next);
+            if (!restart.isEmpty()) {
+                throw new ConfigException(file + ": restart needed to change " + String.join(", ", restart)
+                        + " (the running hub cannot apply them; nothing in this file was applied)");
+            }
             hub.reload(next);
             applied.incrementAndGet();
             return true;
@@ -92,11 +108,20 @@ public final class HubReloader implements AutoCloseable {
         }
     }
 
-    private FileTime modified() {
+    /**
+     * What identifies one version of the file without reading it, or null when it is missing: a
+     * rewrite in place changes size or times, a rename-into-place the inode, a chmod or chown the
+     * change time, mode and owner.
+     */
+    private Object signature() {
         try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return null;
+            return Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,mode,uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            try {
+                return Files.readAttributes(file, "size,lastModifiedTime,fileKey");
+            } catch (IOException e2) {
+                return null;
+            }
         }
     }
 
@@ -104,26 +129,33 @@ public final class HubReloader implements AutoCloseable {
         while (!closed) {
             try {
                 WatchKey key = watch.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                boolean ours = false;
                 if (key != null) {
-                    for (var ev : key.pollEvents()) {
-                        Object ctx = ev.context();
-                        if (ev.kind() == StandardWatchEventKinds.OVERFLOW
-                                || (ctx instanceof Path p && p.equals(file.getFileName()))) {
-                            ours = true;
-                        }
-                    }
+                    key.pollEvents(); // only a wake-up: whether to reload is the signature's call
                     key.reset();
                 }
-                FileTime now = modified();
-                if (ours || (now != null && !now.equals(lastSeen))) {
-                    if (now != null) {
+                Object now = signature();
+                if (now != null && !now.equals(lastSeen)) {
+                    settle(now);
+                    if (!closed) {
                         reloadNow();
                     }
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
+        }
+    }
+
+    /** Waits until the file has not changed for {@link #SETTLE_MILLIS} (at most {@link #SETTLE_LIMIT_MILLIS}). */
+    private void settle(Object seen) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_LIMIT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(SETTLE_MILLIS);
+            Object now = signature();
+            if (Objects.equals(now, seen)) {
+                return;
+            }
+            seen = now;
         }
     }
 

@@ -264,7 +264,8 @@ public final class HubServer implements AutoCloseable {
      */
     public synchronized void reload(HubConfig next) throws ConfigException {
         if (!Arrays.equals(next.publicKey(), hubPublic)) {
-            throw new ConfigException("reload: ServerX25519PrivateKey changed: restart the hub to change its key");
+            throw new ConfigException("restart needed to change ServerX25519PrivateKey (the hub's identity):"
+                    + " a running hub keeps its key");
         }
         HubPolicy old = policy;
         HubPolicy fresh = new HubPolicy(next, states, this::newClient);

@@ -48,6 +48,9 @@ public final class Psk2Session implements PeerSession {
     private final StateKeeper keeper;
     private final ReplayWindow window;
     private final long dataSlots;
+    /** Sequences per direction: {@code dataSlots * PACKETS_PER_SLOT}; the first one never sent. */
+    private final long txCapacity;
+
     private final int txDirection;
     private final int rxDirection;
     private final long rxRestartFloor;
@@ -92,15 +95,17 @@ public final class Psk2Session implements PeerSession {
         this.keeper = keeper;
         this.window = new ReplayWindow(replayWindow);
         this.dataSlots = pad.dataSlotCount();
+        this.txCapacity = dataSlots * Psk2Wire.PACKETS_PER_SLOT;
         this.txDirection = role.txDirection();
         this.rxDirection = role.rxDirection();
         this.rxRestartFloor = start.rxFloor();
         // After a crash, start far enough ahead that the peer recognises the restart (restart signal).
         // A pad too small to spare the gap gets no signal (the peer then drops up to one block).
         long signalled = start.txReservedUntil() + Psk2Wire.RESTART_SIGNAL_GAP;
-        boolean signal = !start.cleanStop() && signalled < dataSlots * Psk2Wire.PACKETS_PER_SLOT;
+        boolean signal = !start.cleanStop() && signalled < txCapacity;
         this.txNext = signal ? signalled : start.txReservedUntil();
         this.restartSignalled = signal;
+        this.txExhausted = txNext >= txCapacity; // a pad used up before this start
         this.txNextPublished = txNext;
         this.rxLowestPublished = rxRestartFloor;
         this.rxTags = new RxSlotTags(pad, rxDirection, SlotSchedule.slotOf(rxRestartFloor), System::nanoTime);
@@ -194,6 +199,9 @@ public final class Psk2Session implements PeerSession {
         txNext = seq + 1;
         txNextPublished = seq + 1;
         keeper.publishTx(seq + 1);
+        if (seq + 1 >= txCapacity) {
+            txExhausted = true; // that was the last packet: say so now, not at the next attempt
+        }
         return null;
     }
 
@@ -344,9 +352,26 @@ public final class Psk2Session implements PeerSession {
         return rxRestartFloor;
     }
 
-    /** True once the pad has no slot left for this end's sending direction. */
+    /**
+     * True once the pad has no sequence left for this end's sending direction: set as the last one
+     * is sealed (or at start, on a pad already used up), or when a skip ahead passes the end.
+     */
     public boolean txExhausted() {
-        return txExhausted;
+        return txExhausted || txAtLeast >= txCapacity;
+    }
+
+    @Override
+    public boolean exhausted() {
+        return txExhausted();
+    }
+
+    /**
+     * True when this start followed a crash and the TX sequence jumped ahead by
+     * {@link Psk2Wire#RESTART_SIGNAL_GAP} (the restart signal), whether or not the peer was heard
+     * since. Fixed at open: the daemon logs the restart from it before any packet can flow.
+     */
+    public boolean restartSignalled() {
+        return restartSignalled;
     }
 
     /** Pad consumption, safe to call from any thread. */

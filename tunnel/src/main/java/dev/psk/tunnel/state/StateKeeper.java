@@ -166,7 +166,7 @@ public final class StateKeeper implements AutoCloseable {
                 publish(next);
             } catch (IOException | RuntimeException e) {
                 failure = e;
-                log.accept("state file " + file + " cannot be written (" + e.getMessage()
+                log.accept("state file " + file + " cannot be written (" + dev.psk.common.IoErrors.reason(e)
                         + "): no further sequence numbers can be reserved");
                 signalWaiters();
                 return;
@@ -243,7 +243,8 @@ public final class StateKeeper implements AutoCloseable {
         stopWriter();
         if (failure != null) {
             throw new TunnelStateException(
-                    "state file " + file + " could not be written: " + failure.getMessage(), failure);
+                    "state file " + file + " could not be written: " + dev.psk.common.IoErrors.reason(failure),
+                    failure);
         }
         long erased;
         try {
@@ -261,7 +262,7 @@ public final class StateKeeper implements AutoCloseable {
             written = last;
         } catch (IOException e) {
             throw new TunnelStateException(
-                    "state file " + file + " could not be written on stop: " + e.getMessage()
+                    "state file " + file + " could not be written on stop: " + dev.psk.common.IoErrors.reason(e)
                             + " (the previous content stays valid)",
                     e);
         }

@@ -276,7 +276,7 @@ class PskTunnelCliTest {
             }
             assertThat(a.result().get(10, TimeUnit.SECONDS))
                     .as("exit code after exhaustion")
-                    .isEqualTo(ExitCodes.DO_NOT_RESTART);
+                    .isEqualTo(ExitCodes.PAD_EXHAUSTED);
             String err = a.err().toString(StandardCharsets.UTF_8);
             assertThat(err).contains("pad below 10%", "pad almost exhausted", "exhausted for sending", "new pad");
             assertThat(StateFile.read(dir.resolve("a.json")).txReservedUntil()).isEqualTo(2000);

@@ -147,6 +147,29 @@ class Psk2SessionTest {
     }
 
     @Test
+    void exhaustionIsKnownAsTheLastPacketIsSealedAndAtTheNextStart() throws Exception {
+        Path pad = TestPads.create(dir, "pad", 2, 13); // 1 data slot: 1000 packets
+        Psk2Session a = open(pad, "a.json", Role.INITIATOR);
+        List<DropReason> drops = new ArrayList<>();
+        for (int i = 0; i < 999; i++) {
+            assertThat(seal(a, new byte[1], drops)).isNotNull();
+        }
+        assertThat(a.txExhausted()).as("one packet left").isFalse();
+        assertThat(seal(a, new byte[1], drops)).isNotNull();
+        // Issue #17: no further send attempt needed to know the pad is used up.
+        assertThat(a.txExhausted())
+                .as("after the last packet, before any further attempt")
+                .isTrue();
+        assertThat(a.exhausted()).isTrue();
+        assertThat(drops).isEmpty();
+        a.close();
+        Psk2Session again = open(pad, "a.json", Role.INITIATOR);
+        assertThat(again.txExhausted()).as("reopened on the used-up pad").isTrue();
+        assertThat(again.padStatus().txPacketsRemaining()).isZero();
+        again.close();
+    }
+
+    @Test
     void crashAtAnyPointNeverReusesASequenceNorAcceptsAReplay() throws Exception {
         Path pad = TestPads.create(dir, "pad", 400, 4);
         SplittableRandom rnd = new SplittableRandom(44);

@@ -109,8 +109,12 @@ public final class HubClientCommand implements Callable<Integer> {
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
             dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
-            Foreground.runUntilSignalled(client, signer, status);
-            return 0;
+            Foreground fg = new Foreground("hub client " + cfg.name() + " on " + tun.name(), System.err);
+            client.device().onFailure(fg::fail);
+            if (client.device().failure() != null) {
+                fg.fail(client.device().failure()); // failed before the listener was in place
+            }
+            return fg.run(client, signer, status);
         } catch (Exception e) {
             if (status != null) {
                 status.close();

@@ -131,8 +131,12 @@ public final class HubServerCommand implements Callable<Integer> {
                     w -> System.err.println("warning: " + w));
             dev.psk.common.SystemdNotify.ready(
                     "hub on " + tun.name() + ", " + cfg.clients().size() + " clients");
-            Foreground.runUntilSignalled(hub, reloader, metrics, status);
-            return 0;
+            Foreground fg = new Foreground("hub server " + tun.name(), System.err);
+            hub.device().onFailure(fg::fail);
+            if (hub.device().failure() != null) {
+                fg.fail(hub.device().failure()); // failed before the listener was in place
+            }
+            return fg.run(hub, reloader, metrics, status);
         } catch (Exception e) {
             for (AutoCloseable c : new AutoCloseable[] {status, metrics, reloader, hub}) {
                 if (c != null) {
