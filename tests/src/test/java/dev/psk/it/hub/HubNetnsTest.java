@@ -241,7 +241,9 @@ class HubNetnsTest {
         in(A, "ip", "addr", "add", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr");
         assertThat(ping(A, "10.77.0.1", "-I", "10.77.0.3")).isFalse();
         in(A, "ip", "addr", "del", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr del");
-        assertThat(metric(metrics(), "psk_hub_drops_total{reason=\"allowed_ips\"}"))
+        assertThat(metric(
+                        metrics(),
+                        "psk_tunnel_drops_total{interface=\"pskh" + PID + "t\",peer=\"a\",reason=\"allowed_ips\"}"))
                 .isGreaterThanOrEqualTo(1);
 
         // Test that an unknown key is refused at message 1.

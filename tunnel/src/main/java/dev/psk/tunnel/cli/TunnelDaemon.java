@@ -125,8 +125,9 @@ final class TunnelDaemon {
                 Signals.handle("HUP", h::reloadPins);
             }
             Psk2Session s = session;
+            facts = new PointToPointFacts(handshake, java.time.Clock.systemUTC());
             if (opt.metrics != null) {
-                metrics = TunnelMetrics.start(opt.metrics, device, s);
+                metrics = TunnelMetrics.start(opt.metricsAddress(), device, s, facts);
             }
             banner(role, remote, socket, pad, session, device, metrics);
             dev.psk.common.SystemdNotify.ready(opt.tun + " up, peer " + remote);
@@ -144,7 +145,8 @@ final class TunnelDaemon {
                 info("restarted after a crash: sending from sequence "
                         + session.padStatus().txNext() + " (restart signal) and keepalives until the peer answers");
             }
-            exhausted = loop(device, session, pad, role, socket.localAddress().getPort());
+            exhausted =
+                    loop(device, peer, session, pad, role, socket.localAddress().getPort());
         } finally {
             if (announcer != null) {
                 announcer.close();
@@ -203,7 +205,10 @@ final class TunnelDaemon {
 
     private long peerRestartsLogged;
 
-    private boolean loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+    /** The peer's name, identity and times for show and metrics; set before the loop starts. */
+    private PointToPointFacts facts;
+
+    private boolean loop(Device device, Peer peer, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
@@ -218,7 +223,9 @@ final class TunnelDaemon {
                         opt.psk.toString(),
                         pad.fingerprintHex(),
                         opt.state.toString(),
-                        started),
+                        started,
+                        opt.handshake.mode().toString(),
+                        facts),
                 "tunnel",
                 this::warn);
         while (true) {
@@ -230,6 +237,7 @@ final class TunnelDaemon {
                 peerRestartsLogged = restarts;
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
+            facts.sample(peer);
             status.write();
             PadStatus ps = session.padStatus();
             String w = stats.padWarning(ps);
@@ -317,8 +325,7 @@ final class TunnelDaemon {
         out.println("  " + socket.offloadReport());
         out.println("  " + device.tun().offloadReport());
         if (metrics != null) {
-            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1)
-                    + metrics.port() + "/metrics");
+            out.println("  metrics " + metrics.url());
         }
         out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
         out.flush();

@@ -7,6 +7,9 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.TokenSigner;
+import dev.psk.tunnel.cli.status.DeviceMetrics;
+import dev.psk.tunnel.cli.status.MetricsEndpoint;
+import dev.psk.tunnel.cli.status.PeerFacts;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.cli.support.IdentityFlagRules;
 import dev.psk.tunnel.device.UdpSocket;
@@ -66,6 +69,8 @@ public final class HubClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         IdentityFlagRules.refusePinValue("--identity-key", identityKey);
         ClientConfig cfg = HubConfigParser.readClient(config);
+        java.net.InetSocketAddress metricsAt =
+                deviceOptions.metrics == null ? null : MetricsEndpoint.parse("--metrics", deviceOptions.metrics);
         ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
             throw new UsageException("--pin-file needs --identity-key");
@@ -79,6 +84,7 @@ public final class HubClientCommand implements Callable<Integer> {
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
         StatusWriter status = null;
+        MetricsEndpoint metrics = null;
         try {
             if (!noConfigure) {
                 List<String> routes = new ArrayList<>();
@@ -100,8 +106,14 @@ public final class HubClientCommand implements Callable<Integer> {
                     signer,
                     System::nanoTime);
             client.start();
-            System.err.println(
-                    "client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
+            if (metricsAt != null) {
+                io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+                        new io.prometheus.metrics.model.registry.PrometheusRegistry();
+                DeviceMetrics.register(registry, client.device(), PeerFacts.DEFAULT);
+                metrics = MetricsEndpoint.serve(registry, metricsAt);
+            }
+            System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface "
+                    + tun.name() + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     client.device(),
@@ -109,11 +121,14 @@ public final class HubClientCommand implements Callable<Integer> {
                     ch.localAddress().getPort(),
                     w -> System.err.println("warning: " + w));
             dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
-            Foreground.runUntilSignalled(client, signer, status);
+            Foreground.runUntilSignalled(client, signer, status, metrics);
             return 0;
         } catch (Exception e) {
             if (status != null) {
                 status.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             if (client != null) {
                 client.close();

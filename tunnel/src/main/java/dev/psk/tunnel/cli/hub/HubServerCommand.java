@@ -2,6 +2,9 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.DeviceMetrics;
+import dev.psk.tunnel.cli.status.MetricsEndpoint;
+import dev.psk.tunnel.cli.status.PeerFacts;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
@@ -47,11 +50,24 @@ public final class HubServerCommand implements Callable<Integer> {
     @Mixin
     HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
+    /** Before {@code --metrics}: still accepted, not shown. */
     @Option(
             names = "--metrics-port",
+            hidden = true,
             paramLabel = "PORT",
-            description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
+            description = "Deprecated: --metrics PORT (0 = off).")
     Integer metricsPort;
+
+    /** {@code --metrics}, else the deprecated {@code --metrics-port}, else {@code MetricsPort}; null: off. */
+    private java.net.InetSocketAddress metricsAddress(HubConfig cfg) {
+        if (deviceOptions.metrics != null) {
+            return MetricsEndpoint.parse("--metrics", deviceOptions.metrics);
+        }
+        if (metricsPort != null) {
+            return metricsPort == 0 ? null : MetricsEndpoint.parse("--metrics-port", String.valueOf(metricsPort));
+        }
+        return cfg.metricsPort() > 0 ? MetricsEndpoint.parse("MetricsPort", String.valueOf(cfg.metricsPort())) : null;
+    }
 
     @Option(
             names = "--timestamp-file",
@@ -93,12 +109,13 @@ public final class HubServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HubConfig cfg = HubConfigParser.readServer(config);
+        java.net.InetSocketAddress metricsAt = metricsAddress(cfg);
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
-        HubMetrics metrics = null;
+        MetricsEndpoint metrics = null;
         StatusWriter status = null;
         try {
             if (!noConfigure) {
@@ -110,19 +127,19 @@ public final class HubServerCommand implements Callable<Integer> {
             hub.persistTimestamps(timestampFile(tun.name()));
             reloader = new HubReloader(config, hub);
             reloader.handleSighup();
-            int port = metricsPort != null ? metricsPort : cfg.metricsPort();
-            if (port > 0) {
+            if (metricsAt != null) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 HubServer h = hub;
+                DeviceMetrics.register(registry, hub.device(), PeerFacts.DEFAULT);
                 HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader, h);
-                metrics = HubMetrics.serve(registry, port);
+                metrics = MetricsEndpoint.serve(registry, metricsAt);
             }
             hub.start();
             reloader.start();
             warnIfNotForwarding(cfg);
             System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name()
                     + ", " + cfg.clients().size() + " clients"
-                    + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
+                    + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     hub.device(),
