@@ -46,6 +46,9 @@ final class PointToPointFacts implements PeerFacts.Source {
             return new PeerFacts(peer.name(), null, null, lastReceive, List.of());
         }
         byte[] id = handshake.boundIdentity();
+        if (id != null && java.util.Arrays.equals(id, new byte[id.length])) {
+            id = null; // psk mode without an identity: the all-zero id names nobody
+        }
         String name = handshake.boundName();
         return new PeerFacts(
                 name != null ? name : peer.name(),

@@ -18,6 +18,16 @@ import java.util.function.IntSupplier;
  * Values are read from {@link HubCounters} at scrape time, so the packet path pays nothing.
  */
 public final class HubMetrics implements AutoCloseable {
+    /** The reasons counted outside the device: malformed or unexpected control datagrams, full queues. */
+    private static final java.util.List<HubDropReason> CONTROL = java.util.List.of(
+            HubDropReason.TOO_SHORT,
+            HubDropReason.TOO_LONG,
+            HubDropReason.BAD_TYPE,
+            HubDropReason.BAD_COOKIE_REPLY,
+            HubDropReason.UNEXPECTED_RESPONSE,
+            HubDropReason.QUEUE_FULL,
+            HubDropReason.SEND_FAILED);
+
     private final HTTPServer server;
 
     private HubMetrics(HTTPServer server) {
@@ -62,10 +72,8 @@ public final class HubMetrics implements AutoCloseable {
                 .labelNames("reason")
                 .callback(cb -> {
                     Map<String, Long> byLabel = new LinkedHashMap<>();
-                    for (HubDropReason r : HubDropReason.values()) {
-                        if (!r.isHandshake()) {
-                            byLabel.merge(r.label(), c.controlDrops(r), Long::sum);
-                        }
+                    for (HubDropReason r : CONTROL) {
+                        byLabel.merge(r.label(), c.controlDrops(r), Long::sum);
                     }
                     byLabel.forEach((label, n) -> cb.call(n, label));
                 })
