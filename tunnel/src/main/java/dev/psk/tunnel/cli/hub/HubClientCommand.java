@@ -68,9 +68,9 @@ public final class HubClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IdentityFlagRules.refusePinValue("--identity-key", identityKey);
-        ClientConfig cfg = HubConfigParser.readClient(config);
         java.net.InetSocketAddress metricsAt =
                 deviceOptions.metrics == null ? null : MetricsEndpoint.parse("--metrics", deviceOptions.metrics);
+        ClientConfig cfg = HubConfigParser.readClient(config);
         ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
             throw new UsageException("--pin-file needs --identity-key");

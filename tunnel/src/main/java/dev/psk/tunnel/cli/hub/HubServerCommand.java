@@ -58,15 +58,18 @@ public final class HubServerCommand implements Callable<Integer> {
             description = "Deprecated: --metrics PORT (0 = off).")
     Integer metricsPort;
 
-    /** {@code --metrics}, else the deprecated {@code --metrics-port}, else {@code MetricsPort}; null: off. */
-    private java.net.InetSocketAddress metricsAddress(HubConfig cfg) {
+    private static final java.net.InetSocketAddress METRICS_OFF = java.net.InetSocketAddress.createUnresolved("off", 0);
+
+    /** {@code --metrics}, else the deprecated {@code --metrics-port} (0: off); empty: not given. */
+    private java.util.Optional<java.net.InetSocketAddress> metricsOption() {
         if (deviceOptions.metrics != null) {
-            return MetricsEndpoint.parse("--metrics", deviceOptions.metrics);
+            return java.util.Optional.of(MetricsEndpoint.parse("--metrics", deviceOptions.metrics));
         }
         if (metricsPort != null) {
-            return metricsPort == 0 ? null : MetricsEndpoint.parse("--metrics-port", String.valueOf(metricsPort));
+            java.net.InetSocketAddress a = MetricsEndpoint.parse("--metrics-port", String.valueOf(metricsPort));
+            return java.util.Optional.of(metricsPort == 0 ? METRICS_OFF : a);
         }
-        return cfg.metricsPort() > 0 ? MetricsEndpoint.parse("MetricsPort", String.valueOf(cfg.metricsPort())) : null;
+        return java.util.Optional.empty();
     }
 
     @Option(
@@ -108,8 +111,13 @@ public final class HubServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var metricsOption = metricsOption(); // a usage error before the configuration is read
         HubConfig cfg = HubConfigParser.readServer(config);
-        java.net.InetSocketAddress metricsAt = metricsAddress(cfg);
+        java.net.InetSocketAddress metricsAt = metricsOption.orElse(
+                cfg.metricsPort() > 0 ? MetricsEndpoint.parse("MetricsPort", String.valueOf(cfg.metricsPort())) : null);
+        if (metricsAt == METRICS_OFF) {
+            metricsAt = null;
+        }
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         UdpSocket ch = null;

@@ -46,6 +46,26 @@ class HubTunnelCommandTest {
     }
 
     @Test
+    void metricsHasOneSpellingForServerAndClientAndTheOldOneStillParses() throws Exception {
+        String absent = dir.resolve("absent.json").toString();
+        Run old = run("server", "--config", absent, "--metrics-port", "9464");
+        assertThat(old.code()).as("accepted, then the config fails").isEqualTo(ExitCodes.DO_NOT_RESTART);
+        assertThat(old.err()).contains("absent.json: cannot read").doesNotContain("Unknown option");
+        for (String mode : new String[] {"server", "client"}) {
+            assertThat(run(mode, "--config", absent, "--metrics").code())
+                    .as(mode + " --metrics without a value")
+                    .isEqualTo(ExitCodes.DO_NOT_RESTART);
+            Run bad = run(mode, "--config", absent, "--metrics", "127.0.0.1:99999");
+            assertThat(bad.code())
+                    .as(mode + ": a usage error, before the config is read")
+                    .isEqualTo(2);
+            assertThat(bad.err()).contains("--metrics port must be 0..65535, not 99999");
+        }
+        assertThat(run("server", "--config", absent, "--metrics-port", "99999").err())
+                .contains("--metrics-port port must be 0..65535, not 99999");
+    }
+
+    @Test
     void badConfigurationsFailWithOneLineNamingTheField() throws Exception {
         Run none = run("server", "--config", dir.resolve("absent.json").toString());
         assertThat(none.code()).isEqualTo(ExitCodes.DO_NOT_RESTART); // a bad config: systemd must not restart
