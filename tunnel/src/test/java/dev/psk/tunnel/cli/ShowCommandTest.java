@@ -271,6 +271,25 @@ class ShowCommandTest {
     }
 
     @Test
+    void aStatusFileOfTheFirstVersionStillReadsAndUnknownFieldsAreIgnored() throws Exception {
+        // as psk-tunnel wrote it before state, version, handshake_mode and the peer times existed
+        Files.writeString(dir.resolve("tun0.json"), """
+                {"format": "%s", "interface": "tun0", "pid": %d, "role": "responder", "listen_port": 51820,
+                 "mtu": 1420, "aead": "jce", "started": "%s", "updated": "%s", "device_drops": {},
+                 "some_future_field": {"x": [1, 2]},
+                 "peers": [{"name": "169.254.10.2", "endpoint": "169.254.10.2:51820", "data_allowed": true,
+                            "tx_packets": 1, "tx_bytes": 2, "rx_packets": 3, "rx_bytes": 4, "drops": {}}]}
+                """.formatted(StatusFile.FORMAT, LIVE, at(60), at(1)));
+        Run r = show("tun0");
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("state: running (pid 4100)", "peer: 169.254.10.2\n", "last packet received: never");
+        assertThat(show("tun0", "dump").out().lines().toList().get(1).split("\t"))
+                .hasSize(14)
+                .startsWith("tun0", "peer", "169.254.10.2", "(none)", "169.254.10.2:51820", "(none)", "0", "0");
+    }
+
+    @Test
     void aCorruptStatusFileIsOneLineAndExitOne() throws Exception {
         Files.writeString(dir.resolve("bad.json"), "{not json");
         Files.writeString(dir.resolve("other.json"), "{\"format\": \"something-else\"}");
