@@ -12,7 +12,7 @@ bin/psk-provision hub init --config "$d/hub.json" --listen-port 51820 --address 
 bin/psk-provision hub add-client alice --allowed-ips 10.77.0.2/32 --config "$d/hub.json" --endpoint 192.168.71.1:51820
 bin/psk-provision hub add-client bob --allowed-ips 10.77.0.3/32 --config "$d/hub.json" --endpoint 192.168.72.1:51820
 sed -i "s/\"pskc0\"/\"pskh$$t\"/" "$d/alice.json" "$d/bob.json"
-sed -i 's/"ListenPort"/"MetricsPort" : 9464, "ListenPort"/' "$d/hub.json"
+sed -i 's/"ListenPort"/"MetricsPort" : 9587, "ListenPort"/' "$d/hub.json"
 bin/psk-provision hub list --config "$d/hub.json"
 if [ "$(id -u)" != 0 ]; then
   echo "(not root: skipping the live part, which needs namespaces and TUN devices)"
@@ -54,4 +54,5 @@ ip netns exec $B ping -c 2 -W 1 10.77.0.1 >/dev/null 2>&1 && echo "bob still rea
 echo "bob: no reply (revoked)"
 ip netns exec $A ping -c 1 -W 2 10.77.0.1 | tail -1
 echo "== hub metrics (127.0.0.1 inside the hub's namespace)"
-ip netns exec $H curl -s http://127.0.0.1:9464/metrics | grep -E '^psk_hub_(sessions |handshakes_total\{reason="none"|config_reloads_total\{result="applied")'
+ip netns exec $H curl -s http://127.0.0.1:9587/metrics \
+    | grep -E '^(psk_hub_sessions\{|psk_hub_handshakes_total\{.*reason="none"|psk_hub_config_reloads_total\{.*result="applied"|psk_tunnel_peer_latest_handshake_seconds\{)'

@@ -156,6 +156,8 @@ if kind == "python":
     value = {"rx_packets": doc.get("rx_packets", 0),
              "replay_drops": doc.get("drops_replay", 0)}[name]
 else:
+    if isinstance(doc, list):  # show --json: one array, whatever the number of tunnels
+        doc = doc[0]
     peer = doc["peers"][0]
     drops = peer.get("drops", {})
     value = {"rx_packets": peer.get("rx_packets", 0),

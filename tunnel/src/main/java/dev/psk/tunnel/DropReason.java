@@ -45,7 +45,7 @@ public enum DropReason {
     UDP_SEND("udp_send"),
     /** An outgoing packet larger than the MTU, or an unusable TUN read (e.g. an offload frame that cannot be cut up). */
     TX_SIZE("tx_size"),
-    /** No peer owns the outgoing packet's destination (hub routing), or the peer has no endpoint. */
+    /** No peer owns the outgoing packet's destination (hub routing). */
     NO_ROUTE("no_route"),
     /** The pad holds no further slot for this direction: sending has stopped. */
     PAD_EXHAUSTED("pad_exhausted"),
@@ -56,7 +56,10 @@ public enum DropReason {
     KEEPALIVE("keepalive"),
     /** Hub mode: the inner source address is not in the sending client's AllowedIPs. */
     ALLOWED_IPS("allowed_ips"),
-    /** Hub mode: the peer has no confirmed transport session to send with yet. */
+    /**
+     * No confirmed session to send with yet: a hub peer without an endpoint or keypair (it has not
+     * completed a handshake since this end started), or a handshake mode's key not yet installed.
+     */
     NO_SESSION("no_session"),
     /** Hub mode: the transport keypair is dead (revoked, rekeyed away, past its time or message limit). */
     KEY_EXPIRED("key_expired"),
@@ -69,7 +72,10 @@ public enum DropReason {
         this.label = label;
     }
 
-    /** Lower-case label for stats lines, status files and metrics. */
+    /**
+     * The one name of this reason, lower case: the stats line, the status file ({@code psk-tunnel
+     * show}) and the metrics' {@code reason} label all print this and nothing else.
+     */
     public String label() {
         return label;
     }

@@ -234,14 +234,27 @@ class HubNetnsTest {
         assertThat(hubShow.lines().filter(l -> l.startsWith("peer: ")).count())
                 .as("a and b, by key fingerprint")
                 .isEqualTo(2);
+        assertThat(hubShow)
+                .as("clients by enrolled name, with AllowedIPs and times")
+                .contains("peer: a (", "allowed ips: 10.77.0.2/32", "allowed ips: 10.77.0.3/32")
+                .containsPattern("latest handshake: (now|[0-9]+ seconds? ago)")
+                .containsPattern("last packet received: (now|[0-9]+ seconds? ago)");
         assertThat(show(dir.resolve("a-status.json"))).contains("role: hub client", "received", "endpoint: ");
+        String scrape = metrics();
+        assertThat(metric(
+                        scrape, "psk_tunnel_peer_latest_handshake_seconds{interface=\"pskh" + PID + "t\",peer=\"a\"}"))
+                .as("the point-to-point scheme on the hub")
+                .isGreaterThan(1e9);
+        assertThat(scrape).contains("psk_tunnel_build_info{version=");
 
         // Test that a client sending with the other's inner source address is dropped and counted.
         String tunA = "pskh" + PID + "t";
         in(A, "ip", "addr", "add", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr");
         assertThat(ping(A, "10.77.0.1", "-I", "10.77.0.3")).isFalse();
         in(A, "ip", "addr", "del", "10.77.0.3/32", "dev", tunA).requireSuccess("spoof addr del");
-        assertThat(metric(metrics(), "psk_hub_drops_total{reason=\"allowed_ips\"}"))
+        assertThat(metric(
+                        metrics(),
+                        "psk_tunnel_drops_total{interface=\"pskh" + PID + "t\",peer=\"a\",reason=\"allowed_ips\"}"))
                 .isGreaterThanOrEqualTo(1);
 
         // Test that an unknown key is refused at message 1.

@@ -5,6 +5,7 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.MetricsEndpoint;
 import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.crypto.AeadBackend;
@@ -114,8 +115,11 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--metrics",
-            paramLabel = "HOST:PORT",
-            description = "Serve Prometheus metrics, e.g. 127.0.0.1:9586 (off by default).")
+            arity = "0..1",
+            fallbackValue = MetricsEndpoint.DEFAULT,
+            paramLabel = "[HOST:]PORT",
+            description = "Serve Prometheus metrics on HOST:PORT (a port alone: 127.0.0.1; no value: "
+                    + MetricsEndpoint.DEFAULT + "). Off by default.")
     String metrics;
 
     @Option(
@@ -174,7 +178,7 @@ public final class PskTunnel implements Callable<Integer> {
                     + Psk2Wire.MAX_REPLAY_WINDOW + " packets, not " + replayWindow);
         }
         if (metrics != null) {
-            TunnelMetrics.parseAddress(metrics);
+            metricsAddress();
         }
         handshake.validate();
     }
@@ -189,6 +193,11 @@ public final class PskTunnel implements Callable<Integer> {
         if (port < (zeroOk ? 0 : 1) || port > 65535) {
             throw new UsageException(option + " must be " + (zeroOk ? 0 : 1) + "..65535, not " + port);
         }
+    }
+
+    /** The parsed {@code --metrics} address (call only when it is set). */
+    java.net.InetSocketAddress metricsAddress() {
+        return MetricsEndpoint.parse("--metrics", metrics);
     }
 
     Path statusFilePath() {

@@ -137,8 +137,9 @@ final class TunnelDaemon {
                 Signals.handle("HUP", h::reloadPins);
             }
             Psk2Session s = session;
+            facts = new PointToPointFacts(handshake, java.time.Clock.systemUTC());
             if (opt.metrics != null) {
-                metrics = TunnelMetrics.start(opt.metrics, device, s);
+                metrics = TunnelMetrics.start(opt.metricsAddress(), device, s, facts);
             }
             banner(role, remote, socket, pad, session, device, metrics);
             dev.psk.common.SystemdNotify.ready(opt.tun + " up, peer " + remote);
@@ -155,7 +156,8 @@ final class TunnelDaemon {
                 announcer = new RestartAnnouncer(device, peer, session, opt.aead);
                 info("sending keepalives until the peer answers, so that it sees the restart signal");
             }
-            outcome = loop(device, session, pad, role, socket.localAddress().getPort());
+            outcome =
+                    loop(device, peer, session, pad, role, socket.localAddress().getPort());
         } finally {
             if (announcer != null) {
                 announcer.close();
@@ -217,7 +219,10 @@ final class TunnelDaemon {
 
     private long peerRestartsLogged;
 
-    private StopReport.Outcome loop(Device device, Psk2Session session, PadFile pad, Role role, int port) {
+    /** The peer's name, identity and times for show and metrics; set before the loop starts. */
+    private PointToPointFacts facts;
+
+    private StopReport.Outcome loop(Device device, Peer peer, Psk2Session session, PadFile pad, Role role, int port) {
         StatsReporter stats = new StatsReporter();
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
@@ -232,7 +237,9 @@ final class TunnelDaemon {
                         opt.psk.toString(),
                         pad.fingerprintHex(),
                         opt.state.toString(),
-                        started),
+                        started,
+                        opt.handshake.mode().toString(),
+                        facts),
                 "tunnel",
                 this::warn);
         while (true) {
@@ -244,6 +251,7 @@ final class TunnelDaemon {
                 peerRestartsLogged = restarts;
                 info("peer restarted after a crash (restart signal seen): skipped ahead past its RX floor");
             }
+            facts.sample(peer);
             padWarnings(stats, session);
             StopReport.Outcome ended = StopReport.ended(device, session);
             if (ended != null) {
@@ -333,8 +341,7 @@ final class TunnelDaemon {
         out.println("  " + socket.offloadReport());
         out.println("  " + device.tun().offloadReport());
         if (metrics != null) {
-            out.println("  metrics http://" + opt.metrics.substring(0, opt.metrics.lastIndexOf(':') + 1)
-                    + metrics.port() + "/metrics");
+            out.println("  metrics " + metrics.url());
         }
         out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
         out.flush();

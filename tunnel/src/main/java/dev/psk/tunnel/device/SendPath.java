@@ -124,8 +124,8 @@ final class SendPath implements Runnable {
         }
         TrafficCounters c = peer.counters();
         InetSocketAddress to = peer.endpoint();
-        if (to == null) {
-            c.drop(DropReason.NO_ROUTE);
+        if (to == null) { // a hub client that has not completed a handshake (since the hub started)
+            c.drop(DropReason.NO_SESSION);
             return false;
         }
         if (!peer.dataAllowed()) {

@@ -71,6 +71,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private volatile InetSocketAddress boundEndpoint;
     private volatile byte[] boundIdentity;
     private volatile Instant lastEstablished;
+    private volatile String boundName;
     private Duration rekeyInterval = HandshakeWire.REKEY_AFTER;
     private Duration reattestInterval = DEFAULT_REATTEST_INTERVAL;
     private Initiator initiator;
@@ -159,6 +160,11 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     public Instant lastEstablished() {
         return lastEstablished;
+    }
+
+    /** The pinned-peers file's name for the identity the last completed handshake bound, or null. */
+    public String boundName() {
+        return boundName;
     }
 
     /** Asks the worker to re-read the pinned-peers file now (SIGHUP); returns at once. */
@@ -420,6 +426,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             askPeer = false;
             boundEndpoint = from;
             boundIdentity = id.clone();
+            boundName = name == null || name.isEmpty() ? null : name;
             lastEstablished = cfg.clock().instant();
             peer.allowData(true);
             if (!isInitiator()) {

@@ -50,19 +50,16 @@ public final class HubCounters {
         if (mapped.length > 0) {
             for (TrafficCounters c : dataPlane.get()) {
                 for (DropReason d : mapped) {
-                    // The device says NO_ROUTE both for "no peer owns the destination" (its own
-                    // counter) and "the peer has no endpoint yet" (the peer's): the latter is a
-                    // client that never completed a handshake, i.e. no session.
-                    if (d != DropReason.NO_ROUTE || c == device) {
-                        n += c.drops(d);
-                    }
-                }
-                if (reason == HubDropReason.NO_SESSION && c != device) {
-                    n += c.drops(DropReason.NO_ROUTE);
+                    n += c.drops(d);
                 }
             }
         }
         return n;
+    }
+
+    /** Drops under {@code reason} counted here only (control datagrams and handshakes), not by the device. */
+    public long controlDrops(HubDropReason reason) {
+        return drops.get(reason.ordinal());
     }
 
     /** The data plane's drops under the device's own reason (e.g. {@link DropReason#KEEPALIVE}). */

@@ -56,8 +56,17 @@ public enum HubDropReason {
         return handshake;
     }
 
-    /** Metric label: lower case. */
+    /**
+     * The name in logs and metrics. A drop the device also counts under a {@link DropReason} (or one of
+     * the same kind: a control datagram of the wrong size or type) takes that reason's label, so one
+     * kind of drop has one name in {@code show}, the stats line and the metrics; handshake outcomes
+     * and control-plane drops without a device counterpart keep their own lower-case names.
+     */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return switch (this) {
+            case TOO_SHORT, TOO_LONG -> DropReason.SIZE.label();
+            case BAD_TYPE -> DropReason.MAGIC.label();
+            default -> dataPath.length > 0 ? dataPath[0].label() : name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 }

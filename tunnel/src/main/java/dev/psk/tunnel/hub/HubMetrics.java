@@ -4,18 +4,30 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
- * Prometheus text exposition of a hub's counters on 127.0.0.1 only (off unless {@code MetricsPort}
- * is set): handshakes by result and reason, AllowedIPs drops (within drops by reason), sessions,
- * bytes and packets, config reloads, and per client (labelled by enrolled name and key
- * fingerprint) the latest handshake, the last packet and bytes each way. Labels carry reasons,
- * names and fingerprints only: no keys, no addresses, no secrets.
+ * The hub's own Prometheus series (off unless {@code --metrics} or {@code MetricsPort} is set):
+ * handshakes by result and reason, control-path drops, sessions, bytes and packets, config
+ * reloads. The per-client series share the point-to-point scheme (cli.status.DeviceMetrics). Labels
+ * carry reasons, names and fingerprints only: no keys, no addresses, no secrets.
  * Values are read from {@link HubCounters} at scrape time, so the packet path pays nothing.
  */
 public final class HubMetrics implements AutoCloseable {
+    /** The reasons counted outside the device: malformed or unexpected control datagrams, full queues. */
+    private static final java.util.List<HubDropReason> CONTROL = java.util.List.of(
+            HubDropReason.TOO_SHORT,
+            HubDropReason.TOO_LONG,
+            HubDropReason.BAD_TYPE,
+            HubDropReason.BAD_COOKIE_REPLY,
+            HubDropReason.UNEXPECTED_RESPONSE,
+            HubDropReason.QUEUE_FULL,
+            HubDropReason.SEND_FAILED);
+
     private final HTTPServer server;
 
     private HubMetrics(HTTPServer server) {
@@ -28,48 +40,19 @@ public final class HubMetrics implements AutoCloseable {
         register(registry, c, sessions, reloader, null);
     }
 
-    /** As above, plus the per-client series from {@code hub} (null: none). */
+    /**
+     * As above, labelled with the hub's interface. The per-client series (traffic, drops, latest
+     * handshake, last receive) are not here: every device, hub or point-to-point, exports them under
+     * one scheme (cli.status.DeviceMetrics), registered next to these by the hub commands.
+     */
     public static void register(
             PrometheusRegistry registry, HubCounters c, IntSupplier sessions, HubReloader reloader, HubServer hub) {
-        if (hub != null) {
-            GaugeWithCallback.builder()
-                    .name("psk_hub_client_latest_handshake_seconds")
-                    .help("Unix time of the client's latest completed handshake (absent: none yet)")
-                    .labelNames("client", "fingerprint")
-                    .callback(cb -> {
-                        for (HubServer.ClientActivity a : hub.clientActivity()) {
-                            if (a.latestHandshake() != null) {
-                                cb.call(a.latestHandshake().toEpochMilli() / 1000.0, a.name(), a.fingerprint());
-                            }
-                        }
-                    })
-                    .register(registry);
-            GaugeWithCallback.builder()
-                    .name("psk_hub_client_last_packet_seconds")
-                    .help("Unix time of the last authentic packet from the client (absent: none yet)")
-                    .labelNames("client", "fingerprint")
-                    .callback(cb -> {
-                        for (HubServer.ClientActivity a : hub.clientActivity()) {
-                            if (a.lastPacket() != null) {
-                                cb.call(a.lastPacket().toEpochMilli() / 1000.0, a.name(), a.fingerprint());
-                            }
-                        }
-                    })
-                    .register(registry);
-            CounterWithCallback.builder()
-                    .name("psk_hub_client_bytes_total")
-                    .help("Inner packet bytes per client")
-                    .labelNames("client", "fingerprint", "direction")
-                    .callback(cb -> {
-                        for (HubServer.ClientActivity a : hub.clientActivity()) {
-                            cb.call(a.rxBytes(), a.name(), a.fingerprint(), "in");
-                            cb.call(a.txBytes(), a.name(), a.fingerprint(), "out");
-                        }
-                    })
-                    .register(registry);
-        }
+        Labels iface = hub == null
+                ? Labels.EMPTY
+                : Labels.of("interface", hub.device().tun().name());
         CounterWithCallback.builder()
                 .name("psk_hub_handshakes_total")
+                .constLabels(iface)
                 .help("Message 1 outcomes: result ok or rejected, with the rejection reason")
                 .labelNames("result", "reason")
                 .callback(cb -> {
@@ -82,20 +65,22 @@ public final class HubMetrics implements AutoCloseable {
                 })
                 .register(registry);
         CounterWithCallback.builder()
-                .name("psk_hub_drops_total")
-                .help(
-                        "Datagrams and packets dropped, by reason (allowed_ips: inner source outside the client's AllowedIPs)")
+                .name("psk_hub_control_drops_total")
+                .constLabels(iface)
+                .help("Handshake-path datagrams dropped outside the data plane, by reason"
+                        + " (data-plane drops: psk_tunnel_drops_total)")
                 .labelNames("reason")
                 .callback(cb -> {
-                    for (HubDropReason r : HubDropReason.values()) {
-                        if (!r.isHandshake()) {
-                            cb.call(c.drops(r), r.label());
-                        }
+                    Map<String, Long> byLabel = new LinkedHashMap<>();
+                    for (HubDropReason r : CONTROL) {
+                        byLabel.merge(r.label(), c.controlDrops(r), Long::sum);
                     }
+                    byLabel.forEach((label, n) -> cb.call(n, label));
                 })
                 .register(registry);
         CounterWithCallback.builder()
                 .name("psk_hub_bytes_total")
+                .constLabels(iface)
                 .help("Inner packet bytes through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
@@ -105,6 +90,7 @@ public final class HubMetrics implements AutoCloseable {
                 .register(registry);
         CounterWithCallback.builder()
                 .name("psk_hub_packets_total")
+                .constLabels(iface)
                 .help("Inner packets through the hub")
                 .labelNames("direction")
                 .callback(cb -> {
@@ -115,17 +101,20 @@ public final class HubMetrics implements AutoCloseable {
                 .register(registry);
         CounterWithCallback.builder()
                 .name("psk_hub_sessions_ended_total")
+                .constLabels(iface)
                 .help("Sessions ended (expiry, revocation, rekey)")
                 .callback(cb -> cb.call(c.sessionsEnded.get()))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("psk_hub_sessions")
+                .constLabels(iface)
                 .help("Live sessions")
                 .callback(cb -> cb.call(sessions.getAsInt()))
                 .register(registry);
         if (reloader != null) {
             CounterWithCallback.builder()
                     .name("psk_hub_config_reloads_total")
+                    .constLabels(iface)
                     .help("Configuration reloads by result")
                     .labelNames("result")
                     .callback(cb -> {

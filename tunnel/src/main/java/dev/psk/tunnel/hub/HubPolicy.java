@@ -24,6 +24,8 @@ final class HubPolicy {
             ByteBuffer k = ByteBuffer.wrap(c.publicKey());
             ClientState st = states.computeIfAbsent(k, kk -> newState.apply(c));
             st.rename(c.name());
+            st.session.describeAllowedIps(
+                    c.allowedIps().stream().map(Cidr::toString).toList());
             Entry e = new Entry(c, st);
             byKey.put(k, e);
             if (c.enabled()) {

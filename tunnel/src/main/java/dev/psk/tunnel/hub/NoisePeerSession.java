@@ -69,6 +69,7 @@ public final class NoisePeerSession implements PeerSession, PeerActivity {
     private volatile String fingerprint = "";
     private volatile long handshakeNanos;
     private volatile boolean handshaken;
+    private volatile java.util.List<String> allowedIps = java.util.List.of();
     private volatile long packetNanos;
     private volatile boolean packetSeen;
 
@@ -88,6 +89,16 @@ public final class NoisePeerSession implements PeerSession, PeerActivity {
     void describe(String name, String keyFingerprint) {
         this.peerName = name;
         this.fingerprint = keyFingerprint;
+    }
+
+    /** The AllowedIPs {@link PeerActivity} reports (a reload may change them). */
+    void describeAllowedIps(java.util.List<String> cidrs) {
+        this.allowedIps = java.util.List.copyOf(cidrs);
+    }
+
+    @Override
+    public java.util.List<String> allowedIps() {
+        return allowedIps;
     }
 
     @Override

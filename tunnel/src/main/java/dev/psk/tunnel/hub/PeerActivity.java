@@ -19,4 +19,9 @@ public interface PeerActivity {
 
     /** When the last authentic transport message (data or keepalive) arrived, or null. */
     Instant lastPacket();
+
+    /** The peer's AllowedIPs as CIDR text (a hub's client); empty where the peer has none configured. */
+    default java.util.List<String> allowedIps() {
+        return java.util.List.of();
+    }
 }

@@ -182,9 +182,9 @@ class PskTunnelCliTest {
             }
             assertThat(scrape)
                     .contains(
-                            "psk_tunnel_tun_offload_frames_cut_total 7.0",
-                            "psk_tunnel_tun_offload_packets_joined_total 11.0",
-                            "reason=\"tx_size\"} 3.0");
+                            "psk_tunnel_tun_offload_frames_cut_total{interface=\"oa\"} 7.0",
+                            "psk_tunnel_tun_offload_packets_joined_total{interface=\"oa\"} 11.0",
+                            "psk_tunnel_drops_total{interface=\"oa\",peer=\"\",reason=\"tx_size\"} 3.0");
             assertThat(a.out().toString(StandardCharsets.UTF_8))
                     .contains("tx_size 3", "tun offload: 7 frames cut, 11 packets joined");
         } finally {

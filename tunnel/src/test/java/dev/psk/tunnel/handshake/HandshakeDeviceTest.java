@@ -307,6 +307,9 @@ class HandshakeDeviceTest {
                         p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
                 .isTrue();
         assertThat(p.b().hs().boundIdentity()).isEqualTo(ia.id);
+        // the pinned-peers file's name, which psk-tunnel show prints for the peer
+        assertThat(p.b().hs().boundName()).isEqualTo("site-a");
+        assertThat(waitFor(() -> "site-b".equals(p.a().hs().boundName()))).isTrue();
         InetSocketAddress bound = p.b().hs().boundEndpoint();
         InetSocketAddress endpointBefore = p.b().peer().endpoint();
         long completedB = p.b().hs().counters().completed();

@@ -2,6 +2,8 @@ package dev.psk.tunnel.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.tunnel.cli.status.DeviceMetrics;
+import dev.psk.tunnel.cli.status.PeerFacts;
 import dev.psk.tunnel.hub.HubFixtures.Client;
 import dev.psk.tunnel.hub.HubFixtures.Keys;
 import dev.psk.tunnel.testing.MemoryTun;
@@ -65,13 +67,18 @@ class HubNamesTest extends HubHarness {
 
             PrometheusRegistry reg = new PrometheusRegistry();
             HubMetrics.register(reg, hub.counters(), hub::sessionCount, null, hub);
+            DeviceMetrics.register(reg, hub.device(), PeerFacts.DEFAULT);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrometheusTextFormatWriter.create().write(out, reg.scrape());
             assertThat(out.toString())
-                    .contains("psk_hub_client_latest_handshake_seconds{client=\"alice\",fingerprint=\""
-                            + act.fingerprint() + "\"}")
-                    .contains("psk_hub_client_last_packet_seconds{client=\"alice\"")
-                    .doesNotContain("psk_hub_client_last_packet_seconds{client=\"bob\"");
+                    .contains("psk_tunnel_peer_info{fingerprint=\"" + act.fingerprint()
+                            + "\",interface=\"hub\",peer=\"alice\"} 1.0")
+                    .containsPattern(
+                            "psk_tunnel_peer_latest_handshake_seconds\\{interface=\"hub\",peer=\"alice\"} 1\\.[0-9]+E9")
+                    .containsPattern(
+                            "psk_tunnel_peer_last_receive_seconds\\{interface=\"hub\",peer=\"alice\"} 1\\.[0-9]+E9")
+                    .contains("psk_tunnel_peer_last_receive_seconds{interface=\"hub\",peer=\"bob\"} 0.0")
+                    .contains("psk_hub_sessions{interface=\"hub\"}");
 
             hub.reload(config(List.of(bob, new Client("alice", alice.keys(), alice.psk(), alice.address(), false))));
             a.client().initiate();

@@ -98,6 +98,8 @@ class HubOperationsTest extends HubHarness {
         await(() -> hub.counters().drops(HubDropReason.UNKNOWN_KEY) >= 1, 3000);
         PrometheusRegistry reg = new PrometheusRegistry();
         HubMetrics.register(reg, hub.counters(), hub::sessionCount, null);
+        dev.psk.tunnel.cli.status.DeviceMetrics.register(
+                reg, hub.device(), dev.psk.tunnel.cli.status.PeerFacts.DEFAULT);
         try (HubMetrics m = HubMetrics.serve(reg, 0)) {
             String text = HttpClient.newHttpClient()
                     .send(
@@ -108,7 +110,7 @@ class HubOperationsTest extends HubHarness {
             assertThat(text)
                     .contains("psk_hub_handshakes_total{reason=\"none\",result=\"ok\"}")
                     .containsPattern("psk_hub_handshakes_total\\{reason=\"unknown_key\",result=\"rejected\"} [1-9]")
-                    .contains("psk_hub_drops_total{reason=\"allowed_ips\"} 1.0")
+                    .contains("psk_tunnel_drops_total{interface=\"hub\",peer=\"alice\",reason=\"allowed_ips\"} 1.0")
                     .containsPattern("psk_hub_sessions [1-9]")
                     .contains("psk_hub_bytes_total");
             assertThat(text).doesNotContain(alice.keys().pubB64());

@@ -7,6 +7,9 @@ import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.TokenSigner;
+import dev.psk.tunnel.cli.status.DeviceMetrics;
+import dev.psk.tunnel.cli.status.MetricsEndpoint;
+import dev.psk.tunnel.cli.status.PeerFacts;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.cli.support.IdentityFlagRules;
 import dev.psk.tunnel.device.UdpSocket;
@@ -65,6 +68,8 @@ public final class HubClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IdentityFlagRules.refusePinValue("--identity-key", identityKey);
+        java.net.InetSocketAddress metricsAt =
+                deviceOptions.metrics == null ? null : MetricsEndpoint.parse("--metrics", deviceOptions.metrics);
         ClientConfig cfg = HubConfigParser.readClient(config);
         ConfigPermissions.warnIfOpen(config);
         if (pinFile != null && identityKey == null) {
@@ -79,6 +84,7 @@ public final class HubClientCommand implements Callable<Integer> {
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
         StatusWriter status = null;
+        MetricsEndpoint metrics = null;
         try {
             if (!noConfigure) {
                 List<String> routes = new ArrayList<>();
@@ -100,8 +106,14 @@ public final class HubClientCommand implements Callable<Integer> {
                     signer,
                     System::nanoTime);
             client.start();
-            System.err.println(
-                    "client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
+            if (metricsAt != null) {
+                io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+                        new io.prometheus.metrics.model.registry.PrometheusRegistry();
+                DeviceMetrics.register(registry, client.device(), PeerFacts.DEFAULT);
+                metrics = MetricsEndpoint.serve(registry, metricsAt);
+            }
+            System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface "
+                    + tun.name() + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     client.device(),
@@ -114,10 +126,13 @@ public final class HubClientCommand implements Callable<Integer> {
             if (client.device().failure() != null) {
                 fg.fail(client.device().failure()); // failed before the listener was in place
             }
-            return fg.run(client, signer, status);
+            return fg.run(client, signer, status, metrics);
         } catch (Exception e) {
             if (status != null) {
                 status.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             if (client != null) {
                 client.close();

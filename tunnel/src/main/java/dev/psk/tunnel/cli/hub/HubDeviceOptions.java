@@ -18,6 +18,15 @@ final class HubDeviceOptions {
                     "Status file read by 'psk-tunnel show', or a directory for NAME.json (default: /run/psk-tunnel/NAME.json).")
     Path statusFile;
 
+    @Option(
+            names = "--metrics",
+            arity = "0..1",
+            fallbackValue = dev.psk.tunnel.cli.status.MetricsEndpoint.DEFAULT,
+            paramLabel = "[HOST:]PORT",
+            description = "Serve Prometheus metrics on HOST:PORT (a port alone: 127.0.0.1; no value: "
+                    + dev.psk.tunnel.cli.status.MetricsEndpoint.DEFAULT + "). Off by default.")
+    String metrics;
+
     /** The status file for interface {@code name}: the option, else the default path. */
     Path statusFile(String name) {
         return dev.psk.tunnel.cli.status.StatusDirectory.statusFile(statusFile, name);

@@ -2,6 +2,9 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.tunnel.cli.status.DeviceMetrics;
+import dev.psk.tunnel.cli.status.MetricsEndpoint;
+import dev.psk.tunnel.cli.status.PeerFacts;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.hub.Cidr;
@@ -47,11 +50,27 @@ public final class HubServerCommand implements Callable<Integer> {
     @Mixin
     HubDeviceOptions deviceOptions = new HubDeviceOptions();
 
+    /** Before {@code --metrics}: still accepted, not shown. */
     @Option(
             names = "--metrics-port",
+            hidden = true,
             paramLabel = "PORT",
-            description = "Serve Prometheus metrics on 127.0.0.1:PORT (overrides MetricsPort; 0 = off).")
+            description = "Deprecated: --metrics PORT (0 = off).")
     Integer metricsPort;
+
+    private static final java.net.InetSocketAddress METRICS_OFF = java.net.InetSocketAddress.createUnresolved("off", 0);
+
+    /** {@code --metrics}, else the deprecated {@code --metrics-port} (0: off); empty: not given. */
+    private java.util.Optional<java.net.InetSocketAddress> metricsOption() {
+        if (deviceOptions.metrics != null) {
+            return java.util.Optional.of(MetricsEndpoint.parse("--metrics", deviceOptions.metrics));
+        }
+        if (metricsPort != null) {
+            java.net.InetSocketAddress a = MetricsEndpoint.parse("--metrics-port", String.valueOf(metricsPort));
+            return java.util.Optional.of(metricsPort == 0 ? METRICS_OFF : a);
+        }
+        return java.util.Optional.empty();
+    }
 
     @Option(
             names = "--timestamp-file",
@@ -92,13 +111,19 @@ public final class HubServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var metricsOption = metricsOption(); // a usage error before the configuration is read
         HubConfig cfg = HubConfigParser.readServer(config);
+        java.net.InetSocketAddress metricsAt = metricsOption.orElse(
+                cfg.metricsPort() > 0 ? MetricsEndpoint.parse("MetricsPort", String.valueOf(cfg.metricsPort())) : null);
+        if (metricsAt == METRICS_OFF) {
+            metricsAt = null;
+        }
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         UdpSocket ch = null;
         HubServer hub = null;
         HubReloader reloader = null;
-        HubMetrics metrics = null;
+        MetricsEndpoint metrics = null;
         StatusWriter status = null;
         try {
             if (!noConfigure) {
@@ -110,19 +135,19 @@ public final class HubServerCommand implements Callable<Integer> {
             hub.persistTimestamps(timestampFile(tun.name()));
             reloader = new HubReloader(config, hub);
             reloader.handleSighup();
-            int port = metricsPort != null ? metricsPort : cfg.metricsPort();
-            if (port > 0) {
+            if (metricsAt != null) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 HubServer h = hub;
+                DeviceMetrics.register(registry, hub.device(), PeerFacts.DEFAULT);
                 HubMetrics.register(registry, hub.counters(), h::sessionCount, reloader, h);
-                metrics = HubMetrics.serve(registry, port);
+                metrics = MetricsEndpoint.serve(registry, metricsAt);
             }
             hub.start();
             reloader.start();
             warnIfNotForwarding(cfg);
             System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name()
                     + ", " + cfg.clients().size() + " clients"
-                    + (metrics != null ? ", metrics on 127.0.0.1:" + metrics.port() : ""));
+                    + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     hub.device(),

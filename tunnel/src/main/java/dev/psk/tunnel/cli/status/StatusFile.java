@@ -1,5 +1,6 @@
 package dev.psk.tunnel.cli.status;
 
+import dev.psk.common.cli.VersionProvider;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
@@ -37,7 +38,10 @@ public final class StatusFile {
         return Path.of(DEFAULT_DIR, tun + ".json");
     }
 
-    /** The status document of a running point-to-point tunnel: the device's part and its pad. */
+    /**
+     * The status document of a running point-to-point tunnel: the device's part, the handshake mode
+     * ("off" without one) and the pad.
+     */
     public static ObjectNode document(
             Device device,
             String role,
@@ -46,8 +50,11 @@ public final class StatusFile {
             String padPath,
             String fingerprint,
             String stateFile,
-            Instant started) {
-        ObjectNode n = document(device, role, listenPort, started);
+            Instant started,
+            String handshakeMode,
+            PeerFacts.Source facts) {
+        ObjectNode n = document(device, role, listenPort, started, facts);
+        n.put("handshake_mode", handshakeMode);
         ObjectNode padNode = n.putObject("pad");
         padNode.put("file", padPath);
         padNode.put("fingerprint", fingerprint);
@@ -63,12 +70,24 @@ public final class StatusFile {
         return n;
     }
 
-    /** The status document of a running device without a pad (hub server and client). */
-    public static ObjectNode document(Device device, String role, int listenPort, Instant started) {
+    /**
+     * The status document of a running device without a pad (hub server and client).
+     *
+     * <p>Fields are only ever added (readers ignore unknown ones; {@link #FORMAT} changes only if a
+     * field changes meaning). Added since the first version: {@code state} ("running" while the
+     * daemon writes the file; a daemon that keeps the file at its stop may write "stopped"),
+     * {@code version}, {@code handshake_mode}, and per peer {@code fingerprint},
+     * {@code latest_handshake}, {@code last_packet} (ISO-8601 instants or null) and
+     * {@code allowed_ips}.
+     */
+    public static ObjectNode document(
+            Device device, String role, int listenPort, Instant started, PeerFacts.Source facts) {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("interface", device.tun().name());
+        n.put("state", "running");
         n.put("pid", ProcessHandle.current().pid());
+        n.put("version", VersionProvider.VERSION);
         n.put("role", role);
         n.put("listen_port", listenPort);
         n.put("mtu", device.tun().mtu());
@@ -80,16 +99,20 @@ public final class StatusFile {
         var peers = n.putArray("peers");
         for (Peer p : device.peers().peers()) {
             ObjectNode o = peers.addObject();
-            o.put("name", p.name());
-            if (p.session() instanceof dev.psk.tunnel.hub.PeerActivity a) { // hub peers: name, key, times
-                o.put("name", a.peerName());
-                o.put("fingerprint", a.fingerprint());
-                o.put(
-                        "latest_handshake",
-                        a.latestHandshake() == null ? null : a.latestHandshake().toString());
-                o.put(
-                        "last_packet",
-                        a.lastPacket() == null ? null : a.lastPacket().toString());
+            PeerFacts f = facts.of(p);
+            o.put("name", f.name());
+            if (f.fingerprint() != null) {
+                o.put("fingerprint", f.fingerprint());
+            }
+            o.put(
+                    "latest_handshake",
+                    f.latestHandshake() == null ? null : f.latestHandshake().toString());
+            o.put(
+                    "last_packet",
+                    f.lastReceive() == null ? null : f.lastReceive().toString());
+            if (!f.allowedIps().isEmpty()) {
+                var ips = o.putArray("allowed_ips");
+                f.allowedIps().forEach(ips::add);
             }
             o.put(
                     "endpoint",

@@ -53,8 +53,8 @@ public final class StatusWriter implements AutoCloseable {
      */
     public static StatusWriter start(Path file, Device device, String role, int listenPort, Consumer<String> warn) {
         Instant started = Instant.now();
-        StatusWriter w =
-                new StatusWriter(file, () -> StatusFile.document(device, role, listenPort, started), role, warn);
+        StatusWriter w = new StatusWriter(
+                file, () -> StatusFile.document(device, role, listenPort, started, PeerFacts.DEFAULT), role, warn);
         w.thread = Thread.ofPlatform().daemon(true).name("psk-status").start(() -> {
             while (!w.stopped) {
                 w.write();

@@ -37,11 +37,32 @@ class HubTunnelCommandTest {
         assertThat(run("--version").code()).isZero();
         Run help = run("server", "--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("--config").contains("--metrics-port");
+        assertThat(help.out()).contains("--config").contains("--metrics[=[HOST:]PORT]");
+        assertThat(help.out()).as("the old spelling is accepted, not shown").doesNotContain("--metrics-port");
         assertThat(run("client", "--help").out()).contains("--identity-key");
         Run missing = run("server");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("--config");
+    }
+
+    @Test
+    void metricsHasOneSpellingForServerAndClientAndTheOldOneStillParses() throws Exception {
+        String absent = dir.resolve("absent.json").toString();
+        Run old = run("server", "--config", absent, "--metrics-port", "9464");
+        assertThat(old.code()).as("accepted, then the config fails").isEqualTo(ExitCodes.DO_NOT_RESTART);
+        assertThat(old.err()).contains("absent.json: cannot read").doesNotContain("Unknown option");
+        for (String mode : new String[] {"server", "client"}) {
+            assertThat(run(mode, "--config", absent, "--metrics").code())
+                    .as(mode + " --metrics without a value")
+                    .isEqualTo(ExitCodes.DO_NOT_RESTART);
+            Run bad = run(mode, "--config", absent, "--metrics", "127.0.0.1:99999");
+            assertThat(bad.code())
+                    .as(mode + ": a usage error, before the config is read")
+                    .isEqualTo(2);
+            assertThat(bad.err()).contains("--metrics port must be 0..65535, not 99999");
+        }
+        assertThat(run("server", "--config", absent, "--metrics-port", "99999").err())
+                .contains("--metrics-port port must be 0..65535, not 99999");
     }
 
     @Test
