@@ -1,5 +1,8 @@
 package dev.psk.common.cli;
 
+import dev.psk.common.log.Log;
+import dev.psk.common.log.OneLineLogging;
+import dev.psk.common.log.Severity;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -12,7 +15,10 @@ public final class CliRunner {
     private CliRunner() {}
 
     public static int run(Object command, String... args) {
-        return commandLine(command).execute(args);
+        CommandLine cl = commandLine(command);
+        // One line per event for everything that logs, java.util.logging included (docs/deployment.md, "Logs").
+        OneLineLogging.install(cl.getCommandName(), "1".equals(System.getenv("PSK_VERBOSE")));
+        return cl.execute(args);
     }
 
     /** The configured picocli instance (tests call {@code execute} on it with their own writers). */
@@ -27,7 +33,8 @@ public final class CliRunner {
                 err.flush();
                 return ExitCodes.USAGE;
             }
-            err.println(line.getCommandSpec().root().name() + ": " + oneLine(ex));
+            err.println(Log.stderrPrefix(Severity.ERROR)
+                    + line.getCommandSpec().root().name() + ": " + oneLine(ex));
             if (verbose || hasVerbose(parse)) {
                 ex.printStackTrace(err);
             }
