@@ -4,13 +4,13 @@ import java.io.PrintStream;
 
 /**
  * One line per event on one stream, in the toolkit's format: {@code program: message}, with
- * {@code warning: } or {@code error: } after the program name, and, when the stream is the journal,
+ * {@code warning: } after the program name for warnings, and, when the stream is the journal,
  * the syslog priority in front ({@code <4>psk-tunnel: warning: …}) so that {@code journalctl -p}
  * filters by it. A message never spans lines: line breaks in it become spaces.
  *
  * <p>Thread-safe: each line is one {@code println} on a {@link PrintStream}, which locks.
  */
-public final class Log {
+public final class Log implements LogSink {
     private final PrintStream stream;
     private final String program;
     private final boolean journal;
@@ -44,25 +44,10 @@ public final class Log {
         return JournalStream.stderr() ? "<" + s.priority() + ">" : "";
     }
 
+    @Override
     public void log(Severity s, String message) {
         stream.println(format(s, program, message, journal));
         stream.flush();
-    }
-
-    public void error(String message) {
-        log(Severity.ERROR, message);
-    }
-
-    public void warn(String message) {
-        log(Severity.WARNING, message);
-    }
-
-    public void info(String message) {
-        log(Severity.INFO, message);
-    }
-
-    public void debug(String message) {
-        log(Severity.DEBUG, message);
     }
 
     /**

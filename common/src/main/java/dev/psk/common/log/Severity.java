@@ -5,7 +5,7 @@ package dev.psk.common.log;
  * ({@code sd-daemon(3)}): {@code journalctl -p warning} shows {@link #ERROR} and {@link #WARNING}.
  */
 public enum Severity {
-    ERROR(3, "error: "),
+    ERROR(3, ""),
     WARNING(4, "warning: "),
     INFO(6, ""),
     DEBUG(7, "");
@@ -23,7 +23,10 @@ public enum Severity {
         return priority;
     }
 
-    /** The word a reader sees after the program name ("warning: "), empty for info and debug. */
+    /**
+     * The word a reader sees after the program name: "warning: " for warnings; nothing for errors,
+     * which read as the CLIs' failure lines always have ("psk-tunnel: MESSAGE"), nor for info and debug.
+     */
     String tag() {
         return tag;
     }

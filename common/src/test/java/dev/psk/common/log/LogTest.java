@@ -14,7 +14,7 @@ class LogTest {
     @Test
     void prefixesPrioritiesOnlyForTheJournal() {
         assertThat(Log.format(Severity.ERROR, "psk-tunnel", "state file gone", true))
-                .isEqualTo("<3>psk-tunnel: error: state file gone");
+                .isEqualTo("<3>psk-tunnel: state file gone");
         assertThat(Log.format(Severity.WARNING, "psk-tunnel", "pad below 10%", true))
                 .isEqualTo("<4>psk-tunnel: warning: pad below 10%");
         assertThat(Log.format(Severity.INFO, "psk-tunnel", "handshake: established", true))
@@ -39,7 +39,7 @@ class LogTest {
     void javaUtilLoggingRecordsBecomeOneLineWithTheirLevel() {
         var f = OneLineLogging.formatter("psk-tunnel", true);
         assertThat(f.format(new LogRecord(Level.SEVERE, "configuration NOT reloaded")))
-                .isEqualTo("<3>psk-tunnel: error: configuration NOT reloaded" + System.lineSeparator());
+                .isEqualTo("<3>psk-tunnel: configuration NOT reloaded" + System.lineSeparator());
         assertThat(f.format(new LogRecord(Level.WARNING, "no handshake with hub")))
                 .isEqualTo("<4>psk-tunnel: warning: no handshake with hub" + System.lineSeparator());
         assertThat(f.format(new LogRecord(Level.INFO, "handshake refused (disabled_key)")))

@@ -303,8 +303,9 @@ class HandshakeDeviceTest {
                 ib,
                 new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
                 new HandshakeFixture.Pins().pin(ia.id, ia.pair.getPublic(), true, "site-a"));
-        assertThat(waitFor(() ->
-                        p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
+        assertThat(waitFor(() -> p.b().peer().dataAllowed()
+                        && p.b().hs().counters().completed() == 1
+                        && p.a().hs().counters().completed() == 1)) // A counts on B's first packet
                 .isTrue();
         assertThat(p.b().hs().boundIdentity()).isEqualTo(ia.id);
         InetSocketAddress bound = p.b().hs().boundEndpoint();

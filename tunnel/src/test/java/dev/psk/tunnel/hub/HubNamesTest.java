@@ -111,7 +111,16 @@ class HubNamesTest extends HubHarness {
             open.add(client);
             client.start();
             await(() -> logs.stream().anyMatch(l -> l.contains("no handshake with hub")), 5000);
+            long sent = client.counters().initiationsSent.get();
+            // Two more rounds of attempts (1 s each here) give up in silence again: no second line.
+            Thread.sleep(2500);
+            assertThat(client.counters().initiationsSent.get())
+                    .as("still trying")
+                    .isGreaterThan(sent);
         }
+        assertThat(logs.stream().filter(l -> l.contains("no handshake with hub")))
+                .as("said once per outage")
+                .hasSize(1);
         assertThat(logs)
                 .anyMatch(l -> l.contains("handshake refused (unknown_key): unknown key "
                         + AllowedClient.fingerprint(mallory.keys().pub())))

@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli.hub;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.common.log.Log;
 import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Connect to a hub (Noise IKpsk2 initiator) and route the configured prefixes through it.")
 public final class HubClientCommand implements Callable<Integer> {
+    private static final Log LOG = Log.stderr("psk-tunnel");
+
     @Mixin
     VerboseOption verbose;
 
@@ -74,7 +77,7 @@ public final class HubClientCommand implements Callable<Integer> {
                 ? null
                 : TokenSigner.open(
                         Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
-        InetSocketAddress server = dev.psk.tunnel.cli.support.EndpointResolver.fromEnvironment(System.err::println)
+        InetSocketAddress server = dev.psk.tunnel.cli.support.EndpointResolver.fromEnvironment(LOG::info)
                 .resolve("ServerEndpoint", cfg.serverHost(), cfg.serverPort());
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
@@ -100,14 +103,13 @@ public final class HubClientCommand implements Callable<Integer> {
                     signer,
                     System::nanoTime);
             client.start();
-            System.err.println(
-                    "client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
+            LOG.info("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name());
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     client.device(),
                     "hub client",
                     ch.localAddress().getPort(),
-                    w -> System.err.println("warning: " + w));
+                    LOG::warn);
             dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
             Foreground.runUntilSignalled(client, signer, status);
             return 0;
