@@ -16,8 +16,17 @@ public final class CliRunner {
 
     public static int run(Object command, String... args) {
         CommandLine cl = commandLine(command);
+        return run(cl.getCommandName(), cl, args);
+    }
+
+    /** As {@link #run(Object, String...)}, with log lines named {@code program} (a group run on its own). */
+    public static int run(String program, Object command, String... args) {
+        return run(program, commandLine(command), args);
+    }
+
+    private static int run(String program, CommandLine cl, String... args) {
         // One line per event for everything that logs, java.util.logging included (docs/deployment.md, "Logs").
-        OneLineLogging.install(cl.getCommandName(), "1".equals(System.getenv("PSK_VERBOSE")));
+        OneLineLogging.install(program, "1".equals(System.getenv("PSK_VERBOSE")));
         return cl.execute(args);
     }
 
