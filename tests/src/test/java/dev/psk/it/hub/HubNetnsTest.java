@@ -316,8 +316,9 @@ class HubNetnsTest {
         assertThat(hub.isAlive()).isTrue();
         assertThat(log("hub"))
                 .as("one line per event, naming the refused client, its address and the reason")
-                .containsPattern("(?m)^psk-tunnel: handshake refused \\(disabled_key\\): client b \\([0-9a-f]+\\) from "
-                        + "192\\.168\\.72\\.2:\\d+$")
+                .containsPattern(
+                        "(?m)^psk-tunnel: warning: handshake refused \\(disabled_key\\): client b \\([0-9a-f]+\\) from "
+                                + "192\\.168\\.72\\.2:\\d+$")
                 .doesNotContainPattern("(?m)^(INFO|WARNING|SEVERE|FINE): ");
         assertThat(log("hub"))
                 .doesNotContain(Files.readString(a).replaceAll("(?s).*\"ClientPSK\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
