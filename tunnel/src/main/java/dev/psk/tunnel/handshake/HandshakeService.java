@@ -57,7 +57,6 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private record Unconfirmed(
             SessionKey key,
             String line,
-            boolean rekey,
             InetSocketAddress endpointBefore,
             byte[] identityBefore,
             Instant establishedBefore) {}
@@ -474,7 +473,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
                     + cfg.mode() + ", key epoch " + epoch
                     + (before != null && !before.equals(from) ? ", endpoint moved from " + addr(before) : "");
             if (isInitiator()) {
-                unconfirmed = new Unconfirmed(key, line, rekey, before, identityBefore, establishedBefore);
+                unconfirmed = new Unconfirmed(key, line, before, identityBefore, establishedBefore);
                 confirm(); // a packet under the key may have come before this call
             } else {
                 log.info(line);
@@ -505,9 +504,9 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             log.warn("handshake: peer " + addr(from) + " refused us: " + reason.description());
             Unconfirmed u = unconfirmed;
             unconfirmed = null;
-            if (u != null && !u.rekey()) {
-                // Our CONFIRM was refused before any data could use its key: nothing flowed, nothing to
-                // report, and nothing was bound (show and the summary keep what was there before).
+            if (u != null && u.establishedBefore() == null) {
+                // Our first CONFIRM was refused before any data could use its key: nothing flowed,
+                // nothing to report, and nothing was bound (show and the summary say so).
                 boundEndpoint = u.endpointBefore();
                 boundIdentity = u.identityBefore();
                 lastEstablished = u.establishedBefore();

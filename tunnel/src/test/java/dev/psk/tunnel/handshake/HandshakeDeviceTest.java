@@ -303,9 +303,11 @@ class HandshakeDeviceTest {
                 ib,
                 new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
                 new HandshakeFixture.Pins().pin(ia.id, ia.pair.getPublic(), true, "site-a"));
-        assertThat(waitFor(() -> p.b().peer().dataAllowed()
-                        && p.b().hs().counters().completed() == 1
-                        && p.a().hs().counters().completed() == 1)) // A counts on B's first packet
+        assertThat(waitFor(() ->
+                        p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
+                .isTrue();
+        assertThat(waitFor(() -> p.a().hs().counters().completed() == 1))
+                .as("A counts its handshake on B's first packet under the key")
                 .isTrue();
         assertThat(p.b().hs().boundIdentity()).isEqualTo(ia.id);
         InetSocketAddress bound = p.b().hs().boundEndpoint();
