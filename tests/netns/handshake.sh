@@ -527,8 +527,9 @@ PYEOF
     start_end b --handshake attested --identity "$(uri hs-b)" --peers "$work/peers-at-b" --policy "$work/policy-bad.json" --peer-ak "$work/q/ak.pub.pem"
     start_end a "${ATT_A[@]}"
     if wait_log b 'refused 192\.168\.78\.1:51820 .*TPM quote does not satisfy the policy' 30 \
-        && wait_log a 'refused us: TPM quote does not satisfy the policy' && ! ping_ok; then
-      pass "attested: quote against a policy it does not satisfy is refused on both ends"
+        && wait_log a 'refused us: TPM quote does not satisfy the policy' && ! ping_ok \
+        && ! grep -q 'handshake: established' "$work/end-a.log"; then
+      pass "attested: quote against a policy it does not satisfy is refused on both ends, the quoting end never says established"
     else
       fail "attested: bad policy not refused"
     fi

@@ -1,5 +1,8 @@
 package dev.psk.common.cli;
 
+import dev.psk.common.log.Log;
+import dev.psk.common.log.OneLineLogging;
+import dev.psk.common.log.Severity;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -12,7 +15,19 @@ public final class CliRunner {
     private CliRunner() {}
 
     public static int run(Object command, String... args) {
-        return commandLine(command).execute(args);
+        CommandLine cl = commandLine(command);
+        return run(cl.getCommandName(), cl, args);
+    }
+
+    /** As {@link #run(Object, String...)}, with log lines named {@code program} (a group run on its own). */
+    public static int run(String program, Object command, String... args) {
+        return run(program, commandLine(command), args);
+    }
+
+    private static int run(String program, CommandLine cl, String... args) {
+        // One line per event for everything that logs, java.util.logging included (docs/deployment.md, "Logs").
+        OneLineLogging.install(program, "1".equals(System.getenv("PSK_VERBOSE")));
+        return cl.execute(args);
     }
 
     /** The configured picocli instance (tests call {@code execute} on it with their own writers). */
@@ -27,7 +42,8 @@ public final class CliRunner {
                 err.flush();
                 return ExitCodes.USAGE;
             }
-            err.println(line.getCommandSpec().root().name() + ": " + oneLine(ex));
+            err.println(Log.stderrPrefix(Severity.ERROR)
+                    + line.getCommandSpec().root().name() + ": " + oneLine(ex));
             if (verbose || hasVerbose(parse)) {
                 ex.printStackTrace(err);
             }

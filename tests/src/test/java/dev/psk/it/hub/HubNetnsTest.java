@@ -328,6 +328,12 @@ class HubNetnsTest {
         assertThat(ping(B, "10.77.0.1")).isFalse();
         assertThat(hub.isAlive()).isTrue();
         assertThat(log("hub"))
+                .as("one line per event, naming the refused client, its address and the reason")
+                .containsPattern(
+                        "(?m)^psk-tunnel: warning: handshake refused \\(disabled_key\\): client b \\([0-9a-f]+\\) from "
+                                + "192\\.168\\.72\\.2:\\d+$")
+                .doesNotContainPattern("(?m)^(INFO|WARNING|SEVERE|FINE): ");
+        assertThat(log("hub"))
                 .doesNotContain(Files.readString(a).replaceAll("(?s).*\"ClientPSK\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
     }
 }

@@ -5,6 +5,7 @@ import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.common.log.Log;
 import dev.psk.tunnel.cli.status.MetricsEndpoint;
 import dev.psk.tunnel.cli.status.StatusDirectory;
 import dev.psk.tunnel.cli.status.StatusFile;
@@ -159,7 +160,8 @@ public final class PskTunnel implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        return new TunnelDaemon(this, tunFactory, System.out, System.err).run();
+        return new TunnelDaemon(this, tunFactory, Log.stdout(TunnelDaemon.PROGRAM), Log.stderr(TunnelDaemon.PROGRAM))
+                .run();
     }
 
     void validate() {

@@ -5,6 +5,7 @@ import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.device.Peer;
 import dev.psk.tunnel.device.TrafficCounters;
 import dev.psk.tunnel.session.PadStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,14 +15,37 @@ import java.util.StringJoiner;
 
 /**
  * The periodic operator lines: traffic and drops by reason, pad consumption, and the one-time
- * warnings at 10 % and 1 % of the sending capacity left.
+ * warnings at 10 % and 1 % of the sending capacity left. The stats and pad lines are printed when
+ * they differ from the last ones printed, or after {@link #IDLE_REPEAT} without a change (so an idle
+ * tunnel still shows it is alive), never every interval of an idle tunnel.
  */
 final class StatsReporter {
     static final double WARN_FRACTION = 0.10;
     static final double CRITICAL_FRACTION = 0.01;
+    /** An unchanged stats line is repeated after this long (or the stats interval, if longer). */
+    static final Duration IDLE_REPEAT = Duration.ofMinutes(10);
 
     private boolean warned10;
     private boolean warned1;
+    private String lastStats;
+    private String lastPad;
+    private long lastPrintedNanos;
+
+    /**
+     * The lines to print at a stats interval ending at {@code nowNanos}: both {@code stats} and
+     * {@code pad} when either changed since the last ones printed (or nothing was printed yet), or
+     * when {@code idleRepeatNanos} passed since; else none.
+     */
+    List<String> due(String stats, String pad, long nowNanos, long idleRepeatNanos) {
+        boolean changed = !stats.equals(lastStats) || !pad.equals(lastPad);
+        if (!changed && nowNanos - lastPrintedNanos < idleRepeatNanos) {
+            return List.of();
+        }
+        lastStats = stats;
+        lastPad = pad;
+        lastPrintedNanos = nowNanos;
+        return List.of(stats, pad);
+    }
 
     /** One stats line over every peer and the device's own drops. */
     String statsLine(Device device) {

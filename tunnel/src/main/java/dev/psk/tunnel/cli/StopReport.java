@@ -3,9 +3,9 @@ package dev.psk.tunnel.cli;
 import dev.psk.common.IoErrors;
 import dev.psk.common.PskException;
 import dev.psk.common.cli.ExitCodes;
+import dev.psk.common.log.LogSink;
 import dev.psk.tunnel.device.Device;
 import dev.psk.tunnel.session.Psk2Session;
-import java.io.PrintStream;
 
 /**
  * Why a point-to-point end stopped, said once: each way it can end ({@link Outcome}) has one line
@@ -42,11 +42,10 @@ final class StopReport {
     }
 
     /** The refusal to start on a pad already used up for sending. */
-    static int notStarted(PskTunnel opt, Psk2Session session, PrintStream err) {
-        err.println("psk-tunnel: not started: pad " + opt.psk + " is exhausted for sending (all "
+    static int notStarted(PskTunnel opt, Psk2Session session, LogSink err) {
+        err.error("not started: pad " + opt.psk + " is exhausted for sending (all "
                 + session.padStatus().dataSlots() + " data slots used, state " + opt.state
                 + "). Generate and distribute a new pad (psk-keygen generate).");
-        err.flush();
         return ExitCodes.PAD_EXHAUSTED;
     }
 
@@ -63,34 +62,32 @@ final class StopReport {
             Psk2Session session,
             Device device,
             PskException closeFailure,
-            PrintStream out,
-            PrintStream err) {
+            LogSink out,
+            LogSink err) {
         Throwable stateFailure = session.stateFailure();
         if (outcome == Outcome.STATE_FAILURE || stateFailure != null) {
-            err.println("psk-tunnel: stopped: state file " + opt.state + " cannot be written ("
+            err.error("stopped: state file " + opt.state + " cannot be written ("
                     + IoErrors.reason(stateFailure != null ? stateFailure : closeFailure)
                     + "); nothing was sent or accepted beyond what it records; " + opt.tun + " removed");
             return ExitCodes.FAILURE;
         }
         if (outcome == Outcome.PAD_EXHAUSTED) {
-            err.println("psk-tunnel: stopped: pad " + opt.psk + " is exhausted for sending (all "
+            err.error("stopped: pad " + opt.psk + " is exhausted for sending (all "
                     + session.padStatus().dataSlots() + " data slots used)"
                     + (closeFailure == null ? "; state saved" : "; " + closeFailure.getMessage())
                     + ". Generate and distribute a new pad (psk-keygen generate).");
             return ExitCodes.PAD_EXHAUSTED;
         }
         if (outcome == Outcome.DEVICE_FAILURE) {
-            err.println("psk-tunnel: stopped: " + device.failure() + "; "
+            err.error("stopped: " + device.failure() + "; "
                     + (closeFailure == null ? "state saved to " + opt.state : closeFailure.getMessage()));
             return ExitCodes.FAILURE;
         }
         if (closeFailure != null) {
-            err.println("psk-tunnel: stopped (" + stopReason + "), but " + closeFailure.getMessage());
+            err.error("stopped (" + stopReason + "), but " + closeFailure.getMessage());
             return ExitCodes.FAILURE;
         }
-        out.println(
-                "psk-tunnel: stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
-        out.flush();
+        out.info("stopped (" + stopReason + "); state saved to " + opt.state + ", " + opt.tun + " removed");
         return ExitCodes.OK;
     }
 }

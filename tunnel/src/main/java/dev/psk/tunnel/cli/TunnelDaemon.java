@@ -2,6 +2,7 @@ package dev.psk.tunnel.cli;
 
 import dev.psk.common.PskException;
 import dev.psk.common.Signals;
+import dev.psk.common.log.Log;
 import dev.psk.tunnel.cli.status.StatusFile;
 import dev.psk.tunnel.cli.status.StatusWriter;
 import dev.psk.tunnel.cli.support.EndpointResolver;
@@ -39,18 +40,27 @@ import java.util.concurrent.TimeUnit;
  * a used-up pad, a state file that cannot be written and a lost device stop it too ({@link StopReport}).
  */
 final class TunnelDaemon {
+    static final String PROGRAM = "psk-tunnel";
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
     private final PskTunnel opt;
     private final TunFactory tunFactory;
-    private final PrintStream out;
-    private final PrintStream err;
+    /** Banner and stats lines (standard output). */
+    private final Log out;
+    /** Events, warnings and failures (standard error). */
+    private final Log err;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String stopReason;
 
     TunnelDaemon(PskTunnel options, TunFactory tunFactory, PrintStream out, PrintStream err) {
+        this(options, tunFactory, new Log(out, PROGRAM, false), new Log(err, PROGRAM, false));
+    }
+
+    /** With the streams' own format decisions (journald priorities when a stream is the journal). */
+    TunnelDaemon(PskTunnel options, TunFactory tunFactory, Log out, Log err) {
         this.opt = options;
         this.tunFactory = tunFactory;
         this.out = out;
@@ -58,8 +68,7 @@ final class TunnelDaemon {
     }
 
     void info(String message) {
-        err.println("psk-tunnel: " + message);
-        err.flush();
+        err.info(message);
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -71,8 +80,7 @@ final class TunnelDaemon {
     }
 
     void warn(String message) {
-        err.println("psk-tunnel: warning: " + message);
-        err.flush();
+        err.warn(message);
     }
 
     /** Asks the daemon to stop (any thread); returns at once. */
@@ -128,8 +136,8 @@ final class TunnelDaemon {
             device.start();
             tun = null; // owned by the device now
             if (hsConfig != null) {
-                handshake = new HandshakeService(
-                                hsConfig, peer, role == Role.INITIATOR ? remote : null, session.keyring(), this::info)
+                handshake = HandshakeService.leveled(
+                                hsConfig, peer, role == Role.INITIATOR ? remote : null, session.keyring(), err)
                         .rekeyInterval(opt.handshake.rekeyInterval())
                         .reattestInterval(opt.handshake.reattestInterval());
                 handshake.start(device);
@@ -144,10 +152,8 @@ final class TunnelDaemon {
             banner(role, remote, socket, pad, session, device, metrics);
             dev.psk.common.SystemdNotify.ready(opt.tun + " up, peer " + remote);
             if (hsConfig != null) {
-                out.println("  handshake " + hsConfig.mode() + ", identity "
-                        + dev.psk.common.Hex.encode(hsConfig.identity().identityId()) + ", pad fingerprint "
-                        + dev.psk.common.Hex.encode(hsConfig.keys().padFingerprint()) + "; data waits for it");
-                out.flush();
+                out.detail("  handshake " + hsConfig.mode() + ", identity "
+                        + dev.psk.common.Hex.encode(hsConfig.identity().identityId()) + "; data waits for it");
             }
             hook = Thread.ofPlatform().name("psk-tunnel-shutdown").unstarted(this::onSignal);
             Runtime.getRuntime().addShutdownHook(hook);
@@ -227,6 +233,11 @@ final class TunnelDaemon {
         Instant started = Instant.now();
         long intervalNanos = opt.statsInterval.toNanos();
         long nextStats = System.nanoTime() + intervalNanos;
+        long idleRepeat = Math.max(intervalNanos, StatsReporter.IDLE_REPEAT.toNanos());
+        // With the handshake off a wrong pad or state shows only as failing packets: say so (rate-limited).
+        AuthFailureHint hint = opt.handshake.mode() == HandshakeMode.OFF
+                ? new AuthFailureHint(opt.remoteHost + ":" + opt.remotePort)
+                : null;
         StatusWriter status = new StatusWriter(
                 opt.statusFilePath(),
                 () -> StatusFile.document(
@@ -258,11 +269,19 @@ final class TunnelDaemon {
                 return ended;
             }
             status.write();
-            if (intervalNanos > 0 && System.nanoTime() - nextStats >= 0) {
+            long now = System.nanoTime();
+            if (hint != null) {
+                String h = hint.check(device.peers().peers().getFirst().counters(), now);
+                if (h != null) {
+                    warn(h);
+                }
+            }
+            if (intervalNanos > 0 && now - nextStats >= 0) {
                 nextStats += intervalNanos;
-                out.println(stats.statsLine(device));
-                out.println(StatsReporter.padLine(session.padStatus()));
-                out.flush();
+                for (String line : stats.due(
+                        stats.statsLine(device), StatsReporter.padLine(session.padStatus()), now, idleRepeat)) {
+                    out.info(line);
+                }
             }
             try {
                 if (stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -325,25 +344,18 @@ final class TunnelDaemon {
             TunnelMetrics metrics)
             throws IOException {
         PadStatus ps = session.padStatus();
-        out.println("psk-tunnel: " + role.label() + " on " + opt.tun + " (mtu " + opt.mtu + ", " + opt.localIp + " -> "
-                + opt.remoteIp + ")");
-        out.println("  local  0.0.0.0:" + socket.localAddress().getPort() + "  remote "
-                + remote.getAddress().getHostAddress() + ":" + remote.getPort()
-                + " (datagrams from other addresses are dropped)");
-        out.println("  pad    " + pad.path() + "  fingerprint " + pad.fingerprintHex() + "  " + pad.dataSlotCount()
-                + " data slots, " + ps.txPacketsRemaining() + " packets left to send"
-                + (pad.writable() ? "" : "  READ-ONLY: no erasure"));
-        out.println("  state  " + opt.state + "  next tx seq " + ps.txNext() + ", rx floor " + ps.rxLowest()
+        out.info(role.label() + " on " + opt.tun + " (mtu " + opt.mtu + ", " + opt.localIp + " -> " + opt.remoteIp
+                + "), peer " + remote.getAddress().getHostAddress() + ":" + remote.getPort() + " from 0.0.0.0:"
+                + socket.localAddress().getPort());
+        out.detail("  pad    " + pad.path() + "  fingerprint " + pad.fingerprintHex() + ", " + ps.txPacketsRemaining()
+                + " packets left to send" + (pad.writable() ? "" : "  READ-ONLY: no erasure"));
+        out.detail("  state  " + opt.state + "  next tx seq " + ps.txNext() + ", rx floor " + ps.rxLowest()
                 + ", erased " + ps.erasedSlots() + " slots");
-        out.println("  crypto ChaCha20-Poly1305 (" + device.aeadName()
-                + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "") + "), replay window " + opt.replayWindow);
-        out.println("  " + socket.bufferReport());
-        out.println("  " + socket.offloadReport());
-        out.println("  " + device.tun().offloadReport());
-        if (metrics != null) {
-            out.println("  metrics " + metrics.url());
-        }
-        out.println("  status " + opt.statusFilePath() + " (psk-tunnel show)");
-        out.flush();
+        out.detail("  crypto ChaCha20-Poly1305 (" + device.aeadName()
+                + (PacketAeads.AUTO.equals(opt.aead) ? ", auto" : "") + "), replay window " + opt.replayWindow
+                + "; " + socket.bufferReport() + "; " + socket.offloadReport() + "; "
+                + device.tun().offloadReport());
+        out.detail("  status " + opt.statusFilePath() + " (psk-tunnel show)"
+                + (metrics == null ? "" : ", metrics " + metrics.url()));
     }
 }

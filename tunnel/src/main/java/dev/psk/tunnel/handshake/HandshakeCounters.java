@@ -9,6 +9,7 @@ public final class HandshakeCounters {
     private final AtomicLongArray drops = new AtomicLongArray(HandshakeDrop.values().length);
     private final AtomicLongArray refusals = new AtomicLongArray(Refusal.values().length);
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refusedByPeer = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong padMismatches = new java.util.concurrent.atomic.AtomicLong();
 
     void drop(HandshakeDrop reason) {
@@ -23,6 +24,11 @@ public final class HandshakeCounters {
         completed.incrementAndGet();
     }
 
+    /** The peer refused one of our handshakes (an authenticated REJECT). */
+    void onRefusedByPeer() {
+        refusedByPeer.incrementAndGet();
+    }
+
     void padMismatch() {
         padMismatches.incrementAndGet();
     }
@@ -33,6 +39,11 @@ public final class HandshakeCounters {
 
     public long refusals(Refusal reason) {
         return refusals.get(reason.ordinal());
+    }
+
+    /** Our handshakes the peer refused (authenticated REJECTs received); {@link #refusals} counts ours. */
+    public long refusedByPeer() {
+        return refusedByPeer.get();
     }
 
     public long completed() {

@@ -2,6 +2,7 @@ package dev.psk.tunnel.handshake;
 
 import dev.psk.common.Hex;
 import dev.psk.common.SecretBytes;
+import dev.psk.common.log.LogSink;
 import dev.psk.tunnel.DropReason;
 import dev.psk.tunnel.crypto.PacketAead;
 import dev.psk.tunnel.crypto.PacketAeads;
@@ -52,11 +53,19 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     private record Inbound(InetSocketAddress from, byte[] bytes) {}
 
+    /** The initiator's handshake whose CONFIRM went out, and its log line, until the responder proves it took it. */
+    private record Unconfirmed(
+            SessionKey key,
+            String line,
+            InetSocketAddress endpointBefore,
+            byte[] identityBefore,
+            Instant establishedBefore) {}
+
     private final HandshakeConfig cfg;
     private final Peer peer;
     private final InetSocketAddress remote;
     private final SessionKeyring keyring;
-    private final Consumer<String> log;
+    private final LogSink log;
     private final LongSupplier nanos;
     private final HandshakeCounters counters = new HandshakeCounters();
     private final ArrayBlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -88,16 +97,37 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
     static final Duration QUIET_AFTER_REFUSAL = Duration.ofSeconds(30);
 
+    /**
+     * Initiator only: CONFIRM sent, but the responder may still refuse it (its signature or quote
+     * checks come after). The handshake counts as completed, and "established" is logged, only when
+     * the first authentic packet under its key arrives (the responder sends one at once).
+     */
+    private Unconfirmed unconfirmed;
+
     private PacketAead keepaliveAead;
     private ByteBuffer keepaliveBuf;
 
     /**
      * @param remote the responder's address for an initiator; null for a responder
      * @param keyring where completed handshakes put their session keys (the peer's Psk2Session reads them)
-     * @param log operator log lines (already prefixed by the caller as it likes)
+     * @param log operator log lines, whatever their severity (the caller prefixes them as it likes)
      */
     public HandshakeService(
             HandshakeConfig cfg, Peer peer, InetSocketAddress remote, SessionKeyring keyring, Consumer<String> log) {
+        this(cfg, peer, remote, keyring, LogSink.of(log));
+    }
+
+    /**
+     * Like the constructor, with each log line's severity: refusals, pad mismatches, failed
+     * handshakes and cut data are warnings, the rest info.
+     */
+    public static HandshakeService leveled(
+            HandshakeConfig cfg, Peer peer, InetSocketAddress remote, SessionKeyring keyring, LogSink log) {
+        return new HandshakeService(cfg, peer, remote, keyring, log);
+    }
+
+    private HandshakeService(
+            HandshakeConfig cfg, Peer peer, InetSocketAddress remote, SessionKeyring keyring, LogSink log) {
         this.cfg = cfg;
         this.peer = peer;
         this.remote = remote;
@@ -257,7 +287,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.accept("handshake: internal error: " + e);
+                log.error("handshake: internal error: " + e);
             }
         }
     }
@@ -272,6 +302,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             responderTimers(now);
             return;
         }
+        confirm();
         initiator.tick();
         Initiator.State s = initiator.state();
         if (s == Initiator.State.IDLE || (s != Initiator.State.WAIT_WELCOME && !now.isBefore(nextStart))) {
@@ -299,7 +330,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         if (line == null) {
             return;
         }
-        log.accept("handshake: " + line);
+        log.info("handshake: " + line);
         byte[] id = boundIdentity;
         if (id == null || !peer.dataAllowed()) {
             return;
@@ -317,7 +348,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             hadKey = false;
             if (peer.dataAllowed()) {
                 peer.allowData(false);
-                log.accept(
+                log.warn(
                         "handshake: no successful rekey within " + rejectAfter().toSeconds()
                                 + " s: session keys wiped, data stopped until a handshake succeeds");
             }
@@ -346,6 +377,16 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         }
     }
 
+    /** Initiator: counts and logs the handshake awaiting proof once a packet under its key has arrived. */
+    private void confirm() {
+        Unconfirmed u = unconfirmed;
+        if (u != null && u.key().heard()) {
+            unconfirmed = null;
+            counters.onCompleted();
+            log.info(u.line());
+        }
+    }
+
     /** Wipes every session key and closes the gate at once; {@code why} goes to the log. */
     private void cut(String why) {
         keyring.retireAll();
@@ -353,7 +394,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         askPeer = !isInitiator();
         nextRekeyRequest = Instant.MIN;
         peer.allowData(false);
-        log.accept("handshake: " + why + ": session keys wiped, data stopped");
+        log.warn("handshake: " + why + ": session keys wiped, data stopped");
     }
 
     private long toNanos(Instant i) {
@@ -364,7 +405,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         try {
             device.sendControl(ByteBuffer.wrap(datagram), to);
         } catch (IOException e) {
-            log.accept("handshake: sending to " + addr(to) + " failed: " + e.getMessage());
+            log.warn("handshake: sending to " + addr(to) + " failed: " + e.getMessage());
         }
     }
 
@@ -417,11 +458,14 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         @Override
         public void established(InetSocketAddress from, byte[] id, String name, int epoch, SecretBytes secret) {
             InetSocketAddress before = boundEndpoint;
+            byte[] identityBefore = boundIdentity;
+            Instant establishedBefore = lastEstablished;
             boolean rekey = lastEstablished != null && peer.dataAllowed() && isBound(id);
             if (!isInitiator()) {
                 peer.rebind(from);
             }
-            keyring.install(new SessionKey(epoch, secret, nanos.getAsLong()), nanos.getAsLong());
+            SessionKey key = new SessionKey(epoch, secret, nanos.getAsLong());
+            keyring.install(key, nanos.getAsLong());
             hadKey = true;
             askPeer = false;
             boundEndpoint = from;
@@ -432,16 +476,23 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             if (!isInitiator()) {
                 sendKeepalive();
             }
-            log.accept("handshake: " + (rekey ? "rekeyed" : "established") + " with " + who(from, id) + ", mode "
+            String line = "handshake: " + (rekey ? "rekeyed" : "established") + " with " + who(from, id) + ", mode "
                     + cfg.mode() + ", key epoch " + epoch
-                    + (before != null && !before.equals(from) ? ", endpoint moved from " + addr(before) : ""));
+                    + (before != null && !before.equals(from) ? ", endpoint moved from " + addr(before) : "");
+            if (isInitiator()) {
+                unconfirmed = new Unconfirmed(key, line, before, identityBefore, establishedBefore);
+                confirm(); // a packet under the key may have come before this call
+            } else {
+                log.info(line);
+            }
         }
 
         @Override
         public void refusedPeer(InetSocketAddress from, byte[] id, Refusal reason) {
             askPeer = false; // it has been told why
             quietUntil = cfg.clock().instant().plus(QUIET_AFTER_REFUSAL);
-            log.accept("handshake: refused " + who(from, id) + ": " + reason.description());
+            unconfirmed = null;
+            log.warn("handshake: refused " + who(from, id) + ": " + reason.description());
             if (isInitiator() || isBound(id)) {
                 if (peer.dataAllowed() || hadKey) {
                     cut("the bound peer was refused (" + reason.description() + ")");
@@ -457,8 +508,19 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void refusedByPeer(InetSocketAddress from, Refusal reason) {
-            log.accept("handshake: peer " + addr(from) + " refused us: " + reason.description());
-            if (isInitiator() || (boundEndpoint != null && boundEndpoint.equals(from))) {
+            log.warn("handshake: peer " + addr(from) + " refused us: " + reason.description());
+            Unconfirmed u = unconfirmed;
+            unconfirmed = null;
+            if (u != null && u.establishedBefore() == null) {
+                // Our first CONFIRM was refused before any data could use its key: nothing flowed,
+                // nothing to report, and nothing was bound (show and the summary say so).
+                boundEndpoint = u.endpointBefore();
+                boundIdentity = u.identityBefore();
+                lastEstablished = u.establishedBefore();
+                keyring.retireAll();
+                hadKey = false;
+                peer.allowData(false);
+            } else if (isInitiator() || (boundEndpoint != null && boundEndpoint.equals(from))) {
                 if (peer.dataAllowed() || hadKey) {
                     cut("the peer refused us (" + reason.description() + ")");
                 } else {
@@ -473,13 +535,13 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
 
         @Override
         public void padMismatch(InetSocketAddress from, byte[] theirs, byte[] ours) {
-            log.accept("handshake: peer " + addr(from) + " uses a different pad (peer pad " + Hex.encode(theirs)
+            log.warn("handshake: peer " + addr(from) + " uses a different pad (peer pad " + Hex.encode(theirs)
                     + ", ours " + Hex.encode(ours) + ")");
         }
 
         @Override
         public void failed(String reason) {
-            log.accept("handshake: no handshake with " + addr(remote) + ": " + reason + "; retrying in "
+            log.warn("handshake: no handshake with " + addr(remote) + ": " + reason + "; retrying in "
                     + RETRY_AFTER_FAILURE.toSeconds() + " s");
             nextStart = cfg.clock().instant().plus(RETRY_AFTER_FAILURE);
         }
@@ -500,15 +562,16 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         if (ep != null) {
             b.append(", bound to ").append(who(ep, boundIdentity));
         }
-        long refused = 0;
+        long byPeer = counters.refusedByPeer();
+        long refused = byPeer;
         for (Refusal r : Refusal.values()) {
             refused += counters.refusals(r);
         }
-        b.append(", ")
-                .append(refused)
-                .append(" refused, ")
-                .append(counters.padMismatches())
-                .append(" pad mismatches, drops ");
+        b.append(", ").append(refused).append(" refused");
+        if (byPeer != 0) {
+            b.append(" (").append(byPeer).append(" by the peer)");
+        }
+        b.append(", ").append(counters.padMismatches()).append(" pad mismatches, drops ");
         var drops = counters.dropSnapshot();
         if (drops.isEmpty()) {
             b.append("none");
@@ -556,6 +619,6 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         if (keepaliveAead != null) {
             keepaliveAead.close();
         }
-        log.accept(summary());
+        log.info(summary());
     }
 }

@@ -340,7 +340,8 @@ public final class Initiator {
         transport.sendAll(from, confirm);
         state = State.ESTABLISHED;
         peerIdentity = w.identityId();
-        counters.onCompleted();
+        // Not counted as completed yet: the responder may still refuse the CONFIRM (its checks of our
+        // signature and quote come after); the service counts it when the first packet under the key arrives.
         events.established(from, w.identityId(), check.peerName(w.identityId()), w.epoch(), secret);
         return null;
     }
@@ -354,6 +355,7 @@ public final class Initiator {
         }
         Refusal r = Refusal.fromCode(m[REJECT_OFF_REASON] & 0xff);
         state = State.FAILED;
+        counters.onRefusedByPeer();
         wipeEphemeral();
         events.refusedByPeer(from, r);
         return null;

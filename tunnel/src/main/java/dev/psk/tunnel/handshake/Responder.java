@@ -377,6 +377,7 @@ public final class Responder {
         }
         pending.remove(key);
         p.wipe();
+        counters.onRefusedByPeer();
         events.refusedByPeer(from, Refusal.fromCode(m[REJECT_OFF_REASON] & 0xff));
         return null;
     }

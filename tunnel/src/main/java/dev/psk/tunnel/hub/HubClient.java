@@ -55,6 +55,9 @@ public final class HubClient implements AutoCloseable {
     private IkPsk2Handshake pending;
     private int pendingIndex;
     private volatile boolean closed;
+    /** The hub's silence was logged; cleared by the next completed handshake. */
+    private volatile boolean silenceReported;
+
     private Thread timerThread;
 
     public HubClient(
@@ -262,6 +265,11 @@ public final class HubClient implements AutoCloseable {
             table.put(s);
             timers.onHandshakeComplete(now);
             counters.handshakesCompleted.incrementAndGet();
+            if (silenceReported) {
+                silenceReported = false;
+                LOG.info("client " + config.name() + " " + config.fingerprint() + ": handshake with hub " + serverName()
+                        + " completed");
+            }
             sendKeepalive(now);
         } catch (NoiseException e) {
             // Forged or corrupted: the handshake stays pending for the genuine response.
@@ -327,12 +335,17 @@ public final class HubClient implements AutoCloseable {
                         discardPending();
                     }
                     // The hub answers a refused message 1 with silence (only "under load" has an
-                    // answer, the cookie reply), so silence is all a refused client can report.
-                    LOG.warning("client " + config.name() + " " + config.fingerprint() + ": no handshake with hub "
-                            + serverName() + " after " + timers.attemptSeconds() + " s of attempts; the hub is"
-                            + " silent when it refuses (unknown or disabled key, replayed or rate-limited"
-                            + " message 1, identity refused) and when unreachable: its log names the reason"
-                            + (cookies.hasCookie() ? "; it did answer with cookies (under load)" : ""));
+                    // answer, the cookie reply), so silence is all a refused client can report: once
+                    // per outage (the attempts go on), again only after a handshake has succeeded.
+                    if (!silenceReported) {
+                        silenceReported = true;
+                        LOG.warning("client " + config.name() + " " + config.fingerprint() + ": no handshake with hub "
+                                + serverName() + " after " + timers.attemptSeconds() + " s of attempts; the hub is"
+                                + " silent when it refuses (unknown or disabled key, replayed or rate-limited"
+                                + " message 1, identity refused) and when unreachable: its log names the reason"
+                                + (cookies.hasCookie() ? "; it did answer with cookies (under load)" : "")
+                                + "; still trying, said once until a handshake succeeds");
+                    }
                 }
                 case SEND_KEEPALIVE -> sendKeepalive(now);
                 case NONE -> {}

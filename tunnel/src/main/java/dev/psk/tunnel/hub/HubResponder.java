@@ -153,8 +153,12 @@ final class HubResponder implements AutoCloseable {
             String who = e != null
                     ? "client " + e.state().label()
                     : unknownKey != null ? "unknown key " + unknownKey : "unauthenticated message 1";
-            LOG.info(() -> "handshake refused (" + r.label() + "): " + who + " from "
-                    + source.getAddress().getHostAddress() + ":" + source.getPort());
+            // An enrolled client refused (revoked, replayed, rate-limited, identity) is a warning for
+            // journalctl -p warning; unknown keys and unauthenticated messages are the internet's noise.
+            LOG.log(
+                    e != null ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO,
+                    () -> "handshake refused (" + r.label() + "): " + who + " from "
+                            + source.getAddress().getHostAddress() + ":" + source.getPort());
         }
         return new Outcome(r, null, null, null, null);
     }

@@ -21,6 +21,8 @@ public final class SessionKey {
     private volatile boolean superseded;
 
     private volatile long acceptUntilNanos;
+    /** Set once an authentic packet under this key arrived: the peer holds it too (it accepted the handshake). */
+    private volatile boolean heard;
 
     /**
      * @param secret the 32-byte session secret, owned by this key from now on
@@ -44,6 +46,15 @@ public final class SessionKey {
 
     public long establishedNanos() {
         return establishedNanos;
+    }
+
+    /** True once an authentic packet under this key has arrived (proof that the peer completed the handshake). */
+    public boolean heard() {
+        return heard;
+    }
+
+    void markHeard() {
+        heard = true;
     }
 
     public boolean usable() {

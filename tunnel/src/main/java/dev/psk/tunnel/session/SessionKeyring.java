@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Thread-safety: {@link #install}, {@link #expire} and {@link #retireAll} run on the handshake
  * thread (synchronized); the packet threads read {@link #tx()} and {@link #rx(int)} (volatile,
- * lock-free) and call {@link #onAuthentic} per packet (one volatile read unless it switches).
+ * lock-free) and call {@link #onAuthentic} per packet (two volatile reads unless it switches or
+ * marks the key heard, once per key).
  */
 public final class SessionKeyring {
     public static final int MAX_EPOCH = 3;
@@ -100,6 +101,9 @@ public final class SessionKeyring {
 
     /** Called by the receive thread for every authentic packet: the initiator's deferred switch. */
     public void onAuthentic(SessionKey k) {
+        if (!k.heard()) {
+            k.markHeard(); // once per key: the handshake service logs the initiator's "established" on it
+        }
         if (pendingTx == k) {
             synchronized (this) {
                 if (pendingTx == k) {

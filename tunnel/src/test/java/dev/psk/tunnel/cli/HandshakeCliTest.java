@@ -107,7 +107,7 @@ class HandshakeCliTest {
         assertThat(a.result().get(10, TimeUnit.SECONDS)).isZero();
         assertThat(b.result().get(10, TimeUnit.SECONDS)).isZero();
         assertThat(b.err().toString()).contains("psk-tunnel: handshake: established with 127.0.0.1:" + portA);
-        assertThat(a.out().toString()).contains("handshake psk, identity 0000000000000000, pad fingerprint");
+        assertThat(a.out().toString()).contains("handshake psk, identity 0000000000000000; data waits for it");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.psk.tunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.common.log.Log;
 import dev.psk.tunnel.io.tun.TunDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +32,21 @@ record TestDaemon(
      * @param extra further options, e.g. {@code --handshake psk}
      */
     static TestDaemon start(
+            Path dir,
+            Path pad,
+            String name,
+            int local,
+            int remote,
+            boolean initiator,
+            TunDevice tun,
+            String statsInterval,
+            String... extra) {
+        return start(false, dir, pad, name, local, remote, initiator, tun, statsInterval, extra);
+    }
+
+    /** As above; {@code journal}: write both streams as if each were the journal (priority prefixes). */
+    static TestDaemon start(
+            boolean journal,
             Path dir,
             Path pad,
             String name,
@@ -82,8 +98,8 @@ record TestDaemon(
         TunnelDaemon d = new TunnelDaemon(
                 opts,
                 f,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new Log(new PrintStream(out, true, StandardCharsets.UTF_8), TunnelDaemon.PROGRAM, journal),
+                new Log(new PrintStream(err, true, StandardCharsets.UTF_8), TunnelDaemon.PROGRAM, journal));
         CompletableFuture<Integer> result = CompletableFuture.supplyAsync(
                 () -> {
                     try {

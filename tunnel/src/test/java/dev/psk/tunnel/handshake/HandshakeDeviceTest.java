@@ -306,6 +306,9 @@ class HandshakeDeviceTest {
         assertThat(waitFor(() ->
                         p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
                 .isTrue();
+        assertThat(waitFor(() -> p.a().hs().counters().completed() == 1))
+                .as("A counts its handshake on B's first packet under the key")
+                .isTrue();
         assertThat(p.b().hs().boundIdentity()).isEqualTo(ia.id);
         // the pinned-peers file's name, which psk-tunnel show prints for the peer
         assertThat(p.b().hs().boundName()).isEqualTo("site-a");

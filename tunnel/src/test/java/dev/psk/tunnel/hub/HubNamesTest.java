@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Clients by enrolled name (issue #13 item 7): logs, activity (show), metrics, and what a refused client says. */
 class HubNamesTest extends HubHarness {
     final List<String> logs = new CopyOnWriteArrayList<>();
+    final List<String> levels = new CopyOnWriteArrayList<>();
 
     AutoCloseable capture() {
         Logger root = Logger.getLogger("dev.psk.tunnel.hub");
@@ -31,6 +32,7 @@ class HubNamesTest extends HubHarness {
             @Override
             public void publish(LogRecord r) {
                 logs.add(r.getMessage());
+                levels.add(r.getLevel() + " " + r.getMessage());
             }
 
             @Override
@@ -88,6 +90,7 @@ class HubNamesTest extends HubHarness {
                 .filter(l -> l.contains("disabled_key"))
                 .findFirst()
                 .orElseThrow();
+        assertThat(levels).anyMatch(l -> l.startsWith("WARNING handshake refused (disabled_key): client alice ("));
         assertThat(refused)
                 .contains("client alice ("
                         + AllowedClient.fingerprint(alice.keys().pub()) + ")")
@@ -118,10 +121,23 @@ class HubNamesTest extends HubHarness {
             open.add(client);
             client.start();
             await(() -> logs.stream().anyMatch(l -> l.contains("no handshake with hub")), 5000);
+            long sent = client.counters().initiationsSent.get();
+            // Two more rounds of attempts (1 s each here) give up in silence again: no second line.
+            Thread.sleep(2500);
+            assertThat(client.counters().initiationsSent.get())
+                    .as("still trying")
+                    .isGreaterThan(sent);
         }
+        assertThat(logs.stream().filter(l -> l.contains("no handshake with hub")))
+                .as("said once per outage")
+                .hasSize(1);
         assertThat(logs)
                 .anyMatch(l -> l.contains("handshake refused (unknown_key): unknown key "
                         + AllowedClient.fingerprint(mallory.keys().pub())))
                 .anyMatch(l -> l.contains("client mallory") && l.contains("silent when it refuses"));
+        assertThat(levels)
+                .as("an unknown key is the internet's noise, a silent hub the client's problem")
+                .anyMatch(l -> l.startsWith("INFO handshake refused (unknown_key): unknown key "))
+                .anyMatch(l -> l.startsWith("WARNING client mallory ") && l.contains("no handshake with hub"));
     }
 }

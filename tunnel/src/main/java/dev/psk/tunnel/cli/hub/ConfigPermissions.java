@@ -1,5 +1,6 @@
 package dev.psk.tunnel.cli.hub;
 
+import dev.psk.common.log.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ final class ConfigPermissions {
             Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
             open.retainAll(p);
             if (!open.isEmpty()) {
-                System.err.println("warning: " + config
-                        + " holds private keys and PSKs but is readable by group or others" + " (chmod 600 it)");
+                Log.stderr("psk-tunnel")
+                        .warn(config + " holds private keys and PSKs but is readable by group or others"
+                                + " (chmod 600 it)");
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not a POSIX file system: nothing to check

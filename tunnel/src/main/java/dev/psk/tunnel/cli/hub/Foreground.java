@@ -2,7 +2,7 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.Signals;
 import dev.psk.common.cli.ExitCodes;
-import java.io.PrintStream;
+import dev.psk.common.log.LogSink;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +21,7 @@ final class Foreground {
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
     private final String what;
-    private final PrintStream log;
+    private final LogSink log;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String reason;
@@ -31,7 +31,7 @@ final class Foreground {
      * @param what the daemon in the stop line, e.g. "hub server pskh0"
      * @param log where the stop line goes
      */
-    Foreground(String what, PrintStream log) {
+    Foreground(String what, LogSink log) {
         this.what = what;
         this.log = log;
         for (String name : new String[] {"INT", "TERM"}) {
@@ -87,8 +87,12 @@ final class Foreground {
             }
         }
         boolean failure = failed || !problems.isEmpty();
-        log.println(what + " stopped" + (failed ? ": " + reason : " (" + reason + ")") + problems);
-        log.flush();
+        String line = what + " stopped" + (failed ? ": " + reason : " (" + reason + ")") + problems;
+        if (failure) {
+            log.error(line);
+        } else {
+            log.info(line);
+        }
         return failure ? ExitCodes.FAILURE : ExitCodes.OK;
     }
 

@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli.hub;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.common.log.Log;
 import dev.psk.identity.Signer;
 import dev.psk.identity.pkcs11.PinSource;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Connect to a hub (Noise IKpsk2 initiator) and route the configured prefixes through it.")
 public final class HubClientCommand implements Callable<Integer> {
+    private static final Log LOG = Log.stderr("psk-tunnel");
+
     @Mixin
     VerboseOption verbose;
 
@@ -79,7 +82,7 @@ public final class HubClientCommand implements Callable<Integer> {
                 ? null
                 : TokenSigner.open(
                         Pkcs11Uri.parse(identityKey), pinFile == null ? PinSource.none() : PinSource.file(pinFile));
-        InetSocketAddress server = dev.psk.tunnel.cli.support.EndpointResolver.fromEnvironment(System.err::println)
+        InetSocketAddress server = dev.psk.tunnel.cli.support.EndpointResolver.fromEnvironment(LOG::info)
                 .resolve("ServerEndpoint", cfg.serverHost(), cfg.serverPort());
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
         HubClient client = null;
@@ -112,16 +115,16 @@ public final class HubClientCommand implements Callable<Integer> {
                 DeviceMetrics.register(registry, client.device(), PeerFacts.DEFAULT);
                 metrics = MetricsEndpoint.serve(registry, metricsAt);
             }
-            System.err.println("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface "
-                    + tun.name() + (metrics != null ? ", metrics " + metrics.url() : ""));
+            LOG.info("client " + cfg.name() + " " + cfg.fingerprint() + " -> " + server + ", interface " + tun.name()
+                    + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
                     deviceOptions.statusFile(tun.name()),
                     client.device(),
                     "hub client",
                     ch.localAddress().getPort(),
-                    w -> System.err.println("warning: " + w));
+                    LOG::warn);
             dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
-            Foreground fg = new Foreground("hub client " + cfg.name() + " on " + tun.name(), System.err);
+            Foreground fg = new Foreground("hub client " + cfg.name() + " on " + tun.name(), LOG);
             client.device().onFailure(fg::fail);
             if (client.device().failure() != null) {
                 fg.fail(client.device().failure()); // failed before the listener was in place

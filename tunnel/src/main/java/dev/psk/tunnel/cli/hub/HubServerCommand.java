@@ -2,6 +2,7 @@ package dev.psk.tunnel.cli.hub;
 
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
+import dev.psk.common.log.Log;
 import dev.psk.tunnel.cli.status.DeviceMetrics;
 import dev.psk.tunnel.cli.status.MetricsEndpoint;
 import dev.psk.tunnel.cli.status.PeerFacts;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Run the hub: admit the configured clients, enforce their AllowedIPs, route between them.")
 public final class HubServerCommand implements Callable<Integer> {
+    private static final Log LOG = Log.stderr("psk-tunnel");
+
     @Mixin
     VerboseOption verbose;
 
@@ -101,7 +104,7 @@ public final class HubServerCommand implements Callable<Integer> {
             String v = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"))
                     .strip();
             if (v.equals("0")) {
-                System.err.println("warning: net.ipv4.ip_forward is 0: clients reach the hub but not each other"
+                LOG.warn("net.ipv4.ip_forward is 0: clients reach the hub but not each other"
                         + " (sysctl -w net.ipv4.ip_forward=1, or set ClientToClient: false)");
             }
         } catch (java.io.IOException | RuntimeException e) {
@@ -145,7 +148,7 @@ public final class HubServerCommand implements Callable<Integer> {
             hub.start();
             reloader.start();
             warnIfNotForwarding(cfg);
-            System.err.println("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name()
+            LOG.info("hub " + cfg.fingerprint() + " on " + ch.localAddress() + ", interface " + tun.name()
                     + ", " + cfg.clients().size() + " clients"
                     + (metrics != null ? ", metrics " + metrics.url() : ""));
             status = StatusWriter.start(
@@ -153,10 +156,10 @@ public final class HubServerCommand implements Callable<Integer> {
                     hub.device(),
                     "hub server",
                     ch.localAddress().getPort(),
-                    w -> System.err.println("warning: " + w));
+                    LOG::warn);
             dev.psk.common.SystemdNotify.ready(
                     "hub on " + tun.name() + ", " + cfg.clients().size() + " clients");
-            Foreground fg = new Foreground("hub server " + tun.name(), System.err);
+            Foreground fg = new Foreground("hub server " + tun.name(), LOG);
             hub.device().onFailure(fg::fail);
             if (hub.device().failure() != null) {
                 fg.fail(hub.device().failure()); // failed before the listener was in place

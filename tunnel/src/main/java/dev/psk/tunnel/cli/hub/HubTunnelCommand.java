@@ -26,6 +26,6 @@ public final class HubTunnelCommand implements Runnable {
 
     public static void main(String[] args) {
         CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
-        System.exit(CliRunner.run(new HubTunnelCommand(), args));
+        System.exit(CliRunner.run("psk-tunnel", new HubTunnelCommand(), args));
     }
 }

@@ -2,6 +2,7 @@ package dev.psk.tunnel.cli.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.common.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,8 @@ class ForegroundTest {
     @Test
     void aStopClosesLastOpenedFirstAndSaysStoppedOnce() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Foreground fg = new Foreground("hub server pskh0", new PrintStream(log, true, StandardCharsets.UTF_8));
+        Foreground fg = new Foreground(
+                "hub server pskh0", new Log(new PrintStream(log, true, StandardCharsets.UTF_8), "psk-tunnel", false));
         List<String> closed = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> r =
                 runAsync(fg, () -> closed.add("hub"), () -> closed.add("reloader"), null, () -> closed.add("status"));
@@ -48,13 +50,15 @@ class ForegroundTest {
         fg.stop("SIGINT"); // a second signal changes nothing
         assertThat(r.get(5, TimeUnit.SECONDS)).isZero();
         assertThat(closed).containsExactly("status", "reloader", "hub");
-        assertThat(log.toString(StandardCharsets.UTF_8)).isEqualTo("hub server pskh0 stopped (SIGTERM)\n");
+        assertThat(log.toString(StandardCharsets.UTF_8)).isEqualTo("psk-tunnel: hub server pskh0 stopped (SIGTERM)\n");
     }
 
     @Test
     void aFailureStopsWithExitOneAndItsReasonAndAFailedCloseIsReported() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Foreground fg = new Foreground("hub client alice on pskc0", new PrintStream(log, true, StandardCharsets.UTF_8));
+        Foreground fg = new Foreground(
+                "hub client alice on pskc0",
+                new Log(new PrintStream(log, true, StandardCharsets.UTF_8), "psk-tunnel", false));
         List<String> closed = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> r = runAsync(fg, () -> closed.add("client"), () -> {
             throw new java.io.IOException("timestamps not saved");
@@ -63,15 +67,16 @@ class ForegroundTest {
         assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(closed).containsExactly("client");
         assertThat(log.toString(StandardCharsets.UTF_8))
-                .isEqualTo("hub client alice on pskc0 stopped: TUN device pskc0 was closed under the tunnel;"
-                        + " closing failed: timestamps not saved\n");
+                .isEqualTo(
+                        "psk-tunnel: hub client alice on pskc0 stopped: TUN device pskc0 was closed under the tunnel;"
+                                + " closing failed: timestamps not saved\n");
     }
 
     /** The child of {@link #sigtermExitsZeroWithAStoppedLine}: a Foreground with one resource. */
     static final class Child {
         public static void main(String[] args) throws Exception {
             Path marker = Path.of(args[0]);
-            Foreground fg = new Foreground("hub server test0", System.err);
+            Foreground fg = new Foreground("hub server test0", Log.stderr("psk-tunnel"));
             System.out.println("ready");
             System.out.flush();
             int code = fg.run(() -> Files.writeString(marker, "closed"));
