@@ -349,7 +349,7 @@ class TunnelLifecycleTest {
         String last = d.out()
                 .toString(StandardCharsets.UTF_8)
                 .lines()
-                .filter(l -> l.startsWith("stats:"))
+                .filter(l -> l.startsWith("psk-tunnel: stats:"))
                 .reduce((x, y) -> y)
                 .orElse("");
         java.util.regex.Matcher r =

@@ -93,8 +93,8 @@ class HubReloadTest extends HubHarness {
                 .doesNotContain(hubKeys.privB64());
         assertThat(r.reloadsApplied()).isZero();
         assertThat(scrape(registry))
-                .contains("psk_hub_config_reloads_total{result=\"refused\"} 6")
-                .contains("psk_hub_config_reloads_total{result=\"applied\"} 0");
+                .contains("psk_hub_config_reloads_total{interface=\"hub\",result=\"refused\"} 6")
+                .contains("psk_hub_config_reloads_total{interface=\"hub\",result=\"applied\"} 0");
         // The live part alone applies.
         AtomicFiles.write(
                 file, json(List.of(alice, bobOff), Map.of()).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY);
