@@ -26,7 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code psk-tunnel show [NAME...]}: the status of running tunnels, like {@code wg show}. */
 @Command(
         name = "show",
-        description = "Shows running tunnels: peer, endpoints, traffic, drops by reason, pad slots used and remaining.")
+        description = {
+            "Show running tunnels, like wg show.",
+            "Per tunnel: peer, endpoints, traffic, drops by reason, pad slots used and remaining."
+        },
+        footer = {"", "Examples:", "  psk-tunnel show", "  psk-tunnel show tun0 --json"})
 public final class ShowCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
