@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
             "",
             "Example:",
             "  psk-provision identity sign \\",
-            "    --key \"$(jq -r .key_uri site-a.identity.json)\" --pin-file user.pin \\",
-            "    --in msg.bin --out msg.sig",
+            "    --key \"$(jq -r .key_uri /etc/psk/site-a.identity.json)\" \\",
+            "    --pin-file user.pin --in msg.bin --out msg.sig",
             "",
             "Exit codes: 0 signed, 1 failure, 2 usage error."
         })

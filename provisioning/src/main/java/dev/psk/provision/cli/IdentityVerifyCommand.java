@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  psk-provision identity verify --pub site-a.pub.pem --in msg.bin --sig msg.sig",
+            "  psk-provision identity verify --pub /etc/psk/site-a.pub.pem \\",
+            "    --in msg.bin --sig msg.sig",
             "  psk-provision identity verify --peers peers.conf --id 3f2a9c0d11e4b7a8 \\",
             "    --in msg.bin --sig msg.sig",
             "",
