@@ -32,11 +32,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Verifier, step 2 of enrolment (no TPM needed): check the request — the EK certificate chains to a root in "
+            "Enrolment 2, verifier: check a request, write a challenge.",
+            "No TPM is needed. The request is checked: the EK certificate chains to a root in "
                     + "--ek-roots, is valid now, has EK key usage and certifies the EK presented; the AK is fixedTPM, "
                     + "fixedParent, sensitiveDataOrigin, restricted, sign — then write a challenge: a credential "
                     + "(TPM2_MakeCredential, done in software) only that TPM can activate for that AK.",
             "Prints the challenge id, or REJECT: <check>: <detail> with exit 1."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest enroll-challenge --request request.json \\",
+            "      --ek-roots /etc/psk/ek-roots --state /var/lib/psk/enrol \\",
+            "      --out challenge.json",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class EnrollChallengeCommand implements Callable<Integer> {
     @Spec

@@ -24,9 +24,17 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Device, step 1 of enrolment: write a request with the TPM's EK certificate (from its NV index), the EK "
-                    + "(re-derived from the standard template) and the AK's public area and Name.",
+            "Enrolment 1, device: write a request for the verifier.",
+            "The request holds the TPM's EK certificate (from its NV index), the EK (re-derived from the standard "
+                    + "template) and the AK's public area and Name.",
             "Send it to the verifier (psk-attest enroll-challenge)."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest enroll --tpm device:/dev/tpmrm0 --ek-alg rsa --out request.json",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class EnrollCommand implements Callable<Integer> {
     @Spec

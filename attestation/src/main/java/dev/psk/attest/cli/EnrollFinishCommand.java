@@ -29,10 +29,19 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Verifier, step 4 of enrolment: check the device's answer against the pending challenge (each challenge is "
-                    + "answerable once, before its deadline) and only then write the pinned AK record, which verify "
+            "Enrolment 4, verifier: check the answer and pin the AK.",
+            "The answer is checked against the pending challenge (each challenge is "
+                    + "answerable once, before its deadline); only then is the pinned AK record written, which verify "
                     + "--ak and the tunnel's --peer-ak accept.",
             "Prints ACCEPT: <AK name> or REJECT: <check>: <detail> with exit 1."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest enroll-finish --answer answer.json --state /var/lib/psk/enrol \\",
+            "      --out site-a-ak.json",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class EnrollFinishCommand implements Callable<Integer> {
     @Spec

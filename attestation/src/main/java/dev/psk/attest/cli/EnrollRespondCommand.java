@@ -25,9 +25,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Device, step 3 of enrolment: activate the challenge's credential in the TPM (TPM2_ActivateCredential with "
-                    + "the EK and the AK of step 1) and write the answer for psk-attest enroll-finish.",
+            "Enrolment 3, device: answer the challenge with the TPM.",
+            "Activates the challenge's credential in the TPM (TPM2_ActivateCredential with "
+                    + "the EK and the AK of step 1) and writes the answer for psk-attest enroll-finish.",
             "Use the same --ek-alg and AK options as for psk-attest enroll. Exit 1 when the TPM refuses the credential."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest enroll-respond --tpm device:/dev/tpmrm0 --ek-alg rsa \\",
+            "      --challenge challenge.json --out answer.json",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class EnrollRespondCommand implements Callable<Integer> {
     @Spec

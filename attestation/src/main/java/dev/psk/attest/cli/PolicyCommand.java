@@ -31,9 +31,17 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "policy",
         description = {
-            "Write a golden-value PCR policy (JSON) from a TPM or an event log.",
+            "Write a golden-value PCR policy from a TPM or an event log.",
+            "The policy is JSON (see docs/attestation.md).",
             "Takes the current PCRs of a known-good machine (--tpm) or replays its TCG event log (--eventlog). "
                     + "Review the result before pinning it: see docs/attestation.md."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest policy --tpm device:/dev/tpmrm0 --pcrs sha256:0-7 --out golden.json",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class PolicyCommand implements Callable<Integer> {
     @Spec

@@ -28,12 +28,20 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "quote",
         description = {
-            "Quote PCRs over a nonce with an attestation key; write tpm2-tools-compatible files.",
+            "Quote PCRs over a nonce; write tpm2-tools-compatible files.",
             "The AK is a restricted signing key in the endorsement hierarchy, re-derived from a fixed template (the same "
                     + "key on every run) unless --ak-handle names a persistent one. Writes DIR/ak.pub.pem, DIR/ak.tpm2b "
                     + "(the AK's TPM2B_PUBLIC: pinning it lets verify check the key is restricted), DIR/quote.msg, "
                     + "DIR/quote.sig, DIR/pcrs.values (the formats of tpm2_quote -m, -s and -F values) and DIR/pcrs.tpm2 "
                     + "(tpm2-tools' serialized PCRs, which tpm2_checkquote -f reads)."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  psk-attest quote --tpm swtpm:host=127.0.0.1,port=2321 \\",
+            "      --nonce 5eed0123456789ab --pcrs sha256:0-7 --out-dir q",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class QuoteCommand implements Callable<Integer> {
     @Spec

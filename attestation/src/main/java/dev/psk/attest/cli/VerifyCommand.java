@@ -35,10 +35,20 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(
         name = "verify",
         description = {
-            "Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT: <reason>.",
+            "Verify a TPM 2.0 quote strictly; print ACCEPT or REJECT.",
+            "A rejection is printed as REJECT: <reason>.",
             "Checks, in order: structure, magic, type (a quote), signature scheme and signature by the pinned AK, nonce, "
                     + "exact PCR selection, PCR digest, and optionally event-log replay, golden-value policy and clock. "
                     + "Reads the files tpm2_quote writes. Exit 0 ACCEPT, 1 REJECT, 2 usage error."
+        },
+        footer = {
+            "",
+            "Example (the files of psk-attest quote or tpm2_quote):",
+            "  psk-attest verify --ak q/ak.pub.pem --message q/quote.msg \\",
+            "      --signature q/quote.sig --pcr-values q/pcrs.values \\",
+            "      --nonce 5eed0123456789ab --pcrs sha256:0-7",
+            "",
+            "Exit codes: 0 success/ACCEPT, 1 failure/REJECT, 2 usage error."
         })
 public final class VerifyCommand implements Callable<Integer> {
     @Spec

@@ -486,4 +486,21 @@ class TpmInteropTest {
                         d.resolve("p.json").toString()),
                 "policy: PCR sha256:7 differs");
     }
+
+    @Test
+    void pcrsJsonIsOneObjectOfBanksWithTheSameValues() throws Exception {
+        Path raw = d.resolve("json-pcrs.bin");
+        Cli.Run r = Cli.run("pcrs", "--tpm", tpm.address(), "--pcrs", "sha256:0,7", "--json", "--out", raw.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        tools.jackson.databind.JsonNode doc =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        assertThat(doc.isObject()).isTrue();
+        assertThat(doc.propertyNames()).containsExactly("sha256");
+        assertThat(doc.get("sha256").propertyNames()).containsExactly("0", "7");
+        byte[] v = Files.readAllBytes(raw);
+        assertThat(doc.get("sha256").get("7").asString())
+                .isEqualTo(dev.psk.common.Hex.encode(v, 32, 32))
+                .matches("[0-9a-f]{64}");
+        assertThat(r.out().strip().lines()).hasSize(1);
+    }
 }

@@ -61,6 +61,10 @@ class VerifyCommandTest {
                 .startsWith("{\"verdict\":\"ACCEPT\",\"reason\":\"ok\"")
                 .contains("\"check\":\"clock\"")
                 .contains("\"pcrDigest\":\"8eb10a2e");
+        tools.jackson.databind.JsonNode doc =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        assertThat(doc.get("verdict").asString()).isEqualTo("ACCEPT");
+        assertThat(r.out().strip().lines()).hasSize(1);
     }
 
     @Test

@@ -23,11 +23,15 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  *   <li>every line of every rendered {@code --help} fits {@value #WIDTH} columns, and so does every
  *       indented footer line as written (an example: picocli would re-wrap a longer one onto
  *       column 0, cutting it where it no longer pastes; prose lines may wrap);
- *   <li>every option and positional parameter has a description;
+ *   <li>every example pastes as it is: picocli renders each example line unchanged (no re-wrap),
+ *       examples are indented (never on column 0), and a {@code \\} continuation is a word
+ *       boundary (a space before it), so no file name or URI is split across lines;
+ *   <li>every option and positional parameter has a description, and it ends in '.';
  *   <li>each command's summary (the first description line, which the parent lists) is a complete
- *       sentence ending in '.', so a multi-line description never shows a cut-off summary;
+ *       sentence ending in '.', so a multi-line description never shows a cut-off summary, and it
+ *       fits on one line of the parent's command list;
  *   <li>parameter labels share one style: UPPER_CASE words ({@code FILE}, {@code DIR}, {@code URI},
- *       {@code KEY=VALUE});
+ *       {@code KEY=VALUE}), no single letters other than {@code N};
  *   <li>{@code --out} is always a file; a directory is {@code --out-dir DIR}.
  * </ul>
  *
@@ -137,19 +141,14 @@ public final class HelpLint {
         CommandSpec spec = cl.getCommandSpec();
         String name = spec.qualifiedName();
         String usage = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
-        for (String line : usage.split("\n", -1)) {
+        List<String> rendered = List.of(usage.split("\n", -1));
+        for (String line : rendered) {
             if (line.length() > WIDTH) {
                 out.add(name + ": help line of " + line.length() + " columns: " + line);
             }
         }
-        for (String raw : spec.usageMessage().footer()) {
-            for (String line : raw.split("%n|\n", -1)) {
-                if (line.startsWith(" ") && line.length() > WIDTH) {
-                    out.add(name + ": example line of " + line.length()
-                            + " columns (picocli would re-wrap it, breaking examples): " + line);
-                }
-            }
-        }
+        checkExamples(name, spec, rendered, out);
+        checkCommandList(name, cl, out);
         String[] desc = spec.usageMessage().description();
         String[] header = spec.usageMessage().header();
         String summary = header.length > 0 ? header[0] : desc.length > 0 ? desc[0] : "";
@@ -176,15 +175,65 @@ public final class HelpLint {
         }
     }
 
+    /** Footer example lines: indented, rendered unchanged, continued only at a word boundary. */
+    private static void checkExamples(String name, CommandSpec spec, List<String> rendered, List<String> out) {
+        String tool = spec.root().name();
+        boolean continued = false;
+        for (String raw : spec.usageMessage().footer()) {
+            for (String line : raw.split("%n|\n", -1)) {
+                boolean example = continued || line.strip().startsWith(tool + " ");
+                if (!example) {
+                    continue;
+                }
+                if (line.length() > WIDTH) {
+                    out.add(name + ": example line of " + line.length()
+                            + " columns (picocli would re-wrap it, breaking examples): " + line);
+                } else if (!rendered.contains(line)) {
+                    out.add(name + ": example line is not rendered as written (re-wrapped): " + line);
+                }
+                if (!line.startsWith(" ")) {
+                    out.add(name + ": example on column 0 (indent it): " + line);
+                }
+                continued = line.endsWith("\\");
+                if (continued && !line.endsWith(" \\")) {
+                    out.add(name + ": example continued inside a word (put a space before '\\'): " + line);
+                }
+            }
+        }
+    }
+
+    /** Each subcommand's summary takes exactly one line of this command's command list. */
+    private static void checkCommandList(String name, CommandLine cl, List<String> out) {
+        if (cl.getSubcommands().isEmpty()) {
+            return;
+        }
+        String list = cl.getHelp().commandList();
+        String previous = "";
+        for (String line : list.split("\n", -1)) {
+            if (line.startsWith("   ") && !line.isBlank()) {
+                if (!previous.isEmpty()) {
+                    out.add(name + ": the summary of '" + previous.strip().split(" ")[0]
+                            + "' wraps in the command list (make it one short line): " + line.strip());
+                }
+                previous = "";
+            } else {
+                previous = line;
+            }
+        }
+    }
+
     private static void checkArg(String command, String what, ArgSpec a, List<String> out) {
         String[] d = a.description();
         if (d.length == 0 || String.join("", d).isBlank()) {
             out.add(command + ": " + what + " has no description");
+        } else if (!d[d.length - 1].strip().endsWith(".")) {
+            out.add(command + ": " + what + " description does not end in '.': " + d[d.length - 1]);
         }
         boolean takesValue = a.isPositional() || a.arity().max() > 0;
-        if (takesValue && !LABEL.matcher(a.paramLabel()).matches()) {
-            out.add(command + ": " + what + " has parameter label '" + a.paramLabel()
-                    + "', expected UPPER_CASE like FILE, DIR or URI");
+        String label = a.paramLabel();
+        if (takesValue && (!LABEL.matcher(label).matches() || label.length() == 1 && !label.equals("N"))) {
+            out.add(command + ": " + what + " has parameter label '" + label
+                    + "', expected an UPPER_CASE word like FILE, DIR or URI");
         }
     }
 

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "generate",
         description = {
-            "Write a pad of whole 120-byte slots to OUT (mode 0600, written atomically) and its checksum to OUT.sha256.",
+            "Write a new pad of whole 120-byte slots and its checksum sidecar.",
+            "OUT is written atomically with mode 0600, its checksum to OUT.sha256.",
             "Every byte passes the SP 800-90B repetition count and adaptive proportion tests; a failing source leaves no pad."
         },
         footer = {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code psk-keygen info OUT [--state FILE]}. */
+/** {@code psk-keygen info PAD [--state FILE]}. */
 @Command(
         name = "info",
         description = {
@@ -31,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
             "With a psk-tunnel state file, also what one end has used and what remains in each direction."
         },
         footer = {
+            "",
+            "Examples:",
+            "  psk-keygen info /mnt/secure/psk.bin",
+            "  psk-keygen info /mnt/secure/psk.bin --json \\",
+            "      --state /var/lib/psk-tunnel/state.json",
             "",
             "Exit codes: 0 shown, 1 failure (unreadable pad, malformed state, state for another pad), 2 usage error."
         })
@@ -43,7 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Parameters(index = "0", paramLabel = "OUT", description = "The pad.")
+    @Parameters(index = "0", paramLabel = "PAD", description = "The pad.")
     Path pad;
 
     @Option(

@@ -13,16 +13,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code psk-keygen verify OUT}. */
+/** {@code psk-keygen verify PAD}. */
 @Command(
         name = "verify",
         description = {
-            "Check a pad against its OUT.sha256 checksum sidecar.",
+            "Check a pad against its PAD.sha256 checksum sidecar.",
             "The sidecar (sha256sum format) must name this pad, the size must be whole 120-byte slots, and the"
                     + " SHA-256 must match. Run it on both ends before first use: psk-tunnel erases used slots,"
                     + " which changes the hash."
         },
         footer = {
+            "",
+            "Example (on both ends, before first use):",
+            "  psk-keygen verify /mnt/secure/psk.bin",
             "",
             "Exit codes: 0 the pad matches, 1 rejected (missing sidecar, mismatch, partial slot, sidecar for another file), 2 usage error."
         })
@@ -33,7 +36,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Parameters(index = "0", paramLabel = "OUT", description = "The pad to check; its sidecar is OUT.sha256.")
+    @Parameters(index = "0", paramLabel = "PAD", description = "The pad to check; its sidecar is PAD.sha256.")
     Path pad;
 
     @Override

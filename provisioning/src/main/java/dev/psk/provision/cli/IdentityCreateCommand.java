@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "create",
         description = {
-            "Generate an EC P-256 identity key inside a token and export its public half.",
+            "Generate an EC P-256 identity key in a token; export its public half.",
             "The key is CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN and not CKA_EXTRACTABLE; its attributes are"
                     + " read back and anything exportable is refused. Then DIR/NAME.pub.pem and"
                     + " DIR/NAME.identity.json are written and the identity_id printed."
@@ -55,7 +55,7 @@ final class IdentityCreateCommand implements Callable<Integer> {
             required = true,
             paramLabel = "URI",
             converter = UriConverter.class,
-            description = "PKCS#11 URI of the token: pkcs11:token=LABEL?module-path=/path/module.so")
+            description = "PKCS#11 URI of the token, e.g. pkcs11:token=LABEL?module-path=MODULE.so.")
     Pkcs11Uri token;
 
     @Option(
@@ -79,14 +79,14 @@ final class IdentityCreateCommand implements Callable<Integer> {
 
     @Option(
             names = "--profile",
-            paramLabel = "P",
+            paramLabel = "PROFILE",
             defaultValue = "generic",
             description = "generic (default) or atecc608a.")
     String profile;
 
     @Option(
             names = "--key-type",
-            paramLabel = "T",
+            paramLabel = "TYPE",
             defaultValue = "ec-p256",
             description = "ec-p256 (the only one generated).")
     String keyType;

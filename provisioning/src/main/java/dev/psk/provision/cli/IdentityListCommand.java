@@ -24,7 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-provision identity list --token URI}. */
 @Command(
         name = "list",
-        description = "List the private keys on a token with identity_id, protection attributes and a verdict.",
+        description = {
+            "List a token's private keys with identity_id and a verdict.",
+            "Each key is shown with its protection attributes and whether they are safe for an identity key."
+        },
         footer = {
             "",
             "Example:",

@@ -18,14 +18,16 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity sign --key URI --in FILE --out SIG}. */
 @Command(
         name = "sign",
-        description =
-                "Sign a file with an identity key on its token (ECDSA P-256, SHA-256), e.g. to test a deployment.",
+        description = {
+            "Sign a file with an identity key on its token, e.g. to test it.",
+            "ECDSA P-256 with SHA-256; the signature is DER or P1363 (--format)."
+        },
         footer = {
             "",
             "Example:",
             "  psk-provision identity sign \\",
-            "    --key \"$(jq -r .key_uri site-a.identity.json)\" --pin-file user.pin \\",
-            "    --in msg.bin --out msg.sig",
+            "    --key \"$(jq -r .key_uri /etc/psk/site-a.identity.json)\" \\",
+            "    --pin-file user.pin --in msg.bin --out msg.sig",
             "",
             "Exit codes: 0 signed, 1 failure, 2 usage error."
         })
@@ -50,12 +52,12 @@ final class IdentitySignCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The data to sign.")
     Path in;
 
-    @Option(names = "--out", required = true, paramLabel = "SIG", description = "Where to write the signature.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the signature.")
     Path out;
 
     @Option(
             names = "--format",
-            paramLabel = "F",
+            paramLabel = "FORMAT",
             defaultValue = "der",
             converter = FormatConverter.class,
             description = "DER (default) or P1363 (r||s).")

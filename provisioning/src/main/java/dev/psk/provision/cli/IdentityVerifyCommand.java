@@ -24,11 +24,15 @@ import picocli.CommandLine.Spec;
 /** {@code psk-provision identity verify (--pub PEM | --peers FILE --id ID) --in FILE --sig SIG}. */
 @Command(
         name = "verify",
-        description = "Verify a signature with a public key, or against the enabled peers of a pinned-peers file.",
+        description = {
+            "Verify a signature by a public key or by a pinned peer.",
+            "With --peers, the signer must be an enabled peer of the pinned-peers file."
+        },
         footer = {
             "",
             "Examples:",
-            "  psk-provision identity verify --pub site-a.pub.pem --in msg.bin --sig msg.sig",
+            "  psk-provision identity verify --pub /etc/psk/site-a.pub.pem \\",
+            "    --in msg.bin --sig msg.sig",
             "  psk-provision identity verify --peers peers.conf --id 3f2a9c0d11e4b7a8 \\",
             "    --in msg.bin --sig msg.sig",
             "",
@@ -41,7 +45,7 @@ final class IdentityVerifyCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--pub", paramLabel = "PEM", description = "The signer's public key (PEM).")
+    @Option(names = "--pub", paramLabel = "FILE", description = "The signer's public key (PEM).")
     Path pub;
 
     @Option(names = "--peers", paramLabel = "FILE", description = "A pinned-peers file.")
@@ -53,12 +57,12 @@ final class IdentityVerifyCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The signed data.")
     Path in;
 
-    @Option(names = "--sig", required = true, paramLabel = "SIG", description = "The signature.")
+    @Option(names = "--sig", required = true, paramLabel = "FILE", description = "The signature.")
     Path sig;
 
     @Option(
             names = "--format",
-            paramLabel = "F",
+            paramLabel = "FORMAT",
             defaultValue = "der",
             converter = FormatConverter.class,
             description = "DER (default) or P1363 (r||s).")

@@ -54,10 +54,10 @@ final class PinAddCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Peer name (default: the identity file's label).")
     String name;
 
-    @Option(names = "--pem", paramLabel = "PEM", description = "The peer's public key (NAME.pub.pem).")
+    @Option(names = "--pem", paramLabel = "FILE", description = "The peer's public key (NAME.pub.pem).")
     Path pem;
 
-    @Option(names = "--identity-file", paramLabel = "JSON", description = "The peer's NAME.identity.json.")
+    @Option(names = "--identity-file", paramLabel = "FILE", description = "The peer's NAME.identity.json.")
     Path identityFile;
 
     @Option(names = "--id", paramLabel = "ID", description = "Expected identity_id (16 hex digits).")

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pin",
         description = {
-            "Manage the pinned-peers file: the identity keys this device accepts in the tunnel handshake.",
+            "Manage the pinned peers: identity keys accepted in the handshake.",
+            "The pinned-peers file lists the identity keys this device accepts in the tunnel handshake.",
             "(\"pin\" as in key pinning; token PINs are never handled here.)"
         },
         subcommands = {

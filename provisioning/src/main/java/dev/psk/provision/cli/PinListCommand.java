@@ -18,7 +18,10 @@ import tools.jackson.databind.node.ArrayNode;
 /** {@code psk-provision pin list --peers FILE}. */
 @Command(
         name = "list",
-        description = "List pinned peers: name, identity_id, enabled. Validates the whole file.",
+        description = {
+            "List pinned peers: name, identity_id, enabled.",
+            "The whole file is validated; an error names the entry."
+        },
         footer = {
             "",
             "Example:",

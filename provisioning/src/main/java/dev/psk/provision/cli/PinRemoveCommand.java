@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Example:",
-            "  psk-provision pin remove --peers /etc/psk/peers.conf site-b",
+            "  psk-provision pin remove --peers /etc/psk/peers.conf site-c",
             "",
             "Exit codes: 0 removed, 1 failure (no such peer), 2 usage error."
         })

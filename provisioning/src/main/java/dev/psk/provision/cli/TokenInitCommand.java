@@ -39,21 +39,21 @@ final class TokenInitCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--module", required = true, paramLabel = "PATH", description = "The PKCS#11 module (.so).")
+    @Option(names = "--module", required = true, paramLabel = "FILE", description = "The PKCS#11 module (.so).")
     Path module;
 
-    @Option(names = "--label", required = true, paramLabel = "L", description = "Token label (1-32 bytes).")
+    @Option(names = "--label", required = true, paramLabel = "LABEL", description = "Token label (1-32 bytes).")
     String label;
 
-    @Option(names = "--so-pin-file", required = true, paramLabel = "F", description = "File holding the new SO PIN.")
+    @Option(names = "--so-pin-file", required = true, paramLabel = "FILE", description = "File holding the new SO PIN.")
     Path soPinFile;
 
-    @Option(names = "--pin-file", required = true, paramLabel = "F", description = "File holding the new user PIN.")
+    @Option(names = "--pin-file", required = true, paramLabel = "FILE", description = "File holding the new user PIN.")
     Path pinFile;
 
     @Option(
             names = "--profile",
-            paramLabel = "P",
+            paramLabel = "PROFILE",
             defaultValue = "generic",
             description = "generic (default) or atecc608a (refused: the chip's token is fixed).")
     String profile;

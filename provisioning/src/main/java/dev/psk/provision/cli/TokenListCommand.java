@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code psk-provision token list --module URI-or-PATH}. */
 @Command(
         name = "list",
-        description = "List the slots of a PKCS#11 module with their tokens and each token's URI.",
+        description = "List a PKCS#11 module's slots, their tokens and each token's URI.",
         footer = {
             "",
             "Example:",
@@ -37,7 +37,7 @@ final class TokenListCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--module", required = true, paramLabel = "PATH", description = "The PKCS#11 module (.so).")
+    @Option(names = "--module", required = true, paramLabel = "FILE", description = "The PKCS#11 module (.so).")
     java.nio.file.Path module;
 
     @Option(names = "--json", description = "Print a JSON array of slots instead of text.")

@@ -90,4 +90,39 @@ class ListJsonAndErrorsTest {
         assertThat(r.stderr())
                 .isEqualTo("psk-provision: PKCS#11 module /etc/passwd: not a shared library (no ELF header)\n");
     }
+
+    @Test
+    void hubListJsonIsAnArrayOfTheClients() throws Exception {
+        String hub = dir.resolve("hub.json").toString();
+        assertThat(run("hub", "init", "--config", hub).exit()).isZero();
+        for (String[] c : new String[][] {{"alice", "10.77.0.2/32"}, {"bob", "10.77.0.3/32,10.9.0.0/16"}}) {
+            Run add = run(
+                    "hub",
+                    "add-client",
+                    c[0],
+                    "--config",
+                    hub,
+                    "--allowed-ips",
+                    c[1],
+                    "--endpoint",
+                    "hub.example.net:51820",
+                    "--out",
+                    dir.resolve(c[0] + ".json").toString());
+            assertThat(add.exit()).as(add.err()).isZero();
+        }
+        assertThat(run("hub", "revoke", "bob", "--config", hub).exit()).isZero();
+
+        Run list = run("hub", "list", "--config", hub, "--json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        JsonNode a = JsonMapper.builder().build().readTree(list.out());
+        assertThat(a.isArray()).isTrue();
+        assertThat(a.size()).isEqualTo(2);
+        assertThat(a.get(0).get("name").asString()).isEqualTo("alice");
+        assertThat(a.get(0).get("enabled").asBoolean()).isTrue();
+        assertThat(a.get(0).get("fingerprint").asString()).isNotBlank();
+        assertThat(a.get(1).get("enabled").asBoolean()).isFalse();
+        assertThat(a.get(1).get("allowed_ips").size()).isEqualTo(2);
+        assertThat(a.get(1).get("allowed_ips").get(1).asString()).isEqualTo("10.9.0.0/16");
+        assertThat(list.out()).doesNotContain("NAME").doesNotContain("PrivateKey");
+    }
 }

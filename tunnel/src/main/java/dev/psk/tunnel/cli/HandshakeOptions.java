@@ -45,46 +45,46 @@ public final class HandshakeOptions {
             paramLabel = "MODE",
             defaultValue = "off",
             description = "off (seed data path, default), psk (HELLO/WELCOME/CONFIRM keyed from the pad), "
-                    + "signed (plus token signatures checked against --peers), attested (plus a TPM quote)")
+                    + "signed (plus token signatures checked against --peers), attested (plus a TPM quote).")
     String mode;
 
     @Option(
             names = "--identity",
             paramLabel = "URI",
             description =
-                    "PKCS#11 URI of this device's identity key (RFC 7512), e.g. 'pkcs11:token=dev;object=identity?module-path=…&pin-source=file:/etc/psk/pin'")
+                    "PKCS#11 URI of this device's identity key (RFC 7512), e.g. 'pkcs11:token=dev;object=identity?module-name=softhsm2&pin-source=file:/etc/psk/pin'.")
     String identity;
 
     @Option(
             names = "--pin-file",
             paramLabel = "FILE",
             description =
-                    "token PIN (first line) when the URI has no pin-source; else the PIN is asked on the terminal")
+                    "Token PIN (first line) when the URI has no pin-source; else the PIN is asked on the terminal.")
     Path pinFile;
 
     @Option(
             names = "--peers",
             paramLabel = "FILE",
-            description = "pinned peers file (psk-provision pin); required for signed and attested")
+            description = "Pinned-peers file (psk-provision pin); required for signed and attested.")
     Path peers;
 
     @Option(
             names = "--allow-serials",
             paramLabel = "FILE",
-            description = "allowlist of the peer's salted serial ids (hex, one per line)")
+            description = "Allowlist of the peer's salted serial ids (hex, one per line).")
     Path allowSerials;
 
     @Option(
             names = "--serial-salt",
             paramLabel = "HEX",
-            description = "deployment salt: send this device's salted serial id in the handshake")
+            description = "Deployment salt: send this device's salted serial id in the handshake.")
     String serialSalt;
 
     @Option(
             names = "--serial-length",
             paramLabel = "N",
             defaultValue = "8",
-            description = "salted serial id length, 8 or 16 (default 8)")
+            description = "Salted serial id length, 8 or 16 (default 8).")
     int serialLength;
 
     @Option(names = "--serial-root", paramLabel = "DIR", defaultValue = "/", hidden = true)
@@ -92,35 +92,35 @@ public final class HandshakeOptions {
 
     @Option(
             names = "--attest",
-            paramLabel = "TPM",
-            description = "quote with this TPM when the peer asks: /dev/tpmrm0, device:PATH or swtpm:host=H,port=P")
+            paramLabel = "ADDRESS",
+            description = "Quote with this TPM when the peer asks: /dev/tpmrm0, device:PATH or swtpm:host=H,port=P.")
     String attest;
 
     @Option(
             names = "--attest-pcrs",
             paramLabel = "SEL",
             defaultValue = "sha256:0-7",
-            description = "PCR selection this end quotes (default sha256:0-7)")
+            description = "PCR selection this end quotes (default sha256:0-7).")
     String attestPcrs;
 
     @Option(
             names = "--policy",
             paramLabel = "FILE",
             description =
-                    "demand a quote from the peer and check it against this PCR policy (psk-attest policy format)")
+                    "Demand a quote from the peer and check it against this PCR policy (psk-attest policy format).")
     Path policy;
 
     @Option(
             names = "--peer-ak",
             paramLabel = "FILE",
-            description = "the peer's pinned attestation key (PEM, DER or TPM2B_PUBLIC); required with --policy")
+            description = "The peer's pinned attestation key (PEM, DER or TPM2B_PUBLIC); required with --policy.")
     Path peerAk;
 
     @Option(
             names = "--quote-pcrs",
             paramLabel = "SEL",
             defaultValue = "sha256:0-7",
-            description = "PCR selection the peer's quote must cover exactly (default sha256:0-7)")
+            description = "PCR selection the peer's quote must cover exactly (default sha256:0-7).")
     String quotePcrs;
 
     @Option(
@@ -128,8 +128,8 @@ public final class HandshakeOptions {
             paramLabel = "DURATION",
             defaultValue = "10m",
             converter = DurationConverter.class,
-            description = "attested mode: demand a fresh quote at least this often (default ${DEFAULT-VALUE}; "
-                    + "every rekey, at most 120 s apart, carries one as well)")
+            description = "Attested mode: demand a fresh quote at least this often (default ${DEFAULT-VALUE}; "
+                    + "every rekey, at most 120 s apart, carries one as well).")
     java.time.Duration reattestInterval;
 
     /** Test and lab option: the rekey interval (keys are wiped after 1.5 times it). */

@@ -37,7 +37,8 @@ import picocli.CommandLine.ScopeType;
             "",
             "Example (site A, start the responder at site B first):",
             "  psk-tunnel --psk /mnt/secure/psk.bin --initiator --remote-host 169.254.10.3 \\",
-            "      --local-ip 10.0.0.1 --remote-ip 10.0.0.2 --state /var/lib/psk-tunnel/state_a.json"
+            "      --local-ip 10.0.0.1 --remote-ip 10.0.0.2 \\",
+            "      --state /var/lib/psk-tunnel/state_a.json"
         })
 public final class PskTunnel implements Callable<Integer> {
     @Option(names = "--psk", paramLabel = "PAD", description = "The pad file (same bytes at both ends). Required.")
@@ -46,6 +47,7 @@ public final class PskTunnel implements Callable<Integer> {
     @Option(
             names = "--local-port",
             defaultValue = "" + Psk2Wire.DEFAULT_PORT,
+            paramLabel = "PORT",
             description = "UDP port to bind on 0.0.0.0 (default: ${DEFAULT-VALUE}).")
     int localPort;
 
@@ -58,6 +60,7 @@ public final class PskTunnel implements Callable<Integer> {
     @Option(
             names = "--remote-port",
             defaultValue = "" + Psk2Wire.DEFAULT_PORT,
+            paramLabel = "PORT",
             description = "The peer's UDP port (default: ${DEFAULT-VALUE}).")
     int remotePort;
 
@@ -68,14 +71,14 @@ public final class PskTunnel implements Callable<Integer> {
 
     @Option(
             names = "--local-ip",
-            paramLabel = "IPv4",
-            description = "This end's address inside the tunnel (set as /24 on the TUN device).")
+            paramLabel = "ADDR",
+            description = "This end's IPv4 address inside the tunnel (set as /24 on the TUN device).")
     String localIp;
 
     @Option(
             names = "--remote-ip",
-            paramLabel = "IPv4",
-            description = "The peer's address inside the tunnel (routed through the TUN device).")
+            paramLabel = "ADDR",
+            description = "The peer's IPv4 address inside the tunnel (routed through the TUN device).")
     String remoteIp;
 
     @Option(
@@ -95,6 +98,7 @@ public final class PskTunnel implements Callable<Integer> {
     @Option(
             names = "--mtu",
             defaultValue = "" + Psk2Wire.DEFAULT_MTU,
+            paramLabel = "BYTES",
             description = "TUN MTU (default: ${DEFAULT-VALUE} = 1500 - 20 IPv4 - 8 UDP - 48 PSK2, rounded down).")
     int mtu;
 

@@ -37,7 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(
         name = "show",
-        description = "Shows tunnels: peers, handshakes, traffic, drops by reason, pad slots used and remaining.")
+        description = {
+            "Show tunnels, like wg show.",
+            "Per tunnel: state, peers, handshakes, last packet, traffic, drops, pad left."
+        },
+        footer = {"", "Examples:", "  psk-tunnel show", "  psk-tunnel show tun0 --json", "  psk-tunnel show all dump"})
 public final class ShowCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Enrol a client: new X25519 key pair and PSK, its configuration file, its hub entry.",
+            "Enrol a client: key pair, PSK, client file and hub entry.",
+            "Each client gets a new X25519 key pair and PSK, its own configuration file and an entry in the hub's.",
             "The client's configuration is written with mode 0600 and never overwritten; the hub configuration is"
                     + " updated atomically and a running hub picks the client up."
         },

@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
         name = "init",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Create a hub configuration (mode 0600) with a fresh X25519 key pair and no clients.",
+        description = {
+            "Create a hub configuration with a fresh key pair and no clients.",
+            "The file gets a new X25519 key pair and mode 0600; an existing file is never overwritten."
+        },
         footer = {
             "",
             "Example:",

@@ -15,18 +15,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code psk-provision hub list}: names, key fingerprints, addresses, state. Never a key or PSK. */
 @Command(
         name = "list",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description =
-                "List the hub's clients: name, key fingerprint, AllowedIPs, enabled or revoked. Validates the file.",
+        description = {
+            "List the hub's clients and whether each is enabled.",
+            "Shows name, key fingerprint, AllowedIPs and enabled or revoked; the whole file is validated."
+        },
         footer = {
             "",
             "Example:",
             "  psk-provision hub list --config /etc/psk/hub.json",
+            "  psk-provision hub list --config /etc/psk/hub.json --json",
             "",
             "Exit codes: 0 listed, 1 failure (missing or invalid file, naming the field), 2 usage error."
         })
@@ -40,11 +46,30 @@ final class HubListCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The hub configuration.")
     Path config;
 
+    @Option(
+            names = "--json",
+            description = "Print a JSON array of {name, fingerprint, enabled, allowed_ips} instead of a table.")
+    boolean json;
+
     @Override
     public Integer call() throws ProvisionException {
         PrintWriter o = spec.commandLine().getOut();
         // read and validate first: an error must not follow a printed table header
         java.util.List<AllowedClient> clients = HubEnrolment.list(config);
+        if (json) {
+            ArrayNode all = JsonMapper.builder().build().createArrayNode();
+            for (AllowedClient c : clients) {
+                ObjectNode n = all.addObject();
+                n.put("name", c.name());
+                n.put("fingerprint", c.fingerprint());
+                n.put("enabled", c.enabled());
+                ArrayNode ips = n.putArray("allowed_ips");
+                c.allowedIps().forEach(ip -> ips.add(ip.toString()));
+            }
+            o.println(all.toString());
+            o.flush();
+            return 0;
+        }
         o.printf("%-24s %-16s %-8s %s%n", "NAME", "FINGERPRINT", "STATE", "ALLOWED-IPS");
         for (AllowedClient c : clients) {
             o.printf(

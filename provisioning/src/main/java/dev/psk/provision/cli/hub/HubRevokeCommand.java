@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Revoke a client: set Enabled=false, or delete its entry with --remove.",
+            "Revoke a client: disable its entry, or delete it (--remove).",
+            "Disabling sets Enabled=false in the hub configuration.",
             "A running hub reloads the file and ends the client's session within a second; its next handshake is"
                     + " refused."
         },

@@ -36,7 +36,11 @@ import picocli.CommandLine.Option;
         name = "client",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Connect to a hub (Noise IKpsk2 initiator) and route the configured prefixes through it.")
+        description = {
+            "Connect to a hub and route the configured prefixes through it.",
+            "This end is the Noise IKpsk2 initiator. Stop it with Ctrl+C or SIGTERM."
+        },
+        footer = {"", "Example (root: it creates the TUN device):", "  psk-tunnel hub client --config alice.json"})
 public final class HubClientCommand implements Callable<Integer> {
     private static final Log LOG = Log.stderr("psk-tunnel");
 
@@ -58,7 +62,7 @@ public final class HubClientCommand implements Callable<Integer> {
 
     @Option(
             names = "--identity-key",
-            paramLabel = "PKCS11-URI",
+            paramLabel = "URI",
             description = "Sign each handshake with this token key (the hub must pin it as IdentityPin).")
     String identityKey;
 

@@ -33,7 +33,12 @@ import picocli.CommandLine.Option;
         name = "server",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Run the hub: admit the configured clients, enforce their AllowedIPs, route between them.")
+        description = {
+            "Run the hub: admit clients, enforce AllowedIPs, route between them.",
+            "Admits the clients of the configuration and reloads it when the file changes or on SIGHUP."
+        },
+        footer = {"", "Example (root: it creates the TUN device):", "  psk-tunnel hub server --config /etc/psk/hub.json"
+        })
 public final class HubServerCommand implements Callable<Integer> {
     private static final Log LOG = Log.stderr("psk-tunnel");
 

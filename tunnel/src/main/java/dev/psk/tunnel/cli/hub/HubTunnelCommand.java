@@ -14,6 +14,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Hub mode: a Noise IKpsk2 server for many clients, and its client.",
+        footer = {
+            "",
+            "Examples (the configurations come from psk-provision hub):",
+            "  psk-tunnel hub server --config /etc/psk/hub.json",
+            "  psk-tunnel hub client --config alice.json"
+        },
         subcommands = {HubServerCommand.class, HubClientCommand.class})
 public final class HubTunnelCommand implements Runnable {
     @picocli.CommandLine.Spec
