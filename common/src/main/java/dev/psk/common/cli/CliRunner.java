@@ -22,7 +22,8 @@ public final class CliRunner {
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             PrintWriter err = line.getErr();
             if (ex instanceof UsageException) {
-                err.println(line.getCommandName() + ": " + ex.getMessage());
+                // the full command ("psk-keygen generate: ..."), as for picocli's own parameter errors
+                err.println(line.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
                 err.flush();
                 return ExitCodes.USAGE;

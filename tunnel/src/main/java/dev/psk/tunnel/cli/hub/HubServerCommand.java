@@ -92,6 +92,10 @@ public final class HubServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new dev.psk.common.cli.UsageException(
+                    "--metrics-port must be 0..65535 (0 = off), not " + metricsPort);
+        }
         HubConfig cfg = HubConfigParser.readServer(config);
         ConfigPermissions.warnIfOpen(config);
         LinuxTun tun = LinuxTun.open(cfg.interfaceName(), cfg.mtu(), !deviceOptions.noTunOffload);
