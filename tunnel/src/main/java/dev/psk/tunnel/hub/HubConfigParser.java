@@ -74,7 +74,7 @@ public final class HubConfigParser {
             }
             return Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            throw new ConfigException(file + ": cannot read: " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 
