@@ -122,7 +122,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
             ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
             PadGenerator.ProgressListener progress =
-                    bar != null ? bar : new ProgressLog(err, spec.root().name(), System::nanoTime);
+                    bar != null ? bar : ProgressLog.withSystemPeriods(err, spec.root().name());
             Cancellation cancel = new Cancellation();
             Thread hook = Thread.ofPlatform().unstarted(() -> awaitAbort(cancel));
             Runtime.getRuntime().addShutdownHook(hook);
