@@ -92,6 +92,18 @@ class ProvisionMessagesTest {
     }
 
     @Test
+    void aModuleThatDlopenRefusesIsExplainedNotQuoted() {
+        assumeTrue(Files.isRegularFile(Path.of("/bin/ls")), "needs /bin/ls");
+        Run r = run("token", "list", "--module", "/bin/ls");
+        assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err())
+                .startsWith("psk-provision: PKCS#11 module /bin/ls: cannot be loaded: not a shared library for this"
+                        + " machine")
+                .contains("ldd /bin/ls")
+                .doesNotContain("Cannot open library");
+    }
+
+    @Test
     void theHubGroupWithoutASubcommandIsAUsageError() {
         Run r = run("hub");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);

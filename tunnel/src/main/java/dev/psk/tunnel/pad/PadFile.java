@@ -50,6 +50,9 @@ public final class PadFile implements AutoCloseable {
     public static PadFile open(Path path, boolean allowErase) throws PadException {
         FileChannel ch = null;
         boolean writable = false;
+        if (Files.isDirectory(path)) {
+            throw new PadFormatException("pad " + path + " is a directory: expected the pad file");
+        }
         try {
             if (allowErase) {
                 try {

@@ -125,6 +125,50 @@ class TunnelExitCodesTest {
                 dev.psk.tunnel.cli.hub.HubTunnelCommand::new, "hub"); // the hub's own entry point
     }
 
+    private Run withPadAndState(Path pad, Path state) {
+        return cli(
+                "--psk", pad.toString(),
+                "--remote-host", "127.0.0.1",
+                "--local-ip", "10.9.0.1",
+                "--remote-ip", "10.9.0.2",
+                "--state", state.toString(),
+                "--status-file", dir.resolve("status.json").toString(),
+                "--local-port", "0");
+    }
+
+    @Test
+    void aDirectoryGivenAsPadOrStateIsNamedAsSuch() throws Exception {
+        Run padDir = withPadAndState(dir, dir.resolve("state.json"));
+        assertThat(padDir.code()).as(padDir.err()).isEqualTo(ExitCodes.DO_NOT_RESTART);
+        assertThat(padDir.err()).isEqualTo("psk-tunnel: pad " + dir + " is a directory: expected the pad file\n");
+        Path pad = TestPads.create(dir, "pad", 20, 8);
+        Run stateDir = withPadAndState(pad, dir);
+        assertThat(stateDir.code()).as(stateDir.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(stateDir.err())
+                .isEqualTo("psk-tunnel: state file " + dir + ": cannot read: is a directory\n")
+                .doesNotContain("corrupt");
+    }
+
+    @Test
+    void anUnreadablePadOrStateSaysPermissionDenied() throws Exception {
+        Path unreadable = Path.of("/proc/sys/vm/drop_caches"); // write-only, even for root
+        boolean denied;
+        try {
+            Files.readAllBytes(unreadable);
+            denied = false;
+        } catch (java.io.IOException e) {
+            denied = Files.exists(unreadable);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(denied, "needs a file this user cannot read");
+        Run pad = withPadAndState(unreadable, dir.resolve("state.json"));
+        assertThat(pad.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(pad.err()).isEqualTo("psk-tunnel: cannot read pad " + unreadable + ": permission denied\n");
+        Run state = withPadAndState(TestPads.create(dir, "pad", 20, 9), unreadable);
+        assertThat(state.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(state.err())
+                .isEqualTo("psk-tunnel: state file " + unreadable + ": cannot read: permission denied\n");
+    }
+
     @Test
     void aTruncatedPadStopsWithDoNotRestartAndTheVerifyHint() throws Exception {
         Path pad = TestPads.create(dir, "pad", 20, 7);
