@@ -69,6 +69,16 @@ class KeygenMessagesTest {
         assertThat(r.err()).isEqualTo("psk-keygen: checksum file " + sidecar + ": cannot read: permission denied\n");
     }
 
+    @Test
+    void aTypoInATokenSourceUriIsAUsageError() {
+        Cli r = Cli.run("generate", dir.resolve("p.bin").toString(), "--size", "64KiB", "--source", "pkcs11:tokn=rng");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err())
+                .startsWith("psk-keygen generate: --source: URI attribute \"tokn\" is not a standard PKCS#11 URI"
+                        + " attribute (did you mean \"token\"?)");
+        assertThat(dir.resolve("p.bin")).doesNotExist();
+    }
+
     /**
      * A FIFO fed at about 640 KiB/s stands in for /dev/hwrng; the progress periods are shortened by
      * the system properties so the run takes two seconds, not minutes.

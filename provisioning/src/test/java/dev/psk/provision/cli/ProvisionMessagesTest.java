@@ -104,6 +104,14 @@ class ProvisionMessagesTest {
     }
 
     @Test
+    void aTypoInATokenUriIsAUsageErrorWithTheLikelyAttribute() {
+        Run r = run("identity", "list", "--token", "pkcs11:tokn=dev");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err())
+                .contains("URI attribute \"tokn\" is not a standard PKCS#11 URI attribute (did you mean \"token\"?)");
+    }
+
+    @Test
     void theHubGroupWithoutASubcommandIsAUsageError() {
         Run r = run("hub");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
