@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # From a source checkout (the Debian package is the usual way: docs/deployment.md section 4).
-# Installs psk-tunnel on a Raspberry Pi 5 (Raspberry Pi OS / Debian, arm64) or any Debian host:
+# Installs the toolkit on a Raspberry Pi 5 (Raspberry Pi OS / Debian, arm64) or any Debian host:
 #   1. a JDK 25 (Debian package when the release has one; otherwise says what to install),
-#   2. the jars and launchers under /opt/psk-tunnel (built here with Maven if missing),
-#      with /usr/local/bin/psk-tunnel and psk-keygen,
-#   3. the tun module now and at boot, /var/lib/psk-tunnel (0700), /etc/psk-tunnel,
+#   2. the jars and launchers under /opt/psk-tunnel (built here with Maven if missing), with
+#      /usr/local/bin/psk-tunnel, psk-keygen, psk-provision and psk-attest (signed and attested
+#      handshakes need the last two on the device: identity key, pins, TPM quotes),
+#   3. the tun module at boot (loaded now only when /dev/net/tun is missing: a kernel with TUN built
+#      in has no module to load), /var/lib/psk-tunnel (0700), /etc/psk-tunnel,
 #   4. the systemd unit psk-tunnel@.service and an example instance file,
 #   5. the socket-buffer limits (tune_net_buffers.sh).
 # Run from a checkout of the project, as root: sudo bash deploy/rpi5_deployment.sh
@@ -40,19 +42,24 @@ MSG
 fi
 say "Java: $JAVA_HOME"
 
-# 2. jars and launchers
-for m in tunnel keygen; do
+# 2. jars and launchers: module directory and tool name of each
+modules="tunnel keygen provisioning attestation"
+tool() { case $1 in provisioning) echo psk-provision ;; attestation) echo psk-attest ;; *) echo "psk-$1" ;; esac; }
+for m in $modules; do
   if ! ls "$root/$m/target/psk-$m-"*.jar >/dev/null 2>&1 || [ ! -d "$root/$m/target/lib" ]; then
-    command -v mvn >/dev/null || { echo "rpi5_deployment.sh: $m/target has no jar and Maven is missing: build on another machine (mvn -DskipTests -pl tunnel,keygen -am package) and copy the checkout" >&2; exit 1; }
+    command -v mvn >/dev/null || { echo "rpi5_deployment.sh: $m/target has no jar and Maven is missing: build on another machine (mvn -DskipTests -pl tunnel,keygen,provisioning,attestation -am package) and copy the checkout" >&2; exit 1; }
     say "building $m"
     (cd "$root" && MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -q -B -ntp -DskipTests -pl "$m" -am package)
   fi
 done
 say "installing into $PREFIX"
 install -d -m 0755 "$PREFIX/bin" "$PREFIX/scripts/lib" "$PREFIX/docs"
-install -m 0755 "$root/bin/_launch" "$root/bin/psk-tunnel" "$root/bin/psk-keygen" "$PREFIX/bin/"
+install -m 0755 "$root/bin/_launch" "$PREFIX/bin/"
+for m in $modules; do
+  install -m 0755 "$root/bin/$(tool "$m")" "$PREFIX/bin/"
+done
 install -m 0644 "$root/scripts/lib/jdk.sh" "$PREFIX/scripts/lib/"
-for m in tunnel keygen; do
+for m in $modules; do
   rm -rf "$PREFIX/$m"
   install -d -m 0755 "$PREFIX/$m/target/lib"
   jar=$(ls "$root/$m/target/psk-$m-"*.jar | grep -v -- '-tests.jar' | head -1)
@@ -60,15 +67,19 @@ for m in tunnel keygen; do
   install -m 0644 "$root/$m/target/lib/"*.jar "$PREFIX/$m/target/lib/"
 done
 install -m 0644 "$root/docs/deployment.md" "$PREFIX/docs/" 2>/dev/null || true
-ln -sf "$PREFIX/bin/psk-tunnel" /usr/local/bin/psk-tunnel
-ln -sf "$PREFIX/bin/psk-keygen" /usr/local/bin/psk-keygen
+for m in $modules; do
+  ln -sf "$PREFIX/bin/$(tool "$m")" "/usr/local/bin/$(tool "$m")"
+done
 # Class-data sharing archive: create it now, as root, so the hardened service (read-only /opt) starts fast.
 "$PREFIX/bin/psk-tunnel" --version >/dev/null
 
-# 3. tun module, directories
-modprobe tun
+# 3. tun device, directories. Check the device first: with TUN built into the kernel (or the
+# module already loaded) there is nothing to load, and modprobe would fail for a built-in driver.
 echo tun >/etc/modules-load.d/psk-tunnel.conf
-[ -c /dev/net/tun ] || { echo "rpi5_deployment.sh: /dev/net/tun missing after modprobe tun" >&2; exit 1; }
+if [ ! -c /dev/net/tun ]; then
+  modprobe tun || { echo "rpi5_deployment.sh: /dev/net/tun is missing and 'modprobe tun' failed: this kernel has no TUN driver (CONFIG_TUN)" >&2; exit 1; }
+  [ -c /dev/net/tun ] || { echo "rpi5_deployment.sh: /dev/net/tun still missing after modprobe tun (create it: mknod /dev/net/tun c 10 200)" >&2; exit 1; }
+fi
 install -d -m 0700 /var/lib/psk-tunnel
 install -d -m 0755 /etc/psk-tunnel /mnt/secure
 

@@ -50,7 +50,10 @@ public final class IoErrors {
 
     private static String osReason(String r) {
         // strerror text such as "Is a directory" or "No space left on device": lower-case its first letter
-        return r.isEmpty() ? r : Character.toLowerCase(r.charAt(0)) + r.substring(1);
+        if (r.isEmpty() || (r.length() > 1 && Character.isUpperCase(r.charAt(1)))) {
+            return r; // empty, or an acronym such as "TUN ..." that must keep its case
+        }
+        return Character.toLowerCase(r.charAt(0)) + r.substring(1);
     }
 
     private static String plain(IOException e) {

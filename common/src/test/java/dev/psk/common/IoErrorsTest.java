@@ -21,6 +21,8 @@ class IoErrorsTest {
         assertThat(IoErrors.reason(new FileSystemException("/x", null, "No space left on device")))
                 .isEqualTo("no space left on device");
         assertThat(IoErrors.reason(new IOException())).isEqualTo("I/O error");
+        assertThat(IoErrors.reason(new IOException("Is a directory"))).isEqualTo("is a directory");
+        assertThat(IoErrors.reason(new IOException("TUN device is busy"))).isEqualTo("TUN device is busy");
     }
 
     @Test

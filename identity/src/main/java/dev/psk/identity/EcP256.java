@@ -63,7 +63,11 @@ public final class EcP256 {
                     "public key: " + otherKind(spki) + ": only EC P-256 (secp256r1) keys are supported");
         }
         if (!(k instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
-            throw new IdentityException("public key: expected an EC P-256 (secp256r1) key");
+            String curve = k instanceof ECPublicKey other && other.getParams() != null
+                    ? "an EC key on a "
+                            + other.getParams().getCurve().getField().getFieldSize() + "-bit curve"
+                    : "an EC key on another curve";
+            throw new IdentityException("public key: " + curve + ": only EC P-256 (secp256r1) keys are supported");
         }
         checkPoint(point(ec));
         return ec;

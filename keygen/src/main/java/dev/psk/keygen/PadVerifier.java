@@ -99,6 +99,11 @@ public final class PadVerifier {
                     VerificationFailure.Reason.SIDECAR_MALFORMED, sidecarPath + ": not UTF-8 text");
         } catch (IllegalArgumentException e) {
             throw new VerificationFailure(VerificationFailure.Reason.SIDECAR_MALFORMED, e.getMessage());
+        } catch (IOException e) {
+            // name the sidecar, not the pad: it is the file that could not be read
+            throw new VerificationFailure(
+                    VerificationFailure.Reason.SIDECAR_MISSING,
+                    "checksum file " + sidecarPath + ": cannot read: " + dev.psk.common.IoErrors.reason(e));
         }
     }
 

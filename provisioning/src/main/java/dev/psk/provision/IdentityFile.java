@@ -85,8 +85,8 @@ public record IdentityFile(
         } catch (NoSuchFileException e) {
             throw new ProvisionException("identity file " + file + ": no such file");
         } catch (IOException e) {
-            throw new ProvisionException("identity file " + file + ": cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new ProvisionException(
+                    "identity file " + file + ": cannot be read: " + dev.psk.common.IoErrors.reason(e));
         } catch (JacksonException e) {
             throw new ProvisionException("identity file " + file + ": not JSON (" + e.getOriginalMessage() + ")");
         }

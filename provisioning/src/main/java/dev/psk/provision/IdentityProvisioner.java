@@ -154,7 +154,8 @@ public final class IdentityProvisioner {
         } catch (IOException e) {
             throw new ProvisionException(
                     "key '" + label + "' was created on the token (identity_id " + file.identityId()
-                            + ") but its files could not be written to " + req.outDir() + ": " + e.getMessage(),
+                            + ") but its files could not be written to " + req.outDir() + ": "
+                            + dev.psk.common.IoErrors.reason(e),
                     e);
         }
         return new Result(file, pem, json);

@@ -95,6 +95,11 @@ public final class QuoteCommand implements Callable<Integer> {
         if (out == null) {
             throw new dev.psk.common.cli.UsageException("Missing required option: '--out-dir=DIR'");
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            // checked before the TPM is touched; the quote would be lost after a TPM round trip
+            throw new UsageException("--out-dir " + out + ": exists and is not a directory (quote files go inside a"
+                    + " directory: name a new or existing one)");
+        }
         byte[] n = Options.nonce(nonce);
         var sel = Options.selection(pcrs);
         boolean plain = switch (sigFormat.toLowerCase(Locale.ROOT)) {
@@ -103,7 +108,11 @@ public final class QuoteCommand implements Callable<Integer> {
             default -> throw new UsageException("--signature-format: expected tss or plain, got " + sigFormat);
         };
         Quote q = Quoter.quote(tpm.address(), ak.akSource(), n, sel);
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new AttestException("--out-dir " + out + ": cannot create: " + dev.psk.common.IoErrors.reason(e));
+        }
         var mode = PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(out.resolve("ak.pub.pem"), AkKeys.toPem(q.ak()).getBytes(StandardCharsets.US_ASCII), mode);
         byte[] area = q.akPublic().raw();

@@ -38,7 +38,7 @@ public record EkTrust(Set<TrustAnchor> anchors, List<X509Certificate> intermedia
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new AttestException("EK roots " + dir + ": cannot list (" + e.getMessage() + ")");
+            throw new AttestException("EK roots " + dir + ": cannot list: " + dev.psk.common.IoErrors.reason(e));
         }
         for (Path f : files) {
             for (X509Certificate c : read(f)) {

@@ -20,14 +20,22 @@ public final class SwtpmTransport implements TpmTransport {
      */
     static final java.time.Duration SWTPM_COMMAND_TIMEOUT = java.time.Duration.ofSeconds(15);
 
+    /**
+     * System property overriding {@link #SWTPM_COMMAND_TIMEOUT} in milliseconds (tests use a short
+     * one; a slow emulated TPM may need a longer one).
+     */
+    public static final String TIMEOUT_PROPERTY = "psk.swtpm.timeout-ms";
+
     private final Socket socket;
     private final int port;
     private final DataInputStream in;
     private final OutputStream out;
     private final String where;
+    private final java.time.Duration timeout;
 
-    private SwtpmTransport(Socket socket, String where) throws IOException {
+    private SwtpmTransport(Socket socket, String where, java.time.Duration timeout) throws IOException {
         this.socket = socket;
+        this.timeout = timeout;
         this.port = socket.getPort();
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
@@ -40,8 +48,9 @@ public final class SwtpmTransport implements TpmTransport {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), (int) Tpm2.CONNECT_TIMEOUT.toMillis());
-            s.setSoTimeout((int) SWTPM_COMMAND_TIMEOUT.toMillis());
-            return new SwtpmTransport(s, where);
+            java.time.Duration timeout = commandTimeout();
+            s.setSoTimeout((int) timeout.toMillis());
+            return new SwtpmTransport(s, where, timeout);
         } catch (IOException e) {
             try {
                 s.close();
@@ -50,6 +59,26 @@ public final class SwtpmTransport implements TpmTransport {
             }
             throw new TpmException("cannot connect to " + where + ": " + dev.psk.common.IoErrors.reason(e), e);
         }
+    }
+
+    /** {@link #SWTPM_COMMAND_TIMEOUT}, or the {@link #TIMEOUT_PROPERTY} when it is a positive number. */
+    static java.time.Duration commandTimeout() {
+        String v = System.getProperty(TIMEOUT_PROPERTY);
+        if (v != null) {
+            try {
+                long ms = Long.parseLong(v.strip());
+                if (ms > 0 && ms <= Integer.MAX_VALUE) {
+                    return java.time.Duration.ofMillis(ms);
+                }
+            } catch (NumberFormatException e) {
+                // ignored: the default applies
+            }
+        }
+        return SWTPM_COMMAND_TIMEOUT;
+    }
+
+    private String timeoutText() {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
     }
 
     @Override
@@ -74,8 +103,8 @@ public final class SwtpmTransport implements TpmTransport {
             // swtpm serves one connection at a time: a client that keeps its connection open
             // (tpm2-abrmd, a stuck tool) makes every other client wait.
             throw new TpmException(
-                    where + ": no TPM response within " + SWTPM_COMMAND_TIMEOUT.toSeconds()
-                            + " s: is " + port + " swtpm's server (command) port, not its control port or another"
+                    where + ": no TPM response within " + timeoutText()
+                            + ": is " + port + " swtpm's server (command) port, not its control port or another"
                             + " service? (swtpm also serves one connection at a time: is tpm2-abrmd holding it?)",
                     e);
         } catch (IOException e) {

@@ -1,9 +1,12 @@
 package dev.psk.common.cli;
 
+import dev.psk.common.IoErrors;
 import dev.psk.common.log.Log;
 import dev.psk.common.log.OneLineLogging;
 import dev.psk.common.log.Severity;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 
 /**
@@ -37,7 +40,8 @@ public final class CliRunner {
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             PrintWriter err = line.getErr();
             if (ex instanceof UsageException) {
-                err.println(line.getCommandName() + ": " + ex.getMessage());
+                // the full command ("psk-keygen generate: ..."), as for picocli's own parameter errors
+                err.println(line.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
                 err.flush();
                 return ExitCodes.USAGE;
@@ -61,11 +65,19 @@ public final class CliRunner {
         return cl;
     }
 
-    /** The message of an exception as one line, falling back to its type when it has none. */
+    /**
+     * The message of an exception as one line. A file-system exception whose message is only its
+     * path (AccessDeniedException, NoSuchFileException) gets the reason in words; an exception
+     * without a message is named as an internal error instead of printing nothing.
+     */
     public static String oneLine(Throwable ex) {
         String msg = ex.getMessage();
-        if (msg == null || msg.isBlank()) {
-            msg = ex.getClass().getSimpleName();
+        if (ex instanceof FileSystemException f && f.getFile() != null) {
+            msg = f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + IoErrors.reason(f);
+        } else if (msg == null || msg.isBlank()) {
+            msg = ex instanceof IOException io
+                    ? IoErrors.reason(io)
+                    : "internal error (" + ex.getClass().getSimpleName() + "); --verbose shows where";
             if (ex.getCause() != null && ex.getCause().getMessage() != null) {
                 msg += ": " + ex.getCause().getMessage();
             }

@@ -66,7 +66,7 @@ public final class TunnelStateFile {
         } catch (NoSuchFileException e) {
             throw e;
         } catch (IOException e) {
-            throw new StateFileException(what, "cannot read: " + e.getMessage());
+            throw new StateFileException(what, "cannot read: " + dev.psk.common.IoErrors.reason(e), true);
         }
         return parse(content, what);
     }

@@ -154,8 +154,10 @@ final class Cryptoki {
             // Arena.global(): the module stays mapped for the life of the process (see class comment).
             lookup = SymbolLookup.libraryLookup(abs, Arena.global());
         } catch (IllegalArgumentException | IllegalCallerException e) {
-            throw new Pkcs11Exception.ModuleException(
-                    "PKCS#11 module " + abs + ": cannot be loaded (" + e.getMessage() + ")");
+            // the JDK's text is only "Cannot open library: PATH"; dlerror() is not available here
+            throw new Pkcs11Exception.ModuleException("PKCS#11 module " + abs
+                    + ": cannot be loaded: not a shared library for this machine, or one of its own libraries is"
+                    + " missing (check with: ldd " + abs + ")");
         }
         MemorySegment getList = lookup.find("C_GetFunctionList")
                 .orElseThrow(() -> new Pkcs11Exception.ModuleException(

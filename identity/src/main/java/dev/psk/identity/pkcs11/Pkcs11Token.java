@@ -56,6 +56,57 @@ public final class Pkcs11Token implements AutoCloseable {
     }
 
     /**
+     * Refuses a URI with a path attribute this consumer cannot match (RFC 7512 section 2.3: such a
+     * URI selects nothing). Usually a typo, so the nearest standard name is suggested. Callers that
+     * take the URI as an argument check it before opening anything.
+     *
+     * @throws Pkcs11Exception naming the attribute and, for a near miss, the standard one meant
+     */
+    public static void requireStandardAttributes(Pkcs11Uri uri) throws Pkcs11Exception {
+        if (uri.vendorPathAttributes().isEmpty()) {
+            return;
+        }
+        String name = uri.vendorPathAttributes().keySet().iterator().next();
+        String near = nearestStandard(name);
+        throw new Pkcs11Exception("URI attribute \"" + name + "\" is not a standard PKCS#11 URI attribute"
+                + (near == null ? "" : " (did you mean \"" + near + "\"?)")
+                + ": a URI with attributes the consumer cannot match selects nothing (RFC 7512 section 2.3)");
+    }
+
+    /** The standard path attribute at edit distance 1 or 2 from {@code name}, if exactly one is nearest. */
+    private static String nearestStandard(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String std : new java.util.TreeSet<>(Pkcs11Uri.PATH_ATTRIBUTES)) {
+            int d = editDistance(name, std);
+            if (d < bestDistance) {
+                best = std;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /**
      * Opens the token a URI names and logs in.
      *
      * <p>The module comes from {@code module-path} or {@code module-name}; the token from the path
@@ -69,12 +120,7 @@ public final class Pkcs11Token implements AutoCloseable {
      * @throws Pkcs11Exception any other PKCS#11 failure
      */
     public static Pkcs11Token open(Pkcs11Uri uri, PinSource pins) throws Pkcs11Exception {
-        if (!uri.vendorPathAttributes().isEmpty()) {
-            throw new Pkcs11Exception("URI attribute \""
-                    + uri.vendorPathAttributes().keySet().iterator().next()
-                    + "\" is vendor-specific and not supported here; a URI with attributes the consumer cannot"
-                    + " match selects nothing (RFC 7512 section 2.3)");
-        }
+        requireStandardAttributes(uri);
         PinSource effective = PinSource.fromUri(uri).orElse(pins == null ? PinSource.none() : pins);
         Cryptoki ck = Cryptoki.acquire(ModuleLocator.locate(uri));
         long session = 0;

@@ -122,8 +122,9 @@ public final class GenerateCommand implements Callable<Integer> {
             HealthTestParameters health =
                     override != null ? override : HealthTestParameters.forMinEntropy(src.assumedMinEntropy());
             ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(err) : null;
-            PadGenerator.ProgressListener progress =
-                    bar != null ? bar : new ProgressLog(err, spec.root().name(), System::nanoTime);
+            PadGenerator.ProgressListener progress = bar != null
+                    ? bar
+                    : ProgressLog.withSystemPeriods(err, spec.root().name());
             Cancellation cancel = new Cancellation();
             Thread hook = Thread.ofPlatform().unstarted(() -> awaitAbort(cancel));
             Runtime.getRuntime().addShutdownHook(hook);

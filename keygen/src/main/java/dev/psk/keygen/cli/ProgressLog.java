@@ -15,24 +15,58 @@ final class ProgressLog implements PadGenerator.ProgressListener {
     static final long QUIET_NANOS = 3_000_000_000L;
     static final long INTERVAL_NANOS = 10_000_000_000L;
 
+    /** System properties overriding the two periods, in milliseconds (tests; a very slow source). */
+    static final String QUIET_PROPERTY = "psk.keygen.progress-after-ms";
+
+    static final String INTERVAL_PROPERTY = "psk.keygen.progress-every-ms";
+
     private final PrintWriter err;
     private final String prefix;
     private final LongSupplier nanoClock;
     private final long start;
+    private final long intervalNanos;
     private long lastLine;
 
     ProgressLog(PrintWriter err, String prefix, LongSupplier nanoClock) {
+        this(err, prefix, nanoClock, QUIET_NANOS, INTERVAL_NANOS);
+    }
+
+    ProgressLog(PrintWriter err, String prefix, LongSupplier nanoClock, long quietNanos, long intervalNanos) {
         this.err = err;
         this.prefix = prefix;
         this.nanoClock = nanoClock;
         this.start = nanoClock.getAsLong();
-        this.lastLine = start + QUIET_NANOS - INTERVAL_NANOS;
+        this.intervalNanos = intervalNanos;
+        this.lastLine = start + quietNanos - intervalNanos;
+    }
+
+    /** The log with the periods of {@link #QUIET_PROPERTY} and {@link #INTERVAL_PROPERTY} where set. */
+    static ProgressLog withSystemPeriods(PrintWriter err, String prefix) {
+        return new ProgressLog(
+                err,
+                prefix,
+                System::nanoTime,
+                millisProperty(QUIET_PROPERTY, QUIET_NANOS),
+                millisProperty(INTERVAL_PROPERTY, INTERVAL_NANOS));
+    }
+
+    private static long millisProperty(String name, long defaultNanos) {
+        String v = System.getProperty(name);
+        if (v == null) {
+            return defaultNanos;
+        }
+        try {
+            long ms = Long.parseLong(v.strip());
+            return ms > 0 ? ms * 1_000_000L : defaultNanos;
+        } catch (NumberFormatException e) {
+            return defaultNanos;
+        }
     }
 
     @Override
     public void onProgress(long done, long total) {
         long now = nanoClock.getAsLong();
-        if (done >= total || now - lastLine < INTERVAL_NANOS) {
+        if (done >= total || now - lastLine < intervalNanos) {
             return;
         }
         lastLine = now;

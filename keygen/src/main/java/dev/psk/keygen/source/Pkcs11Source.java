@@ -30,7 +30,8 @@ final class Pkcs11Source implements EntropySource {
         Pkcs11Uri uri;
         try {
             uri = Pkcs11Uri.parse(text);
-        } catch (Pkcs11UriException e) {
+            Pkcs11Token.requireStandardAttributes(uri); // a typo is the argument's fault: usage error
+        } catch (Pkcs11UriException | Pkcs11Exception e) {
             throw new SourceSyntaxException("--source: " + e.getMessage(), e);
         }
         try {

@@ -69,8 +69,7 @@ final class IdentitySignCommand implements Callable<Integer> {
         try {
             data = Files.readAllBytes(in);
         } catch (IOException e) {
-            throw new PskException(
-                    "--in " + in + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new PskException("--in " + in + ": cannot be read: " + dev.psk.common.IoErrors.reason(e));
         }
         try (TokenSigner s =
                 TokenSigner.open(key, pins.source(key, spec.commandLine().getErr()))) {
@@ -79,7 +78,7 @@ final class IdentitySignCommand implements Callable<Integer> {
                 dev.psk.common.AtomicFiles.write(
                         out, sig, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (IOException e) {
-                throw new PskException("--out " + out + ": cannot be written (" + e.getMessage() + ")");
+                throw new PskException("--out " + out + ": cannot be written: " + dev.psk.common.IoErrors.reason(e));
             }
             spec.commandLine().getOut().println("signed " + in + " with identity_id " + s.identityId() + " -> " + out);
             spec.commandLine().getOut().flush();

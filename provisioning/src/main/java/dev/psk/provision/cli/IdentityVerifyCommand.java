@@ -81,8 +81,7 @@ final class IdentityVerifyCommand implements Callable<Integer> {
             try {
                 ok = Verifier.verify(Pem.decode(Files.readString(pub)), data, signature, format);
             } catch (IOException e) {
-                throw new PskException(
-                        "--pub " + pub + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                throw new PskException("--pub " + pub + ": cannot be read: " + dev.psk.common.IoErrors.reason(e));
             } catch (dev.psk.identity.IdentityException e) {
                 throw new PskException("--pub " + pub + ": " + e.getMessage());
             }
@@ -102,8 +101,7 @@ final class IdentityVerifyCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
-            throw new PskException(
-                    what + " " + p + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new PskException(what + " " + p + ": cannot be read: " + dev.psk.common.IoErrors.reason(e));
         }
     }
 }

@@ -81,8 +81,7 @@ final class PinAddCommand implements Callable<Integer> {
             try {
                 key = Pem.decode(Files.readString(pem));
             } catch (IOException e) {
-                throw new PskException(
-                        "--pem " + pem + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                throw new PskException("--pem " + pem + ": cannot be read: " + dev.psk.common.IoErrors.reason(e));
             } catch (IdentityException e) {
                 throw new PskException("--pem " + pem + ": " + e.getMessage());
             }
@@ -96,7 +95,7 @@ final class PinAddCommand implements Callable<Integer> {
         try {
             updated.save(peers);
         } catch (IOException e) {
-            throw new PskException("peers file " + peers + ": cannot be written (" + e.getMessage() + ")");
+            throw new PskException("peers file " + peers + ": cannot be written: " + dev.psk.common.IoErrors.reason(e));
         }
         spec.commandLine()
                 .getOut()

@@ -41,7 +41,7 @@ abstract class PinEditCommand implements Callable<Integer> {
         try {
             updated.save(peers);
         } catch (IOException e) {
-            throw new PskException("peers file " + peers + ": cannot be written (" + e.getMessage() + ")");
+            throw new PskException("peers file " + peers + ": cannot be written: " + dev.psk.common.IoErrors.reason(e));
         }
         spec.commandLine().getOut().println(done(peer, peers));
         spec.commandLine().getOut().flush();

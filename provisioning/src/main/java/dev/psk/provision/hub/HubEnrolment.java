@@ -151,7 +151,7 @@ public final class HubEnrolment {
                 Arrays.fill(psk, (byte) 0);
             }
         } catch (IOException e) {
-            throw new ProvisionException(hubFile + ": cannot lock (" + e.getMessage() + ")", e);
+            throw new ProvisionException(hubFile + ": cannot lock: " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 
@@ -179,7 +179,7 @@ public final class HubEnrolment {
             validate(root, hubFile);
             write(hubFile, root, true);
         } catch (IOException e) {
-            throw new ProvisionException(hubFile + ": cannot lock (" + e.getMessage() + ")", e);
+            throw new ProvisionException(hubFile + ": cannot lock: " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 
@@ -212,8 +212,7 @@ public final class HubEnrolment {
             }
             return o;
         } catch (IOException e) {
-            throw new ProvisionException(
-                    hubFile + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            throw new ProvisionException(hubFile + ": cannot read: " + dev.psk.common.IoErrors.reason(e), e);
         } catch (tools.jackson.core.JacksonException e) {
             throw new ProvisionException(hubFile + ": not valid JSON", e);
         }
@@ -234,7 +233,7 @@ public final class HubEnrolment {
         } catch (FileAlreadyExistsException e) {
             throw new ProvisionException(file + ": exists already; refusing to overwrite");
         } catch (IOException e) {
-            throw new ProvisionException(file + ": cannot write (" + e.getMessage() + ")", e);
+            throw new ProvisionException(file + ": cannot write: " + dev.psk.common.IoErrors.reason(e), e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

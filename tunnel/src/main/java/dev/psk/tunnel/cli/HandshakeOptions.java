@@ -244,7 +244,7 @@ public final class HandshakeOptions {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PskException(flag + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new PskException(flag + ": cannot read " + file + ": " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 

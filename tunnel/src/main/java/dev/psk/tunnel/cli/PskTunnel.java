@@ -174,6 +174,7 @@ public final class PskTunnel implements Callable<Integer> {
         require("--remote-host", remoteHost);
         require("--local-ip", localIp);
         require("--remote-ip", remoteIp);
+        dev.psk.tunnel.cli.support.TunFlagRules.check(tun, localIp, remoteIp);
         checkPort("--local-port", localPort, true);
         checkPort("--remote-port", remotePort, false);
         if (mtu < Psk2Wire.MIN_MTU || mtu > Psk2Wire.MAX_MTU) {

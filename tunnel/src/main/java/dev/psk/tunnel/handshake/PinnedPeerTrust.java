@@ -47,7 +47,8 @@ public final class PinnedPeerTrust implements PeerTrust {
                 out.add(hex);
             }
         } catch (IOException e) {
-            throw new PskException("cannot read serial allowlist " + file + ": " + e.getMessage(), e);
+            throw new PskException(
+                    "cannot read serial allowlist " + file + ": " + dev.psk.common.IoErrors.reason(e), e);
         }
         return out;
     }

@@ -74,7 +74,7 @@ public final class HubConfigParser {
             }
             return Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            throw new ConfigException(file + ": cannot read: " + dev.psk.common.IoErrors.reason(e), e);
         }
     }
 
@@ -200,23 +200,14 @@ public final class HubConfigParser {
         byte[] server = f.key("ServerPublicKey", true);
         checkPublic(f, "ServerPublicKey", server);
         String endpoint = f.text("ServerEndpoint", true, null);
-        int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0 || colon == endpoint.length() - 1) {
-            throw f.error("ServerEndpoint", "expected HOST:PORT (IPv6 as [ADDR]:PORT), got '" + endpoint + "'");
-        }
-        String host = endpoint.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
+        HostPort hostPort;
         try {
-            port = Integer.parseInt(endpoint.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
+            hostPort = HostPort.parse(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw f.error("ServerEndpoint", e.getMessage());
         }
-        if (port < 1 || port > 65535) {
-            throw f.error("ServerEndpoint", "port must be 1..65535, got '" + endpoint.substring(colon + 1) + "'");
-        }
+        String host = hostPort.host();
+        int port = hostPort.port();
         List<Cidr> addresses = f.cidrs("Address", true, true);
         if (addresses.isEmpty()) {
             throw f.error("Address", "is empty: expected the client's tunnel address such as 10.77.0.2/24");

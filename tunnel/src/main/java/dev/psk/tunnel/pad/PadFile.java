@@ -50,6 +50,9 @@ public final class PadFile implements AutoCloseable {
     public static PadFile open(Path path, boolean allowErase) throws PadException {
         FileChannel ch = null;
         boolean writable = false;
+        if (Files.isDirectory(path)) {
+            throw new PadFormatException("pad " + path + " is a directory: expected the pad file");
+        }
         try {
             if (allowErase) {
                 try {
@@ -66,19 +69,21 @@ public final class PadFile implements AutoCloseable {
             }
             long size = ch.size();
             if (PadLayout.slotCount(size) < 2) {
-                throw new PadException("pad " + path + " has " + size + " bytes: at least 2 slots of "
-                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot) are needed");
+                throw new PadFormatException("pad " + path + ": size " + size + " bytes, less than 2 slots of "
+                        + PadLayout.SLOT_BYTES + " bytes (one data slot and the control slot): not a pad");
             }
             if (size % PadLayout.SLOT_BYTES != 0) {
                 // psk-keygen writes whole slots only; a partial trailing slot means a truncated or
                 // appended-to copy, whose control slot would not match the other end's
-                throw new PadException("pad " + path + " has " + size + " bytes, not a whole number of "
-                        + PadLayout.SLOT_BYTES + "-byte slots (a truncated copy?): check it with psk-keygen verify");
+                throw new PadFormatException("pad " + path + ": size " + size + " is not a whole number of "
+                        + PadLayout.SLOT_BYTES + "-byte slots (" + (size % PadLayout.SLOT_BYTES)
+                        + " bytes past the last slot): a truncated copy? Check it with psk-keygen verify"
+                        + " and copy the pad again");
             }
             byte[] control = new byte[PadLayout.SLOT_BYTES];
             readFully(ch, control, SlotSchedule.padOffset(PadLayout.controlSlotIndex(size)));
             if (isZero(control)) {
-                throw new PadException("pad " + path + " has an all-zero control slot: not a pad");
+                throw new PadFormatException("pad " + path + " has an all-zero control slot: not a pad");
             }
             byte[] fp = PadLayout.fingerprint(control);
             Secrets.wipe(control);

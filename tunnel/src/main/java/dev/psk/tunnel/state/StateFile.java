@@ -33,6 +33,10 @@ public final class StateFile {
     }
 
     private static TunnelStateException corrupt(Path file, StateFileException e) {
+        if (e.unreadable()) {
+            // not corrupt: unreadable (permissions, a directory); its content is still unknown
+            return new TunnelStateException("state file " + file + ": " + e.detail());
+        }
         return new TunnelStateException("state file " + file + " is corrupt: " + e.detail()
                 + "; refusing to start rather than reuse key material (restore the file, or retire this pad)");
     }

@@ -84,6 +84,11 @@ final class HubAddClientCommand implements Callable<Integer> {
                 throw new UsageException("--allowed-ips: " + e.getMessage());
             }
         }
+        try {
+            dev.psk.tunnel.hub.HostPort.parse(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--endpoint: " + e.getMessage());
+        }
         Path target = out != null ? out : config.toAbsolutePath().resolveSibling(name + ".json");
         HubEnrolment.Enrolled e = HubEnrolment.addClient(config, name, cidrs, target, endpoint);
         spec.commandLine()

@@ -21,13 +21,14 @@ import picocli.CommandLine.Command;
             "  psk-tunnel hub client --config alice.json"
         },
         subcommands = {HubServerCommand.class, HubClientCommand.class})
-public final class HubTunnelCommand implements Runnable {
+public final class HubTunnelCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Bare {@code hub}: a usage error like every other command group (exit 2, usage on stderr). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.psk.common.cli.CommandGroups.missingSubcommand(spec);
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,8 @@
 package dev.psk.tunnel.cli.support;
 
 import dev.psk.common.cli.UsageException;
+import dev.psk.identity.pkcs11.Pkcs11Exception;
+import dev.psk.identity.pkcs11.Pkcs11Token;
 import dev.psk.identity.pkcs11.Pkcs11Uri;
 import dev.psk.identity.pkcs11.Pkcs11UriException;
 import dev.psk.tunnel.handshake.HandshakeMode;
@@ -31,8 +33,8 @@ public final class IdentityFlagRules {
     }
 
     /**
-     * Refuses a URI that carries {@code pin-value}. A URI that does not parse passes here: opening
-     * the token reports it with the parser's message.
+     * Refuses a URI that does not parse (an attribute typo such as {@code tokn=}: the argument is
+     * wrong, so a usage error before anything is opened) and one that carries {@code pin-value}.
      */
     public static void refusePinValue(String flag, String uri) {
         if (uri == null) {
@@ -40,9 +42,11 @@ public final class IdentityFlagRules {
         }
         boolean pin;
         try {
-            pin = Pkcs11Uri.parse(uri).hasPinValue();
-        } catch (Pkcs11UriException e) {
-            return;
+            Pkcs11Uri parsed = Pkcs11Uri.parse(uri);
+            Pkcs11Token.requireStandardAttributes(parsed);
+            pin = parsed.hasPinValue();
+        } catch (Pkcs11UriException | Pkcs11Exception e) {
+            throw new UsageException(flag + ": " + e.getMessage());
         }
         if (pin) {
             throw new UsageException(flag + ": the URI carries pin-value, which every local user can read in"

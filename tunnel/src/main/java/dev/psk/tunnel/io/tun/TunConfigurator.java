@@ -36,12 +36,7 @@ public final class TunConfigurator {
      */
     public static void configure(String name, String localIp, String remoteIp, int mtu) throws IOException {
         TunParameters.validateName(name);
-        requireIpv4("--local-ip", localIp);
-        requireIpv4("--remote-ip", remoteIp);
-        if (localIp.equals(remoteIp)) {
-            throw new IOException("--local-ip and --remote-ip are both " + localIp
-                    + ": the two tunnel ends need different addresses");
-        }
+        requireAddresses(localIp, remoteIp);
         if (mtu < TunParameters.MIN_MTU || mtu > TunParameters.MAX_MTU) {
             throw new IOException("MTU for '" + name + "' must be " + TunParameters.MIN_MTU + ".."
                     + TunParameters.MAX_MTU + ", not " + mtu);
@@ -72,6 +67,20 @@ public final class TunConfigurator {
         run(ip, "link", "set", "dev", name, "up");
         for (String r : routes) {
             run(ip, "route", "replace", r, "dev", name);
+        }
+    }
+
+    /**
+     * Both tunnel addresses: each a strict dotted-quad IPv4 address (see below), and different.
+     *
+     * @throws IOException naming the flag ({@code --local-ip} or {@code --remote-ip}) and the value
+     */
+    public static void requireAddresses(String localIp, String remoteIp) throws IOException {
+        requireIpv4("--local-ip", localIp);
+        requireIpv4("--remote-ip", remoteIp);
+        if (localIp.equals(remoteIp)) {
+            throw new IOException("--local-ip and --remote-ip are both " + localIp
+                    + ": the two tunnel ends need different addresses");
         }
     }
 
