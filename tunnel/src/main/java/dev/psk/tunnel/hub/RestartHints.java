@@ -51,11 +51,6 @@ final class RestartHints {
         this.hubPublic = hubPublic.clone();
     }
 
-    /** Clients still waiting for a hint (tests). */
-    int pending() {
-        return rounds >= SENDS ? 0 : targets.size();
-    }
-
     /** Sends the hints due at {@code now} to clients that are still configured, enabled and silent. */
     void tick(long now, HubPolicy policy, Sender sender, HubCounters counters) {
         if (targets.isEmpty() || rounds >= SENDS || (rounds > 0 && now - nextNanos < 0)) {
@@ -82,6 +77,9 @@ final class RestartHints {
             sender.send(ByteBuffer.wrap(t.hint), t.restored.endpoint());
             counters.restartHintsSent.incrementAndGet();
             sent++;
+        }
+        if (rounds == SENDS) {
+            targets.clear(); // the burst is over: nothing of it stays
         }
         if (rounds == 1 && sent > 0) {
             int n = sent;
