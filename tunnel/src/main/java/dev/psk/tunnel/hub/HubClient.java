@@ -311,8 +311,8 @@ public final class HubClient implements AutoCloseable {
     /**
      * The hub restarted and lost the session of the handshake the hint names: handshake now, once.
      * A hint is honoured only when it names our current session or our pending handshake, and
-     * only if that handshake's label is newer than the last hint acted on: a forged hint costs us
-     * two HMACs, a replayed one nothing, and no hint makes us handshake twice for one message 1.
+     * only if that handshake's label is newer than the last hint acted on: a forged or replayed hint
+     * costs us two HMACs and nothing more, and no hint makes us handshake twice for one message 1.
      */
     private void onRestartHint(byte[] buf, int n) {
         synchronized (this) {
