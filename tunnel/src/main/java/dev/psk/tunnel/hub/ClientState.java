@@ -18,6 +18,7 @@ final class ClientState {
     final Peer peer;
     private final TimestampStore timestamps;
     private volatile String name;
+    private java.net.InetSocketAddress savedEndpoint;
 
     ClientState(String name, byte[] publicKey, NoisePeerSession session, TimestampStore timestamps) {
         this.timestamps = timestamps;
@@ -38,6 +39,18 @@ final class ClientState {
     /** How logs name the client: "alice (3f2a...)", the enrolled name with the key's fingerprint beside it. */
     String label() {
         return name + " (" + fingerprint + ")";
+    }
+
+    /**
+     * Hub timer thread: records the client's endpoint in the state file when it moved, so a
+     * restarted hub knows where to send its restart hint. Cheap when nothing moved (one compare).
+     */
+    void saveEndpoint() {
+        java.net.InetSocketAddress ep = peer.endpoint();
+        if (ep != null && ep != savedEndpoint) {
+            savedEndpoint = ep;
+            timestamps.recordEndpoint(publicKey, ep);
+        }
     }
 
     /** Accepts {@code ts} when it is newer than every accepted one (kept in the hub's {@link TimestampStore}). */

@@ -35,6 +35,11 @@ import java.util.logging.Logger;
  * cannot cancel it); an inner packet from the hub is accepted only when its source lies in the
  * client's hub-side prefixes ({@code Routes} plus the networks of its {@code Address}es, the
  * client's AllowedIPs), else dropped as {@code allowed_ips}.
+ *
+ * <p>After a hub restart the hub sends a {@link RestartHint} naming the handshake it lost; the
+ * client handshakes at once when the hint names its current session's or its pending handshake's
+ * timestamp, and at most once per such handshake (so a captured hint, replayed, buys nothing).
+ * Without a hint, {@link Timers} notice the lost session (docs/hub.md, "Recovery from a hub restart").
  */
 public final class HubClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HubClient.class.getName());
@@ -52,8 +57,14 @@ public final class HubClient implements AutoCloseable {
     private final NoisePeerSession session;
     private final Peer hub;
     private final Device device;
+    private final RestartHint restartHint;
     private IkPsk2Handshake pending;
     private int pendingIndex;
+    /** TAI64N labels of the pending handshake's message 1, of the current session's, and of the last hint acted on. */
+    private byte[] pendingTimestamp;
+
+    private byte[] sessionTimestamp;
+    private byte[] hintedTimestamp;
     private volatile boolean closed;
     /** The hub's silence was logged; cleared by the next completed handshake. */
     private volatile boolean silenceReported;
@@ -74,6 +85,12 @@ public final class HubClient implements AutoCloseable {
         this.timers = new Timers(settings);
         this.cookies = new CookieGenerator(config.serverPublicKey(), clock);
         this.ownMacs = new MacKeys(config.publicKey());
+        byte[] psk = config.psk();
+        try {
+            this.restartHint = new RestartHint(psk, config.serverPublicKey(), config.publicKey());
+        } finally {
+            Arrays.fill(psk, (byte) 0);
+        }
         this.identity = identity;
         for (Cidr r : hubSidePrefixes(config)) {
             routes.insert(r, Boolean.TRUE);
@@ -191,6 +208,7 @@ public final class HubClient implements AutoCloseable {
             cookies.addMacs(msg, n);
             pending = hs;
             pendingIndex = index;
+            pendingTimestamp = ts;
             timers.onHandshakeInitiated(now);
             device.sendControl(ByteBuffer.wrap(msg), server);
             counters.initiationsSent.incrementAndGet();
@@ -236,6 +254,7 @@ public final class HubClient implements AutoCloseable {
         switch (buf[0]) {
             case HubWire.TYPE_RESPONSE -> onResponse(buf, n);
             case HubWire.TYPE_COOKIE_REPLY -> onCookieReply(buf, n);
+            case HubWire.TYPE_RESTART_HINT -> onRestartHint(buf, n);
             default -> counters.drop(HubDropReason.BAD_TYPE);
         }
     }
@@ -261,6 +280,7 @@ public final class HubClient implements AutoCloseable {
                     now);
             pending.close();
             pending = null;
+            sessionTimestamp = pendingTimestamp;
             session.install(s);
             table.put(s);
             timers.onHandshakeComplete(now);
@@ -293,6 +313,28 @@ public final class HubClient implements AutoCloseable {
         counters.cookiesReceived.incrementAndGet();
         if (COOKIE_LOG.allow(Boolean.TRUE)) {
             LOG.info("hub " + serverName() + " is under load and sent a cookie: the next retransmission carries it");
+        }
+    }
+
+    /**
+     * The hub restarted and lost the session of the handshake the hint names: handshake now, once.
+     * A hint is honoured only when it names our current session or our pending handshake, and
+     * only if that handshake's label is newer than the last hint acted on: a forged or replayed hint
+     * costs us two HMACs and nothing more, and no hint makes us handshake twice for one message 1.
+     */
+    private void onRestartHint(byte[] buf, int n) {
+        synchronized (this) {
+            byte[] named = restartHint.matches(buf, n, sessionTimestamp)
+                    ? sessionTimestamp
+                    : pending != null && restartHint.matches(buf, n, pendingTimestamp) ? pendingTimestamp : null;
+            if (named == null || !Tai64n.after(named, hintedTimestamp)) {
+                counters.drop(HubDropReason.BAD_RESTART_HINT);
+                return;
+            }
+            hintedTimestamp = named;
+            counters.restartHintsAccepted.incrementAndGet();
+            LOG.info("hub " + serverName() + " restarted and lost our session: handshaking again");
+            initiate();
         }
     }
 
@@ -372,6 +414,7 @@ public final class HubClient implements AutoCloseable {
         }
         synchronized (this) {
             discardPending();
+            restartHint.close();
         }
         for (Session s : table.all()) {
             s.kill();

@@ -24,6 +24,10 @@ public final class HubCounters {
     public final AtomicLong initiationsSent = new AtomicLong();
 
     public final AtomicLong cookiesReceived = new AtomicLong();
+    /** Restart hints sent (hub, after a restart) and acted on (client: one handshake each). */
+    public final AtomicLong restartHintsSent = new AtomicLong();
+
+    public final AtomicLong restartHintsAccepted = new AtomicLong();
     /** Packets between two clients (forwarded by the hub's kernel and carried on). */
     public final AtomicLong forwarded = new AtomicLong();
 

@@ -26,6 +26,8 @@ public enum HubDropReason {
     TOO_MANY_SESSIONS(true),
     BAD_COOKIE_REPLY(false),
     UNEXPECTED_RESPONSE(false),
+    /** A restart hint that is forged, malformed, or names a handshake already acted on (client). */
+    BAD_RESTART_HINT(false),
     UNKNOWN_RECEIVER(false, DropReason.UNKNOWN_PEER),
     REPLAYED_COUNTER(false, DropReason.REPLAY),
     DECRYPT_FAILED(false, DropReason.AEAD),

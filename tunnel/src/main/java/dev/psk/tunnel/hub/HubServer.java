@@ -105,6 +105,7 @@ public final class HubServer implements AutoCloseable {
 
     private final byte[] reply = new byte[HubWire.COOKIE_REPLY_BYTES];
     private volatile HubPolicy policy;
+    private RestartHints restartHints;
     private volatile long underLoadUntil;
     private volatile boolean closed;
     private final List<Thread> threads = new ArrayList<>();
@@ -195,6 +196,7 @@ public final class HubServer implements AutoCloseable {
     }
 
     public void start() {
+        restartHints = new RestartHints(timestamps.restored(), hubPublic);
         device.start();
         for (int i = 0; i < options.handshakeWorkers(); i++) {
             threads.add(Thread.ofPlatform().name("hub-handshake-" + i).daemon().start(this::handshakeLoop));
@@ -430,6 +432,10 @@ public final class HubServer implements AutoCloseable {
             }
             perSource.sweep();
             perKey.sweep();
+            restartHints.tick(now, policy, this::send, counters);
+            for (ClientState st : states.values()) {
+                st.saveEndpoint();
+            }
             flushTimestamps();
         }
     }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  * 2 response   : type(4) sender(4) receiver(4) ephemeral(32) empty(0+16) mac1(16) mac2(16)   = 92
  * 3 cookie     : type(4) receiver(4) nonce(12) cookie(16+16)                                 = 52
  * 4 transport  : type(4) receiver(4) counter(8) data(16k+16)
+ * 5 restart hint: type(4) mac(16)                                                          = 20
  * </pre>
  */
 public final class HubWire {
@@ -25,6 +26,8 @@ public final class HubWire {
     public static final byte TYPE_RESPONSE = 2;
     public static final byte TYPE_COOKIE_REPLY = 3;
     public static final byte TYPE_TRANSPORT = 4;
+    /** Hub to client after a hub restart: "your session is gone", MAC'd with a key only the two share ({@link RestartHint}). */
+    public static final byte TYPE_RESTART_HINT = 5;
 
     /** The Noise prologue: binds every handshake to this protocol and version. */
     public static final byte[] PROLOGUE = "psk-tunnel hub v1".getBytes(StandardCharsets.US_ASCII);
@@ -64,6 +67,9 @@ public final class HubWire {
     public static final int COOKIE_NONCE_OFFSET = 8;
     public static final int COOKIE_SEALED_OFFSET = COOKIE_NONCE_OFFSET + COOKIE_NONCE_BYTES;
     public static final int COOKIE_REPLY_BYTES = COOKIE_SEALED_OFFSET + COOKIE_BYTES + TAG_BYTES;
+
+    public static final int RESTART_HINT_MAC_OFFSET = HEADER_BYTES;
+    public static final int RESTART_HINT_BYTES = RESTART_HINT_MAC_OFFSET + MAC_BYTES;
 
     public static final int TRANSPORT_RECEIVER_OFFSET = 4;
     public static final int TRANSPORT_COUNTER_OFFSET = 8;

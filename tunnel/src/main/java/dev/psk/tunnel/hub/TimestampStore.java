@@ -3,13 +3,17 @@ package dev.psk.tunnel.hub;
 import dev.psk.common.AtomicFiles;
 import dev.psk.common.Hex;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,15 +32,30 @@ import java.util.Map;
  * replaces it). Writing before every message 2 would close that window at the cost of an fsync per
  * handshake, which a hub admitting thousands a second cannot pay.
  *
- * <p>File format (text): first line {@code psk-hub-timestamps 1}, then one line per key:
- * base64 public key, a space, 24 hex digits of TAI64N. Unreadable lines make the load fail.
+ * <p>For the recovery after a restart (docs/hub.md, "Recovery from a hub restart") each key also
+ * keeps when the hub accepted that timestamp (Unix seconds, the hub's clock) and the client's last
+ * endpoint (learnt from its authentic packets); {@link #restored} lists the clients that had a
+ * live session when the file was written, for {@link RestartHints}.
+ *
+ * <p>File format (text): first line {@code psk-hub-timestamps 2}, then one line per key: base64
+ * public key, a space, 24 hex digits of TAI64N, and optionally a space, the Unix second it was
+ * accepted, a space and the endpoint ({@code 192.0.2.7:41000}, {@code [2001:db8::7]:41000} or
+ * {@code -}). Version 1 files (key and timestamp only) are read too. Unreadable lines make the
+ * load fail.
  *
  * <p>Thread-safety: synchronized.
  */
 final class TimestampStore {
-    private static final String HEADER = "psk-hub-timestamps 1";
+    private static final String HEADER = "psk-hub-timestamps 2";
+    private static final String HEADER_V1 = "psk-hub-timestamps 1";
+
+    /** A client that may have had a live session when the file was written. */
+    record Restored(byte[] publicKey, byte[] timestamp, InetSocketAddress endpoint) {}
 
     private final Map<ByteBuffer, byte[]> newest = new HashMap<>();
+    private final Map<ByteBuffer, Long> acceptedAt = new HashMap<>();
+    private final Map<ByteBuffer, InetSocketAddress> endpoints = new HashMap<>();
+    private final List<Restored> restored = new ArrayList<>();
     private final Object writeLock = new Object();
     private Path file;
     private boolean dirty;
@@ -56,31 +75,77 @@ final class TimestampStore {
         }
         if (text != null) {
             String[] lines = text.split("\n");
-            if (lines.length == 0 || !lines[0].equals(HEADER)) {
+            if (lines.length == 0 || !(lines[0].equals(HEADER) || lines[0].equals(HEADER_V1))) {
                 throw new IOException(target + ": line 1: expected '" + HEADER + "'");
             }
             for (int i = 1; i < lines.length; i++) {
-                String[] parts = lines[i].split(" ");
-                byte[] key;
-                byte[] ts;
-                try {
-                    key = Base64.getDecoder().decode(parts[0]);
-                    ts = Hex.decode(parts[1]);
-                } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-                    key = null;
-                    ts = null;
-                }
-                if (parts.length != 2 || key == null || key.length != 32 || ts.length != Tai64n.BYTES) {
-                    throw new IOException(target + ": line " + (i + 1) + ": expected a base64 key and 24 hex digits");
-                }
-                ByteBuffer k = ByteBuffer.wrap(key);
-                if (Tai64n.after(ts, newest.get(k))) {
-                    newest.put(k, ts);
-                }
+                readLine(target, i + 1, lines[i]);
             }
         }
         file = target;
         dirty = true;
+    }
+
+    private void readLine(Path target, int line, String text) throws IOException {
+        String[] parts = text.split(" ");
+        byte[] key;
+        byte[] ts;
+        long at = 0;
+        InetSocketAddress ep = null;
+        try {
+            key = Base64.getDecoder().decode(parts[0]);
+            ts = Hex.decode(parts[1]);
+            if (parts.length == 4) {
+                at = Long.parseLong(parts[2]);
+                ep = parts[3].equals("-") ? null : endpoint(parts[3]);
+            }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            key = null;
+            ts = null;
+        }
+        if ((parts.length != 2 && parts.length != 4) || key == null || key.length != 32 || ts.length != Tai64n.BYTES) {
+            throw new IOException(target + ": line " + line
+                    + ": expected a base64 key, 24 hex digits, and optionally a Unix time and an endpoint");
+        }
+        ByteBuffer k = ByteBuffer.wrap(key);
+        if (Tai64n.after(ts, newest.get(k))) {
+            newest.put(k, ts);
+            acceptedAt.put(k, at);
+            if (ep != null) {
+                endpoints.put(k, ep);
+            }
+            // A session lives at most REJECT_AFTER_TIME after its handshake: older ones are gone anyway.
+            long age = java.time.Instant.now().getEpochSecond() - at;
+            restored.removeIf(r -> ByteBuffer.wrap(r.publicKey()).equals(k));
+            if (ep != null && age >= 0 && age < dev.psk.tunnel.noise.NoiseLimits.REJECT_AFTER_TIME.toSeconds()) {
+                restored.add(new Restored(key, ts, ep));
+            }
+        }
+    }
+
+    /** {@code 192.0.2.7:41000} or {@code [2001:db8::7]:41000}: IP literals only (no name lookup). */
+    private static InetSocketAddress endpoint(String s) {
+        int colon = s.lastIndexOf(':');
+        String host = s.substring(0, Math.max(colon, 0));
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (colon <= 0 || !(host.indexOf(':') >= 0 || host.matches("[0-9.]+"))) {
+            throw new IllegalArgumentException("not an IP endpoint");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.ofLiteral(host), Integer.parseInt(s.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an IP endpoint", e);
+        }
+    }
+
+    private static String format(InetSocketAddress ep) {
+        if (ep == null) {
+            return "-";
+        }
+        String host = ep.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ep.getPort();
     }
 
     /** Accepts {@code ts} for {@code publicKey} when it is strictly newer than every accepted one. */
@@ -90,8 +155,26 @@ final class TimestampStore {
             return false;
         }
         newest.put(k, ts.clone());
+        acceptedAt.put(k, java.time.Instant.now().getEpochSecond());
         dirty = true;
         return true;
+    }
+
+    /** Notes where the client with {@code publicKey} is now (its authentic packets come from there). */
+    synchronized void recordEndpoint(byte[] publicKey, InetSocketAddress endpoint) {
+        ByteBuffer k = ByteBuffer.wrap(publicKey);
+        if (endpoint != null && !endpoint.equals(endpoints.get(k))) {
+            endpoints.put(k, endpoint);
+            dirty = true;
+        }
+    }
+
+    /**
+     * The clients the loaded file says had a live session: an endpoint, and a handshake accepted
+     * less than REJECT_AFTER_TIME before it was loaded.
+     */
+    synchronized List<Restored> restored() {
+        return List.copyOf(restored);
     }
 
     synchronized int size() {
@@ -118,6 +201,10 @@ final class TimestampStore {
                 sb.append(Base64.getEncoder().encodeToString(e.getKey().array()))
                         .append(' ')
                         .append(Hex.encode(e.getValue()))
+                        .append(' ')
+                        .append(acceptedAt.getOrDefault(e.getKey(), 0L))
+                        .append(' ')
+                        .append(format(endpoints.get(e.getKey())))
                         .append('\n');
             }
             content = sb.toString().getBytes(StandardCharsets.US_ASCII);

@@ -58,11 +58,15 @@ abstract class HubHarness {
     record Running(HubClient client, MemoryTun tun) {}
 
     Running startClient(Client c) throws Exception {
+        return startClient(c, FAST);
+    }
+
+    Running startClient(Client c, Timers.Settings timers) throws Exception {
         ClientConfig cc = HubConfigParser.parseClient(HubFixtures.clientJson(c, hubKeys, port), "test");
         UdpSocket ch = socket();
         MemoryTun tun = new MemoryTun(c.name());
         HubClient client =
-                new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), FAST, null, System::nanoTime);
+                new HubClient(cc, tun, ch, new InetSocketAddress("127.0.0.1", port), timers, null, System::nanoTime);
         open.add(client);
         client.start();
         return new Running(client, tun);

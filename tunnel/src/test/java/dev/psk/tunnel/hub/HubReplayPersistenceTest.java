@@ -47,7 +47,7 @@ class HubReplayPersistenceTest extends HubHarness {
                 first.close();
             }
             assertThat(Files.readString(file))
-                    .startsWith("psk-hub-timestamps 1\n")
+                    .startsWith("psk-hub-timestamps 2\n")
                     .contains(alice.keys().pubB64());
             assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
