@@ -122,8 +122,8 @@ public final class PskTunnel implements Callable<Integer> {
             names = "--metrics",
             arity = "0..1",
             fallbackValue = MetricsEndpoint.DEFAULT,
-            paramLabel = "[HOST:]PORT",
-            description = "Serve Prometheus metrics on HOST:PORT (a port alone: 127.0.0.1; no value: "
+            paramLabel = "ADDR",
+            description = "Serve Prometheus metrics on ADDR, [HOST:]PORT (a port alone: 127.0.0.1; no value: "
                     + MetricsEndpoint.DEFAULT + "). Off by default.")
     String metrics;
 

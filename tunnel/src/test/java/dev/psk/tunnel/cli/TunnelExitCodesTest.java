@@ -114,7 +114,7 @@ class TunnelExitCodesTest {
         Run hub = cli("hub", "server", "--config", dir.resolve("absent.json").toString(), "--metrics-port", "99999");
         assertThat(hub.code()).as(hub.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(hub.err())
-                .startsWith("psk-tunnel hub server: --metrics-port must be 0..65535 (0 = off), not 99999")
+                .startsWith("psk-tunnel hub server: --metrics-port port must be 0..65535, not 99999")
                 .doesNotContain("out of range:");
     }
 

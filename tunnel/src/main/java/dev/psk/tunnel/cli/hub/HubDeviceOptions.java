@@ -22,8 +22,8 @@ final class HubDeviceOptions {
             names = "--metrics",
             arity = "0..1",
             fallbackValue = dev.psk.tunnel.cli.status.MetricsEndpoint.DEFAULT,
-            paramLabel = "[HOST:]PORT",
-            description = "Serve Prometheus metrics on HOST:PORT (a port alone: 127.0.0.1; no value: "
+            paramLabel = "ADDR",
+            description = "Serve Prometheus metrics on ADDR, [HOST:]PORT (a port alone: 127.0.0.1; no value: "
                     + dev.psk.tunnel.cli.status.MetricsEndpoint.DEFAULT + "). Off by default.")
     String metrics;
 

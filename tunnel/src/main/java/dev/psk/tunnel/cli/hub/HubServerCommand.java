@@ -119,10 +119,6 @@ public final class HubServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            throw new dev.psk.common.cli.UsageException(
-                    "--metrics-port must be 0..65535 (0 = off), not " + metricsPort);
-        }
         var metricsOption = metricsOption(); // a usage error before the configuration is read
         HubConfig cfg = HubConfigParser.readServer(config);
         java.net.InetSocketAddress metricsAt = metricsOption.orElse(

@@ -37,7 +37,7 @@ class HubTunnelCommandTest {
         assertThat(run("--version").code()).isZero();
         Run help = run("server", "--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("--config").contains("--metrics[=[HOST:]PORT]");
+        assertThat(help.out()).contains("--config").contains("--metrics[=ADDR]");
         assertThat(help.out()).as("the old spelling is accepted, not shown").doesNotContain("--metrics-port");
         assertThat(run("client", "--help").out()).contains("--identity-key");
         Run missing = run("server");
