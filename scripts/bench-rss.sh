@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARM=$2; shift 2 ;;
     --config) configs+=("$2"); shift 2 ;;
     --nmt) nmt=$(readlink -f "$2"); mkdir -p "$nmt"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench-rss.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
