@@ -1,0 +1,144 @@
+package dev.psk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The JVM settings of the systemd units (docs/benchmarks.md, "Resident memory of a tunnel end")
+ * reach the JVM: each unit's {@code Environment=} lines are read as systemd reads them, given to
+ * the real bin/_launch (in an installed layout whose class path is this module's test classes),
+ * and the started JVM reports its input arguments and the environment it got. A unit that lost
+ * a flag, a flag this JVM rejects, or a launcher that dropped or mangled PSK_JAVA_OPTS fails here.
+ */
+class UnitJvmOptionsTest {
+    /** The footprint settings of the tunnel daemon that docs/benchmarks.md measured. */
+    private static final List<String> TUNNEL_FLAGS = List.of("-Xmx48m", "-Xms4m", "-XX:+UseSerialGC", "-Xss512k");
+
+    @TempDir
+    Path dir;
+
+    /** Started by the launcher in place of a tool: prints what the JVM was given. */
+    static final class Probe {
+        public static void main(String[] args) {
+            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                System.out.println("arg " + a);
+            }
+            System.out.println("env MALLOC_ARENA_MAX=" + System.getenv("MALLOC_ARENA_MAX"));
+        }
+    }
+
+    @Test
+    void theTunnelUnitCarriesTheMeasuredFootprintSettings() throws IOException {
+        Map<String, String> env = unitEnvironment("psk-tunnel@.service");
+        assertThat(env).containsEntry("MALLOC_ARENA_MAX", "2");
+        assertThat(List.of(env.get("PSK_JAVA_OPTS").split(" "))).containsAll(TUNNEL_FLAGS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"psk-tunnel@.service", "psk-hub@.service", "psk-hub-client@.service"})
+    void theLauncherPassesTheUnitsJvmSettings(String unit) throws Exception {
+        Map<String, String> env = unitEnvironment(unit);
+        String opts = env.get("PSK_JAVA_OPTS");
+        assertThat(opts).as("PSK_JAVA_OPTS in %s", unit).isNotBlank();
+
+        String out = launch(env);
+
+        List<String> args = out.lines()
+                .filter(l -> l.startsWith("arg "))
+                .map(l -> l.substring(4))
+                .toList();
+        assertThat(args).as("JVM input arguments, launcher output:%n%s", out).containsAll(List.of(opts.split(" ")));
+        assertThat(out).contains("env MALLOC_ARENA_MAX=" + env.get("MALLOC_ARENA_MAX") + "\n");
+    }
+
+    /** Runs a copy of bin/_launch as an installed package would be laid out; returns its output. */
+    private String launch(Map<String, String> unitEnv) throws Exception {
+        Path project = ScriptRunner.projectDir();
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(dir.resolve("scripts/lib"));
+        Files.createDirectories(dir.resolve("lib"));
+        Files.copy(project.resolve("bin/_launch"), dir.resolve("bin/_launch"));
+        Files.copy(project.resolve("scripts/lib/jdk.sh"), dir.resolve("scripts/lib/jdk.sh"));
+        Path classes = Path.of(
+                Probe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Files.createSymbolicLink(dir.resolve("lib/probe"), classes);
+        Files.writeString(dir.resolve("lib/probe.classpath"), "probe\n", StandardCharsets.UTF_8);
+
+        List<String> cmd =
+                new ArrayList<>(List.of("bash", dir.resolve("bin/_launch").toString()));
+        cmd.addAll(List.of("probe", Probe.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.remove("MALLOC_ARENA_MAX");
+        env.remove("PSK_JAVA_OPTS");
+        env.putAll(unitEnv);
+        env.put("PSK_JAVA_HOME", System.getProperty("java.home"));
+        env.put("PSK_AOT", "0");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the launcher did not finish in 120 s");
+        }
+        assertThat(p.exitValue()).as("launcher exit, output:%n%s", out).isZero();
+        return out;
+    }
+
+    /** The unit's Environment= assignments, unquoted as systemd does (double quotes only here). */
+    private static Map<String, String> unitEnvironment(String unit) throws IOException {
+        Path file = ScriptRunner.projectDir().resolve("deploy/systemd/" + unit);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("Environment=")) {
+                continue;
+            }
+            for (String word : words(line.substring("Environment=".length()))) {
+                int eq = word.indexOf('=');
+                assertThat(eq).as("assignment '%s' in %s", word, unit).isPositive();
+                env.put(word.substring(0, eq), word.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    private static List<String> words(String value) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char c : value.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == ' ' && !quoted) {
+                if (any) {
+                    words.add(w.toString());
+                }
+                w.setLength(0);
+                any = false;
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+}
