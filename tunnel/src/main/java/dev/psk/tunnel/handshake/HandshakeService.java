@@ -108,6 +108,18 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
     private ByteBuffer keepaliveBuf;
 
     /**
+     * Responder: further keepalives under the newest key while nothing authentic has come back
+     * under it. The first one can be lost, or arrive before the initiator has installed the key it
+     * sends its CONFIRM ahead of; without a packet under the key an idle initiator would never
+     * count the handshake. Bounded, and one per {@link #KEEPALIVE_RESEND_INTERVAL}.
+     */
+    private int keepaliveResends;
+
+    private Instant nextKeepaliveResend = Instant.MIN;
+    private static final int KEEPALIVE_RESENDS = 3;
+    private static final Duration KEEPALIVE_RESEND_INTERVAL = Duration.ofMillis(500);
+
+    /**
      * @param remote the responder's address for an initiator; null for a responder
      * @param keyring where completed handshakes put their session keys (the peer's Psk2Session reads them)
      * @param log operator log lines, whatever their severity (the caller prefixes them as it likes)
@@ -300,6 +312,7 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
         if (!isInitiator()) {
             responder.tick();
             responderTimers(now);
+            resendKeepalive(now);
             return;
         }
         confirm();
@@ -375,6 +388,20 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             nextRekeyRequest = now.plus(lost ? Duration.ofSeconds(1) : HandshakeWire.REKEY_MIN_INTERVAL);
             responder.requestRekey(to, new byte[HandshakeWire.SESSION_ID_BYTES]);
         }
+    }
+
+    private void resendKeepalive(Instant now) {
+        if (keepaliveResends <= 0 || now.isBefore(nextKeepaliveResend)) {
+            return;
+        }
+        SessionKey newest = keyring.newest();
+        if (newest == null || newest.heard()) {
+            keepaliveResends = 0;
+            return;
+        }
+        keepaliveResends--;
+        nextKeepaliveResend = now.plus(KEEPALIVE_RESEND_INTERVAL);
+        sendKeepalive();
     }
 
     /** Initiator: counts and logs the handshake awaiting proof once a packet under its key has arrived. */
@@ -475,6 +502,8 @@ public final class HandshakeService implements ControlPacketHandler, AutoCloseab
             peer.allowData(true);
             if (!isInitiator()) {
                 sendKeepalive();
+                keepaliveResends = KEEPALIVE_RESENDS;
+                nextKeepaliveResend = cfg.clock().instant().plus(KEEPALIVE_RESEND_INTERVAL);
             }
             String line = "handshake: " + (rekey ? "rekeyed" : "established") + " with " + who(from, id) + ", mode "
                     + cfg.mode() + ", key epoch " + epoch
