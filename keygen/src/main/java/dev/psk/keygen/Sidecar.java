@@ -66,6 +66,13 @@ public record Sidecar(byte[] sha256, String fileName) {
         if (l.length() < 67 || (l.charAt(64) != ' ') || (l.charAt(65) != ' ' && l.charAt(65) != '*')) {
             throw new IllegalArgumentException(what + ": expected '<64 hex digits>  <file name>' (sha256sum format)");
         }
+        // Exactly 64 hex digits: Hex.decode also takes a "0x" prefix, which would leave 31 bytes
+        // (found by fuzzing).
+        for (int i = 0; i < 64; i++) {
+            if (Character.digit(l.charAt(i), 16) < 0 || l.charAt(i) > 'f') {
+                throw new IllegalArgumentException(what + ": expected 64 hex digits of SHA-256 at the start of the line");
+            }
+        }
         byte[] digest;
         try {
             digest = Hex.decode(l.substring(0, 64), what);
