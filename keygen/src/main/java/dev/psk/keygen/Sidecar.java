@@ -70,7 +70,8 @@ public record Sidecar(byte[] sha256, String fileName) {
         // (found by fuzzing).
         for (int i = 0; i < 64; i++) {
             if (Character.digit(l.charAt(i), 16) < 0 || l.charAt(i) > 'f') {
-                throw new IllegalArgumentException(what + ": expected 64 hex digits of SHA-256 at the start of the line");
+                throw new IllegalArgumentException(
+                        what + ": expected 64 hex digits of SHA-256 at the start of the line");
             }
         }
         byte[] digest;

@@ -271,7 +271,11 @@ class HubNetnsTest {
         waitFor(
                 "unknown key refused",
                 15_000,
-                () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"unknown_key\",result=\"rejected\"}") >= 1);
+                () -> metric(
+                                metrics(),
+                                "psk_hub_handshakes_total{interface=\"pskh" + PID
+                                        + "t\",reason=\"unknown_key\",result=\"rejected\"}")
+                        >= 1);
 
         // Test that a replayed message 1 is refused.
         Processes.Result replay = in(
@@ -288,7 +292,10 @@ class HubNetnsTest {
         waitFor(
                 "replayed message 1 refused",
                 5_000,
-                () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"replayed_initiation\",result=\"rejected\"}")
+                () -> metric(
+                                metrics(),
+                                "psk_hub_handshakes_total{interface=\"pskh" + PID
+                                        + "t\",reason=\"replayed_initiation\",result=\"rejected\"}")
                         >= 1);
 
         // Test that under a handshake flood from one address the hub answers with cookies and keeps serving the others.
@@ -306,25 +313,35 @@ class HubNetnsTest {
         assertThat(flood.exitCode()).as(flood.stderr()).isZero();
         int cookies = Integer.parseInt(flood.stdout().strip().replace("cookies=", ""));
         assertThat(cookies).isGreaterThan(100);
-        assertThat(metric(metrics(), "psk_hub_handshakes_total{reason=\"cookie_sent\",result=\"rejected\"}"))
+        assertThat(metric(
+                        metrics(),
+                        "psk_hub_handshakes_total{interface=\"pskh" + PID
+                                + "t\",reason=\"cookie_sent\",result=\"rejected\"}"))
                 .isGreaterThan(100);
         assertThat(ping(B, "10.77.0.1")).as("b still served after the flood").isTrue();
         assertThat(ping(B, "10.77.0.2")).as("b still reaches a").isTrue();
 
         // Test that revoking one client (edit the config, SIGHUP) stops its traffic within a second while the other
         // continues.
-        double ended = metric(metrics(), "psk_hub_sessions_ended_total");
+        double ended = metric(metrics(), "psk_hub_sessions_ended_total{interface=\"pskh" + PID + "t\"}");
         HubEnrolment.revoke(hubFile, "b", false);
         long t0 = System.nanoTime();
         sh("kill", "-HUP", Long.toString(hub.pid())).requireSuccess("SIGHUP");
-        waitFor("b's session ended", 1_000, () -> metric(metrics(), "psk_hub_sessions_ended_total") > ended);
+        waitFor(
+                "b's session ended",
+                1_000,
+                () -> metric(metrics(), "psk_hub_sessions_ended_total{interface=\"pskh" + PID + "t\"}") > ended);
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
         assertThat(ping(B, "10.77.0.1")).as("revoked b").isFalse();
         assertThat(ping(A, "10.77.0.1")).as("a continues").isTrue();
         waitFor(
                 "b's next handshake refused",
                 30_000,
-                () -> metric(metrics(), "psk_hub_handshakes_total{reason=\"disabled_key\",result=\"rejected\"}") >= 1);
+                () -> metric(
+                                metrics(),
+                                "psk_hub_handshakes_total{interface=\"pskh" + PID
+                                        + "t\",reason=\"disabled_key\",result=\"rejected\"}")
+                        >= 1);
         assertThat(ping(B, "10.77.0.1")).isFalse();
         assertThat(hub.isAlive()).isTrue();
         assertThat(log("hub"))
