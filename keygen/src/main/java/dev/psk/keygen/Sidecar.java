@@ -81,6 +81,11 @@ public record Sidecar(byte[] sha256, String fileName) {
             throw new IllegalArgumentException(what + ": expected 64 hex digits of SHA-256 at the start of the line");
         }
         String name = l.substring(66);
+        if (name.indexOf('\r') >= 0) {
+            // A CR is taken as part of a CRLF line end; a name with its own would not read back the
+            // same (found by fuzzing). No pad is named so.
+            throw new IllegalArgumentException(what + ": file name contains a carriage return");
+        }
         return new Sidecar(digest, escaped ? unescape(name, what) : name);
     }
 
