@@ -42,6 +42,6 @@ rc=0
 cat "$work.out"
 fails=0
 if [ "$rc" -ne 0 ]; then echo "FAIL: the walkthrough exited $rc"; fails=$((fails + 1)); fi
-pings=$(grep -c ' 3 received' "$work.out" || true)
+pings=$(grep -c '3 packets transmitted, 3 received' "$work.out" || true)
 if [ "$pings" -ne 2 ]; then echo "FAIL: $pings of 2 pings got 3 replies"; fails=$((fails + 1)); fi
 if [ "$fails" -eq 0 ]; then echo "first-hour.sh: 0 failed"; else echo "first-hour.sh: $fails failed"; exit 1; fi
