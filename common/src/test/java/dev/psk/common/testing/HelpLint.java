@@ -91,6 +91,17 @@ public final class HelpLint {
     }
 
     private static List<String> words(String cmd, String substitute) {
+        List<String> words = shellWords(cmd);
+        words.replaceAll(s -> s.contains("$(") ? substitute : s);
+        return words;
+    }
+
+    /**
+     * Splits an example command like a POSIX shell for plain quoting: quotes group and are
+     * removed, a {@code $(...)} stays one word (unexpanded), an unquoted '#' at a word start begins
+     * a comment. Shared by the help-text checks and the runner of README/docs examples.
+     */
+    public static List<String> shellWords(String cmd) {
         List<String> words = new ArrayList<>();
         StringBuilder w = null;
         for (int i = 0; i < cmd.length(); i++) {
@@ -102,6 +113,14 @@ public final class HelpLint {
                 }
                 w = w == null ? new StringBuilder() : w;
                 w.append(cmd, i + 1, end);
+                i = end;
+            } else if (ch == '$' && i + 1 < cmd.length() && cmd.charAt(i + 1) == '(') {
+                int end = cmd.indexOf(')', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unbalanced $( in example: " + cmd);
+                }
+                w = w == null ? new StringBuilder() : w;
+                w.append(cmd, i, end + 1);
                 i = end;
             } else if (ch == '#' && w == null) {
                 break;
@@ -118,7 +137,6 @@ public final class HelpLint {
         if (w != null) {
             words.add(w.toString());
         }
-        words.replaceAll(s -> s.contains("$(") ? substitute : s);
         return words;
     }
 

@@ -2,6 +2,7 @@ package dev.psk.it.examples;
 
 import dev.psk.attest.cli.PskAttest;
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.testing.HelpLint;
 import dev.psk.keygen.cli.PskKeygen;
 import dev.psk.provision.cli.PskProvision;
 import dev.psk.tunnel.cli.PskTunnel;
@@ -146,7 +147,7 @@ final class ExampleSources {
                 line = lines.get(++i).strip();
             }
             cmd.append(line);
-            List<String> words = words(expand(cmd.toString(), vars));
+            List<String> words = HelpLint.shellWords(expand(cmd.toString(), vars));
             while (!words.isEmpty() && !words.getFirst().matches("(?:bin/)?psk-.*")) {
                 words.removeFirst(); // sudo
             }
@@ -164,42 +165,5 @@ final class ExampleSources {
             m.appendReplacement(b, Matcher.quoteReplacement(v != null ? v : m.group()));
         }
         return m.appendTail(b).toString();
-    }
-
-    /** Splits like a POSIX shell for plain quoting; a {@code $(...)} stays one word; '#' starts a comment. */
-    static List<String> words(String cmd) {
-        List<String> words = new ArrayList<>();
-        StringBuilder w = null;
-        for (int i = 0; i < cmd.length(); i++) {
-            char ch = cmd.charAt(i);
-            if (ch == '\'' || ch == '"') {
-                int end = cmd.indexOf(ch, i + 1);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unbalanced quote: " + cmd);
-                }
-                w = w == null ? new StringBuilder() : w;
-                w.append(cmd, i + 1, end);
-                i = end;
-            } else if (ch == '$' && i + 1 < cmd.length() && cmd.charAt(i + 1) == '(') {
-                int end = cmd.indexOf(')', i);
-                w = w == null ? new StringBuilder() : w;
-                w.append(cmd, i, end + 1);
-                i = end;
-            } else if (ch == '#' && w == null) {
-                break;
-            } else if (Character.isWhitespace(ch)) {
-                if (w != null) {
-                    words.add(w.toString());
-                    w = null;
-                }
-            } else {
-                w = w == null ? new StringBuilder() : w;
-                w.append(ch);
-            }
-        }
-        if (w != null) {
-            words.add(w.toString());
-        }
-        return words;
     }
 }
