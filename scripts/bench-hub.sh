@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hub-mode benchmarks (not tests):
-#  1. JMH, one thread (= one core): handshakes/s (hub side and both ends), unknown-key refusals/s,
+#  1. JMH, one thread (= one core): handshakes/s (hub side with and without its per-client
+#     static-static DH cache, and both ends), unknown-key refusals/s,
 #     bad-mac1 refusals/s (target > 200,000/s). Class: dev.psk.tunnel.hub.bench.HubBench.
 #  Throughput through the hub beside wireguard-go: scripts/bench-hub-iperf.sh (root).
 # Usage: scripts/bench-hub.sh [extra JMH args]       Results: docs/benchmarks.md, section hub.

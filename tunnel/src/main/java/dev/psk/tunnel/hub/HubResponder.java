@@ -1,5 +1,6 @@
 package dev.psk.tunnel.hub;
 
+import dev.psk.tunnel.crypto.LowOrderPointException;
 import dev.psk.tunnel.crypto.PresharedKey;
 import dev.psk.tunnel.crypto.X25519PrivateKey;
 import dev.psk.tunnel.crypto.X25519PublicKey;
@@ -56,21 +57,34 @@ final class HubResponder implements AutoCloseable {
         byte[] noise = Arrays.copyOfRange(msg, HubWire.INIT_NOISE_OFFSET, HubWire.mac1Offset(n));
         try (IkPsk2Handshake hs = IkPsk2Handshake.responder(HubWire.PROLOGUE, hubPrivate, hubPublic)) {
             HubPolicy p = policy.get();
-            byte[] payload = hs.readMessage1(noise, key -> {
-                HubPolicy.Entry e = p.byKey(key.bytes());
-                if (e == null) {
-                    why[0] = HubDropReason.UNKNOWN_KEY;
-                    unknown[0] = AllowedClient.fingerprint(key.bytes());
-                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown client key");
-                }
-                if (!e.client().enabled()) {
-                    why[0] = HubDropReason.DISABLED_KEY;
+            byte[] payload = hs.readMessage1(noise, new IkPsk2Handshake.StaticKeyCheck() {
+                @Override
+                public PresharedKey pskFor(X25519PublicKey key) throws NoiseException {
+                    HubPolicy.Entry e = p.byKey(key.bytes());
+                    if (e == null) {
+                        why[0] = HubDropReason.UNKNOWN_KEY;
+                        unknown[0] = AllowedClient.fingerprint(key.bytes());
+                        throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "unknown client key");
+                    }
+                    if (!e.client().enabled()) {
+                        why[0] = HubDropReason.DISABLED_KEY;
+                        who[0] = e;
+                        throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
+                    }
                     who[0] = e;
-                    throw new NoiseException(NoiseException.Reason.UNKNOWN_STATIC_KEY, "disabled client key");
+                    issued[0] = PresharedKey.takeOwnership(e.client().psk());
+                    return issued[0];
                 }
-                who[0] = e;
-                issued[0] = PresharedKey.takeOwnership(e.client().psk());
-                return issued[0];
+
+                @Override
+                public byte[] staticStaticFor(X25519PublicKey key) throws NoiseException {
+                    try {
+                        return who[0].state().staticStatic(hubPrivate);
+                    } catch (LowOrderPointException ex) {
+                        throw new NoiseException(
+                                NoiseException.Reason.LOW_ORDER_POINT, "client key has small order", ex);
+                    }
+                }
             });
             HubPolicy.Entry e = who[0];
             if (!checkPayload(hs, e.client(), payload)) {

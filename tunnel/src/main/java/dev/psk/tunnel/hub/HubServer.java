@@ -195,6 +195,11 @@ public final class HubServer implements AutoCloseable {
         return states.size();
     }
 
+    /** The runtime state of a configured client key, or null: tests inspect its cached secrets. */
+    ClientState clientStateForTesting(byte[] publicKey) {
+        return states.get(java.nio.ByteBuffer.wrap(publicKey));
+    }
+
     public void start() {
         restartHints = new RestartHints(timestamps.restored(), hubPublic);
         device.start();
@@ -296,6 +301,7 @@ public final class HubServer implements AutoCloseable {
                     end(s);
                 }
                 st.session.close();
+                st.close();
             }
         }
         peers = List.copyOf(kept);
@@ -469,6 +475,9 @@ public final class HubServer implements AutoCloseable {
             end(s);
         }
         responder.close();
+        for (ClientState st : states.values()) {
+            st.close();
+        }
         flushTimestamps();
     }
 }

@@ -21,15 +21,22 @@ public final class CipherState implements AutoCloseable {
 
     private byte[] key;
     private long nonce;
-    private final Cipher cipher;
+    /** Made on first use: most states (split outputs, trial copies) never encrypt here. */
+    private Cipher cipher;
+
     private final byte[] nonceBytes = new byte[NONCE_BYTES];
 
-    public CipherState() {
-        try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 unavailable", e);
+    public CipherState() {}
+
+    private Cipher cipher() {
+        if (cipher == null) {
+            try {
+                cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("ChaCha20-Poly1305 unavailable", e);
+            }
         }
+        return cipher;
     }
 
     /** InitializeKey: takes a copy of {@code k} and resets the counter to zero. */
@@ -68,10 +75,10 @@ public final class CipherState implements AutoCloseable {
         }
         checkNonce();
         try {
-            cipher.init(
-                    Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
-            cipher.updateAAD(ad);
-            byte[] out = cipher.doFinal(plaintext);
+            Cipher c = cipher();
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
+            c.updateAAD(ad);
+            byte[] out = c.doFinal(plaintext);
             nonce++;
             return out;
         } catch (GeneralSecurityException e) {
@@ -89,10 +96,10 @@ public final class CipherState implements AutoCloseable {
             throw new NoiseException(NoiseException.Reason.MALFORMED, "ciphertext shorter than the 16-byte tag");
         }
         try {
-            cipher.init(
-                    Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
-            cipher.updateAAD(ad);
-            byte[] out = cipher.doFinal(ciphertext);
+            Cipher c = cipher();
+            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonceBytes(nonce)));
+            c.updateAAD(ad);
+            byte[] out = c.doFinal(ciphertext);
             nonce++;
             return out;
         } catch (AEADBadTagException e) {

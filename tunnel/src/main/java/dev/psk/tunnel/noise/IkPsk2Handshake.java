@@ -47,6 +47,20 @@ public final class IkPsk2Handshake implements AutoCloseable {
          * @throws NoiseException UNKNOWN_STATIC_KEY (or another reason) to abort before any further DH
          */
         PresharedKey pskFor(X25519PublicKey initiatorStatic) throws NoiseException;
+
+        /**
+         * The {@code ss} DH, X25519(responder static, {@code initiatorStatic}), when the caller keeps
+         * it per initiator (as WireGuard precomputes its static-static secret per peer): it depends
+         * only on the two static keys, so a responder that caches it saves one of the five scalar
+         * multiplications of every handshake. Called only after {@link #pskFor} accepted the key.
+         *
+         * @return 32 bytes that stay the caller's (the handshake neither keeps nor wipes them), or
+         *     null to have the handshake compute the DH itself
+         * @throws NoiseException to abort (a low-order initiator key)
+         */
+        default byte[] staticStaticFor(X25519PublicKey initiatorStatic) throws NoiseException {
+            return null;
+        }
     }
 
     public enum Role {
@@ -208,11 +222,16 @@ public final class IkPsk2Handshake implements AutoCloseable {
             ss.mixKey(es);
             Arrays.fill(es, (byte) 0);
             rs = ss.decryptAndHash(Arrays.copyOfRange(message, KEY_BYTES, 2 * KEY_BYTES + CipherState.TAG_BYTES));
-            psk = checkLength(
-                    check.pskFor(X25519PublicKey.fromBytes(rs)).secret().copy(), "PSK");
-            byte[] ssDh = dh(s, rs);
-            ss.mixKey(ssDh);
-            Arrays.fill(ssDh, (byte) 0);
+            X25519PublicKey initiator = X25519PublicKey.fromBytes(rs);
+            psk = checkLength(check.pskFor(initiator).secret().copy(), "PSK");
+            byte[] cached = check.staticStaticFor(initiator);
+            if (cached != null) {
+                ss.mixKey(checkLength(cached, "precomputed static-static DH"));
+            } else {
+                byte[] ssDh = dh(s, rs);
+                ss.mixKey(ssDh);
+                Arrays.fill(ssDh, (byte) 0);
+            }
             hashBeforePayload1 = ss.handshakeHash();
             byte[] payload = ss.decryptAndHash(
                     Arrays.copyOfRange(message, 2 * KEY_BYTES + CipherState.TAG_BYTES, message.length));

@@ -14,10 +14,21 @@ public final class NoiseHash {
     public static final int HASH_BYTES = 32;
     public static final int BLOCK_BYTES = 64;
 
+    /*
+     * One digest and one HMAC engine per thread, reused: looking them up in the provider list on
+     * every call cost more than hashing the few dozen bytes a handshake step hashes (a Noise
+     * handshake makes about thirty HMAC and a dozen hash calls). Each call resets the engine it
+     * uses (digest() and init() do), so nothing carries from one call to the next.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(NoiseHash::newSha256);
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(NoiseHash::newHmac);
+
+    private static final SecretKeySpec SCRUB = new SecretKeySpec(new byte[BLOCK_BYTES], "HmacSHA256");
+
     private NoiseHash() {}
 
     public static byte[] hash(byte[]... parts) {
-        MessageDigest md = sha256();
+        MessageDigest md = SHA256.get();
         for (byte[] p : parts) {
             md.update(p);
         }
@@ -26,14 +37,17 @@ public final class NoiseHash {
 
     public static byte[] hmac(byte[] key, byte[]... parts) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             // SecretKeySpec refuses an empty key; HMAC pads short keys with zeros (RFC 2104 section 2),
             // so a block of zeros is the same key.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[BLOCK_BYTES] : key, "HmacSHA256"));
             for (byte[] p : parts) {
                 mac.update(p);
             }
-            return mac.doFinal();
+            byte[] out = mac.doFinal();
+            // The engine is reused: leave it keyed with zeros, not with this secret.
+            mac.init(SCRUB);
+            return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
@@ -61,7 +75,15 @@ public final class NoiseHash {
         }
     }
 
-    static MessageDigest sha256() {
+    private static Mac newHmac() {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {

@@ -3,6 +3,7 @@ package dev.psk.tunnel.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.psk.tunnel.crypto.X25519;
 import dev.psk.tunnel.device.UdpSocket;
 import dev.psk.tunnel.testing.MemoryTun;
 import java.net.InetSocketAddress;
@@ -81,8 +82,17 @@ class HubReplayPersistenceTest extends HubHarness {
             await(() -> hub.counters().handshakesCompleted.get() == 1, 3000);
             assertThat(hub.clientStates()).isEqualTo(2);
             int peersBefore = hub.device().peers().peers().size();
+            // The handshake cached bob's static-static DH: the right value, and only until removal.
+            ClientState bobState = hub.clientStateForTesting(bob.keys().pub());
+            byte[] cached = bobState.cachedStaticStaticForTesting();
+            assertThat(cached)
+                    .isEqualTo(X25519.scalarMult(hubKeys.priv(), bob.keys().pub()));
+            assertThat(hub.clientStateForTesting(alice.keys().pub()).cachedStaticStaticForTesting())
+                    .isNull();
 
             hub.reload(config(List.of(alice)));
+            assertThat(cached).containsOnly(0);
+            assertThat(bobState.cachedStaticStaticForTesting()).isNull();
             assertThat(hub.clientStates()).isEqualTo(1);
             assertThat(hub.device().peers().peers()).hasSize(peersBefore - 1);
             assertThat(hub.sessionCount()).isZero();
