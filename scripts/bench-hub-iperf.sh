@@ -44,14 +44,14 @@ measure() { # label
       if [ $to = 10.77.0.1 ]; then ip netns exec $H iperf3 -s -1 -D -p 5201 >/dev/null 2>&1 || true
       else ip netns exec $B iperf3 -s -1 -D -p 5201 >/dev/null 2>&1 || true; fi
       sleep 0.3
-      out+=("$(ip netns exec $A iperf3 -c $to -p 5201 -t "$secs" -J 2>/dev/null \
+      out+=("$(ip netns exec $A iperf3 -c $to -p 5201 --connect-timeout 5000 -t "$secs" -J 2>/dev/null \
         | python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))' || echo 0)")
     done
     printf '%-14s a -> %-10s %s Mbit/s (runs: %s)\n' "$label" "$to" "$(printf '%s\n' "${out[@]}" | median)" "${out[*]}"
   done
 }
 
-echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); iperf3 one TCP stream, ${secs}s x ${runs}"
+echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); iperf3 one TCP stream, ${secs}s x ${runs}; wireguard-go $(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null || echo "(not from a package)")"
 hubtun --version >/dev/null
 setup_net
 bin/psk-provision hub init --config "$work/hub.json" --listen-port 51820 --address 10.77.0.1/24 --interface pskh$$t >/dev/null
@@ -93,7 +93,7 @@ measure_wg() {
       if [ $to = 10.78.0.1 ]; then ip netns exec $H iperf3 -s -1 -D -p 5202 >/dev/null 2>&1 || true
       else ip netns exec $B iperf3 -s -1 -D -p 5202 >/dev/null 2>&1 || true; fi
       sleep 0.3
-      out+=("$(ip netns exec $A iperf3 -c $to -p 5202 -t "$secs" -J 2>/dev/null \
+      out+=("$(ip netns exec $A iperf3 -c $to -p 5202 --connect-timeout 5000 -t "$secs" -J 2>/dev/null \
         | python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))' || echo 0)")
     done
     printf '%-14s a -> %-10s %s Mbit/s (runs: %s)\n' "wireguard-go" "$to" "$(printf '%s\n' "${out[@]}" | median)" "${out[*]}"
