@@ -27,8 +27,16 @@ public final class EnrolmentCodec {
     /** No legitimate file comes near this (an EK certificate is about 1 KiB). */
     public static final int MAX_BYTES = 64 * 1024;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final int VERSION = 1;
+
+    /**
+     * The JSON mapper, made on first use: building one loads several hundred Jackson classes, and
+     * {@code psk-attest verify --ak FILE} with a PEM key only asks {@link #looksLikeJson}, so it
+     * should not pay for them at start-up.
+     */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
 
     private EnrolmentCodec() {}
 
@@ -176,14 +184,15 @@ public final class EnrolmentCodec {
     // ---- helpers ----
 
     private static ObjectNode header(String type) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("type", type);
         o.put("version", VERSION);
         return o;
     }
 
     private static byte[] bytes(ObjectNode o) {
-        return (MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static JsonNode object(byte[] json, String type, String... fields) throws TpmFormatException {
@@ -192,7 +201,7 @@ public final class EnrolmentCodec {
         }
         JsonNode o;
         try {
-            o = MAPPER.readTree(json);
+            o = Json.MAPPER.readTree(json);
         } catch (JacksonException e) {
             throw new TpmFormatException(type + ": not JSON (" + e.getOriginalMessage() + ")");
         }
