@@ -1,45 +1,24 @@
 package dev.psk.attest;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import dev.psk.common.testing.Architecture;
 import dev.psk.common.testing.Architecture.Layer;
+import dev.psk.common.testing.LayeredModuleArchitecture;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /** This module's package structure as docs/architecture.md ("Layers") states it. */
-class ArchitectureTest {
-    /** Lowest first: a package may import only packages of the layers before it in this list. */
-    static final List<Layer> LAYERS = List.of(
-            new Layer("base", "dev.psk.attest"),
-            new Layer("tpm", "dev.psk.attest.tpm.."),
-            new Layer("credential", "dev.psk.attest.credential.."),
-            new Layer("eventlog", "dev.psk.attest.eventlog.."),
-            new Layer("policy", "dev.psk.attest.policy.."),
-            new Layer("quote", "dev.psk.attest.quote.."),
-            new Layer("verify", "dev.psk.attest.verify.."),
-            new Layer("enrol", "dev.psk.attest.enrol.."),
-            new Layer("cli", "dev.psk.attest.cli.."));
-
-    static JavaClasses classes;
-
-    @BeforeAll
-    static void importClasses() {
-        classes = Architecture.mainClasses("dev.psk.attest");
-    }
-
-    @Test
-    void noPackageCycles() {
-        Architecture.noPackageCycles("dev.psk").check(classes);
-    }
-
-    @Test
-    void lowerLayersDoNotImportHigherOnes() {
-        Architecture.layersLowestFirst(LAYERS).check(classes);
-    }
-
-    @Test
-    void mainCodeCallsNoTestHook() {
-        Architecture.noTestHooksCalledFromMainCode().check(classes);
+class ArchitectureTest extends LayeredModuleArchitecture {
+    ArchitectureTest() {
+        // Lowest first, as docs/architecture.md lists them.
+        super(
+                "dev.psk.attest",
+                List.of(
+                        new Layer("base", "dev.psk.attest"),
+                        new Layer("tpm", "dev.psk.attest.tpm.."),
+                        new Layer("credential", "dev.psk.attest.credential.."),
+                        new Layer("eventlog", "dev.psk.attest.eventlog.."),
+                        new Layer("policy", "dev.psk.attest.policy.."),
+                        new Layer("quote", "dev.psk.attest.quote.."),
+                        new Layer("verify", "dev.psk.attest.verify.."),
+                        new Layer("enrol", "dev.psk.attest.enrol.."),
+                        new Layer("cli", "dev.psk.attest.cli..")));
     }
 }

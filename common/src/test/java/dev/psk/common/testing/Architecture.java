@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The three package-structure rules every module's {@code ArchitectureTest} checks
  * (docs/architecture.md, "Layers"): no cycle between packages, no package importing one from a
- * higher layer, and no production method calling a {@code *ForTesting} method.
+ * higher layer, and no production method calling a {@code *ForTesting} method. A module's test
+ * applies them by extending {@link ModuleArchitecture} or {@link LayeredModuleArchitecture}.
  */
 public final class Architecture {
     private Architecture() {}
