@@ -31,21 +31,13 @@
 set -euo pipefail
 export LC_ALL=C
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=$(command -v python3)
-ATTACKER="$root/tests/peers/psk2_attacker.py"
 only="off psk signed"
 keep=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --only) only=${2//,/ }; shift 2 ;;
-    --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
-    *) echo "attacker.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" -eq 0 ] || { echo "attacker.sh: needs root (network namespaces, TUN, raw sockets)" >&2; exit 2; }
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+suite_args 30 "$@"
+need_root "network namespaces, TUN, raw sockets"
+ATTACKER="$root/tests/peers/psk2_attacker.py"
 EXPECT_SESSION_KEYS=${PSK_EXPECT_SESSION_KEYS:-1}   # session keys landed: psk/signed rows are real tests
 
 # mode: decryption expected | injection expected | needs session keys
@@ -58,39 +50,12 @@ declare -A EXPECT=(
 
 A="hol-a-$$" B="hol-b-$$" E="hol-e-$$" BR="hol-br-$$"
 IP_A=192.168.79.1 IP_B=192.168.79.2 IP_E=192.168.79.3 TUN_IP_A=10.79.0.1 TUN_IP_B=10.79.0.2
-PORT=51820 MARK_PORT=7777 MODULE=/usr/lib/softhsm/libsofthsm2.so
-work=$(mktemp -d /tmp/hol-attacker.XXXXXX)
-declare -A pid=()
-failures=0 passes=0 t_start=$SECONDS
+PORT=51820 MARK_PORT=7777 TUN_PREFIX=hol LOG_TAIL=8
+suite_init /tmp/hol-attacker.XXXXXX
+# shellcheck disable=SC2034  # read by start_end (lib.sh)
+PAD_A=$work/pad-a.bin PAD_B=$work/pad-b.bin   # each end its own copy of the pad (below)
 
-log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
-pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
-fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; show_logs; }
-nsa() { ip netns exec "$A" "$@"; }
-nsb() { ip netns exec "$B" "$@"; }
 nse() { ip netns exec "$E" "$@"; }
-want() { [[ " $only " == *" $1 "* ]]; }
-
-cleanup() {
-  set +e
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  wait 2>/dev/null
-  for ns in "$A" "$B" "$E" "$BR"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-show_logs() {
-  for f in "$work"/end-*.log; do
-    [ -f "$f" ] || continue
-    echo "----- $(basename "$f") (last 8 lines)"
-    tail -n 8 "$f"
-  done
-}
 
 # expect ROW WHAT OK DETAIL: judges one observation against the table's row.
 expect() {
@@ -109,59 +74,16 @@ expect() {
   fi
 }
 
-start_end() {
-  local side=$1; shift
-  local ns local_ip remote_ip remote_host role=()
-  if [ "$side" = a ]; then
-    ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=$IP_B role=(--initiator)
-  else
-    ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=$IP_A
-  fi
-  rm -f "$work/state-$side"
-  ip netns exec "$ns" env SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad-$side.bin" \
-    --local-port $PORT --remote-host "$remote_host" --remote-port $PORT "${role[@]}" --local-ip "$local_ip" \
-    --remote-ip "$remote_ip" --state "$work/state-$side" --tun "hol${side^^}" --stats-interval 0 \
-    --status-file "$work/status-$side.json" \
-    "$@" >"$work/end-$side.log" 2>&1 &
-  pid[$side]=$!
-}
-
-stop() {
-  local k=$1 p=${pid[$1]:-} i
-  [ -n "$p" ] || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-  unset "pid[$k]"
-}
-
-wait_log() {
-  local i
-  for i in $(seq 1 $((${3:-30} * 4))); do
-    grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && return 0
-    sleep 0.25
-  done
-  return 1
-}
-ping_ok() { nsa ping -c 1 -W 1 -q $TUN_IP_B >/dev/null 2>&1; }
-wait_ping() { local i; for i in $(seq 1 40); do ping_ok && return 0; sleep 0.5; done; return 1; }
-
 # --- Topology, pads, tokens -------------------------------------------------------------------
 log "work dir $work"
-for ns in "$A" "$B" "$E" "$BR"; do
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-done
+ns_add "$A" "$B" "$E" "$BR"
 ip -n "$BR" link add br0 type bridge ageing_time 0
 ip -n "$BR" link set br0 up
 for pair in "$A:pa:$IP_A" "$B:pb:$IP_B" "$E:pe:$IP_E"; do
   IFS=: read -r ns port addr <<<"$pair"
-  ip -n "$BR" link add "$port" type veth peer name e0 netns "$ns"
+  veth "$BR" "$port" "$ns" e0
   ip -n "$BR" link set "$port" master br0 up
-  ip -n "$ns" addr add "$addr/24" dev e0
-  ip -n "$ns" link set e0 up
+  if_up "$ns" e0 "$addr/24"
 done
 
 head -c $((120 * 6000)) /dev/urandom >"$work/pad.bin"
@@ -169,21 +91,8 @@ head -c $((120 * 6000)) /dev/urandom >"$work/pad.bin"
 # copy a thief made before the pad was installed).
 for who in a b e; do cp "$work/pad.bin" "$work/pad-$who.bin"; done
 
-mkdir -p "$work/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
-export SOFTHSM2_CONF="$work/softhsm2.conf"
-printf '4321\n' >"$work/pin"
-chmod 600 "$work/pin"
-for t in hol-a hol-b; do
-  softhsm2-util --init-token --free --label $t --pin 4321 --so-pin 87654321 >/dev/null
-  pkcs11-tool --module $MODULE --token-label $t --login --pin 4321 --keypairgen --key-type EC:prime256v1 \
-    --label identity --id 01 >/dev/null
-  pkcs11-tool --module $MODULE --token-label $t --read-object --type pubkey --label identity -o "$work/$t.der" >/dev/null
-  openssl pkey -pubin -inform DER -in "$work/$t.der" -out "$work/$t.pem"
-  sha256sum "$work/$t.der" | cut -c1-16 >"$work/$t.id"
-done
-uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
-peers() { { echo "[peer $2]"; echo "identity_id = $(cat "$work/$3.id")"; echo "enabled = true"; cat "$work/$3.pem"; } >"$1"; }
+tokens_init
+token_add hol-a hol-b
 peers "$work/peers-at-a" site-b hol-b
 peers "$work/peers-at-b" site-a hol-a
 
@@ -219,9 +128,9 @@ with open(sys.argv[3], "ab", buffering=0) as out:
   start_end b "${args_b[@]}"
   start_end a "${args_a[@]}"
   # A loaded machine can take tens of seconds to start a JVM: wait for both banners first.
-  if ! wait_log b 'psk-tunnel show' 120 || ! wait_log a 'psk-tunnel show' 120 || ! wait_ping; then
+  if ! wait_log b 'psk-tunnel show' 120 || ! wait_log a 'psk-tunnel show' 120 || ! wait_ping 40; then
     fail "$mode: the tunnel never carried a ping (no test of the attacker possible)"
-    stop a; stop b; stop tcpdump; stop listener
+    stop_both; stop tcpdump; stop listener
     return
   fi
   nsa ping -c 20 -i 0.02 -q $TUN_IP_B >/dev/null 2>&1 || true
@@ -278,7 +187,7 @@ with open(sys.argv[3], "ab", buffering=0) as out:
     log "$mode: the tunnel still carries pings after the injection"
   fi
 
-  stop a; stop b
+  stop_both
   sleep 0.3
   stop tcpdump; stop listener
   if [ "$mode" = psk ]; then

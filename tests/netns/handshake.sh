@@ -20,157 +20,30 @@
 set -euo pipefail
 export LC_ALL=C
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 only="off psk signed replay flood crash rekey pincut unpinned disabled pad attested reattest tpmkey rekeyed"
 keep=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --only) only=${2//,/ }; shift 2 ;;
-    --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-    *) echo "handshake.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" -eq 0 ] || { echo "handshake.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+suite_args 19 "$@"
+need_root "network namespaces, TUN"
 
 A="psks-a-$$" B="psks-b-$$"
 IP_A=192.168.78.1 IP_B=192.168.78.2 IP_EVIL=192.168.78.3 TUN_IP_A=10.78.0.1 TUN_IP_B=10.78.0.2
-PORT=51820 MODULE=/usr/lib/softhsm/libsofthsm2.so
-work=$(mktemp -d /tmp/psks-hs.XXXXXX)
-declare -A pid=()
-failures=0 passes=0 t_start=$SECONDS swtpm_pid="" swtpm2_pid="" dbus_pid="" abrmd_pid=""
-
-log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
-pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
-fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; show_logs; }
-nsa() { ip netns exec "$A" "$@"; }
-nsb() { ip netns exec "$B" "$@"; }
-want() { [[ " $only " == *" $1 "* ]]; }
-
-cleanup() {
-  set +e
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  [ -n "$swtpm_pid" ] && kill -9 "$swtpm_pid" 2>/dev/null
-  [ -n "$abrmd_pid" ] && kill -9 "$abrmd_pid" 2>/dev/null
-  [ -n "$swtpm2_pid" ] && kill -9 "$swtpm2_pid" 2>/dev/null
-  [ -n "$dbus_pid" ] && kill -9 "$dbus_pid" 2>/dev/null
-  jobs -p | xargs -r kill -9 2>/dev/null
-  wait 2>/dev/null
-  ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
-  ip netns pids "$B" 2>/dev/null | xargs -r kill -9 2>/dev/null
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-show_logs() {
-  for f in "$work"/end-*.log; do
-    [ -f "$f" ] || continue
-    echo "----- $(basename "$f") (last 12 lines)"
-    tail -n 12 "$f"
-  done
-}
-
-# start_end a|b [extra psk-tunnel args…]: runs that end in its namespace (log: end-SIDE.log, fresh).
-# Starts from a fresh state file unless KEEP_STATE=1 (a restart after a crash).
-start_end() {
-  local side=$1; shift
-  local ns local_ip remote_ip remote_host role=() pad=${PAD_BOTH:-$work/pad.bin}
-  if [ "$side" = a ]; then
-    ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=$IP_B role=(--initiator)
-    [ -n "${PAD_A:-}" ] && pad=$PAD_A
-  else
-    ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=$IP_A
-  fi
-  [ -n "${KEEP_STATE:-}" ] || rm -f "$work/state-$side"
-  ip netns exec "$ns" env SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$pad" --local-port $PORT \
-    --remote-host "$remote_host" --remote-port $PORT "${role[@]}" --local-ip "$local_ip" --remote-ip "$remote_ip" \
-    --state "$work/state-$side" --tun "psks${side^^}" --stats-interval 0 --status-file "$work/status-$side.json" \
-    "$@" >"$work/end-$side.log" 2>&1 &
-  pid[$side]=$!
-}
-
-stop_end() {
-  local side=$1 p=${pid[$1]:-} i
-  [ -n "$p" ] || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-  unset "pid[$side]"
-}
-stop_both() { stop_end a; stop_end b; }
-
-# wait_log SIDE REGEX [SECONDS]: until the end's log matches (bounded).
-wait_log() {
-  local i
-  for i in $(seq 1 $((${3:-60} * 4))); do
-    grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && return 0
-    sleep 0.25
-  done
-  return 1
-}
-
-ping_ok() { nsa ping -c 1 -W 1 -q $TUN_IP_B >/dev/null 2>&1; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# wait_log_ms SIDE REGEX MAX_MS: polls every 20 ms; prints the milliseconds waited, fails when the
-# line is still missing after MAX_MS. On a loaded machine one poll (grep, date) can take hundreds of
-# ms, so the printed figure is an upper bound; HandshakeDeviceTest measures the same in-process.
-wait_log_ms() {
-  local t0 t; t0=$(now_ms)
-  while true; do
-    grep -Eq -- "$2" "$work/end-$1.log" 2>/dev/null && { echo $(( $(now_ms) - t0 )); return 0; }
-    t=$(( $(now_ms) - t0 )); [ $t -gt "$3" ] && { echo $t; return 1; }
-    sleep 0.02
-  done
-}
-wait_ping() { local i; for i in $(seq 1 30); do ping_ok && return 0; sleep 0.5; done; return 1; }
+PORT=51820 TUN_PREFIX=psks LOG_TAIL=12
+suite_init /tmp/psks-hs.XXXXXX
 
 # --- Topology, pad, tokens --------------------------------------------------------------------
 log "work dir $work"
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link add veth0 type veth peer name veth1 netns "$B"
-for ns in "$A" "$B"; do
-  ip -n "$ns" link set lo up
-  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-done
-ip -n "$A" addr add $IP_A/24 dev veth0
-ip -n "$A" addr add $IP_EVIL/24 dev veth0
-ip -n "$B" addr add $IP_B/24 dev veth1
-ip -n "$A" link set veth0 up
-ip -n "$B" link set veth1 up
+ns_add "$A" "$B"
+veth "$A" veth0 "$B" veth1
+if_up "$A" veth0 $IP_A/24 $IP_EVIL/24
+if_up "$B" veth1 $IP_B/24
 
 head -c $((120 * 20000)) /dev/urandom >"$work/pad.bin"
 head -c $((120 * 20000)) /dev/urandom >"$work/other-pad.bin"
 
-mkdir -p "$work/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
-export SOFTHSM2_CONF="$work/softhsm2.conf"
-printf '4321\n' >"$work/pin"
-chmod 600 "$work/pin"
-p11() { pkcs11-tool --module $MODULE "$@"; }
-# make_key TOKEN: (re)generates the P-256 key labelled "identity" and writes TOKEN.pem and TOKEN.id.
-make_key() {
-  local t=$1
-  p11 --token-label "$t" --login --pin 4321 --delete-object --type privkey --label identity >/dev/null 2>&1 || true
-  p11 --token-label "$t" --login --pin 4321 --delete-object --type pubkey --label identity >/dev/null 2>&1 || true
-  p11 --token-label "$t" --login --pin 4321 --keypairgen --key-type EC:prime256v1 --label identity --id 01 >/dev/null
-  p11 --token-label "$t" --read-object --type pubkey --label identity -o "$work/$t.der" >/dev/null
-  openssl pkey -pubin -inform DER -in "$work/$t.der" -out "$work/$t.pem"
-  sha256sum "$work/$t.der" | cut -c1-16 >"$work/$t.id"
-}
-for t in hs-a hs-b; do
-  softhsm2-util --init-token --free --label $t --pin 4321 --so-pin 87654321 >/dev/null
-  make_key $t
-done
-uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
-# peers FILE NAME TOKEN ENABLED: a pinned-peers file (the identity library's format) with one entry.
-peers() {
-  { echo "[peer $2]"; echo "identity_id = $(cat "$work/$3.id")"; echo "enabled = $4"; cat "$work/$3.pem"; } >"$1"
-}
+tokens_init
+token_add hs-a hs-b
 peers "$work/peers-at-a" site-b hs-b true
 peers "$work/peers-at-b" site-a hs-a true
 peers "$work/peers-disabled" site-a hs-a false
@@ -216,9 +89,7 @@ if want signed || want replay; then
     fail "signed: no handshake or no traffic"
   fi
   sleep 1.5
-  kill "${pid[tcpdump]}" 2>/dev/null || true
-  wait "${pid[tcpdump]}" 2>/dev/null || true
-  unset "pid[tcpdump]"
+  stop tcpdump
   if want replay; then
     log "Test that a captured HELLO, WELCOME and CONFIRM replayed from another address change nothing"
     python3 - "$work/cap.pcap" "$work" <<'PYEOF'
@@ -278,8 +149,8 @@ if want flood; then
   start_end b "${SIGNED_B[@]}"; start_end a "${SIGNED_A[@]}"
   wait_log b 'handshake: established' 30 || true
   sleep 0.5
-  kill "${pid[tcpdump]}" 2>/dev/null || true; wait "${pid[tcpdump]}" 2>/dev/null || true; unset "pid[tcpdump]"
-  stop_end a
+  stop tcpdump
+  stop a
   python3 - "$work/cap2.pcap" "$work/flood-hello.bin" <<'PYEOF'
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
@@ -311,7 +182,7 @@ PYEOF
   sleep 1
   start_end a "${SIGNED_A[@]}"
   if wait_log a 'handshake signed, identity' 30 && ms=$(wait_log_ms a 'handshake: (established|rekeyed) with' 5000) && wait_ping; then
-    kill "${pid[flood]}" 2>/dev/null || true; wait "${pid[flood]}" 2>/dev/null || true; unset "pid[flood]"
+    stop flood
     stop_both
     summary=$(grep 'handshake: .* completed' "$work/end-b.log" | tail -1)
     cookies=$(sed -n 's/.*cookie_sent=\([0-9]*\).*/\1/p' <<<"$summary")
@@ -323,7 +194,7 @@ PYEOF
   else
     fail "flood: initiator did not establish within 5 s (${ms:-?} ms)"
   fi
-  kill "${pid[flood]:-}" 2>/dev/null || true; unset "pid[flood]"
+  stop flood
   for i in $(seq 100 163); do ip -n "$A" addr del 192.168.78.$i/24 dev veth0 2>/dev/null || true; done
   stop_both
 fi
@@ -375,14 +246,14 @@ if want crash; then
       fi
     done
     sleep 1
-    kill "${pid[traffic]}" 2>/dev/null || true; wait "${pid[traffic]}" 2>/dev/null || true; unset "pid[traffic]"
+    stop traffic
   fi
   stop_both
   unset PAD_BOTH
   ip netns exec "$A" ethtool -K veth0 tx-udp-segmentation on
   ip netns exec "$B" ethtool -K veth1 tx-udp-segmentation on
   sleep 0.5
-  kill -INT "${pid[tcpdump]}" 2>/dev/null || true; wait "${pid[tcpdump]}" 2>/dev/null || true; unset "pid[tcpdump]"
+  stop tcpdump INT
   grep -h "dropped by kernel" "$work/tcpdump-crash.log" | sed 's/^/  tcpdump: /' || true
   if [ $ok -eq 1 ] && out=$(python3 "$root/tests/netns/psk2_pcap.py" sessions "$work/crash.pcap" --port $PORT \
       --min 1000 --max-total 1500 --min-sessions 4 --min-cross 1); then
@@ -505,7 +376,7 @@ if want attested || want reattest; then
     mkdir -p "$work/tpm"
     nsa swtpm socket --tpm2 --server type=tcp,port=2321,bindaddr=127.0.0.1 --ctrl type=tcp,port=2322,bindaddr=127.0.0.1 \
       --tpmstate dir="$work/tpm" --flags not-need-init,startup-clear --pid file="$work/tpm/swtpm.pid" --daemon
-    swtpm_pid=$(cat "$work/tpm/swtpm.pid")
+    pid[swtpm]=$(cat "$work/tpm/swtpm.pid")
     TPM=swtpm:host=127.0.0.1,port=2321
     nsa "$root/bin/psk-attest" quote --tpm $TPM --nonce 00 --pcrs sha256:0-7 --out "$work/q" >/dev/null
     nsa "$root/bin/psk-attest" policy --tpm $TPM --pcrs sha256:0-7 --out "$work/policy.json" >/dev/null
@@ -565,13 +436,13 @@ if want tpmkey; then
   mkdir -p "$work/tpm2" "$work/tpm2store"
   nsa swtpm socket --tpm2 --server type=tcp,port=2331,bindaddr=127.0.0.1 --ctrl type=tcp,port=2332,bindaddr=127.0.0.1 \
     --tpmstate dir="$work/tpm2" --flags not-need-init,startup-clear --pid file="$work/tpm2/swtpm.pid" --daemon
-  swtpm2_pid=$(cat "$work/tpm2/swtpm.pid")
-  dbus_pid=$(nsa dbus-daemon --config-file=/usr/share/dbus-1/session.conf --address=unix:path="$work/bus" --fork --print-pid)
+  pid[swtpm2]=$(cat "$work/tpm2/swtpm.pid")
+  pid[dbus]=$(nsa dbus-daemon --config-file=/usr/share/dbus-1/session.conf --address=unix:path="$work/bus" --fork --print-pid)
   TPMENV=(DBUS_SESSION_BUS_ADDRESS=unix:path=$work/bus TPM2_PKCS11_TCTI=tabrmd:bus_type=session
           TPM2TOOLS_TCTI=tabrmd:bus_type=session TPM2_PKCS11_STORE=$work/tpm2store TPM2_PKCS11_LOG_LEVEL=0)
   nsa env "${TPMENV[@]}" tpm2-abrmd --session --allow-root --flush-all --tcti=swtpm:host=127.0.0.1,port=2331 \
     >"$work/abrmd.log" 2>&1 &
-  abrmd_pid=$!
+  pid[abrmd]=$!
   sleep 1
   if nsa env "${TPMENV[@]}" tpm2_ptool init >/dev/null \
       && nsa env "${TPMENV[@]}" tpm2_ptool addtoken --pid=1 --label=hs-tpm --sopin=87654321 --userpin=4321 >/dev/null \
@@ -583,11 +454,10 @@ if want tpmkey; then
     peers "$work/peers-tpm" site-a-tpm hs-tpm true
     start_end b --handshake signed --identity "$(uri hs-b)" --peers "$work/peers-tpm"
     TPM_URI="pkcs11:token=hs-tpm;object=identity?module-path=$TPM2_MODULE&pin-source=file:$work/pin"
-    ip netns exec "$A" env "${TPMENV[@]}" SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad.bin" \
-      --local-port $PORT --remote-host $IP_B --remote-port $PORT --initiator --local-ip $TUN_IP_A --remote-ip $TUN_IP_B \
-      --state "$work/state-a" --tun psksA --stats-interval 0 --status-file "$work/status-a.json" \
-      --handshake signed --identity "$TPM_URI" --peers "$work/peers-at-a" >"$work/end-a.log" 2>&1 &
-    pid[a]=$!
+    # End A reaches its key through tpm2-abrmd (TPMENV), and continues from its state file.
+    END_ENV=("${TPMENV[@]}")
+    PAD_A=$work/pad.bin KEEP_STATE=1 start_end a --handshake signed --identity "$TPM_URI" --peers "$work/peers-at-a"
+    END_ENV=()
     if wait_log b "established with 192\.168\.78\.1:51820 identity $(cat "$work/hs-tpm.id") \(site-a-tpm\), mode signed" 40 \
         && wait_ping; then
       pass "tpmkey: the TPM-held key (tpm2-pkcs11) signed, the pinned peer verified it, ping through the tunnel"
@@ -599,9 +469,9 @@ if want tpmkey; then
     fail "tpmkey: could not provision a key in tpm2-pkcs11 over swtpm"
     tail -5 "$work/abrmd.log"
   fi
-  kill "$abrmd_pid" "$swtpm2_pid" "$dbus_pid" 2>/dev/null || true
-  wait "$abrmd_pid" 2>/dev/null || true
-  abrmd_pid="" swtpm2_pid="" dbus_pid=""
+  kill "${pid[abrmd]}" "${pid[swtpm2]}" "${pid[dbus]}" 2>/dev/null || true
+  wait "${pid[abrmd]}" 2>/dev/null || true
+  unset "pid[abrmd]" "pid[swtpm2]" "pid[dbus]"
 fi
 
 if want rekeyed; then
