@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): cold start of the tools next to the C tools they stand beside, in one
-# hyperfine run: `wg --help`, `tpm2_checkquote` of a recorded quote, `psk-keygen --help`,
+# hyperfine run: `wg --help`, `java -version` (the JVM's floor), `tpm2_checkquote` of a recorded quote, `psk-keygen --help`,
 # `psk-attest --help` and `psk-attest verify` of the same quote, each through the launcher with
 # its AOT cache (default), without it (PSK_AOT=0), and with the CLI JVM flags lever
 # (PSK_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"). Median of BENCH_RUNS (default 10)
@@ -9,6 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 command -v hyperfine >/dev/null || bash scripts/install-deps.sh
+. scripts/lib/jdk.sh
+find_java25
 runs=${BENCH_RUNS:-10}
 q=attestation/src/test/resources/dev/psk/attest/tools54
 work=$(mktemp -d /tmp/psk-bench-coldstart.XXXXXX)
@@ -22,6 +24,7 @@ done
 verify="verify --ak $q/ak.pem -m $q/q.msg -s $q/q.sig -q 0102030405060708 -l sha256:0-7 -f $q/q.pcrs"
 lever="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 cmds=(-n "wg --help" "sh -c 'wg --help; true'"
+      -n "java -version (the JVM alone)" "$JAVA_HOME/bin/java -version"
       -n "tpm2_checkquote" "tpm2_checkquote -u $q/ak.pem -m $q/q.msg -s $q/q.sig -f $q/q.pcrs -g sha256 -q 0102030405060708"
       -n "psk-keygen --help (AOT)" "bin/psk-keygen --help"
       -n "psk-keygen --help (AOT + flags)" "env PSK_JAVA_OPTS='$lever' bin/psk-keygen --help"
