@@ -26,7 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UnitJvmOptionsTest {
     /** The footprint settings of the tunnel daemon that docs/benchmarks.md measured. */
-    private static final List<String> TUNNEL_FLAGS = List.of("-Xmx48m", "-Xms4m", "-XX:+UseSerialGC", "-Xss512k");
+    private static final List<String> TUNNEL_FLAGS = List.of(
+            "-Xmx48m",
+            "-Xms4m",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-XX:TrimNativeHeapInterval=2000",
+            "-XX:-TieredCompilation");
 
     @TempDir
     Path dir;
