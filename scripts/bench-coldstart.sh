@@ -2,8 +2,9 @@
 # Benchmark (not a test): cold start of the tools next to the C tools they stand beside, in one
 # hyperfine run: `wg --help`, `java -version` (the JVM's floor), `tpm2_checkquote` of a recorded quote, `psk-keygen --help`,
 # `psk-attest --help` and `psk-attest verify` of the same quote, each through the launcher with
-# its AOT cache (default), without it (PSK_AOT=0), and with the CLI JVM flags lever
-# (PSK_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"). Median of BENCH_RUNS (default 10)
+# its AOT cache (default), without it (PSK_AOT=0), and with or without the short-command JVM flags
+# (-XX:+UseSerialGC -XX:TieredStopAtLevel=1: psk-keygen takes them from PSK_JAVA_OPTS, psk-attest
+# has them by default and drops them with PSK_SHORT_JVM=0). Median of BENCH_RUNS (default 10)
 # after 2 warm-ups; CPU time (user+sys) printed too, the steadier figure on a shared machine.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -29,10 +30,10 @@ cmds=(-n "wg --help" "sh -c 'wg --help; true'"
       -n "psk-keygen --help (AOT)" "bin/psk-keygen --help"
       -n "psk-keygen --help (AOT + flags)" "env PSK_JAVA_OPTS='$lever' bin/psk-keygen --help"
       -n "psk-keygen --help (no AOT)" "env PSK_AOT=0 bin/psk-keygen --help"
-      -n "psk-attest --help (AOT)" "bin/psk-attest --help"
-      -n "psk-attest verify (AOT)" "bin/psk-attest $verify"
-      -n "psk-attest verify (AOT + flags)" "env PSK_JAVA_OPTS='$lever' bin/psk-attest $verify"
-      -n "psk-attest verify (no AOT)" "env PSK_AOT=0 bin/psk-attest $verify")
+      -n "psk-attest --help (AOT + short flags)" "bin/psk-attest --help"
+      -n "psk-attest verify (AOT + short flags)" "bin/psk-attest $verify"
+      -n "psk-attest verify (short flags, no AOT)" "env PSK_AOT=0 bin/psk-attest $verify"
+      -n "psk-attest verify (JVM defaults, no AOT)" "env PSK_AOT=0 PSK_SHORT_JVM=0 bin/psk-attest $verify")
 echo "cold start, $runs runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/r.json" "${cmds[@]}" >/dev/null 2>&1
 python3 - "$work/r.json" <<'PY'
