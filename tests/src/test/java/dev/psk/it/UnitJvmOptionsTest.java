@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -23,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the real bin/_launch (in an installed layout whose class path is this module's test classes),
  * and the started JVM reports its input arguments and the environment it got. A unit that lost
  * a flag, a flag this JVM rejects, or a launcher that dropped or mangled PSK_JAVA_OPTS fails here.
+ * Also the launcher's own short-command flags: given to psk-attest and psk-provision only, dropped
+ * with PSK_SHORT_JVM=0, and placed before PSK_JAVA_OPTS so that a user's flag wins.
  */
 class UnitJvmOptionsTest {
     /** The footprint settings of the tunnel daemon that docs/benchmarks.md measured. */
@@ -71,26 +76,67 @@ class UnitJvmOptionsTest {
         assertThat(out).contains("env MALLOC_ARENA_MAX=" + env.get("MALLOC_ARENA_MAX") + "\n");
     }
 
+    private static final List<String> SHORT_FLAGS =
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    private static List<String> jvmArgs(String out) {
+        return out.lines()
+                .filter(l -> l.startsWith("arg "))
+                .map(l -> l.substring(4))
+                .toList();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"attestation,true", "provisioning,true", "keygen,false", "tunnel,false"})
+    void onlyTheToolsWhoseCommandsAreAllShortGetTheShortCommandFlags(String module, boolean expected) throws Exception {
+        List<String> args = jvmArgs(launch(module, Map.of()));
+        if (expected) {
+            assertThat(args).containsAll(SHORT_FLAGS);
+        } else {
+            assertThat(args).doesNotContainAnyElementsOf(SHORT_FLAGS);
+        }
+    }
+
+    @Test
+    void theShortCommandFlagsCanBeDroppedAndComeBeforePskJavaOptsSoItOverridesThem() throws Exception {
+        assertThat(jvmArgs(launch("attestation", Map.of("PSK_SHORT_JVM", "0"))))
+                .doesNotContainAnyElementsOf(SHORT_FLAGS);
+        List<String> args = jvmArgs(launch("attestation", Map.of("PSK_JAVA_OPTS", "-XX:TieredStopAtLevel=4")));
+        // HotSpot takes the last occurrence of a flag: the user's must come after the launcher's.
+        assertThat(args.lastIndexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(args.indexOf("-XX:TieredStopAtLevel=1"));
+    }
+
     /** Runs a copy of bin/_launch as an installed package would be laid out; returns its output. */
     private String launch(Map<String, String> unitEnv) throws Exception {
+        return launch("tunnel", unitEnv);
+    }
+
+    /** As {@link #launch(Map)}, started as the tool of Maven module {@code module}. */
+    private String launch(String module, Map<String, String> unitEnv) throws Exception {
         Path project = ScriptRunner.projectDir();
         Files.createDirectories(dir.resolve("bin"));
         Files.createDirectories(dir.resolve("scripts/lib"));
         Files.createDirectories(dir.resolve("lib"));
-        Files.copy(project.resolve("bin/_launch"), dir.resolve("bin/_launch"));
-        Files.copy(project.resolve("scripts/lib/jdk.sh"), dir.resolve("scripts/lib/jdk.sh"));
+        Files.copy(project.resolve("bin/_launch"), dir.resolve("bin/_launch"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                project.resolve("scripts/lib/jdk.sh"),
+                dir.resolve("scripts/lib/jdk.sh"),
+                StandardCopyOption.REPLACE_EXISTING);
         Path classes = Path.of(
                 Probe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Files.createSymbolicLink(dir.resolve("lib/probe"), classes);
-        Files.writeString(dir.resolve("lib/probe.classpath"), "probe\n", StandardCharsets.UTF_8);
+        if (!Files.exists(dir.resolve("lib/probe"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(dir.resolve("lib/probe"), classes);
+        }
+        Files.writeString(dir.resolve("lib/" + module + ".classpath"), "probe\n", StandardCharsets.UTF_8);
 
         List<String> cmd =
                 new ArrayList<>(List.of("bash", dir.resolve("bin/_launch").toString()));
-        cmd.addAll(List.of("probe", Probe.class.getName()));
+        cmd.addAll(List.of(module, Probe.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.remove("MALLOC_ARENA_MAX");
         env.remove("PSK_JAVA_OPTS");
+        env.remove("PSK_SHORT_JVM");
         env.putAll(unitEnv);
         env.put("PSK_JAVA_HOME", System.getProperty("java.home"));
         env.put("PSK_AOT", "0");
