@@ -56,7 +56,32 @@ record TestDaemon(
             TunDevice tun,
             String statsInterval,
             String... extra) {
-        PskTunnel opts = new PskTunnel();
+        List<String> args = new ArrayList<>(args(
+                pad,
+                dir.resolve(name + ".json"),
+                dir.resolve(name + "-status.json"),
+                local,
+                remote,
+                initiator,
+                tun.name(),
+                statsInterval));
+        args.addAll(List.of(extra));
+        return start(journal, args, tun);
+    }
+
+    /**
+     * The options of a test end: {@code pad} towards 127.0.0.1:{@code remote} from {@code local},
+     * inner addresses 10.9.0.1 to 10.9.0.2, the given state and status files and TUN name.
+     */
+    static List<String> args(
+            Path pad,
+            Path state,
+            Path status,
+            int local,
+            int remote,
+            boolean initiator,
+            String tunName,
+            String statsInterval) {
         List<String> args = new ArrayList<>(List.of(
                 "--psk",
                 pad.toString(),
@@ -71,33 +96,29 @@ record TestDaemon(
                 "--remote-ip",
                 "10.9.0.2",
                 "--state",
-                dir.resolve(name + ".json").toString(),
+                state.toString(),
                 "--tun",
-                tun.name(),
+                tunName,
                 "--stats-interval",
                 statsInterval,
                 "--status-file",
-                dir.resolve(name + "-status.json").toString()));
+                status.toString()));
         if (initiator) {
             args.add("--initiator");
         }
-        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /** Starts an end with exactly {@code args} on {@code tun} (its name in the args is not used to open it). */
+    static TestDaemon start(boolean journal, List<String> args, TunDevice tun) {
+        PskTunnel opts = new PskTunnel();
         new CommandLine(opts).parseArgs(args.toArray(String[]::new));
         opts.validate();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        TunFactory f = new TunFactory() {
-            @Override
-            public TunDevice open(String n, int mtu) {
-                return tun;
-            }
-
-            @Override
-            public void configure(String n, String l, String r, int mtu) {}
-        };
         TunnelDaemon d = new TunnelDaemon(
                 opts,
-                f,
+                factory(tun),
                 new Log(new PrintStream(out, true, StandardCharsets.UTF_8), TunnelDaemon.PROGRAM, journal),
                 new Log(new PrintStream(err, true, StandardCharsets.UTF_8), TunnelDaemon.PROGRAM, journal));
         CompletableFuture<Integer> result = CompletableFuture.supplyAsync(
@@ -110,6 +131,19 @@ record TestDaemon(
                 },
                 r -> Thread.ofPlatform().daemon(true).start(r)); // not the common pool: it may have one thread
         return new TestDaemon(d, result, out, err);
+    }
+
+    /** A TUN factory that hands out {@code tun} whatever name is asked for, and configures nothing. */
+    static TunFactory factory(TunDevice tun) {
+        return new TunFactory() {
+            @Override
+            public TunDevice open(String n, int mtu) {
+                return tun;
+            }
+
+            @Override
+            public void configure(String n, String l, String r, int mtu) {}
+        };
     }
 
     /** Waits up to 5 s for {@code f} (e.g. the status file), surfacing the daemon's failure if it stopped. */

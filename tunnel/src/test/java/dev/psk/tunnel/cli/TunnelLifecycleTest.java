@@ -46,86 +46,37 @@ class TunnelLifecycleTest {
     @TempDir
     Path dir;
 
-    /** One daemon, its state and status files, and what it printed. */
-    private record End(TunnelDaemon daemon, CompletableFuture<Integer> result, ByteArrayOutputStream err, Path status) {
+    /** One daemon (a {@link TestDaemon}), its status file, and what it printed. */
+    private record End(TestDaemon end, Path status) {
+        TunnelDaemon daemon() {
+            return end.daemon();
+        }
+
+        CompletableFuture<Integer> result() {
+            return end.result();
+        }
+
         String errText() {
-            return err.toString(StandardCharsets.UTF_8);
+            return end.err().toString(StandardCharsets.UTF_8);
         }
 
         int exitWithin(int seconds) throws Exception {
-            return result.get(seconds, TimeUnit.SECONDS);
+            return end.result().get(seconds, TimeUnit.SECONDS);
         }
     }
 
+    /** An initiator without a stats line, as {@link TestDaemon#args} makes it. */
     private static String[] args(Path pad, Path state, Path status, int local, int remote, String tunName) {
-        return new String[] {
-            "--psk",
-            pad.toString(),
-            "--remote-host",
-            "127.0.0.1",
-            "--local-port",
-            "" + local,
-            "--remote-port",
-            "" + remote,
-            "--local-ip",
-            "10.9.0.1",
-            "--remote-ip",
-            "10.9.0.2",
-            "--state",
-            state.toString(),
-            "--tun",
-            tunName,
-            "--stats-interval",
-            "0",
-            "--status-file",
-            status.toString(),
-            "--initiator"
-        };
-    }
-
-    private static TunFactory factory(TunDevice tun) {
-        return new TunFactory() {
-            @Override
-            public TunDevice open(String n, int mtu) {
-                return tun;
-            }
-
-            @Override
-            public void configure(String n, String l, String r, int mtu) {}
-        };
+        return TestDaemon.args(pad, state, status, local, remote, true, tunName, "0")
+                .toArray(String[]::new);
     }
 
     private static End start(String[] args, TunDevice tun, Path status) {
-        PskTunnel opts = new PskTunnel();
-        new CommandLine(opts).parseArgs(args);
-        opts.validate();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        TunnelDaemon d = new TunnelDaemon(
-                opts,
-                factory(tun),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return d.run();
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                r -> Thread.ofPlatform().daemon(true).start(r));
-        return new End(d, result, err, status);
+        return new End(TestDaemon.start(false, List.of(args), tun), status);
     }
 
     private static void awaitFile(End e, Path f) throws Exception {
-        for (int i = 0; i < 100 && !Files.exists(f); i++) {
-            if (e.result().isDone()) {
-                e.result().get();
-            }
-            Thread.sleep(50);
-        }
-        assertThat(f).exists();
+        e.end().awaitFile(f);
     }
 
     /** A UDP socket on 127.0.0.1 that swallows what the tunnel sends (the peer is not needed). */

@@ -236,27 +236,12 @@ class IkPsk2HandshakeTest {
         assertThat(i.handshakeHash()).isEqualTo(r.handshakeHash());
     }
 
-    /** A responder that caches the static-static DH per initiator (the hub) runs the same handshake. */
-    static IkPsk2Handshake.StaticKeyCheck withStaticStatic(PresharedKey psk, byte[] staticStatic) {
-        return new IkPsk2Handshake.StaticKeyCheck() {
-            @Override
-            public PresharedKey pskFor(X25519PublicKey initiatorStatic) {
-                return psk;
-            }
-
-            @Override
-            public byte[] staticStaticFor(X25519PublicKey initiatorStatic) {
-                return staticStatic;
-            }
-        };
-    }
-
     @Test
     void aPrecomputedStaticStaticDhGivesTheSameHandshake() throws Exception {
         byte[] ss = X25519.scalarMult(serverPriv.secret().reveal(), clientPub().bytes());
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
-        assertThat(r.readMessage1(i.writeMessage1("hi".getBytes()), withStaticStatic(psk, ss)))
+        assertThat(r.readMessage1(i.writeMessage1("hi".getBytes()), StaticKeyChecks.withStaticStatic(psk, ss)))
                 .isEqualTo("hi".getBytes());
         assertThat(i.readMessage2(r.writeMessage2(new byte[0]))).isEmpty();
         assertThat(i.handshakeHash()).isEqualTo(r.handshakeHash());
@@ -271,11 +256,11 @@ class IkPsk2HandshakeTest {
         IkPsk2Handshake i = IkPsk2Handshake.initiator(prologue, clientPriv, serverPub(), psk);
         IkPsk2Handshake r = IkPsk2Handshake.responder(prologue, serverPriv);
         byte[] m1 = i.writeMessage1("hi".getBytes());
-        assertThatThrownBy(() -> r.readMessage1(m1, withStaticStatic(psk, random32())))
+        assertThatThrownBy(() -> r.readMessage1(m1, StaticKeyChecks.withStaticStatic(psk, random32())))
                 .extracting(e -> ((NoiseException) e).reason())
                 .isEqualTo(NoiseException.Reason.DECRYPT_FAILED);
         IkPsk2Handshake r2 = IkPsk2Handshake.responder(prologue, serverPriv);
-        assertThatThrownBy(() -> r2.readMessage1(m1, withStaticStatic(psk, new byte[31])))
+        assertThatThrownBy(() -> r2.readMessage1(m1, StaticKeyChecks.withStaticStatic(psk, new byte[31])))
                 .extracting(e -> ((NoiseException) e).reason())
                 .isEqualTo(NoiseException.Reason.MALFORMED);
     }

@@ -11,6 +11,7 @@ import dev.psk.tunnel.hub.Tai64n;
 import dev.psk.tunnel.noise.CipherState;
 import dev.psk.tunnel.noise.IkPsk2Handshake;
 import dev.psk.tunnel.noise.NoiseException;
+import dev.psk.tunnel.noise.StaticKeyChecks;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -79,17 +80,7 @@ public class HubBench {
         } catch (dev.psk.tunnel.crypto.LowOrderPointException e) {
             throw new IllegalStateException(e);
         }
-        cached = new IkPsk2Handshake.StaticKeyCheck() {
-            @Override
-            public PresharedKey pskFor(X25519PublicKey k) {
-                return psk;
-            }
-
-            @Override
-            public byte[] staticStaticFor(X25519PublicKey k) {
-                return staticStatic;
-            }
-        };
+        cached = StaticKeyChecks.withStaticStatic(psk, staticStatic);
     }
 
     @Benchmark
