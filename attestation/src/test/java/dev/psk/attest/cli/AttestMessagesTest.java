@@ -3,10 +3,9 @@ package dev.psk.attest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.attest.tpm.SwtpmTransport;
-import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.psk.common.testing.InProcessCli;
+import dev.psk.common.testing.InProcessCli.Run;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 15, {@code psk-attest} messages and exit codes without a TPM: a port that is not a TPM
@@ -28,15 +26,8 @@ class AttestMessagesTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = CliRunner.commandLine(new PskAttest());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return InProcessCli.run(new PskAttest(), args);
     }
 
     @Test

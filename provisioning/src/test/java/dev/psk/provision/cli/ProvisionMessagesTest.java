@@ -3,10 +3,9 @@ package dev.psk.provision.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.psk.common.testing.InProcessCli;
+import dev.psk.common.testing.InProcessCli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -14,7 +13,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 15, {@code psk-provision} without a token: a wrong argument is exit 2 naming the flag, a
@@ -28,15 +26,8 @@ class ProvisionMessagesTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = CliRunner.commandLine(new PskProvision());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return InProcessCli.run(new PskProvision(), args);
     }
 
     private Path pem(String name, String alg, java.security.spec.AlgorithmParameterSpec spec) throws Exception {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.ExitCodes;
+import dev.psk.common.testing.InProcessCli;
+import dev.psk.common.testing.InProcessCli.Run;
 import dev.psk.tunnel.io.tun.TunDevice;
 import dev.psk.tunnel.state.StateFile;
 import dev.psk.tunnel.testing.MemoryTun;
@@ -24,15 +26,8 @@ class PskTunnelCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
     private static Run cli(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = CliRunner.commandLine(new PskTunnel());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return InProcessCli.run(new PskTunnel(), args);
     }
 
     @Test

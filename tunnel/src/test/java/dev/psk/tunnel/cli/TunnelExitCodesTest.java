@@ -2,18 +2,16 @@ package dev.psk.tunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.testing.HelpLint;
+import dev.psk.common.testing.InProcessCli;
+import dev.psk.common.testing.InProcessCli.Run;
 import dev.psk.tunnel.testing.TestPads;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 15, exit codes of {@code psk-tunnel}: a wrong argument is a usage error (2) with one line
@@ -24,15 +22,8 @@ class TunnelExitCodesTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
     private static Run cli(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = CliRunner.commandLine(new PskTunnel());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return InProcessCli.run(new PskTunnel(), args);
     }
 
     /** The point-to-point flags up to the ones under test; a missing pad would fail with exit 1 if reached. */
