@@ -83,3 +83,17 @@ find_jdk25() {
   _psk_not_found "JDK (with javac)" "install a JDK 25, e.g. openjdk-25-jdk-headless or Temurin 25, or set PSK_JAVA_HOME"
   return 1
 }
+
+# The JVM flags of the tools whose every command is short (verify a quote, provision a key, edit a
+# hub config): Serial GC, C1 only and no perf-data file start them 20-30 % faster (docs/benchmarks.md,
+# "Cold start and footprint"). Not psk-keygen (pad generation is long SHA-256 work that C2 does
+# several times faster) nor psk-tunnel (a daemon). bin/_launch starts the tools with them and
+# packaging/aot-train trains their AOT caches with them: a cache is made for one setting.
+# Sets the array PSK_SHORT_OPTS for Maven module $1; empty for other modules or with PSK_SHORT_JVM=0.
+short_jvm_opts() {
+  PSK_SHORT_OPTS=()
+  case $1 in
+    attestation|provisioning)
+      [ "${PSK_SHORT_JVM:-1}" = 0 ] || PSK_SHORT_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData) ;;
+  esac
+}
