@@ -7,20 +7,26 @@
 # the runtime's `release` file (no JVM start: a launcher must start fast); only a runtime without
 # one is asked with `java -XshowSettings`. On failure: one line on stderr naming what was found.
 
-java_home_major() { # prints the feature version of the Java runtime at $1
-  local line v=""
+# _psk_major HOME: sets _psk_v to the feature version of the Java runtime at HOME; fails when unknown.
+# No subshell: the launcher calls it for each candidate on every start.
+_psk_major() {
+  local line
+  _psk_v=""
   if [ -r "$1/release" ]; then
     while IFS= read -r line; do
       case $line in
-        JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; v=${v%%[.+-]*}; break ;;
+        JAVA_VERSION=*) _psk_v=${line#JAVA_VERSION=}; _psk_v=${_psk_v//\"/}; _psk_v=${_psk_v%%[.+-]*}; break ;;
       esac
     done < "$1/release"
   fi
-  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
-    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1)
+  if [ -z "$_psk_v" ] && [ -x "$1/bin/java" ]; then
+    _psk_v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1)
   fi
-  case $v in ''|*[!0-9]*) return 1 ;; esac
-  printf '%s\n' "$v"
+  case $_psk_v in ''|*[!0-9]*) return 1 ;; esac
+}
+
+java_home_major() { # prints the feature version of the Java runtime at $1
+  _psk_major "$1" && printf '%s\n' "$_psk_v"
 }
 
 java_major() { # prints the feature version of the java binary $1 (kept for callers of the old name)
@@ -34,7 +40,7 @@ _psk_find_java() {
   _psk_seen=()
   _psk_ok() { # $1 = candidate home, $2 = label; succeeds when it is usable
     [ -x "$1/bin/java" ] || { _psk_seen+=("$2: no bin/java"); return 1; }
-    v=$(java_home_major "$1") || v="?"
+    if _psk_major "$1"; then v=$_psk_v; else v="?"; fi
     if [ "$need_javac" = 1 ] && [ ! -x "$1/bin/javac" ]; then
       _psk_seen+=("$2: Java $v without javac"); return 1
     fi
@@ -51,8 +57,15 @@ _psk_find_java() {
   if [ -n "${JAVA_HOME:-}" ]; then
     if _psk_ok "$JAVA_HOME" "JAVA_HOME=$JAVA_HOME"; then export JAVA_HOME; return 0; fi
   fi
-  if command -v java >/dev/null 2>&1; then
-    j=$(readlink -f "$(command -v java)")
+  # `java` on PATH, found without a fork (as `command -v` would) and resolved only if a symlink.
+  j=""
+  local IFS=:
+  for d in $PATH; do
+    if [ -f "${d:-.}/java" ] && [ -x "${d:-.}/java" ]; then j=${d:-.}/java; break; fi
+  done
+  IFS=$' \t\n'
+  if [ -n "$j" ]; then
+    [ -L "$j" ] && j=$(readlink -f "$j")
     if _psk_ok "${j%/bin/java}" "java on PATH (${j%/bin/java})"; then JAVA_HOME=${j%/bin/java}; export JAVA_HOME; return 0; fi
   fi
   for d in /usr/lib/jvm/*/; do
@@ -85,15 +98,56 @@ find_jdk25() {
 }
 
 # The JVM flags of the tools whose every command is short (verify a quote, provision a key, edit a
-# hub config): Serial GC, C1 only and no perf-data file start them 20-30 % faster (docs/benchmarks.md,
-# "Cold start and footprint"). Not psk-keygen (pad generation is long SHA-256 work that C2 does
-# several times faster) nor psk-tunnel (a daemon). bin/_launch starts the tools with them and
-# packaging/aot-train trains their AOT caches with them: a cache is made for one setting.
-# Sets the array PSK_SHORT_OPTS for Maven module $1; empty for other modules or with PSK_SHORT_JVM=0.
+# hub config), and of any tool's help request: Serial GC, C1 only and no perf-data file start them
+# 20-30 % faster (docs/benchmarks.md, "Cold start and footprint"). Not psk-keygen's or psk-tunnel's
+# real commands (pad generation is long SHA-256 work that C2 does several times faster; the tunnel is
+# a daemon). bin/_launch starts the tools with them and aot_train trains the AOT caches with them: a
+# cache is made for one setting.
+# short_jvm_opts MODULE [KIND]: sets the array PSK_SHORT_OPTS for Maven module MODULE and KIND (run, the
+# default, or help); empty for the other modules' runs or with PSK_SHORT_JVM=0.
 short_jvm_opts() {
   PSK_SHORT_OPTS=()
-  case $1 in
-    attestation|provisioning)
-      [ "${PSK_SHORT_JVM:-1}" = 0 ] || PSK_SHORT_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData) ;;
+  [ "${PSK_SHORT_JVM:-1}" = 0 ] && return 0
+  case $1:${2:-run} in
+    attestation:*|provisioning:*|*:help) PSK_SHORT_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData) ;;
   esac
+}
+
+# request_kind ARGS...: sets PSK_KIND to help when the last argument asks for help (-h, --help: the
+# pre-rendered help, PrerenderedHelp), else to run. Each kind has its own flags and AOT cache.
+request_kind() {
+  PSK_KIND=run
+  [ $# -gt 0 ] || return 0
+  case ${!#} in -h|--help) PSK_KIND=help ;; esac
+}
+
+# aot_cache DIR MODULE KIND: prints nothing; sets PSK_AOT_FILE to the AOT cache of MODULE for KIND in DIR.
+aot_cache() {
+  if [ "$3" = help ]; then PSK_AOT_FILE=$1/psk-$2-help.aot; else PSK_AOT_FILE=$1/psk-$2.aot; fi
+}
+
+# aot_train JAVA MODULE MAIN CLASSPATH DIR: makes both AOT caches (JEP 483/514/515) of a tool in DIR,
+# each trained with the flags it is used with. run: `--help` through picocli (the pre-rendered help
+# off), which loads the command model and CLI classes, most of a real short command's start; help:
+# `--help` as a user runs it. Each is written to a temporary file and renamed into place; a stale
+# or foreign cache is ignored by the JVM, so a failure costs speed, never correctness. Returns
+# non-zero when either was not made.
+aot_train() {
+  local java=$1 module=$2 main=$3 cp=$4 dir=$5 kind tmp rc=0 extra
+  for kind in run help; do
+    short_jvm_opts "$module" "$kind"
+    aot_cache "$dir" "$module" "$kind"
+    tmp="$dir/.psk-$module-$kind.aot.$$"
+    extra=()
+    [ "$kind" = run ] && extra=(-Dpsk.help.prerendered=false)
+    if "$java" --enable-native-access=ALL-UNNAMED "${PSK_SHORT_OPTS[@]}" "${extra[@]}" \
+         -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off -cp "$cp" "$main" --help >/dev/null 2>&1 \
+         && [ -s "$tmp" ]; then
+      chmod 0644 "$tmp" && mv -f "$tmp" "$PSK_AOT_FILE" || rc=1
+    else
+      rm -f "$tmp" "$tmp.config"
+      rc=1
+    fi
+  done
+  return $rc
 }

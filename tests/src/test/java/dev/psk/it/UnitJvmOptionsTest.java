@@ -106,13 +106,38 @@ class UnitJvmOptionsTest {
         assertThat(args.lastIndexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(args.indexOf("-XX:TieredStopAtLevel=1"));
     }
 
+    /** A help request is printed from build-time text (PrerenderedHelp): short for every tool. */
+    @ParameterizedTest
+    @ValueSource(strings = {"keygen", "tunnel"})
+    void aHelpRequestGetsTheShortCommandFlagsWhateverTheTool(String module) throws Exception {
+        assertThat(jvmArgs(launch(module, Map.of(), "hub", "--help"))).containsAll(SHORT_FLAGS);
+        assertThat(jvmArgs(launch(module, Map.of(), "-h"))).containsAll(SHORT_FLAGS);
+        assertThat(jvmArgs(launch(module, Map.of(), "--help", "up"))).doesNotContainAnyElementsOf(SHORT_FLAGS);
+    }
+
+    /**
+     * Each kind of start has its own AOT cache, trained with its flags (scripts/lib/jdk.sh,
+     * aot_train): a help request uses psk-MODULE-help.aot, every other start psk-MODULE.aot. The
+     * files here are not caches; the JVM ignores an unusable cache, so the Probe still runs.
+     */
+    @Test
+    void aHelpRequestUsesTheHelpCacheAndACommandTheCommandCache() throws Exception {
+        Path caches = Files.createDirectories(dir.resolve("aot"));
+        Files.writeString(caches.resolve("psk-tunnel.aot"), "not a cache");
+        Files.writeString(caches.resolve("psk-tunnel-help.aot"), "not a cache");
+        Map<String, String> env = Map.of("PSK_AOT", "1", "PSK_AOT_DIR", caches.toString());
+        assertThat(jvmArgs(launch("tunnel", env, "--help")))
+                .contains("-XX:AOTCache=" + caches.resolve("psk-tunnel-help.aot"));
+        assertThat(jvmArgs(launch("tunnel", env, "show"))).contains("-XX:AOTCache=" + caches.resolve("psk-tunnel.aot"));
+    }
+
     /** Runs a copy of bin/_launch as an installed package would be laid out; returns its output. */
     private String launch(Map<String, String> unitEnv) throws Exception {
         return launch("tunnel", unitEnv);
     }
 
-    /** As {@link #launch(Map)}, started as the tool of Maven module {@code module}. */
-    private String launch(String module, Map<String, String> unitEnv) throws Exception {
+    /** As {@link #launch(Map)}, started as the tool of Maven module {@code module} with {@code args}. */
+    private String launch(String module, Map<String, String> unitEnv, String... args) throws Exception {
         Path project = ScriptRunner.projectDir();
         Files.createDirectories(dir.resolve("bin"));
         Files.createDirectories(dir.resolve("scripts/lib"));
@@ -132,6 +157,7 @@ class UnitJvmOptionsTest {
         List<String> cmd =
                 new ArrayList<>(List.of("bash", dir.resolve("bin/_launch").toString()));
         cmd.addAll(List.of(module, Probe.class.getName()));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.remove("MALLOC_ARENA_MAX");
@@ -140,6 +166,7 @@ class UnitJvmOptionsTest {
         env.putAll(unitEnv);
         env.put("PSK_JAVA_HOME", System.getProperty("java.home"));
         env.put("PSK_AOT", "0");
+        env.putAll(unitEnv); // a test's PSK_AOT wins
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.psk.attest.cli;
 
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.PrerenderedHelp;
 import dev.psk.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -29,6 +30,9 @@ public final class PskAttest implements java.util.concurrent.Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (PrerenderedHelp.print("psk-attest", args)) {
+            return; // help rendered at build time: no command model to build
+        }
         System.exit(CliRunner.run(new PskAttest(), args));
     }
 

@@ -35,7 +35,17 @@ public final class CliRunner {
 
     /** The configured picocli instance (tests call {@code execute} on it with their own writers). */
     public static CommandLine commandLine(Object command) {
+        return commandLine(command, TerminalColor.enabled());
+    }
+
+    /**
+     * As {@link #commandLine(Object)}, with help styles on or off ({@link TerminalColor} decides for
+     * a real run; {@link HelpIndexWriter} renders both).
+     */
+    public static CommandLine commandLine(Object command, boolean color) {
         CommandLine cl = new CommandLine(command);
+        cl.setColorScheme(
+                CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         boolean verbose = "1".equals(System.getenv("PSK_VERBOSE"));
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             PrintWriter err = line.getErr();

@@ -2,6 +2,7 @@ package dev.psk.keygen.cli;
 
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.CommandGroups;
+import dev.psk.common.cli.PrerenderedHelp;
 import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ public final class PskKeygen implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        if (PrerenderedHelp.print("psk-keygen", args)) {
+            return; // help rendered at build time: no command model to build
+        }
         System.exit(CliRunner.run(new PskKeygen(), args));
     }
 

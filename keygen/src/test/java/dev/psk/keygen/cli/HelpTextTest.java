@@ -1,6 +1,7 @@
 package dev.psk.keygen.cli;
 
 import dev.psk.common.testing.HelpLint;
+import dev.psk.common.testing.PrerenderedHelpCheck;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,18 @@ class HelpTextTest {
     @MethodSource("groups")
     void groupWithoutSubcommandIsAUsageError(String qualified) {
         HelpLint.assertGroupWithoutSubcommandIsAUsageError(TOOL, qualified);
+    }
+
+    /** The help printed without picocli (rendered at build time) is picocli's, for every command. */
+    @Test
+    void prerenderedHelpIsPicocliHelp() {
+        PrerenderedHelpCheck.assertMatchesPicocli(TOOL);
+    }
+
+    /** The real main serves a help request from the pre-rendered text, loading no picocli class. */
+    @Test
+    void mainServesHelpWithoutBuildingTheModel() throws Exception {
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskKeygen.class, "psk-keygen");
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskKeygen.class, "psk-keygen", "generate");
     }
 }

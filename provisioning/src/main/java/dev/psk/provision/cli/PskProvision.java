@@ -2,6 +2,7 @@ package dev.psk.provision.cli;
 
 import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.PrerenderedHelp;
 import dev.psk.common.cli.VersionProvider;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +37,9 @@ public final class PskProvision implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        if (PrerenderedHelp.print("psk-provision", args)) {
+            return; // help rendered at build time: no command model to build
+        }
         CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new PskProvision(), args));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.testing.HelpLint;
+import dev.psk.common.testing.PrerenderedHelpCheck;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.function.Supplier;
@@ -54,5 +55,18 @@ class HelpTextTest {
         cl.setErr(new PrintWriter(err, true));
         assertEquals(ExitCodes.USAGE, cl.execute("identity", "create", "--token", "pkcs11:token=a", "--label", "x"));
         assertTrue(err.toString().contains("Missing required option: '--out-dir=DIR'"), err.toString());
+    }
+
+    /** The help printed without picocli (rendered at build time) is picocli's, for every command. */
+    @Test
+    void prerenderedHelpIsPicocliHelp() {
+        PrerenderedHelpCheck.assertMatchesPicocli(TOOL);
+    }
+
+    /** The real main serves a help request from the pre-rendered text, loading no picocli class. */
+    @Test
+    void mainServesHelpWithoutBuildingTheModel() throws Exception {
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskProvision.class, "psk-provision");
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskProvision.class, "psk-provision", "hub", "init");
     }
 }

@@ -2,6 +2,7 @@ package dev.psk.tunnel.cli;
 
 import dev.psk.common.CoreDumps;
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.cli.PrerenderedHelp;
 import dev.psk.common.cli.UsageException;
 import dev.psk.common.cli.VerboseOption;
 import dev.psk.common.cli.VersionProvider;
@@ -212,6 +213,9 @@ public final class PskTunnel implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (PrerenderedHelp.print("psk-tunnel", args)) {
+            return; // help rendered at build time: no command model to build
+        }
         CoreDumps.disableOrWarn(); // keys and pads must not reach a core file
         System.exit(CliRunner.run(new PskTunnel(), args));
     }

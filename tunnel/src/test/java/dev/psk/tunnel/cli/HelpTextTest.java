@@ -1,6 +1,7 @@
 package dev.psk.tunnel.cli;
 
 import dev.psk.common.testing.HelpLint;
+import dev.psk.common.testing.PrerenderedHelpCheck;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -17,5 +18,18 @@ class HelpTextTest {
     @Test
     void everyFooterExampleParses() {
         HelpLint.assertExamplesParse(TOOL, "SUBSTITUTED", true);
+    }
+
+    /** The help printed without picocli (rendered at build time) is picocli's, for every command. */
+    @Test
+    void prerenderedHelpIsPicocliHelp() {
+        PrerenderedHelpCheck.assertMatchesPicocli(TOOL);
+    }
+
+    /** The real main serves a help request from the pre-rendered text, loading no picocli class. */
+    @Test
+    void mainServesHelpWithoutBuildingTheModel() throws Exception {
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskTunnel.class, "psk-tunnel");
+        PrerenderedHelpCheck.assertMainPrintsItWithoutPicocli(PskTunnel.class, "psk-tunnel", "hub", "client");
     }
 }
