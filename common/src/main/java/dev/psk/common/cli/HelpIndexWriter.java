@@ -5,11 +5,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -37,6 +40,9 @@ public final class HelpIndexWriter {
     /** Writes the help of every command under {@code root} below {@code outDir}; returns how many. */
     public static int write(Object root, Path outDir) throws IOException {
         Map<String, String[]> texts = render(root);
+        // Start empty: a command removed since the last build must not keep a help text (the
+        // fast path would answer for a command picocli no longer knows).
+        deleteTree(outDir.resolve(texts.keySet().iterator().next().split("/")[0]));
         for (Map.Entry<String, String[]> e : texts.entrySet()) {
             Path dir = outDir.resolve(e.getKey());
             Files.createDirectories(dir);
@@ -63,6 +69,17 @@ public final class HelpIndexWriter {
         out.put(path, new String[] {usage(plain), usage(styled)});
         for (Map.Entry<String, CommandLine> sub : plain.getSubcommands().entrySet()) {
             walk(sub.getValue(), styled.getSubcommands().get(sub.getKey()), path + sub.getKey() + "/", out);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
