@@ -113,12 +113,13 @@ short_jvm_opts() {
   esac
 }
 
-# request_kind ARGS...: sets PSK_KIND to help when the last argument asks for help (-h, --help: the
-# pre-rendered help, PrerenderedHelp), else to run. Each kind has its own flags and AOT cache.
+# request_kind ARGS...: sets PSK_KIND to help when the last argument asks for help or the version
+# (-h, --help, -V, --version: text made at build time, PrerenderedHelp), else to run. Each kind has
+# its own flags and AOT cache.
 request_kind() {
   PSK_KIND=run
   [ $# -gt 0 ] || return 0
-  case ${!#} in -h|--help) PSK_KIND=help ;; esac
+  case ${!#} in -h|--help|-V|--version) PSK_KIND=help ;; esac
 }
 
 # aot_cache DIR MODULE KIND: prints nothing; sets PSK_AOT_FILE to the AOT cache of MODULE for KIND in DIR.

@@ -106,12 +106,13 @@ class UnitJvmOptionsTest {
         assertThat(args.lastIndexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(args.indexOf("-XX:TieredStopAtLevel=1"));
     }
 
-    /** A help request is printed from build-time text (PrerenderedHelp): short for every tool. */
+    /** A help or version request is printed from build-time text (PrerenderedHelp): short for every tool. */
     @ParameterizedTest
     @ValueSource(strings = {"keygen", "tunnel"})
     void aHelpRequestGetsTheShortCommandFlagsWhateverTheTool(String module) throws Exception {
         assertThat(jvmArgs(launch(module, Map.of(), "hub", "--help"))).containsAll(SHORT_FLAGS);
         assertThat(jvmArgs(launch(module, Map.of(), "-h"))).containsAll(SHORT_FLAGS);
+        assertThat(jvmArgs(launch(module, Map.of(), "--version"))).containsAll(SHORT_FLAGS);
         assertThat(jvmArgs(launch(module, Map.of(), "--help", "up"))).doesNotContainAnyElementsOf(SHORT_FLAGS);
     }
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Build step (run by each tool module's pom at process-classes): renders the {@code --help} of
  * every command of a tool, with and without ANSI styles, into the resources {@link
- * PrerenderedHelp} prints. The text is picocli's own rendering of the same model the tool parses
+ * PrerenderedHelp} prints, and each command's full name for its version line. The text is picocli's own rendering of the same model the tool parses
  * with, so the two cannot disagree; tests compare them again ({@code HelpLint}).
  *
  * <p>Usage: {@code HelpIndexWriter ROOT_COMMAND_CLASS OUTPUT_DIR}. Fails (exit 1) when a command's
@@ -48,13 +48,18 @@ public final class HelpIndexWriter {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("help.txt"), e.getValue()[0], StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("help.ansi"), e.getValue()[1], StandardCharsets.UTF_8);
+            if (e.getValue()[2] != null) {
+                Files.writeString(dir.resolve("name.txt"), e.getValue()[2], StandardCharsets.UTF_8);
+            }
         }
         return texts.size();
     }
 
     /**
      * Command path ({@code tool/sub/}, one entry per name and alias) to its help, plain and
-     * styled, as picocli prints it for {@code --help} under {@link CliRunner}'s configuration.
+     * styled, as picocli prints it for {@code --help} under {@link CliRunner}'s configuration, and
+     * its full name when its {@code -V}/{@code --version} prints {@link Version#line} (else null:
+     * the version request goes to picocli).
      */
     public static Map<String, String[]> render(Object root) {
         Map<String, String[]> out = new LinkedHashMap<>();
@@ -66,7 +71,7 @@ public final class HelpIndexWriter {
 
     private static void walk(CommandLine plain, CommandLine styled, String path, Map<String, String[]> out) {
         checkHelpOption(plain.getCommandSpec());
-        out.put(path, new String[] {usage(plain), usage(styled)});
+        out.put(path, new String[] {usage(plain), usage(styled), versionName(plain.getCommandSpec())});
         for (Map.Entry<String, CommandLine> sub : plain.getSubcommands().entrySet()) {
             walk(sub.getValue(), styled.getSubcommands().get(sub.getKey()), path + sub.getKey() + "/", out);
         }
@@ -87,6 +92,17 @@ public final class HelpIndexWriter {
         StringWriter s = new StringWriter();
         cl.usage(new PrintWriter(s, true), cl.getColorScheme());
         return s.toString();
+    }
+
+    private static String versionName(CommandSpec spec) {
+        for (OptionSpec o : spec.options()) {
+            if (o.versionHelp()
+                    && Set.of(o.names()).equals(Set.of("-V", "--version"))
+                    && spec.versionProvider() instanceof VersionProvider) {
+                return spec.qualifiedName();
+            }
+        }
+        return null;
     }
 
     private static void checkHelpOption(CommandSpec spec) {

@@ -7,19 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * {@code TOOL [COMMAND...] --help} without building the command model: the help of every command
- * is rendered at build time by {@link HelpIndexWriter} (from the same picocli model, in both color
- * modes) into resources of the tool's jar, and printed from there. Building picocli's model by
- * reflection costs about 300 ms of a cold start; this path loads no picocli class.
+ * {@code TOOL [COMMAND...] --help} and {@code --version} without building the command model: the
+ * help of every command is rendered at build time by {@link HelpIndexWriter} (from the same picocli
+ * model, in both color modes) into resources of the tool's jar, and printed from there; the version
+ * line is {@link Version#line} of the command's full name, also written at build time. Building
+ * picocli's model by reflection costs about 300 ms of a cold start; this path loads no picocli
+ * class.
  *
- * <p>Contract: {@link #print} handles exactly the form {@code [COMMAND...] (-h|--help)} where every
- * COMMAND word names a command (or alias) of the tool; anything else, or a word that is not a
+ * <p>Contract: {@link #print} handles exactly {@code [COMMAND...] (-h|--help|-V|--version)} where
+ * every COMMAND word names a command (or alias) of the tool; anything else, or a word that is not a
  * plain command name, returns false untouched, and the caller runs picocli, which prints the same
- * help for the same request. This class must not reference picocli, and avoids string
+ * text for the same request. This class must not reference picocli, and avoids string
  * concatenation with {@code +} (its invokedynamic bootstrap spins classes, about 10 ms at start).
  */
 public final class PrerenderedHelp {
-    /** Where the rendered texts live: {@code ROOT/TOOL[/COMMAND...]/help.txt} and {@code help.ansi}. */
+    /**
+     * Where the texts live: {@code ROOT/TOOL[/COMMAND...]/} holds {@code help.txt}, {@code
+     * help.ansi} and {@code name.txt} (the command's full name, for the version line).
+     */
     public static final String ROOT = "META-INF/psk-help/";
 
     /**
@@ -34,14 +39,15 @@ public final class PrerenderedHelp {
     private PrerenderedHelp() {}
 
     /**
-     * Prints the help of the command named by {@code args} to standard output when {@code args}
-     * is a plain help request; returns whether it did (the caller then exits 0).
+     * Prints the help or version of the command named by {@code args} to standard output when
+     * {@code args} is a plain help or version request; returns whether it did (the caller then
+     * exits 0).
      */
     public static boolean print(String tool, String[] args) {
         if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
             return false;
         }
-        String text = lookup(tool, args, TerminalColor.enabled());
+        String text = isVersionRequest(args) ? version(tool, args) : lookup(tool, args, TerminalColor.enabled());
         if (text == null) {
             return false;
         }
@@ -53,26 +59,44 @@ public final class PrerenderedHelp {
 
     /** The rendered help for a plain help request, or null when {@code args} is not one. */
     public static String lookup(String tool, String[] args, boolean color) {
-        String path = path(tool, args);
-        if (path == null) {
+        String last = args.length == 0 ? "" : args[args.length - 1];
+        if (!"--help".equals(last) && !"-h".equals(last)) {
             return null;
         }
-        try (InputStream in = PrerenderedHelp.class
-                .getClassLoader()
-                .getResourceAsStream(path.concat(color ? "help.ansi" : "help.txt"))) {
+        return read(path(tool, args), color ? "help.ansi" : "help.txt");
+    }
+
+    /** The version line (with its newline) for a plain version request, or null. */
+    public static String version(String tool, String[] args) {
+        if (!isVersionRequest(args)) {
+            return null;
+        }
+        String name = read(path(tool, args), "name.txt");
+        return name == null ? null : Version.line(name.strip()).concat(System.lineSeparator());
+    }
+
+    private static boolean isVersionRequest(String[] args) {
+        String last = args.length == 0 ? "" : args[args.length - 1];
+        return "--version".equals(last) || "-V".equals(last);
+    }
+
+    private static String read(String dir, String file) {
+        if (dir == null) {
+            return null;
+        }
+        try (InputStream in = PrerenderedHelp.class.getClassLoader().getResourceAsStream(dir.concat(file))) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null; // picocli renders it instead
         }
     }
 
-    /** The resource directory of the command {@code args} asks help for, or null. */
+    /**
+     * The resource directory of the command named by all but the last of {@code args}, or null
+     * when a word is not a command name (nothing outside the help tree can be named).
+     */
     static String path(String tool, String[] args) {
         if (args.length == 0 || !WORD.matcher(tool).matches()) {
-            return null;
-        }
-        String last = args[args.length - 1];
-        if (!"--help".equals(last) && !"-h".equals(last)) {
             return null;
         }
         StringBuilder path = new StringBuilder(ROOT).append(tool).append('/');

@@ -13,7 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 
 class HelpIndexWriterTest {
-    @Command(name = "psk-w", mixinStandardHelpOptions = true, subcommands = Sub.class, description = "W.")
+    @Command(
+            name = "psk-w",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            subcommands = Sub.class,
+            description = "W.")
     static final class Root implements Callable<Integer> {
         @Override
         public Integer call() {

@@ -19,32 +19,35 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PrerenderedHelpTest {
     @Test
-    void aHelpRequestNamesItsCommandsDirectory() {
+    void aRequestNamesItsCommandsDirectory() {
         assertEquals("META-INF/psk-help/psk-x/", PrerenderedHelp.path("psk-x", new String[] {"--help"}));
-        assertEquals("META-INF/psk-help/psk-x/", PrerenderedHelp.path("psk-x", new String[] {"-h"}));
         assertEquals(
                 "META-INF/psk-help/psk-x/hub/client/",
-                PrerenderedHelp.path("psk-x", new String[] {"hub", "client", "--help"}));
+                PrerenderedHelp.path("psk-x", new String[] {"hub", "client", "-V"}));
     }
 
-    /** Not a plain help request: picocli decides (it may print help too, or a usage error). */
+    /** Not a plain help or version request: picocli decides (it may print the same, or an error). */
     @ParameterizedTest
     @ValueSource(
             strings = {
                 "", // no arguments
-                "verify", // no help option
-                "--help verify", // help not last
-                "verify --ak f --help", // an option before the help option
-                "verify -hV", // combined short options
-                "verify --help=true", // an option value
+                "sub", // no help option
+                "--help sub", // help not last
+                "--version sub", // version not last
+                "sub --ak f --help", // an option before the help option
+                "sub -x --version", // an option before the version option
+                "sub -hV", // combined short options
+                "sub --help=true", // an option value
                 "-H", // not a help option
-                "Verify --help", // not a command word (upper case)
+                "-v", // not the version option
+                "Sub --help", // not a command word (upper case)
                 "@args --help", // an argument file
                 "-- --help" // end of options
             })
     void otherRequestsAreNotTaken(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
-        assertNull(PrerenderedHelp.path("psk-x", args), line);
+        assertNull(PrerenderedHelp.lookup("psk-x", args, false), line);
+        assertNull(PrerenderedHelp.version("psk-x", args), line);
     }
 
     /** The attacker's try: a command word that walks out of the help tree or into another tool's. */
@@ -53,6 +56,18 @@ class PrerenderedHelpTest {
     void aWordThatIsNotACommandNameNamesNoResource(String word) {
         assertNull(PrerenderedHelp.path("psk-x", new String[] {word, "--help"}), word);
         assertNull(PrerenderedHelp.path(word, new String[] {"--help"}), word);
+    }
+
+    @Test
+    void aVersionRequestNamesTheCommandByItsFullName() {
+        String java = Runtime.version().toString();
+        assertEquals(
+                "psk-x 0.1.0 (Java " + java + ")" + System.lineSeparator(),
+                PrerenderedHelp.version("psk-x", new String[] {"--version"}));
+        assertEquals(
+                "psk-x sub 0.1.0 (Java " + java + ")" + System.lineSeparator(),
+                PrerenderedHelp.version("psk-x", new String[] {"sub", "-V"}));
+        assertNull(PrerenderedHelp.version("psk-x", new String[] {"nosuch", "-V"}));
     }
 
     /** The test resources hold a tool psk-x with a command sub. */

@@ -3,6 +3,7 @@ package dev.psk.common.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.psk.common.cli.CliRunner;
 import dev.psk.common.cli.PrerenderedHelp;
@@ -21,9 +22,11 @@ import picocli.CommandLine;
  * Checks a tool's build-time rendered help ({@link PrerenderedHelp}) against picocli:
  *
  * <ul>
- *   <li>for every command, under every name and alias, with {@code -h} and {@code --help}, in both
- *       color modes, the pre-rendered text is byte for byte what picocli prints and exits 0 with;
- *   <li>the tool's real {@code main}, in a fresh JVM, prints it without loading a picocli class,
+ *   <li>for every command, under every name and alias, with {@code -h}, {@code --help}, {@code -V}
+ *       and {@code --version}, in both color modes, the pre-rendered text is byte for byte what
+ *       picocli prints and exits 0 with;
+ *   <li>the tool's real {@code main}, in a fresh JVM, prints it ({@code --help}, {@code --version})
+ *       without loading a picocli class,
  *       plain on a pipe and styled under {@code CLICOLOR_FORCE=1}, the same bytes as picocli's own
  *       path (the pre-rendered help switched off) prints under the same environment.
  * </ul>
@@ -40,16 +43,23 @@ public final class PrerenderedHelpCheck {
             Map<List<String>, CommandLine> paths = new LinkedHashMap<>();
             paths(cl, List.of(), paths);
             for (List<String> path : paths.keySet()) {
-                for (String flag : new String[] {"--help", "-h"}) {
+                for (String flag : new String[] {"--help", "-h", "--version", "-V"}) {
                     List<String> args = new ArrayList<>(path);
                     args.add(flag);
                     String[] argv = args.toArray(String[]::new);
                     out.getBuffer().setLength(0);
                     assertEquals(0, cl.execute(argv), root + " " + args);
                     String expected = out.toString();
-                    String actual = PrerenderedHelp.lookup(root, argv, color);
+                    boolean version = "--version".equals(flag) || "-V".equals(flag);
+                    String actual =
+                            version ? PrerenderedHelp.version(root, argv) : PrerenderedHelp.lookup(root, argv, color);
+                    if (version && expected.isEmpty()) {
+                        // a command without the toolkit's version provider prints nothing: left to picocli
+                        assertNull(actual, () -> root + " " + args);
+                        continue;
+                    }
                     assertNotNull(
-                            actual, () -> root + " " + args + ": no pre-rendered help (build: mvn process-classes)");
+                            actual, () -> root + " " + args + ": no pre-rendered text (build: mvn process-classes)");
                     assertEquals(expected, actual, () -> root + " " + args + (color ? " (styled)" : " (plain)"));
                 }
             }
@@ -57,19 +67,29 @@ public final class PrerenderedHelpCheck {
     }
 
     /**
-     * Runs {@code main} with {@code words + --help} in a fresh JVM on this test's class path, as the
+     * Runs {@code main} with {@code words + --help} and {@code words + --version} in a fresh JVM on this test's class path, as the
      * launcher would (stdout a pipe), with and without {@code CLICOLOR_FORCE=1}.
      */
     public static void assertMainPrintsItWithoutPicocli(Class<?> main, String tool, String... words)
             throws IOException, InterruptedException {
+        assertMainPrintsItWithoutPicocli(main, tool, "--help", words);
+        assertMainPrintsItWithoutPicocli(main, tool, "--version", words);
+    }
+
+    private static void assertMainPrintsItWithoutPicocli(Class<?> main, String tool, String flag, String... words)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(words));
-        args.add("--help");
+        args.add(flag);
         String[] argv = args.toArray(String[]::new);
         for (boolean color : new boolean[] {false, true}) {
             Map<String, String> env = color ? Map.of("CLICOLOR_FORCE", "1") : Map.of("NO_COLOR", "1");
             Processes.Result fast = java(main, env, List.of("-Xlog:class+load=info:stderr"), args);
             assertEquals(0, fast.exitCode(), fast.stderr());
-            assertEquals(PrerenderedHelp.lookup(tool, argv, color), fast.stdout(), tool + " " + args);
+            String expected = "--version".equals(flag)
+                    ? PrerenderedHelp.version(tool, argv)
+                    : PrerenderedHelp.lookup(tool, argv, color);
+            assertNotNull(expected, () -> tool + " " + args + ": no pre-rendered text");
+            assertEquals(expected, fast.stdout(), tool + " " + args);
             assertFalse(
                     fast.stderr().contains(" picocli."),
                     () -> tool + " " + args + " loaded picocli: " + firstPicocli(fast));
