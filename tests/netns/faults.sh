@@ -23,89 +23,42 @@
 set -euo pipefail
 export LC_ALL=C
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-here="$root/tests/netns"
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=$(command -v python3)
 only="p2p hub signed"
 seed=1
 relay_args=""
 keep=0
-while [ $# -gt 0 ]; do
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+here="$root/tests/netns"
+suite_opt() {
   case $1 in
-    --only) only=${2//,/ }; shift 2 ;;
-    --seed) seed=$2; shift 2 ;;
-    --relay-args) relay_args=$2; shift 2 ;;
-    --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
-    *) echo "faults.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    --seed) seed=$2 ;;
+    --relay-args) relay_args=$2 ;;
+    *) return 1 ;;
   esac
-done
-[ "$(id -u)" -eq 0 ] || { echo "faults.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+}
+suite_args 25 "$@"
+need_root "network namespaces, TUN"
 
 A="flt-a-$$" R="flt-r-$$" B="flt-b-$$"
 IP_A=192.168.81.1 IP_RA=192.168.81.2 IP_RB=192.168.82.2 IP_B=192.168.82.1
-TUN_IP_A=10.81.0.1 TUN_IP_B=10.81.0.2 PORT=51820 MODULE=/usr/lib/softhsm/libsofthsm2.so
-work=$(mktemp -d /tmp/flt.XXXXXX)
-declare -A pid=()
-failures=0 passes=0 t_start=$SECONDS
-
-log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
-pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
-fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; show_logs; }
-want() { [[ " $only " == *" $1 "* ]]; }
-
-cleanup() {
-  set +e
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  jobs -p | xargs -r kill -9 2>/dev/null
-  wait 2>/dev/null
-  for ns in "$A" "$R" "$B"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-show_logs() {
-  for f in "$work"/end-*.log "$work"/relay.err; do
-    [ -s "$f" ] || continue
-    echo "----- $(basename "$f") (last 12 lines)"
-    tail -n 12 "$f"
-  done
-}
-
-# stop NAME: SIGTERM to a process of pid[], bounded wait (10 s), then SIGKILL.
-stop() {
-  local p=${pid[$1]:-} i
-  [ -n "$p" ] || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-  unset "pid[$1]"
-}
+TUN_IP_A=10.81.0.1 TUN_IP_B=10.81.0.2 PORT=51820 TUN_PREFIX=flt LOG_TAIL=12
+LOG_GLOBS=('end-*.log' relay.err)
+suite_init /tmp/flt.XXXXXX
+# Read by start_end (lib.sh): each end sends to the relay, from its own copy of the pad.
+# shellcheck disable=SC2034
+REMOTE_HOST_A=$IP_RA REMOTE_HOST_B=$IP_RB PAD_A=$work/pad-a.bin PAD_B=$work/pad-b.bin
 
 # --- Topology: A <-> R <-> B --------------------------------------------------------------------
 log "seed $seed; work dir $work"
-for ns in "$A" "$R" "$B"; do
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-    net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-ip -n "$A" link add fa0 type veth peer name fr0 netns "$R"
-ip -n "$B" link add fb0 type veth peer name fr1 netns "$R"
-ip -n "$A" addr add $IP_A/24 dev fa0
-ip -n "$R" addr add $IP_RA/24 dev fr0
-ip -n "$R" addr add $IP_RB/24 dev fr1
-ip -n "$B" addr add $IP_B/24 dev fb0
-for l in "$A fa0" "$R fr0" "$R fr1" "$B fb0"; do
-  set -- $l
-  ip -n "$1" link set "$2" up
-done
+ns_add "$A" "$R" "$B"
+ipv6_off "$A" "$R" "$B"
+veth "$A" fa0 "$R" fr0
+veth "$B" fb0 "$R" fr1
+if_up "$A" fa0 $IP_A/24
+if_up "$R" fr0 $IP_RA/24
+if_up "$R" fr1 $IP_RB/24
+if_up "$B" fb0 $IP_B/24
 
 head -c $((64 << 20)) /dev/urandom >"$work/data64"
 want64=$(sha256sum "$work/data64" | cut -d' ' -f1)
@@ -168,21 +121,9 @@ PYEOF
   cat /proc/net/softnet_stat >"$work/$1-softnet"
 }
 
-# start_p2p SIDE [psk-tunnel args...]: a point-to-point end whose peer is the relay.
-start_p2p() {
-  local side=$1 ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B relay_ip=$IP_RA role=(--initiator)
-  shift
-  [ "$side" = b ] && ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A relay_ip=$IP_RB role=()
-  rm -f "$work/state-$side"
-  ip netns exec "$ns" env SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$work/pad-$side.bin" \
-    --local-port $PORT --remote-host $relay_ip --remote-port $PORT "${role[@]}" --local-ip $local_ip \
-    --remote-ip $remote_ip --state "$work/state-$side" --tun "flt${side^^}" --stats-interval 0 \
-    --status-file "$work/status-$side.json" "$@" >"$work/end-$side.log" 2>&1 &
-  pid[$side]=$!
-}
-
-# wait_ping FROM_NS TO_IP: until a ping crosses the tunnel (bounded: 40 s).
-wait_ping() {
+# wait_reach FROM_NS TO_IP: until a ping crosses the tunnel (bounded: 40 s). Not lib.sh's wait_ping:
+# the hub test pings the hub's own address, and the time it took is logged.
+wait_reach() {
   local i t0=$SECONDS
   for i in $(seq 1 80); do
     ip netns exec "$1" ping -c 1 -W 1 -q "$2" >/dev/null 2>&1 && { log "  tunnel up after $((SECONDS - t0)) s"; return 0; }
@@ -247,8 +188,8 @@ if want p2p; then
   log "Test that 64 MiB crosses a point-to-point tunnel (--handshake off) through the fault relay"
   fresh_pads
   start_relay psk2 "$IP_A:$PORT" || fail "the relay did not start"
-  start_p2p b; start_p2p a
-  if wait_ping "$A" $TUN_IP_B; then
+  start_end b; start_end a
+  if wait_reach "$A" $TUN_IP_B; then
     faulty_transfer "p2p" off psk2 $TUN_IP_B
   else
     fail "p2p: the tunnel did not come up through the clean relay"
@@ -271,7 +212,7 @@ if want hub; then
   ip netns exec "$A" "$root/bin/psk-tunnel" hub client --config "$work/client.json" --status-file "$work/status-a.json" \
     >"$work/end-a.log" 2>&1 &
   pid[a]=$!
-  if wait_ping "$A" 10.81.0.1; then
+  if wait_reach "$A" 10.81.0.1; then
     faulty_transfer "hub" hub hub 10.81.0.1
   else
     fail "hub: the client did not reach the hub through the clean relay"
@@ -282,31 +223,15 @@ fi
 # --- (c) point to point, --handshake signed, rekeys -------------------------------------------------
 if want signed; then
   log "Test that 64 MiB crosses a --handshake signed tunnel through the fault relay across rekeys"
-  mkdir -p "$work/tokens"
-  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" >"$work/softhsm2.conf"
-  printf '4321\n' >"$work/pin"
-  chmod 600 "$work/pin"
-  for t in flt-a flt-b; do
-    SOFTHSM2_CONF="$work/softhsm2.conf" softhsm2-util --init-token --free --label $t --pin 4321 --so-pin 87654321 >/dev/null
-    SOFTHSM2_CONF="$work/softhsm2.conf" pkcs11-tool --module $MODULE --token-label $t --login --pin 4321 \
-      --keypairgen --key-type EC:prime256v1 --label identity --id 01 >/dev/null
-    SOFTHSM2_CONF="$work/softhsm2.conf" pkcs11-tool --module $MODULE --token-label $t --read-object --type pubkey \
-      --label identity -o "$work/$t.der" >/dev/null
-    openssl pkey -pubin -inform DER -in "$work/$t.der" -out "$work/$t.pem"
-  done
-  # pinned-peers file: the identity library's format, one entry
-  pin_peer() {
-    { echo "[peer $2]"; echo "identity_id = $(sha256sum "$work/$3.der" | cut -c1-16)"; echo "enabled = true"
-      cat "$work/$3.pem"; } >"$1"
-  }
-  pin_peer "$work/peers-at-a" site-b flt-b
-  pin_peer "$work/peers-at-b" site-a flt-a
-  uri() { echo "pkcs11:token=$1;object=identity?module-path=$MODULE&pin-source=file:$work/pin"; }
+  tokens_init
+  token_add flt-a flt-b
+  peers "$work/peers-at-a" site-b flt-b
+  peers "$work/peers-at-b" site-a flt-a
   fresh_pads
   start_relay psk2 "$IP_A:$PORT" || fail "the relay did not start"
-  start_p2p b --handshake signed --identity "$(uri flt-b)" --peers "$work/peers-at-b" --rekey-interval 4s
-  start_p2p a --handshake signed --identity "$(uri flt-a)" --peers "$work/peers-at-a" --rekey-interval 4s
-  if wait_ping "$A" $TUN_IP_B; then
+  start_end b --handshake signed --identity "$(uri flt-b)" --peers "$work/peers-at-b" --rekey-interval 4s
+  start_end a --handshake signed --identity "$(uri flt-a)" --peers "$work/peers-at-a" --rekey-interval 4s
+  if wait_reach "$A" $TUN_IP_B; then
     r0=$(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true)
     faulty_transfer "signed" signed psk2 $TUN_IP_B
     rekeys=$(( $(grep -c 'handshake: rekeyed with' "$work/end-b.log" || true) - r0 ))

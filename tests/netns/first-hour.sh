@@ -14,6 +14,7 @@ work=$(mktemp -d "/tmp/$tag.XXXXXX")
 chmod 0755 "$work"
 script="$work.sh"
 
+# Own cleanup, not lib.sh's: the walkthrough's ends get SIGTERM first, and files lie beside $work.
 cleanup() {
   local ns pid
   for ns in "$tag-a" "$tag-b"; do

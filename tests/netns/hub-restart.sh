@@ -16,9 +16,11 @@
 set -euo pipefail
 export LC_ALL=C
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 rounds=2
 keep=0
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+# Its own parser, not lib.sh's suite_args: this suite has no --only (its rounds are not separate tests).
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -27,44 +29,23 @@ while [ $# -gt 0 ]; do
     *) echo "hub-restart.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "hub-restart.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+need_root "network namespaces, TUN"
 
 H="hrst-h-$$" A="hrst-a-$$" B="hrst-b-$$" C="hrst-c-$$"
 PORT=51820 DEADLINE=3.0
-work=$(mktemp -d /tmp/hrst.XXXXXX)
-PY=$(command -v python3)
+suite_init /tmp/hrst.XXXXXX
 hub_pid=""
-failures=0
-t_start=$SECONDS
-log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 now() { date +%s.%N; }
 
-cleanup() {
-  set +e
-  for ns in "$H" "$A" "$B" "$C"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-  done
-  wait 2>/dev/null
-  for ns in "$H" "$A" "$B" "$C"; do ip netns del "$ns" 2>/dev/null; done
-  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
 # --- Network -------------------------------------------------------------------------------------
-for ns in "$H" "$A" "$B" "$C"; do
-  ip netns add "$ns"
-  in_ns "$ns" ip link set lo up
-done
+ns_add "$H" "$A" "$B" "$C"
 i=1
 for ns in "$A" "$B" "$C"; do
   net="192.168.8$i"
-  ip link add "hr$$c$i" netns "$ns" type veth peer name "hr$$h$i" netns "$H"
-  in_ns "$ns" ip addr add "$net.2/24" dev "hr$$c$i"
-  in_ns "$ns" ip link set "hr$$c$i" up
-  in_ns "$H" ip addr add "$net.1/24" dev "hr$$h$i"
-  in_ns "$H" ip link set "hr$$h$i" up
+  veth "$ns" "hr$$c$i" "$H" "hr$$h$i"
+  if_up "$ns" "hr$$c$i" "$net.2/24"
+  if_up "$H" "hr$$h$i" "$net.1/24"
   i=$((i + 1))
 done
 

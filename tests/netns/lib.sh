@@ -1,4 +1,5 @@
-# Shared scaffolding for the two-ended netns suites (attacker.sh, handshake.sh): sourced, not run.
+# Shared scaffolding for the netns suites (attacker.sh, handshake.sh, p2p.sh, faults.sh,
+# hub-restart.sh): sourced, not run.
 #
 # The sourcing script sets `set -euo pipefail`, its defaults (`only`, `keep`), then sources this
 # file, calls suite_args and need_root, names its namespaces (unique per run: suffix $$), its
@@ -8,7 +9,8 @@
 # namespace, process or (without --keep) work directory behind.
 #
 # Variables read here: A B (the ends' namespaces), IP_A IP_B TUN_IP_A TUN_IP_B PORT, TUN_PREFIX (the
-# ends' TUN names are TUN_PREFIX + A|B), LOG_TAIL (lines of each end's log shown after a FAIL).
+# ends' TUN names are TUN_PREFIX + A|B), LOG_TAIL (lines of each end's log shown after a FAIL),
+# LOG_GLOBS (which files of the work directory show_logs shows; default the ends' logs).
 # Variables set here: root, PY, SUITE, MODULE, only, keep, work, pid, passes, failures, t_start.
 # shellcheck shell=bash disable=SC2034  # the variables set here are the sourcing script's to use
 
@@ -18,12 +20,15 @@ PY=${PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 LOG_TAIL=${LOG_TAIL:-12}
+LOG_GLOBS=('end-*.log')
 declare -A pid=()
 NETNS=()
 END_ENV=()
 
 # suite_args LAST_HELP_LINE "$@": parses --only a,b (into $only), --keep (keep=1) and --help (prints
-# the script's header comment, lines 2..LAST_HELP_LINE); anything else exits 2.
+# the script's header comment, lines 2..LAST_HELP_LINE). A suite with options of its own that take
+# one value defines suite_opt, called with the remaining arguments (NAME VALUE …): it stores VALUE
+# and succeeds when it knows NAME. Anything else exits 2.
 suite_args() {
   local last=$1; shift
   while [ $# -gt 0 ]; do
@@ -31,7 +36,12 @@ suite_args() {
       --only) only=${2//,/ }; shift 2 ;;
       --keep) keep=1; shift ;;
       -h|--help) sed -n "2,${last}p" "$0"; exit 0 ;;
-      *) echo "$SUITE: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+      *)
+        if declare -F suite_opt >/dev/null && suite_opt "$@"; then
+          shift 2
+        else
+          echo "$SUITE: unknown argument '$1' (see --help)" >&2; exit 2
+        fi ;;
     esac
   done
 }
@@ -74,13 +84,17 @@ fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_s
 # want TEST: whether TEST is among those selected by --only.
 want() { [[ " $only " == *" $1 "* ]]; }
 
-# show_logs: the last LOG_TAIL lines of each end's log (after a failure).
+# show_logs: the last LOG_TAIL lines of each file LOG_GLOBS names in the work directory (after a
+# failure).
 show_logs() {
-  local f
-  for f in "$work"/end-*.log; do
-    [ -f "$f" ] || continue
-    echo "----- $(basename "$f") (last $LOG_TAIL lines)"
-    tail -n "$LOG_TAIL" "$f"
+  local f g
+  for g in "${LOG_GLOBS[@]}"; do
+    # shellcheck disable=SC2231  # $g is a glob, expanded here on purpose
+    for f in "$work"/$g; do
+      [ -f "$f" ] || continue
+      echo "----- $(basename "$f") (last $LOG_TAIL lines)"
+      tail -n "$LOG_TAIL" "$f"
+    done
   done
 }
 
@@ -94,6 +108,14 @@ ns_add() {
     ip netns add "$ns"
     ip -n "$ns" link set lo up
     ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  done
+}
+
+# ipv6_off NS…: IPv6 disabled in each namespace (no router solicitations or DAD on the links).
+ipv6_off() {
+  local ns
+  for ns in "$@"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   done
 }
 
@@ -113,6 +135,8 @@ nsb() { ip netns exec "$B" "$@"; }
 # --- The two tunnel ends --------------------------------------------------------------------------
 # start_end a|b [extra psk-tunnel args…]: runs bin/psk-tunnel for that end in its namespace in the
 # background (pid[SIDE]; log end-SIDE.log, fresh; status file status-SIDE.json); a is the initiator.
+# It sends to the other end (IP_B, IP_A) unless REMOTE_HOST_A / REMOTE_HOST_B names another host
+# for that side (a relay between the ends).
 # The pad is $PAD_A / $PAD_B for that side if set, else $PAD_BOTH if set, else $work/pad.bin.
 # Starts from a fresh state file unless KEEP_STATE is set (a restart after a crash). END_ENV holds
 # extra VAR=value words for the end's environment (SOFTHSM2_CONF is always the suite's).
@@ -121,9 +145,9 @@ start_end() {
   local ns local_ip remote_ip remote_host role=() pad_var="PAD_${side^^}" pad
   pad=${!pad_var:-${PAD_BOTH:-$work/pad.bin}}
   if [ "$side" = a ]; then
-    ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=$IP_B role=(--initiator)
+    ns=$A local_ip=$TUN_IP_A remote_ip=$TUN_IP_B remote_host=${REMOTE_HOST_A:-$IP_B} role=(--initiator)
   else
-    ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=$IP_A
+    ns=$B local_ip=$TUN_IP_B remote_ip=$TUN_IP_A remote_host=${REMOTE_HOST_B:-$IP_A}
   fi
   [ -n "${KEEP_STATE:-}" ] || rm -f "$work/state-$side"
   ip netns exec "$ns" env "${END_ENV[@]}" SOFTHSM2_CONF="$work/softhsm2.conf" "$root/bin/psk-tunnel" --psk "$pad" \

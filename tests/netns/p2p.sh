@@ -19,66 +19,29 @@
 set -euo pipefail
 export LC_ALL=C
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-here="$root/tests/netns"
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=$(command -v python3)
 ends=java:java
 only="ping transfer restart crash replay loss mtu"
 keep=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --ends) ends=$2; shift 2 ;;
-    --only) only=${2//,/ }; shift 2 ;;
-    --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "p2p.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+here="$root/tests/netns"
+suite_opt() { case $1 in --ends) ends=$2 ;; *) return 1 ;; esac; }
+suite_args 20 "$@"
 END_A=${ends%%:*} END_B=${ends##*:}
 for e in "$END_A" "$END_B"; do
   case $e in java|python) ;; *) echo "p2p.sh: --ends takes java or python at each side, not '$e'" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "p2p.sh: needs root (network namespaces, TUN)" >&2; exit 2; }
+need_root "network namespaces, TUN"
 
 A="tsys-a-$$" B="tsys-b-$$"
 IP_A=192.168.77.1 IP_B=192.168.77.2 TUN_IP_A=10.77.0.1 TUN_IP_B=10.77.0.2
-PORT=51820 MTU=1420
-work=$(mktemp -d /tmp/tsys-p2p.XXXXXX)
-declare -A pid=()
-failures=0 passes=0
-t_start=$SECONDS
-
-log() { printf '[%4ds] %s\n' $((SECONDS - t_start)) "$*"; }
-pass() { passes=$((passes + 1)); printf '[%4ds] PASS: %s\n' $((SECONDS - t_start)) "$*"; }
-fail() { failures=$((failures + 1)); printf '[%4ds] FAIL: %s\n' $((SECONDS - t_start)) "$*"; }
-nsa() { ip netns exec "$A" "$@"; }
-nsb() { ip netns exec "$B" "$@"; }
-
-cleanup() {
-  set +e
-  for k in "${!pid[@]}"; do kill -9 "${pid[$k]}" 2>/dev/null; done
-  jobs -p | xargs -r kill -9 2>/dev/null
-  wait 2>/dev/null
-  ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
-  ip netns pids "$B" 2>/dev/null | xargs -r kill -9 2>/dev/null
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-  if [ $keep -eq 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-show_logs() {
-  for f in "$work"/*.log; do
-    [ -f "$f" ] || continue
-    echo "----- $(basename "$f") (last 15 lines)"
-    tail -n 15 "$f"
-  done
-}
+PORT=51820 MTU=1420 LOG_TAIL=15
+LOG_GLOBS=('*.log')   # the ends' logs and tcpdump's
+suite_init /tmp/tsys-p2p.XXXXXX
 
 # --- The two ends -------------------------------------------------------------------------------
 # start_end a|b: runs that end in its namespace in the background, pid in pid[a|b].
+# Its own, not lib.sh's: either end may be the Python peer, and the log and state outlive a restart.
 start_end() {
   local side=$1 ns kind local_ip remote_ip remote_host role=()
   if [ "$side" = a ]; then
@@ -99,17 +62,8 @@ start_end() {
   pid[$side]=$!
 }
 
-stop_end() { # stop_end a|b [signal]: signals the end and waits (bounded) until it is gone
-  local side=$1 sig=${2:-TERM} p=${pid[$1]:-} i
-  [ -n "$p" ] || return 0
-  kill -"$sig" "$p" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-  unset "pid[$side]"
-}
-
 # wait_tunnel [SECONDS]: until a ping crosses the tunnel both ways (bounded: 30 s by default).
+# Not lib.sh's wait_ping, which counts tries: the crash test's "within 30 s" is a bound in seconds.
 wait_tunnel() {
   local limit=$((SECONDS + ${1:-30})) i
   for i in $(seq 1 100); do
@@ -123,12 +77,12 @@ wait_tunnel() {
 # reset_ends: both ends stopped, fresh pad copies and no state: later tests start clean even when
 # an earlier one left the tunnel unusable.
 reset_ends() {
-  stop_end a TERM; stop_end b TERM
+  stop a TERM; stop b TERM
   head -c 12000000 /dev/urandom >"$work/pad-a.bin"
   cp "$work/pad-a.bin" "$work/pad-b.bin"
   rm -f "$work/state-a" "$work/state-b"
   start_end b; start_end a
-  wait_tunnel 60 || { fail "the tunnel did not come up again after a reset"; show_logs; exit 1; }
+  wait_tunnel 60 || { fail "the tunnel did not come up again after a reset"; exit 1; }
 }
 
 # counter a|b NAME: a statistic of a running end: rx_packets, or replay_drops (a replayed datagram
@@ -168,18 +122,11 @@ PYEOF
 
 # --- Topology -----------------------------------------------------------------------------------
 log "ends: A=$END_A (initiator)  B=$END_B (responder); work dir $work"
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link add veth0 type veth peer name veth1 netns "$B"
-for ns in "$A" "$B"; do
-  ip -n "$ns" link set lo up
-  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-    net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-ip -n "$A" addr add $IP_A/24 dev veth0
-ip -n "$B" addr add $IP_B/24 dev veth1
-ip -n "$A" link set veth0 up
-ip -n "$B" link set veth1 up
+ns_add "$A" "$B"
+ipv6_off "$A" "$B"
+veth "$A" veth0 "$B" veth1
+if_up "$A" veth0 $IP_A/24
+if_up "$B" veth1 $IP_B/24
 # The ends send runs of equal datagrams as one UDP_SEGMENT message. With the veth's UDP segmentation
 # offload on, such a message crosses the veth (and reaches tcpdump) as one large frame; with it off
 # the kernel cuts it before the veth, so the captures below see every datagram as it would be on a
@@ -200,7 +147,6 @@ start_end b
 start_end a
 if ! wait_tunnel; then
   fail "the tunnel did not come up within 30 s"
-  show_logs
   exit 1
 fi
 log "tunnel up"
@@ -226,8 +172,6 @@ transfer() {
     return 1
   fi
 }
-
-want() { [[ " $only " == *" $1 "* ]]; }
 
 # --- Test that ping works -----------------------------------------------------------------------
 if want ping; then
@@ -261,7 +205,7 @@ if want restart; then
   if ! kill -0 $rpid 2>/dev/null; then
     fail "restart test inconclusive: the transfer ended before end B was stopped"
   fi
-  stop_end b TERM
+  stop b TERM
   if ip -n "$B" link show tsysB >/dev/null 2>&1; then
     fail "after SIGTERM end B's TUN device tsysB still exists"
   else
@@ -272,7 +216,7 @@ if want restart; then
   if wait $spid && wait $rpid && [ "$(cut -d' ' -f1 "$work/got")" = "$want64" ]; then
     pass "transfer across a restart of B completed with the same sha256"
   else
-    fail "transfer across a restart of B"; show_logs
+    fail "transfer across a restart of B"
   fi
 fi
 
@@ -288,7 +232,7 @@ if want crash; then
   for cycle in 1 2 3 4 5; do
     side=$([ $((cycle % 2)) -eq 1 ] && echo a || echo b)
     sleep "0.$((3 + RANDOM % 7))"
-    stop_end $side 9
+    stop $side 9
     announced=$(grep -ac 'restarted after a crash:' "$work/end-$side.log" || true)
     t0=$SECONDS
     start_end $side
@@ -343,7 +287,7 @@ if want replay; then
       cat "$work/show-b.txt" 2>/dev/null || true
     fi
     log "Test that the same datagram is still refused after B restarts (persisted receive floor)"
-    stop_end b TERM
+    stop b TERM
     start_end b
     wait_tunnel || true
     before_rep=$(counter b replay_drops) before_rx=$(counter b rx_packets)
@@ -407,8 +351,8 @@ if want mtu; then
   fi
 fi
 
-stop_end a TERM
-stop_end b TERM
+stop a TERM
+stop b TERM
 echo
 echo "p2p.sh ($ends): $passes passed, $failures failed in $((SECONDS - t_start)) s"
 if [ $failures -ne 0 ]; then
