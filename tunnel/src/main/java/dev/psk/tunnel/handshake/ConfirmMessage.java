@@ -19,43 +19,27 @@ public record ConfirmMessage(byte[] sessionId, byte[] nonceI, byte[] nonceR, byt
     }
 
     public int encodedBytes() {
-        return CONFIRM_CORE_BYTES
-                + (signature == null ? 0 : SIGNATURE_BYTES)
-                + (quote == null ? 0 : quote.encodedBytes())
-                + MAC_BYTES;
+        return CONFIRM_CORE_BYTES + HandshakeCodec.proofBytes(signature, quote) + MAC_BYTES;
     }
 
     public byte[] encode(HandshakeMac mac) {
         byte[] m = new byte[encodedBytes()];
         ByteBuffer b = ByteBuffer.wrap(m);
-        int flags = (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
+        int flags = HandshakeCodec.proofFlags(signature, quote);
         HandshakeCodec.writeHeader(b, TYPE_CONFIRM, ROLE_INITIATOR, flags, sessionId);
         b.put(nonceI).put(nonceR);
-        if (signature != null) {
-            b.put(signature);
-        }
-        if (quote != null) {
-            quote.write(b);
-        }
+        HandshakeCodec.writeProofs(b, signature, quote);
         mac.seal(m, m.length, ROLE_INITIATOR);
         return m;
     }
 
     public static ConfirmMessage decode(byte[] m, int len) throws MalformedHandshakeException {
         HandshakeCodec.require(m, len, TYPE_CONFIRM);
-        int flags = HandshakeCodec.flags(m);
-        int p = CONFIRM_CORE_BYTES;
-        byte[] sig = null;
-        if ((flags & FLAG_SIGNATURE) != 0) {
-            sig = HandshakeCodec.copy(m, p, SIGNATURE_BYTES);
-            p += SIGNATURE_BYTES;
-        }
-        QuoteSection q = (flags & FLAG_QUOTE) != 0 ? QuoteSection.read(m, p) : null;
         return new ConfirmMessage(
                 HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, CONFIRM_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, CONFIRM_OFF_NONCE_R, NONCE_BYTES),
-                sig,
-                q);
+                HandshakeCodec.readSignature(m, CONFIRM_CORE_BYTES),
+                HandshakeCodec.readQuote(m, CONFIRM_CORE_BYTES));
     }
 }

@@ -8,8 +8,11 @@ import java.nio.ByteBuffer;
  * Structural validation of handshake datagrams (docs/protocol.md section 3.1), cheapest checks
  * first: length bounds, magic, version, type, role, flags, exact per-type length, reserved bytes
  * (and the WELCOME's key epoch).
- * Never throws and allocates nothing; returns {@code null} for a well-formed datagram or the
- * {@link HandshakeDrop} naming the first violation. It does not check the MAC.
+ * {@link #validate} never throws and allocates nothing; it returns {@code null} for a well-formed
+ * datagram or the {@link HandshakeDrop} naming the first violation. It does not check the MAC.
+ *
+ * <p>It also holds the encoding and decoding steps the message records share: the header and the
+ * optional proof sections of WELCOME and CONFIRM.
  */
 public final class HandshakeCodec {
     private HandshakeCodec() {}
@@ -211,6 +214,46 @@ public final class HandshakeCodec {
     /** Writes the common header; presence flags are computed by the caller. */
     static void writeHeader(ByteBuffer b, byte type, byte role, int flags, byte[] sessionId) {
         b.putInt(MAGIC).put(VERSION).put(type).put(role).put((byte) flags).put(sessionId);
+    }
+
+    /** The presence flags of the optional proof sections (either may be null): FLAG_SIGNATURE, FLAG_QUOTE. */
+    static int proofFlags(byte[] signature, QuoteSection quote) {
+        return (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
+    }
+
+    /** The encoded size of the optional proof sections (either may be null). */
+    static int proofBytes(byte[] signature, QuoteSection quote) {
+        return (signature == null ? 0 : SIGNATURE_BYTES) + (quote == null ? 0 : quote.encodedBytes());
+    }
+
+    /** Writes the proof sections that are present, in wire order: signature, then quote. */
+    static void writeProofs(ByteBuffer b, byte[] signature, QuoteSection quote) {
+        if (signature != null) {
+            b.put(signature);
+        }
+        if (quote != null) {
+            quote.write(b);
+        }
+    }
+
+    /**
+     * The signature section right after the {@code core}-byte fixed part, or null when FLAG_SIGNATURE
+     * is clear. {@code m} must have passed {@link #validate}.
+     */
+    static byte[] readSignature(byte[] m, int core) {
+        return (flags(m) & FLAG_SIGNATURE) != 0 ? copy(m, core, SIGNATURE_BYTES) : null;
+    }
+
+    /**
+     * The quote section after the {@code core}-byte fixed part and the signature if present, or null
+     * when FLAG_QUOTE is clear. {@code m} must have passed {@link #validate}.
+     */
+    static QuoteSection readQuote(byte[] m, int core) {
+        int flags = flags(m);
+        if ((flags & FLAG_QUOTE) == 0) {
+            return null;
+        }
+        return QuoteSection.read(m, core + ((flags & FLAG_SIGNATURE) != 0 ? SIGNATURE_BYTES : 0));
     }
 
     static byte[] copy(byte[] m, int off, int len) {

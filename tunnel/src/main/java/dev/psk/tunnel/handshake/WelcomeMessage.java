@@ -42,14 +42,11 @@ public record WelcomeMessage(
 
     /** The flags byte this message carries (wants and presence bits), which the transcript covers. */
     public int flagsByte() {
-        return wants | (signature == null ? 0 : FLAG_SIGNATURE) | (quote == null ? 0 : FLAG_QUOTE);
+        return wants | HandshakeCodec.proofFlags(signature, quote);
     }
 
     public int encodedBytes() {
-        return WELCOME_CORE_BYTES
-                + (signature == null ? 0 : SIGNATURE_BYTES)
-                + (quote == null ? 0 : quote.encodedBytes())
-                + MAC_BYTES;
+        return WELCOME_CORE_BYTES + HandshakeCodec.proofBytes(signature, quote) + MAC_BYTES;
     }
 
     public byte[] encode(HandshakeMac mac) {
@@ -62,28 +59,15 @@ public record WelcomeMessage(
         b.put(serialId);
         b.position(WELCOME_OFF_EPHEMERAL);
         b.put(ephemeral);
-        if (signature != null) {
-            b.put(signature);
-        }
-        if (quote != null) {
-            quote.write(b);
-        }
+        HandshakeCodec.writeProofs(b, signature, quote);
         mac.seal(m, m.length, ROLE_RESPONDER);
         return m;
     }
 
     public static WelcomeMessage decode(byte[] m, int len) throws MalformedHandshakeException {
         HandshakeCodec.require(m, len, TYPE_WELCOME);
-        int flags = HandshakeCodec.flags(m);
-        int p = WELCOME_CORE_BYTES;
-        byte[] sig = null;
-        if ((flags & FLAG_SIGNATURE) != 0) {
-            sig = HandshakeCodec.copy(m, p, SIGNATURE_BYTES);
-            p += SIGNATURE_BYTES;
-        }
-        QuoteSection q = (flags & FLAG_QUOTE) != 0 ? QuoteSection.read(m, p) : null;
         return new WelcomeMessage(
-                flags & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE),
+                HandshakeCodec.flags(m) & (FLAG_WANT_SIGNATURE | FLAG_WANT_QUOTE),
                 HandshakeCodec.copy(m, OFF_SESSION, SESSION_ID_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_NONCE_I, NONCE_BYTES),
                 HandshakeCodec.copy(m, WELCOME_OFF_NONCE_R, NONCE_BYTES),
@@ -92,7 +76,7 @@ public record WelcomeMessage(
                 HandshakeCodec.copy(m, WELCOME_OFF_SERIAL, m[WELCOME_OFF_SERIAL_LEN] & 0xff),
                 m[WELCOME_OFF_EPOCH] & 0xff,
                 HandshakeCodec.copy(m, WELCOME_OFF_EPHEMERAL, EPHEMERAL_BYTES),
-                sig,
-                q);
+                HandshakeCodec.readSignature(m, WELCOME_CORE_BYTES),
+                HandshakeCodec.readQuote(m, WELCOME_CORE_BYTES));
     }
 }

@@ -3,6 +3,7 @@ package dev.psk.tunnel.cli.hub;
 import dev.psk.common.Signals;
 import dev.psk.common.cli.ExitCodes;
 import dev.psk.common.log.LogSink;
+import dev.psk.tunnel.device.Device;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,17 @@ final class Foreground {
     /** Asks for a stop after a failure that leaves the daemon unable to work (exit 1). */
     void fail(String why) {
         request(why, true);
+    }
+
+    /**
+     * Stops with a failure when {@code device} fails, including a failure it reported before this
+     * call (before the listener was in place).
+     */
+    void failWhen(Device device) {
+        device.onFailure(this::fail);
+        if (device.failure() != null) {
+            fail(device.failure());
+        }
     }
 
     private synchronized void request(String why, boolean failure) {

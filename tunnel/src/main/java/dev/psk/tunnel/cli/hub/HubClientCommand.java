@@ -129,10 +129,7 @@ public final class HubClientCommand implements Callable<Integer> {
                     LOG::warn);
             dev.psk.common.SystemdNotify.ready("client " + cfg.name() + " on " + tun.name() + " -> " + server);
             Foreground fg = new Foreground("hub client " + cfg.name() + " on " + tun.name(), LOG);
-            client.device().onFailure(fg::fail);
-            if (client.device().failure() != null) {
-                fg.fail(client.device().failure()); // failed before the listener was in place
-            }
+            fg.failWhen(client.device());
             return fg.run(client, signer, status, metrics);
         } catch (Exception e) {
             if (status != null) {

@@ -165,10 +165,7 @@ public final class HubServerCommand implements Callable<Integer> {
             dev.psk.common.SystemdNotify.ready(
                     "hub on " + tun.name() + ", " + cfg.clients().size() + " clients");
             Foreground fg = new Foreground("hub server " + tun.name(), LOG);
-            hub.device().onFailure(fg::fail);
-            if (hub.device().failure() != null) {
-                fg.fail(hub.device().failure()); // failed before the listener was in place
-            }
+            fg.failWhen(hub.device());
             return fg.run(hub, reloader, metrics, status);
         } catch (Exception e) {
             for (AutoCloseable c : new AutoCloseable[] {status, metrics, reloader, hub}) {
