@@ -68,7 +68,6 @@ class HubRestartAttackTest extends HubHarness {
     void aCapturedHintReplayedAtWillBuysOneHandshakeOnly() throws Exception {
         Path file = dir.resolve("hub.state");
         BeforeRestart start = aliceSavedBy(file);
-        HubServer h1 = start.hub();
         Running a = start.alice();
         // What the restarted hub will send alice (a hint is deterministic: an on-path observer
         // captures exactly these bytes). Its hints themselves go astray: alice's saved endpoint is
@@ -77,7 +76,7 @@ class HubRestartAttackTest extends HubHarness {
         try (RestartHint h = alicesHint()) {
             captured = h.write(Hex.decode(stateLine(file).split(" ")[1]));
         }
-        closeNow(h1);
+        closeNow(start.hub());
         String line = stateLine(file);
         Files.writeString(file, Files.readString(file).replace(line, line.replaceAll(" [^ ]+$", " 127.0.0.1:9")));
         HubServer h2 = hubOnSamePort(file);
@@ -104,11 +103,10 @@ class HubRestartAttackTest extends HubHarness {
     void nothingAnAttackerSendsMakesTheHubSendAHintAndItsBurstIsBounded() throws Exception {
         Path file = dir.resolve("hub.state");
         BeforeRestart start = aliceSavedBy(file);
-        HubServer h1 = start.hub();
         Running a = start.alice();
         // Alice goes away with the hub: the restarted hub hints into silence, SENDS times, then stops.
         closeNow(a.client());
-        closeNow(h1);
+        closeNow(start.hub());
         HubServer h2 = hubOnSamePort(file);
         InetSocketAddress hub = new InetSocketAddress("127.0.0.1", port);
         int answers = 0;
