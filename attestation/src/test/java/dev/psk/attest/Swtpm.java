@@ -1,6 +1,7 @@
 package dev.psk.attest;
 
 import dev.psk.common.testing.Processes;
+import dev.psk.common.testing.SwtpmCommand;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -86,30 +87,13 @@ public final class Swtpm implements AutoCloseable {
             if (!free(port) || !free(port + 1)) {
                 continue;
             }
-            Processes.Result r = Processes.run(
-                    List.of(
-                            "swtpm",
-                            "socket",
-                            "--tpm2",
-                            "--server",
-                            "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                            "--ctrl",
-                            "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                            "--tpmstate",
-                            "dir=" + dir,
-                            "--flags",
-                            "not-need-init,startup-clear",
-                            "--pid",
-                            "file=" + dir.resolve("swtpm.pid"),
-                            "--daemon"),
-                    null,
-                    dir,
-                    Duration.ofSeconds(30));
+            Processes.Result r = Processes.run(SwtpmCommand.daemon(port, dir), null, dir, Duration.ofSeconds(30));
             if (r.exitCode() != 0) {
                 last = new IOException("swtpm failed: " + r.stderr());
                 continue;
             }
-            long pid = Long.parseLong(Files.readString(dir.resolve("swtpm.pid")).strip());
+            long pid =
+                    Long.parseLong(Files.readString(SwtpmCommand.pidFile(dir)).strip());
             Swtpm s = new Swtpm(dir, port, pid);
             s.awaitReady();
             return s;
@@ -180,14 +164,7 @@ public final class Swtpm implements AutoCloseable {
 
     @Override
     public void close() {
-        ProcessHandle.of(pid).ifPresent(p -> {
-            p.destroy();
-            try {
-                p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        });
+        SwtpmCommand.stop(pid, Duration.ofSeconds(5));
         try {
             deleteTree(dir);
         } catch (IOException ignored) {

@@ -3,11 +3,9 @@ package dev.psk.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.psk.common.testing.Processes;
+import dev.psk.identity.testing.Openssl;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +18,7 @@ class IdentityIdTest {
             InsecureInMemorySigner s = InsecureInMemorySigner.generate();
             Path pem = dir.resolve("k" + i + ".pem");
             Files.writeString(pem, Pem.encode(s.publicKey()));
-            Processes.Result r = Processes.run(
-                            List.of(
-                                    "sh",
-                                    "-c",
-                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
-                                    "sh",
-                                    pem.toString()),
-                            null,
-                            null,
-                            Duration.ofSeconds(30))
-                    .requireSuccess("openssl");
-            assertThat(s.identityId().hex()).isEqualTo(r.stdout().strip()).hasSize(16);
+            assertThat(s.identityId().hex()).isEqualTo(Openssl.identityId(pem)).hasSize(16);
             assertThat(IdentityId.ofSpki(EcP256.spki(s.publicKey()))).isEqualTo(s.identityId());
         }
     }

@@ -1,6 +1,7 @@
 package dev.psk.identity.testing;
 
 import dev.psk.common.testing.Processes;
+import dev.psk.common.testing.SwtpmCommand;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,25 +35,7 @@ public final class SwTpm implements AutoCloseable {
         port = freePortPair();
         boolean ok = false;
         try {
-            Processes.run(
-                            List.of(
-                                    "swtpm",
-                                    "socket",
-                                    "--tpm2",
-                                    "--server",
-                                    "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                                    "--ctrl",
-                                    "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-                                    "--tpmstate",
-                                    "dir=" + dir,
-                                    "--flags",
-                                    "not-need-init,startup-clear",
-                                    "--pid",
-                                    "file=" + dir.resolve("swtpm.pid"),
-                                    "--daemon"),
-                            null,
-                            null,
-                            Duration.ofSeconds(30))
+            Processes.run(SwtpmCommand.daemon(port, dir), null, null, Duration.ofSeconds(30))
                     .requireSuccess("swtpm");
             Processes.Result bus = Processes.run(
                             List.of(
@@ -180,7 +163,7 @@ public final class SwTpm implements AutoCloseable {
         }
         kill(dbusPid);
         try {
-            Path pidFile = dir.resolve("swtpm.pid");
+            Path pidFile = SwtpmCommand.pidFile(dir);
             if (Files.exists(pidFile)) {
                 kill(Long.parseLong(Files.readString(pidFile).strip()));
             }
@@ -195,16 +178,6 @@ public final class SwTpm implements AutoCloseable {
     }
 
     private static void kill(long pid) {
-        if (pid <= 0) {
-            return;
-        }
-        ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-            }
-        });
+        SwtpmCommand.stop(pid, Duration.ofSeconds(10));
     }
 }

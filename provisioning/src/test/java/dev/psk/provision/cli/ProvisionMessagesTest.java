@@ -41,6 +41,25 @@ class ProvisionMessagesTest {
                 dir.resolve(name + ".pub.pem"), "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n");
     }
 
+    /** {@code hub add-client alice} to {@code hub} with the given {@code --endpoint}. */
+    private static Run addAlice(Path hub, String endpoint) {
+        return run(
+                "hub",
+                "add-client",
+                "alice",
+                "--allowed-ips",
+                "10.77.0.2/32",
+                "--config",
+                hub.toString(),
+                "--endpoint",
+                endpoint);
+    }
+
+    /** {@code pin add} of peer "b" with the public key file {@code pem} to {@code peers}. */
+    private static Run pinAdd(Path peers, Path pem) {
+        return run("pin", "add", "--peers", peers.toString(), "--name", "b", "--pem", pem.toString());
+    }
+
     private static void assertNoInternals(Run r) {
         assertThat(r.err())
                 .doesNotContain("Exception")
@@ -53,31 +72,13 @@ class ProvisionMessagesTest {
     void anEndpointWithoutAPortIsAUsageErrorAndWritesNothing() {
         Path hub = dir.resolve("hub.json");
         assertThat(run("hub", "init", "--config", hub.toString()).code()).isZero();
-        Run r = run(
-                "hub",
-                "add-client",
-                "alice",
-                "--allowed-ips",
-                "10.77.0.2/32",
-                "--config",
-                hub.toString(),
-                "--endpoint",
-                "192.0.2.1");
+        Run r = addAlice(hub, "192.0.2.1");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err())
                 .startsWith("psk-provision hub add-client: --endpoint: expected HOST:PORT (IPv6 as [ADDR]:PORT),"
                         + " e.g. 192.0.2.1:51820, got '192.0.2.1'");
         assertThat(dir.resolve("alice.json")).doesNotExist();
-        Run port = run(
-                "hub",
-                "add-client",
-                "alice",
-                "--allowed-ips",
-                "10.77.0.2/32",
-                "--config",
-                hub.toString(),
-                "--endpoint",
-                "192.0.2.1:99999");
+        Run port = addAlice(hub, "192.0.2.1:99999");
         assertThat(port.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(port.err()).contains("--endpoint: port must be 1..65535, got '99999'");
     }
@@ -113,27 +114,11 @@ class ProvisionMessagesTest {
     @Test
     void aKeyOfTheWrongKindIsNamedNotDumped() throws Exception {
         Path peers = dir.resolve("peers.conf");
-        Run rsa = run(
-                "pin",
-                "add",
-                "--peers",
-                peers.toString(),
-                "--name",
-                "b",
-                "--pem",
-                pem("rsa", "RSA", null).toString());
+        Run rsa = pinAdd(peers, pem("rsa", "RSA", null));
         assertThat(rsa.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(rsa.err()).contains("an RSA key: only EC P-256 (secp256r1) keys are supported");
         assertNoInternals(rsa);
-        Run p384 = run(
-                "pin",
-                "add",
-                "--peers",
-                peers.toString(),
-                "--name",
-                "b",
-                "--pem",
-                pem("p384", "EC", new ECGenParameterSpec("secp384r1")).toString());
+        Run p384 = pinAdd(peers, pem("p384", "EC", new ECGenParameterSpec("secp384r1")));
         assertThat(p384.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(p384.err()).contains("an EC key on a 384-bit curve: only EC P-256 (secp256r1) keys are supported");
         assertThat(peers).doesNotExist();

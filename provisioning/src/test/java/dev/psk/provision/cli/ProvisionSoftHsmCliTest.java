@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.Hex;
 import dev.psk.common.testing.Processes;
+import dev.psk.identity.testing.Openssl;
 import dev.psk.identity.testing.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +53,7 @@ class ProvisionSoftHsmCliTest {
             String token = "pkcs11:token=device?module-path=" + MODULE;
             String user = d.resolve("user.pin").toString();
 
-            Processes.Result init = cli.run(
-                    "token",
-                    "init",
-                    "--module",
-                    MODULE,
-                    "--label",
-                    "device",
-                    "--so-pin-file",
-                    d.resolve("so.pin").toString(),
-                    "--pin-file",
-                    user);
+            Processes.Result init = cli.tokenInit(MODULE, "device", d.resolve("so.pin"), user);
             assertThat(init.exitCode()).as(init.stderr()).isZero();
             assertThat(init.stdout()).contains("initialized token 'device'");
             assertThat(cli.run("token", "list", "--module", MODULE).stdout()).contains("token 'device'");
@@ -77,26 +68,11 @@ class ProvisionSoftHsmCliTest {
                             .toList())
                     .contains("device");
 
-            Processes.Result create = cli.run(
-                    "identity",
-                    "create",
-                    "--token",
-                    token,
-                    "--pin-file",
-                    user,
-                    "--label",
-                    "site-a",
-                    "--out",
-                    out.toString());
+            Processes.Result create = cli.identityCreate(token, user, "site-a", out);
             assertThat(create.exitCode()).as(create.stderr()).isZero();
             assertThat(create.stdout()).contains("self-test: a signature by the token verifies");
-            String id = create.stdout()
-                    .lines()
-                    .filter(l -> l.startsWith("identity_id: "))
-                    .findFirst()
-                    .orElseThrow()
-                    .substring("identity_id: ".length());
-            Processes.Result listJsonKeys = cli.run("identity", "list", "--token", token, "--pin-file", user, "--json");
+            String id = Cli.printedIdentityId(create);
+            Processes.Result listJsonKeys = cli.identityList(token, user, "--json");
             assertThat(listJsonKeys.exitCode()).as(listJsonKeys.stderr()).isZero();
             tools.jackson.databind.JsonNode keysJson =
                     tools.jackson.databind.json.JsonMapper.builder().build().readTree(listJsonKeys.stdout());
@@ -106,20 +82,7 @@ class ProvisionSoftHsmCliTest {
             assertThat(siteA.get("identity_id").asString()).isEqualTo(id);
             assertThat(siteA.get("hardware_bound").asBoolean()).isTrue();
             Path pem = out.resolve("site-a.pub.pem");
-            String opensslId = Processes.run(
-                            List.of(
-                                    "sh",
-                                    "-c",
-                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
-                                    "sh",
-                                    pem.toString()),
-                            null,
-                            null,
-                            Duration.ofSeconds(30))
-                    .requireSuccess("openssl")
-                    .stdout()
-                    .strip();
-            assertThat(id).isEqualTo(opensslId).hasSize(16);
+            assertThat(id).isEqualTo(Openssl.identityId(pem)).hasSize(16);
 
             JsonNode json = JsonMapper.builder()
                     .build()
@@ -136,8 +99,7 @@ class ProvisionSoftHsmCliTest {
                     .startsWith("pkcs11:token=device;")
                     .contains("object=site-a", "type=private", "module-path=");
 
-            assertThat(cli.run("identity", "list", "--token", token, "--pin-file", user)
-                            .stdout())
+            assertThat(cli.identityList(token, user).stdout())
                     .contains("'site-a'", "identity_id=" + id, "hardware-bound");
 
             // pkcs11-tool cross-check: sensitive, never extractable, sign-only. (Its --read-object refuses
@@ -167,31 +129,10 @@ class ProvisionSoftHsmCliTest {
             assertThat(Files.exists(d.resolve("x.der"))).isFalse();
 
             // sign through the token; verify with our verifier, openssl, and the pinned-peers file
-            Files.writeString(d.resolve("msg"), "hello from site-a");
-            assertThat(cli.run(
-                                    "identity",
-                                    "sign",
-                                    "--key",
-                                    keyUri,
-                                    "--pin-file",
-                                    user,
-                                    "--in",
-                                    d.resolve("msg").toString(),
-                                    "--out",
-                                    d.resolve("msg.sig").toString())
-                            .exitCode())
-                    .isZero();
-            assertThat(cli.run(
-                                    "identity",
-                                    "verify",
-                                    "--pub",
-                                    pem.toString(),
-                                    "--in",
-                                    d.resolve("msg").toString(),
-                                    "--sig",
-                                    d.resolve("msg.sig").toString())
-                            .exitCode())
-                    .isZero();
+            Path msg = Files.writeString(d.resolve("msg"), "hello from site-a");
+            Path sig = d.resolve("msg.sig");
+            assertThat(cli.identitySign(keyUri, user, msg, sig).exitCode()).isZero();
+            assertThat(cli.verifyWithKey(pem, msg, sig).exitCode()).isZero();
             assertThat(Processes.run(
                                     List.of(
                                             "openssl",
@@ -200,8 +141,8 @@ class ProvisionSoftHsmCliTest {
                                             "-verify",
                                             pem.toString(),
                                             "-signature",
-                                            d.resolve("msg.sig").toString(),
-                                            d.resolve("msg").toString()),
+                                            sig.toString(),
+                                            msg.toString()),
                                     null,
                                     null,
                                     Duration.ofSeconds(30))
@@ -221,140 +162,47 @@ class ProvisionSoftHsmCliTest {
                     .isZero();
             assertThat(cli.run("pin", "list", "--peers", peers.toString()).stdout())
                     .contains("site-a", id, "yes");
-            assertThat(cli.run(
-                                    "identity",
-                                    "verify",
-                                    "--peers",
-                                    peers.toString(),
-                                    "--id",
-                                    id,
-                                    "--in",
-                                    d.resolve("msg").toString(),
-                                    "--sig",
-                                    d.resolve("msg.sig").toString())
-                            .exitCode())
-                    .isZero();
+            assertThat(cli.verifyWithPin(peers, id, msg, sig).exitCode()).isZero();
             assertThat(cli.run("pin", "disable", "--peers", peers.toString(), "site-a")
                             .exitCode())
                     .isZero();
-            assertThat(cli.run(
-                                    "identity",
-                                    "verify",
-                                    "--peers",
-                                    peers.toString(),
-                                    "--id",
-                                    id,
-                                    "--in",
-                                    d.resolve("msg").toString(),
-                                    "--sig",
-                                    d.resolve("msg.sig").toString())
-                            .exitCode())
-                    .isEqualTo(1);
+            assertThat(cli.verifyWithPin(peers, id, msg, sig).exitCode()).isEqualTo(1);
             assertThat(cli.run("pin", "remove", "--peers", peers.toString(), id).exitCode())
                     .isZero();
 
             // bad input: one line each, no stack trace
+            String wrong = d.resolve("wrong.pin").toString();
+            assertOneLineError(cli.identityList(token, wrong), 1, "CKR_PIN_INCORRECT");
             assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "list",
-                            "--token",
-                            token,
-                            "--pin-file",
-                            d.resolve("wrong.pin").toString()),
-                    1,
-                    "CKR_PIN_INCORRECT");
-            assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "list",
-                            "--token",
-                            "pkcs11:token=device?module-path=/nonexistent/libp11.so",
-                            "--pin-file",
-                            user),
+                    cli.identityList("pkcs11:token=device?module-path=/nonexistent/libp11.so", user),
                     1,
                     "/nonexistent/libp11.so: no such file");
             assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "list",
-                            "--token",
-                            "pkcs11:token=other?module-path=" + MODULE,
-                            "--pin-file",
-                            user),
+                    cli.identityList("pkcs11:token=other?module-path=" + MODULE, user),
                     1,
                     "no token matches token=other",
                     "tokens present: 'device'");
             assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "list",
-                            "--token",
-                            "pkcs11:token=dev%zzice?module-path=" + MODULE,
-                            "--pin-file",
-                            user),
+                    cli.identityList("pkcs11:token=dev%zzice?module-path=" + MODULE, user),
                     2,
                     "at position 17",
                     "RFC 7512 pct-encoded");
             assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "create",
-                            "--token",
-                            token,
-                            "--pin-file",
-                            user,
-                            "--label",
-                            "site-a",
-                            "--out",
-                            Files.createDirectory(d.resolve("out2")).toString()),
+                    cli.identityCreate(token, user, "site-a", Files.createDirectory(d.resolve("out2"))),
                     1,
                     "'site-a' already exists");
             assertOneLineError(
-                    cli.run(
-                            "identity",
-                            "list",
-                            "--token",
-                            token,
-                            "--pin-file",
-                            d.resolve("absent.pin").toString()),
-                    1,
-                    "absent.pin: no such file");
+                    cli.identityList(token, d.resolve("absent.pin").toString()), 1, "absent.pin: no such file");
+            assertOneLineError(cli.identityList(token, d.toString()), 1, "is a directory");
             assertOneLineError(
-                    cli.run("identity", "list", "--token", token, "--pin-file", d.toString()), 1, "is a directory");
-            assertOneLineError(
-                    cli.run(
-                            "token",
-                            "init",
-                            "--module",
-                            MODULE,
-                            "--label",
-                            "device",
-                            "--so-pin-file",
-                            d.resolve("so.pin").toString(),
-                            "--pin-file",
-                            user),
-                    1,
-                    "'device' already exists");
-            Processes.Result verbose = cli.run(
-                    "identity",
-                    "list",
-                    "--token",
-                    token,
-                    "--pin-file",
-                    d.resolve("wrong.pin").toString(),
-                    "--verbose");
+                    cli.tokenInit(MODULE, "device", d.resolve("so.pin"), user), 1, "'device' already exists");
+            Processes.Result verbose = cli.identityList(token, wrong, "--verbose");
             assertThat(verbose.stderr()).contains("PinException");
             Files.writeString(d.resolve("open.pin"), userPin + "\n");
             Files.setPosixFilePermissions(
                     d.resolve("open.pin"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            Processes.Result exposed = cli.run(
-                    "identity",
-                    "list",
-                    "--token",
-                    token,
-                    "--pin-file",
-                    d.resolve("open.pin").toString());
+            Processes.Result exposed =
+                    cli.identityList(token, d.resolve("open.pin").toString());
             assertThat(exposed.exitCode()).isZero();
             assertThat(exposed.stderr()).contains("warning: PIN file", "open.pin", "chmod 600");
             Processes.Result inUri = cli.run("identity", "list", "--token", token + "&pin-value=" + userPin);

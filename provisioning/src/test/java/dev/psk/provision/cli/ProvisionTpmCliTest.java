@@ -3,6 +3,7 @@ package dev.psk.provision.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.testing.Processes;
+import dev.psk.identity.testing.Openssl;
 import dev.psk.identity.testing.SwTpm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,54 +33,16 @@ class ProvisionTpmCliTest {
             String user = d.resolve("user.pin").toString();
             Cli cli = new Cli(tpm.env());
 
-            Processes.Result init = cli.run(
-                    "token",
-                    "init",
-                    "--module",
-                    MODULE,
-                    "--label",
-                    "tpmdev",
-                    "--so-pin-file",
-                    d.resolve("so.pin").toString(),
-                    "--pin-file",
-                    user);
+            Processes.Result init = cli.tokenInit(MODULE, "tpmdev", d.resolve("so.pin"), user);
             assertThat(init.exitCode()).as(init.stderr() + init.stdout()).isZero();
             String token = "pkcs11:token=tpmdev?module-path=" + MODULE;
-            Processes.Result create = cli.run(
-                    "identity",
-                    "create",
-                    "--token",
-                    token,
-                    "--pin-file",
-                    user,
-                    "--label",
-                    "tpm-id",
-                    "--out",
-                    out.toString());
+            Processes.Result create = cli.identityCreate(token, user, "tpm-id", out);
             assertThat(create.exitCode()).as(create.stderr()).isZero();
             assertThat(create.stdout())
                     .contains("CKA_EXTRACTABLE=false", "CKA_NEVER_EXTRACTABLE=true", "CKA_SENSITIVE=true");
-            String id = create.stdout()
-                    .lines()
-                    .filter(l -> l.startsWith("identity_id: "))
-                    .findFirst()
-                    .orElseThrow()
-                    .substring(13);
+            String id = Cli.printedIdentityId(create);
             Path pem = out.resolve("tpm-id.pub.pem");
-            String opensslId = Processes.run(
-                            List.of(
-                                    "sh",
-                                    "-c",
-                                    "openssl pkey -pubin -in \"$1\" -outform DER | sha256sum | cut -c1-16",
-                                    "sh",
-                                    pem.toString()),
-                            null,
-                            null,
-                            Duration.ofSeconds(30))
-                    .requireSuccess("openssl")
-                    .stdout()
-                    .strip();
-            assertThat(id).isEqualTo(opensslId);
+            assertThat(id).isEqualTo(Openssl.identityId(pem));
 
             List<String> cmd = new ArrayList<>(List.of(
                     "pkcs11-tool",
@@ -95,33 +58,15 @@ class ProvisionTpmCliTest {
                     Processes.run(cmd, tpm.env(), null, Duration.ofMinutes(1)).stdout();
             assertThat(objects).contains("Private Key Object; EC", "tpm-id", "never extractable", "sensitive");
 
-            Files.writeString(d.resolve("msg"), "transcript");
+            Path msg = Files.writeString(d.resolve("msg"), "transcript");
+            Path sig = d.resolve("msg.sig");
             String keyUri = "pkcs11:token=tpmdev;object=tpm-id;type=private?module-path=" + MODULE;
             for (int run = 1; run <= 5; run++) {
-                Processes.Result sign = cli.run(
-                        "identity",
-                        "sign",
-                        "--key",
-                        keyUri,
-                        "--pin-file",
-                        user,
-                        "--in",
-                        d.resolve("msg").toString(),
-                        "--out",
-                        d.resolve("msg.sig").toString());
+                Processes.Result sign = cli.identitySign(keyUri, user, msg, sig);
                 assertThat(sign.exitCode())
                         .as("run " + run + ": " + sign.stderr())
                         .isZero();
-                assertThat(cli.run(
-                                        "identity",
-                                        "verify",
-                                        "--pub",
-                                        pem.toString(),
-                                        "--in",
-                                        d.resolve("msg").toString(),
-                                        "--sig",
-                                        d.resolve("msg.sig").toString())
-                                .exitCode())
+                assertThat(cli.verifyWithKey(pem, msg, sig).exitCode())
                         .as("run " + run)
                         .isZero();
             }
@@ -132,19 +77,7 @@ class ProvisionTpmCliTest {
             assertThat(tpm.transientHandlesDirect()).isEmpty();
             Cli direct = new Cli(tpm.directEnv());
             for (int run = 1; run <= 5; run++) {
-                Processes.Result sign = direct.run(
-                        "identity",
-                        "sign",
-                        "--key",
-                        keyUri,
-                        "--pin-file",
-                        user,
-                        "--in",
-                        d.resolve("msg").toString(),
-                        "--out",
-                        d.resolve("msg.sig").toString(),
-                        "--format",
-                        "p1363");
+                Processes.Result sign = direct.identitySign(keyUri, user, msg, sig, "--format", "p1363");
                 assertThat(sign.exitCode())
                         .as("direct run " + run + ": " + sign.stderr())
                         .isZero();
@@ -152,18 +85,7 @@ class ProvisionTpmCliTest {
                         .as("transient TPM objects after run " + run)
                         .isEmpty();
             }
-            assertThat(direct.run(
-                                    "identity",
-                                    "verify",
-                                    "--pub",
-                                    pem.toString(),
-                                    "--in",
-                                    d.resolve("msg").toString(),
-                                    "--sig",
-                                    d.resolve("msg.sig").toString(),
-                                    "--format",
-                                    "p1363")
-                            .exitCode())
+            assertThat(direct.verifyWithKey(pem, msg, sig, "--format", "p1363").exitCode())
                     .isZero();
             assertThat(cli.allOutput() + direct.allOutput())
                     .doesNotContain("tpm-user-7731")

@@ -3,17 +3,10 @@ package dev.psk.tunnel.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.tunnel.DropReason;
-import dev.psk.tunnel.crypto.AeadBackend;
 import dev.psk.tunnel.device.Device;
-import dev.psk.tunnel.device.Peer;
-import dev.psk.tunnel.device.PeerDirectory;
-import dev.psk.tunnel.device.UdpSocket;
+import dev.psk.tunnel.handshake.LoopbackEnds.Pair;
 import dev.psk.tunnel.pad.PadFile;
-import dev.psk.tunnel.session.Psk2Session;
-import dev.psk.tunnel.session.SessionKeyring;
-import dev.psk.tunnel.testing.MemoryTun;
 import dev.psk.tunnel.testing.TestPads;
-import dev.psk.tunnel.wire.Role;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -21,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -38,100 +29,14 @@ class HandshakeDeviceTest {
     @TempDir
     Path dir;
 
-    final List<AutoCloseable> open = new ArrayList<>();
+    final LoopbackEnds ends = new LoopbackEnds();
     final List<String> logA = new CopyOnWriteArrayList<>();
     final List<String> logB = new CopyOnWriteArrayList<>();
     java.time.Duration rekeyInterval = HandshakeWire.REKEY_AFTER;
 
     @AfterEach
-    void tearDown() throws Exception {
-        Collections.reverse(open);
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
-
-    /** Forwards between A and B, records every datagram. */
-    @SuppressWarnings("try") // resources held for their lifetime, closed by try
-    static final class Relay implements AutoCloseable {
-        final DatagramChannel ch;
-        final List<byte[]> seen = new CopyOnWriteArrayList<>();
-        volatile InetSocketAddress a;
-        volatile InetSocketAddress b;
-        final Thread t;
-
-        Relay() throws Exception {
-            ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-            t = Thread.ofPlatform().daemon(true).start(() -> {
-                ByteBuffer buf = ByteBuffer.allocate(65536);
-                try {
-                    while (true) {
-                        buf.clear();
-                        InetSocketAddress from = (InetSocketAddress) ch.receive(buf);
-                        buf.flip();
-                        byte[] d = new byte[buf.remaining()];
-                        buf.get(d);
-                        seen.add(d);
-                        ch.send(ByteBuffer.wrap(d), from.equals(a) ? b : a);
-                    }
-                } catch (Exception e) {
-                    // closed
-                }
-            });
-        }
-
-        InetSocketAddress address() throws Exception {
-            return (InetSocketAddress) ch.getLocalAddress();
-        }
-
-        List<byte[]> ofType(byte type) {
-            return seen.stream()
-                    .filter(d -> d.length > 5 && d[0] == 'P' && d[3] == 'H' && d[HandshakeWire.OFF_TYPE] == type)
-                    .toList();
-        }
-
-        @Override
-        public void close() throws Exception {
-            ch.close();
-        }
-    }
-
-    record End(
-            Device device,
-            Peer peer,
-            HandshakeService hs,
-            MemoryTun tun,
-            InetSocketAddress addr,
-            Psk2Session session) {}
-
-    End end(
-            String name,
-            Path pad,
-            Role role,
-            InetSocketAddress remote,
-            LocalIdentity id,
-            PeerTrust trust,
-            HandshakeMode mode,
-            List<String> log)
-            throws Exception {
-        PadFile p = PadFile.open(pad);
-        SessionKeyring keyring = new SessionKeyring(role == Role.INITIATOR, HandshakeWire.KEY_GRACE.toNanos());
-        Psk2Session session = Psk2Session.open(p, dir.resolve(name + ".state"), role, 4096, keyring, log::add);
-        Peer peer = new Peer(name + "-peer", session, remote, false);
-        MemoryTun tun = new MemoryTun("mt" + name, 1400, 64);
-        UdpSocket sock = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0), 1 << 20);
-        Device dev = new Device(tun, sock, PeerDirectory.single(peer), AeadBackend.JCE, log::add);
-        HandshakeConfig cfg = new HandshakeConfig(
-                mode, HandshakeKeys.fromPad(p), id, trust, null, null, InstantSource.system(), new SecureRandom());
-        HandshakeService hs = new HandshakeService(cfg, peer, role == Role.INITIATOR ? remote : null, keyring, log::add)
-                .rekeyInterval(rekeyInterval);
-        open.add(dev);
-        open.add(hs);
-        return new End(dev, peer, hs, tun, sock.localAddress(), session);
+    void tearDown() {
+        ends.close();
     }
 
     static byte[] ipPacket(int marker) {
@@ -153,8 +58,6 @@ class HandshakeDeviceTest {
         return c.getAsBoolean();
     }
 
-    record Pair(End a, End b, Relay relay) {}
-
     Pair pair(
             long padSeedA,
             long padSeedB,
@@ -166,31 +69,43 @@ class HandshakeDeviceTest {
             throws Exception {
         Path padA = TestPads.create(dir, "padA", 50, padSeedA);
         Path padB = TestPads.create(dir, "padB", 50, padSeedB);
-        Relay relay = new Relay();
-        open.add(relay);
-        End b = end("B", padB, Role.RESPONDER, relay.address(), idB, trustB, mode, logB);
-        End a = end("A", padA, Role.INITIATOR, relay.address(), idA, trustA, mode, logA);
-        relay.a = a.addr();
-        relay.b = b.addr();
-        b.device().start();
-        b.hs().start(b.device());
-        a.device().start();
-        a.hs().start(a.device());
-        return new Pair(a, b, relay);
+        return ends.start(
+                dir,
+                new LoopbackEnds.Side("A", padA, config(mode, idA, trustA), logA, LoopbackEnds.plain(logA)),
+                new LoopbackEnds.Side("B", padB, config(mode, idB, trustB), logB, LoopbackEnds.plain(logB)),
+                rekeyInterval);
+    }
+
+    /** Keys from the end's own pad, no quotes. */
+    static LoopbackEnds.ConfigFor config(HandshakeMode mode, LocalIdentity id, PeerTrust trust) {
+        return pad -> new HandshakeConfig(
+                mode, HandshakeKeys.fromPad(pad), id, trust, null, null, InstantSource.system(), new SecureRandom());
+    }
+
+    /** PSK mode: no identities, any peer trusted. */
+    Pair pskPair(long padSeedA, long padSeedB) throws Exception {
+        return pair(
+                padSeedA,
+                padSeedB,
+                HandshakeMode.PSK,
+                LocalIdentity.none(new byte[0]),
+                LocalIdentity.none(new byte[0]),
+                PeerTrust.any(),
+                PeerTrust.any());
+    }
+
+    /** Signed mode on one pad; A pins B as "site-b", B trusts as {@code trustB} says. */
+    Pair signedPair(long padSeed, HandshakeFixture.SoftIdentity ia, HandshakeFixture.SoftIdentity ib, PeerTrust trustB)
+            throws Exception {
+        return pair(
+                padSeed, padSeed, HandshakeMode.SIGNED, ia, ib, new HandshakeFixture.Pins().pin(ib, "site-b"), trustB);
     }
 
     /** Traffic both ways every 10 ms while the keys change every second: nothing is lost. */
     @Test
     void rekeysUnderTrafficWithoutLosingPackets() throws Exception {
         rekeyInterval = java.time.Duration.ofSeconds(1);
-        Pair p = pair(
-                9,
-                9,
-                HandshakeMode.PSK,
-                LocalIdentity.none(new byte[0]),
-                LocalIdentity.none(new byte[0]),
-                PeerTrust.any(),
-                PeerTrust.any());
+        Pair p = pskPair(9, 9);
         assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
                 .isTrue();
         int sent = 0, gotB = 0, gotA = 0;
@@ -231,8 +146,7 @@ class HandshakeDeviceTest {
         Path peersAtB = dir.resolve("peers-at-b");
         Files.writeString(peersAtB, pinFile("site-a", idA, true));
         ReloadingPeerTrust trustB = ReloadingPeerTrust.load(peersAtB, null);
-        HandshakeFixture.Pins trustA = new HandshakeFixture.Pins().pin(idB.id, idB.pair.getPublic(), true, "site-b");
-        Pair p = pair(11, 11, HandshakeMode.SIGNED, idA, idB, trustA, trustB);
+        Pair p = signedPair(11, idA, idB, trustB);
         assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
                 .isTrue();
         p.a().tun().inject(ipPacket(1));
@@ -272,14 +186,7 @@ class HandshakeDeviceTest {
 
     @Test
     void dataFlowsOnlyAfterThePskHandshake() throws Exception {
-        Pair p = pair(
-                7,
-                7,
-                HandshakeMode.PSK,
-                LocalIdentity.none(new byte[0]),
-                LocalIdentity.none(new byte[0]),
-                PeerTrust.any(),
-                PeerTrust.any());
+        Pair p = pskPair(7, 7);
         assertThat(waitFor(() -> p.b().peer().dataAllowed() && p.a().peer().dataAllowed()))
                 .isTrue();
         p.a().tun().inject(ipPacket(42));
@@ -295,14 +202,7 @@ class HandshakeDeviceTest {
     void signedIdentitiesBindAndReplayFromAnotherAddressChangesNothing() throws Exception {
         HandshakeFixture.SoftIdentity ia = new HandshakeFixture.SoftIdentity();
         HandshakeFixture.SoftIdentity ib = new HandshakeFixture.SoftIdentity();
-        Pair p = pair(
-                9,
-                9,
-                HandshakeMode.SIGNED,
-                ia,
-                ib,
-                new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
-                new HandshakeFixture.Pins().pin(ia.id, ia.pair.getPublic(), true, "site-a"));
+        Pair p = signedPair(9, ia, ib, new HandshakeFixture.Pins().pin(ia, "site-a"));
         assertThat(waitFor(() ->
                         p.b().peer().dataAllowed() && p.b().hs().counters().completed() == 1))
                 .isTrue();
@@ -343,14 +243,7 @@ class HandshakeDeviceTest {
 
     @Test
     void forgedHandshakeDatagramsAreDroppedOnTheReceiveThreadAndCounted() throws Exception {
-        Pair p = pair(
-                4,
-                4,
-                HandshakeMode.PSK,
-                LocalIdentity.none(new byte[0]),
-                LocalIdentity.none(new byte[0]),
-                PeerTrust.any(),
-                PeerTrust.any());
+        Pair p = pskPair(4, 4);
         assertThat(waitFor(() -> p.b().hs().counters().completed() == 1)).isTrue();
         byte[] hello = p.relay().ofType(HandshakeWire.TYPE_HELLO).getFirst().clone();
         hello[HandshakeWire.HELLO_OFF_NONCE_I] ^= 1;
@@ -367,14 +260,7 @@ class HandshakeDeviceTest {
 
     @Test
     void differentPadIsNamedOnBothSidesAndNoDataFlows() throws Exception {
-        Pair p = pair(
-                1,
-                2,
-                HandshakeMode.PSK,
-                LocalIdentity.none(new byte[0]),
-                LocalIdentity.none(new byte[0]),
-                PeerTrust.any(),
-                PeerTrust.any());
+        Pair p = pskPair(1, 2);
         assertThat(waitFor(() -> logA.stream().anyMatch(l -> l.contains("uses a different pad"))
                         && logB.stream().anyMatch(l -> l.contains("uses a different pad"))))
                 .isTrue();
@@ -389,14 +275,7 @@ class HandshakeDeviceTest {
     void unpinnedInitiatorIsRefusedWithReasonInBothLogs() throws Exception {
         HandshakeFixture.SoftIdentity ia = new HandshakeFixture.SoftIdentity();
         HandshakeFixture.SoftIdentity ib = new HandshakeFixture.SoftIdentity();
-        Pair p = pair(
-                3,
-                3,
-                HandshakeMode.SIGNED,
-                ia,
-                ib,
-                new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "site-b"),
-                new HandshakeFixture.Pins().pin(ib.id, ib.pair.getPublic(), true, "only-b"));
+        Pair p = signedPair(3, ia, ib, new HandshakeFixture.Pins().pin(ib, "only-b"));
         assertThat(waitFor(() -> logA.stream().anyMatch(l -> l.contains("refused us: identity is not pinned"))
                         && logB.stream().anyMatch(l -> l.contains("identity is not pinned"))))
                 .isTrue();

@@ -121,6 +121,11 @@ final class HandshakeFixture {
             return this;
         }
 
+        /** An enabled pin of {@code id}'s key under {@code name}. */
+        Pins pin(SoftIdentity id, String name) {
+            return pin(id.id, id.pair.getPublic(), true, name);
+        }
+
         @Override
         public boolean acceptsAnyIdentity() {
             return pins.isEmpty();

@@ -41,8 +41,7 @@ class HubRestartAttackTest extends HubHarness {
         try (DatagramChannel attacker = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
                 RestartHint otherPsk = new RestartHint(
                         HubFixtures.psk(), hubKeys.pub(), alice.keys().pub());
-                RestartHint right =
-                        new RestartHint(alice.psk(), hubKeys.pub(), alice.keys().pub())) {
+                RestartHint right = alicesHint()) {
             for (int i = 0; i < 300; i++) {
                 // Never the label of a handshake alice made: those lie in the past.
                 byte[] ts = Tai64n.encode(java.time.Instant.now().plusMillis(1000 + 7L * i));
@@ -68,27 +67,19 @@ class HubRestartAttackTest extends HubHarness {
     @Test
     void aCapturedHintReplayedAtWillBuysOneHandshakeOnly() throws Exception {
         Path file = dir.resolve("hub.state");
-        UdpSocket first = socket();
-        port = first.localAddress().getPort();
-        HubServer h1 = hubOn(first, file);
-        Running a = startClient(alice, WIREGUARD);
-        await(() -> a.client().connected(), 5000);
-        a.tun().inject(Packets.ipv4("10.77.0.2", "10.77.0.1", 40));
-        assertThat(hubTun.take(2000)).isNotNull();
-        await(() -> stateLine(file).split(" ").length == 4 && !stateLine(file).endsWith(" -"), 2000);
+        BeforeRestart start = aliceSavedBy(file);
+        Running a = start.alice();
         // What the restarted hub will send alice (a hint is deterministic: an on-path observer
         // captures exactly these bytes). Its hints themselves go astray: alice's saved endpoint is
         // made wrong, so only the attacker's copy reaches her, and it arrives late and 200 times.
         byte[] captured;
-        try (RestartHint h =
-                new RestartHint(alice.psk(), hubKeys.pub(), alice.keys().pub())) {
+        try (RestartHint h = alicesHint()) {
             captured = h.write(Hex.decode(stateLine(file).split(" ")[1]));
         }
-        h1.close();
-        open.remove(h1);
+        closeNow(start.hub());
         String line = stateLine(file);
         Files.writeString(file, Files.readString(file).replace(line, line.replaceAll(" [^ ]+$", " 127.0.0.1:9")));
-        HubServer h2 = hubOn(UdpSocket.bind(new InetSocketAddress("127.0.0.1", port), 1 << 20), file);
+        HubServer h2 = hubOnSamePort(file);
         await(() -> h2.counters().restartHintsSent.get() >= 1, 2000);
         long before = a.client().counters().initiationsSent.get();
         InetSocketAddress client = a.client().device().socket().localAddress();
@@ -105,27 +96,18 @@ class HubRestartAttackTest extends HubHarness {
         assertThat(a.client().counters().initiationsSent.get()).isEqualTo(before + 1);
         assertThat(h2.counters().handshakesCompleted.get()).isEqualTo(1);
         // And alice is back: the one handshake was the one the restart needed.
-        a.tun().inject(Packets.ipv4("10.77.0.2", "10.77.0.1", 40));
-        assertThat(hubTun.take(2000)).isNotNull();
+        assertAliceReachesHub(a);
     }
 
     @Test
     void nothingAnAttackerSendsMakesTheHubSendAHintAndItsBurstIsBounded() throws Exception {
         Path file = dir.resolve("hub.state");
-        UdpSocket first = socket();
-        port = first.localAddress().getPort();
-        HubServer h1 = hubOn(first, file);
-        Running a = startClient(alice, WIREGUARD);
-        await(() -> a.client().connected(), 5000);
-        a.tun().inject(Packets.ipv4("10.77.0.2", "10.77.0.1", 40));
-        assertThat(hubTun.take(2000)).isNotNull();
-        await(() -> !stateLine(file).endsWith(" -") && stateLine(file).split(" ").length == 4, 2000);
+        BeforeRestart start = aliceSavedBy(file);
+        Running a = start.alice();
         // Alice goes away with the hub: the restarted hub hints into silence, SENDS times, then stops.
-        a.client().close();
-        open.remove(a.client());
-        h1.close();
-        open.remove(h1);
-        HubServer h2 = hubOn(UdpSocket.bind(new InetSocketAddress("127.0.0.1", port), 1 << 20), file);
+        closeNow(a.client());
+        closeNow(start.hub());
+        HubServer h2 = hubOnSamePort(file);
         InetSocketAddress hub = new InetSocketAddress("127.0.0.1", port);
         int answers = 0;
         try (DatagramChannel attacker = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -147,6 +129,44 @@ class HubRestartAttackTest extends HubHarness {
         assertThat(h2.counters().restartHintsSent.get()).isEqualTo(RestartHints.SENDS);
         Thread.sleep(RestartHints.INTERVAL.toMillis() * 2);
         assertThat(h2.counters().restartHintsSent.get()).isEqualTo(RestartHints.SENDS);
+    }
+
+    record BeforeRestart(HubServer hub, Running alice) {}
+
+    /**
+     * A hub saving its timestamps to {@code file} and alice connected to it, her packet through and
+     * her line in the file complete (a handshake label and an endpoint): what a restart recovers from.
+     */
+    BeforeRestart aliceSavedBy(Path file) throws Exception {
+        UdpSocket first = socket();
+        port = first.localAddress().getPort();
+        HubServer hub = hubOn(first, file);
+        Running a = startClient(alice, WIREGUARD);
+        await(() -> a.client().connected(), 5000);
+        assertAliceReachesHub(a);
+        await(() -> stateLine(file).split(" ").length == 4 && !stateLine(file).endsWith(" -"), 2000);
+        return new BeforeRestart(hub, a);
+    }
+
+    void assertAliceReachesHub(Running a) throws Exception {
+        a.tun().inject(Packets.ipv4("10.77.0.2", "10.77.0.1", 40));
+        assertThat(hubTun.take(2000)).isNotNull();
+    }
+
+    /** The hint a hub sends alice (deterministic for a label); only the hub and alice have its key. */
+    RestartHint alicesHint() {
+        return new RestartHint(alice.psk(), hubKeys.pub(), alice.keys().pub());
+    }
+
+    /** Closes {@code c} now rather than after the test. */
+    void closeNow(AutoCloseable c) throws Exception {
+        c.close();
+        open.remove(c);
+    }
+
+    /** The restarted hub: on the port of the first, from the same timestamp file. */
+    HubServer hubOnSamePort(Path file) throws Exception {
+        return hubOn(UdpSocket.bind(new InetSocketAddress("127.0.0.1", port), 1 << 20), file);
     }
 
     byte[] randomHint() {

@@ -37,6 +37,15 @@ class HubCommandTest {
         return dir.resolve("hub.json");
     }
 
+    /** {@code add-client name} to {@link #hub()}; {@code more} are further options. */
+    Run addClient(String name, String allowedIps, String endpoint, String... more) {
+        String[] args = {
+            "add-client", name, "--allowed-ips", allowedIps, "--config", hub().toString(), "--endpoint", endpoint
+        };
+        return run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+                .toArray(String[]::new));
+    }
+
     @Test
     void initAddListRevokeRemove() throws Exception {
         Run init = run("init", "--config", hub().toString(), "--listen-port", "51999");
@@ -45,15 +54,7 @@ class HubCommandTest {
                 .isEqualTo("rw-------");
         assertThat(run("init", "--config", hub().toString()).code()).isEqualTo(1);
 
-        Run add = run(
-                "add-client",
-                "alice",
-                "--allowed-ips",
-                "10.77.0.2/32,fd77::2/128",
-                "--config",
-                hub().toString(),
-                "--endpoint",
-                "192.0.2.1:51999");
+        Run add = addClient("alice", "10.77.0.2/32,fd77::2/128", "192.0.2.1:51999");
         assertThat(add.code()).as(add.err()).isZero();
         Path aliceFile = dir.resolve("alice.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(aliceFile)))
@@ -72,14 +73,9 @@ class HubCommandTest {
                 .doesNotContain(Base64.getEncoder().encodeToString(alice.privateKey()))
                 .contains(alice.fingerprint());
 
-        Run bob = run(
-                "add-client",
+        Run bob = addClient(
                 "bob",
-                "--allowed-ips",
                 "10.77.0.3/32",
-                "--config",
-                hub().toString(),
-                "--endpoint",
                 "192.0.2.1:51999",
                 "--out",
                 dir.resolve("b.json").toString());
@@ -124,61 +120,19 @@ class HubCommandTest {
     @Test
     void refusalsLeaveTheHubFileUntouched() throws Exception {
         assertThat(run("init", "--config", hub().toString()).code()).isZero();
-        assertThat(run(
-                                "add-client",
-                                "alice",
-                                "--allowed-ips",
-                                "10.77.0.2/32",
-                                "--config",
-                                hub().toString(),
-                                "--endpoint",
-                                "h:1")
-                        .code())
-                .isZero();
+        assertThat(addClient("alice", "10.77.0.2/32", "h:1").code()).isZero();
         String before = Files.readString(hub());
-        Run overlap = run(
-                "add-client",
-                "carol",
-                "--allowed-ips",
-                "10.77.0.0/24",
-                "--config",
-                hub().toString(),
-                "--endpoint",
-                "h:1");
+        Run overlap = addClient("carol", "10.77.0.0/24", "h:1");
         assertThat(overlap.code()).isEqualTo(1);
         assertThat(overlap.err()).contains("overlaps");
         assertThat(Files.exists(dir.resolve("carol.json"))).isFalse();
-        Run dup = run(
-                "add-client",
-                "alice",
-                "--allowed-ips",
-                "10.77.0.9/32",
-                "--config",
-                hub().toString(),
-                "--endpoint",
-                "h:1");
+        Run dup = addClient("alice", "10.77.0.9/32", "h:1");
         assertThat(dup.code()).isEqualTo(1);
         assertThat(dup.err()).contains("exists already");
-        Run badCidr = run(
-                "add-client",
-                "dave",
-                "--allowed-ips",
-                "10.77.0.9/24",
-                "--config",
-                hub().toString(),
-                "--endpoint",
-                "h:1");
+        Run badCidr = addClient("dave", "10.77.0.9/24", "h:1");
         assertThat(badCidr.code()).isEqualTo(2);
         assertThat(badCidr.err()).contains("host bits");
-        Run badName = run(
-                "add-client",
-                "../x",
-                "--allowed-ips",
-                "10.77.0.9/32",
-                "--config",
-                hub().toString(),
-                "--endpoint",
-                "h:1");
+        Run badName = addClient("../x", "10.77.0.9/32", "h:1");
         assertThat(badName.code()).isEqualTo(1);
         assertThat(Files.readString(hub())).isEqualTo(before);
         assertThat(run("add-client", "x", "--config", hub().toString()).code()).isEqualTo(2);
