@@ -37,12 +37,16 @@ public final class HelpIndexWriter {
         write(root, Path.of(args[1]));
     }
 
-    /** Writes the help of every command under {@code root} below {@code outDir}; returns how many. */
+    /**
+     * Replaces everything below {@code outDir} with the help of every command under {@code root};
+     * returns how many commands (names and aliases).
+     */
     public static int write(Object root, Path outDir) throws IOException {
         Map<String, String[]> texts = render(root);
         // Start empty: a command removed since the last build must not keep a help text (the
-        // fast path would answer for a command picocli no longer knows).
-        deleteTree(outDir.resolve(texts.keySet().iterator().next().split("/")[0]));
+        // fast path would answer for a command picocli no longer knows). The directory is this
+        // module's own: one tool per jar.
+        deleteTree(outDir);
         for (Map.Entry<String, String[]> e : texts.entrySet()) {
             Path dir = outDir.resolve(e.getKey());
             Files.createDirectories(dir);

@@ -47,7 +47,15 @@ public final class PrerenderedHelp {
         if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
             return false;
         }
-        String text = isVersionRequest(args) ? version(tool, args) : lookup(tool, args, TerminalColor.enabled());
+        String text;
+        if (isVersionRequest(args)) {
+            text = version(tool, args);
+        } else if (isHelpRequest(args)) {
+            // the color rule reads the environment and /proc: only for a help request, not every start
+            text = lookup(tool, args, TerminalColor.enabled());
+        } else {
+            return false;
+        }
         if (text == null) {
             return false;
         }
@@ -59,11 +67,7 @@ public final class PrerenderedHelp {
 
     /** The rendered help for a plain help request, or null when {@code args} is not one. */
     public static String lookup(String tool, String[] args, boolean color) {
-        String last = args.length == 0 ? "" : args[args.length - 1];
-        if (!"--help".equals(last) && !"-h".equals(last)) {
-            return null;
-        }
-        return read(path(tool, args), color ? "help.ansi" : "help.txt");
+        return isHelpRequest(args) ? read(path(tool, args), color ? "help.ansi" : "help.txt") : null;
     }
 
     /** The version line (with its newline) for a plain version request, or null. */
@@ -75,9 +79,18 @@ public final class PrerenderedHelp {
         return name == null ? null : Version.line(name.strip()).concat(System.lineSeparator());
     }
 
+    private static boolean isHelpRequest(String[] args) {
+        String last = last(args);
+        return "--help".equals(last) || "-h".equals(last);
+    }
+
     private static boolean isVersionRequest(String[] args) {
-        String last = args.length == 0 ? "" : args[args.length - 1];
+        String last = last(args);
         return "--version".equals(last) || "-V".equals(last);
+    }
+
+    private static String last(String[] args) {
+        return args.length == 0 ? "" : args[args.length - 1];
     }
 
     private static String read(String dir, String file) {
