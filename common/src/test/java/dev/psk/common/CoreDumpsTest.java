@@ -2,10 +2,11 @@ package dev.psk.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.psk.common.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,14 +26,8 @@ class CoreDumpsTest {
 
     @Test
     void aProcessThatDisablesCoreDumpsIsNoLongerDumpable() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xshare:auto",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Probe.class.getName())
+        Process p = new ProcessBuilder(Processes.java(
+                        List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto"), Probe.class, List.of()))
                 .redirectErrorStream(true)
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("probe finished").isTrue();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.psk.common.PskException;
 import dev.psk.common.cli.CliRunner;
+import dev.psk.common.testing.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -47,12 +49,7 @@ class JournalProcessTest {
     Run run(boolean journal) throws Exception {
         Path out = Files.createFile(dir.resolve("out" + journal));
         Path err = Files.createFile(dir.resolve("err" + journal));
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xshare:auto",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Probe.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(Processes.java(List.of("-Xshare:auto"), Probe.class, List.of()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
         pb.environment().remove("JOURNAL_STREAM");

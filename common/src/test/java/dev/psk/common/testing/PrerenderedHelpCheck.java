@@ -101,14 +101,9 @@ public final class PrerenderedHelpCheck {
 
     private static Processes.Result java(Class<?> main, Map<String, String> env, List<String> jvm, List<String> args)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(jvm);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(args);
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        options.addAll(jvm);
+        List<String> cmd = Processes.java(options, main, args);
         Map<String, String> all = new LinkedHashMap<>(env);
         all.putIfAbsent("NO_COLOR", "");
         all.putIfAbsent("CLICOLOR_FORCE", "");

@@ -56,6 +56,21 @@ public final class Processes {
         return run(List.of(command), null, null, Duration.ofMinutes(2));
     }
 
+    /**
+     * The command line of a JVM running {@code main} on this test's class path (this JVM's java),
+     * with {@code jvmOptions} before the class path and {@code args} after the class.
+     */
+    public static List<String> java(List<String> jvmOptions, Class<?> main, List<String> args) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+
     /** True when a command of that name is on PATH. */
     public static boolean onPath(String name) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {

@@ -22,15 +22,10 @@ final class Cli {
     }
 
     Processes.Result run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                PskProvision.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = Processes.java(
+                List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1"),
+                PskProvision.class,
+                List.of(args));
         Processes.Result r = Processes.run(cmd, env, null, Duration.ofMinutes(2));
         runs.add(r);
         return r;
